@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "adviz",
+    products: [
+        .library(name: "AdvizKit", targets: ["AdvizKit"]),
+        .executable(name: "adviz", targets: ["adviz"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // The engine: expressions, the tape, the sweeps, the traces. Everything the CLI does lives here.
+        .target(name: "AdvizKit"),
+        // The command line: argument parsing only; every command calls AdvizKit.
+        .executableTarget(
+            name: "adviz",
+            dependencies: [
+                "AdvizKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "AdvizKitTests",
+            dependencies: [
+                "AdvizKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Golden")]
+        ),
+        // Runs the built `adviz` binary, as a user would.
+        .testTarget(name: "AdvizCLITests", dependencies: ["adviz"]),
+    ]
+)

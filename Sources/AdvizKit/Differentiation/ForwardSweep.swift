@@ -1,0 +1,104 @@
+/// Forward-mode AD: pushes a tangent (a direction in input space) through the tape.
+///
+/// Each node's tangent is v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ · v̇ⱼ over its arguments, the dual-number rule.
+/// One sweep gives the directional derivative of every output along the seed: for the
+/// whole Jacobian of f: Rⁿ → Rᵐ it takes n sweeps, one per input.
+public enum ForwardSweep {
+    /// The tangent of every node for the input direction `seed` (one number per input).
+    public static func tangents(_ graph: Graph, _ evaluation: Evaluation, seed: [Double]) -> [Double] {
+        precondition(seed.count == graph.inputCount, "one seed component per input")
+        let nodes = graph.nodes
+        var tangents = [Double](repeating: 0, count: nodes.count)
+        for i in 0..<seed.count { tangents[i] = seed[i] }
+        for i in graph.inputCount..<nodes.count {
+            let node = nodes[i]
+            switch node.op.arity {
+            case 0: continue
+            case 1: tangents[i] = evaluation.partialA[i] * tangents[Int(node.a)]
+            default:
+                tangents[i] = evaluation.partialA[i] * tangents[Int(node.a)]
+                    + evaluation.partialB[i] * tangents[Int(node.b)]
+            }
+        }
+        return tangents
+    }
+
+    /// The seed that picks one input: 1 at `index`, 0 elsewhere.
+    public static func unitSeed(_ index: Int, inputs: Int) -> [Double] {
+        var seed = [Double](repeating: 0, count: inputs)
+        seed[index] = 1
+        return seed
+    }
+}
+
+/// Reverse-mode AD: pulls adjoints (sensitivities of the outputs) back through the tape.
+///
+/// Starting from ȳ, each node passes v̄ᵢ · ∂vᵢ/∂vⱼ to each argument j, walking the tape
+/// backwards, so every node's adjoint is the chain-rule sum over its consumers. One
+/// sweep gives the gradient of one output with respect to every input: m sweeps for
+/// the whole Jacobian of f: Rⁿ → Rᵐ.
+public enum ReverseSweep {
+    /// The adjoint of every node for the output seed `outputSeed` (one number per output).
+    public static func adjoints(_ graph: Graph, _ evaluation: Evaluation, outputSeed: [Double]) -> [Double] {
+        precondition(outputSeed.count == graph.outputCount, "one seed component per output")
+        let nodes = graph.nodes
+        var adjoints = [Double](repeating: 0, count: nodes.count)
+        for (k, output) in graph.outputs.enumerated() { adjoints[output.node] += outputSeed[k] }
+        var i = nodes.count - 1
+        while i >= graph.inputCount {
+            let node = nodes[i]
+            let adjoint = adjoints[i]
+            switch node.op.arity {
+            case 0: break
+            case 1: adjoints[Int(node.a)] += adjoint * evaluation.partialA[i]
+            default:
+                adjoints[Int(node.a)] += adjoint * evaluation.partialA[i]
+                adjoints[Int(node.b)] += adjoint * evaluation.partialB[i]
+            }
+            i -= 1
+        }
+        return adjoints
+    }
+
+    /// The seed that picks one output: 1 at `index`, 0 elsewhere.
+    public static func unitSeed(_ index: Int, outputs: Int) -> [Double] {
+        var seed = [Double](repeating: 0, count: outputs)
+        seed[index] = 1
+        return seed
+    }
+}
+
+/// The Jacobian of f: Rⁿ → Rᵐ, with what it cost to compute.
+public struct JacobianResult: Sendable, Equatable {
+    /// `matrix[k][j]` is ∂(output k)/∂(input j).
+    public var matrix: [[Double]]
+    /// How many sweeps over the tape it took (n forward, or m reverse).
+    public var sweeps: Int
+    /// Multiply-adds done in those sweeps: one per differentiable edge per sweep.
+    public var multiplyAdds: Int
+}
+
+/// Computes Jacobians both ways, to show that forward mode costs n sweeps and reverse mode m.
+public enum Jacobian {
+    /// The Jacobian by n forward sweeps: column j comes from seeding input j.
+    public static func byForwardMode(_ graph: Graph, _ evaluation: Evaluation) -> JacobianResult {
+        let n = graph.inputCount, m = graph.outputCount
+        var matrix = Array(repeating: [Double](repeating: 0, count: n), count: m)
+        for j in 0..<n {
+            let tangents = ForwardSweep.tangents(graph, evaluation, seed: ForwardSweep.unitSeed(j, inputs: n))
+            for (k, output) in graph.outputs.enumerated() { matrix[k][j] = tangents[output.node] }
+        }
+        return JacobianResult(matrix: matrix, sweeps: n, multiplyAdds: n * graph.differentiableEdgeCount)
+    }
+
+    /// The Jacobian by m reverse sweeps: row k comes from seeding output k.
+    public static func byReverseMode(_ graph: Graph, _ evaluation: Evaluation) -> JacobianResult {
+        let n = graph.inputCount, m = graph.outputCount
+        var matrix = Array(repeating: [Double](repeating: 0, count: n), count: m)
+        for k in 0..<m {
+            let adjoints = ReverseSweep.adjoints(graph, evaluation, outputSeed: ReverseSweep.unitSeed(k, outputs: m))
+            for j in 0..<n { matrix[k][j] = adjoints[j] }
+        }
+        return JacobianResult(matrix: matrix, sweeps: m, multiplyAdds: m * graph.differentiableEdgeCount)
+    }
+}

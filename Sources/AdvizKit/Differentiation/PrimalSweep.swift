@@ -1,0 +1,76 @@
+/// A warning about the mathematics at one node: a kink, a pole, a value outside the domain.
+public struct MathWarning: Sendable, Equatable {
+    /// The node it concerns.
+    public var node: Int
+    /// What happened and the convention used ("log of a negative number: NaN").
+    public var message: String
+}
+
+/// The result of the forward primal sweep: every node's value and local partials.
+///
+/// The partials are computed once here, where the arguments are at hand, and then
+/// reused by every tangent and adjoint sweep (this is what "the tape" stores).
+public struct Evaluation: Sendable {
+    /// The value of each node, in tape order.
+    public var values: [Double]
+    /// ∂node/∂(first argument) of each node (0 for inputs and constants).
+    public var partialA: [Double]
+    /// ∂node/∂(second argument) of each node (0 for unary operations and for a constant second argument).
+    public var partialB: [Double]
+    /// Kinks and undefined points met on the way, in tape order.
+    public var warnings: [MathWarning]
+
+    /// The value of each output, in order.
+    public func outputValues(of graph: Graph) -> [Double] {
+        graph.outputs.map { values[$0.node] }
+    }
+}
+
+/// The forward primal sweep: evaluates the tape at a point, node after node.
+public enum PrimalSweep {
+    /// Evaluates `graph` at `point` (one value per input, in input order).
+    public static func run(_ graph: Graph, at point: [Double]) -> Evaluation {
+        precondition(point.count == graph.inputCount, "one value per input")
+        let nodes = graph.nodes
+        let count = nodes.count
+        var values = [Double](repeating: 0, count: count)
+        var partialA = [Double](repeating: 0, count: count)
+        var partialB = [Double](repeating: 0, count: count)
+        var warnings: [MathWarning] = []
+        for i in 0..<count {
+            let node = nodes[i]
+            switch node.op {
+            case .input:
+                values[i] = point[i]
+            case .constant:
+                values[i] = node.literal
+            default:
+                let a = values[Int(node.a)]
+                let b = node.b >= 0 ? values[Int(node.b)] : 0
+                let v = node.op.evaluate(a, b)
+                var (pa, pb) = node.op.partials(a, b, v)
+                // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
+                if node.b >= 0, nodes[Int(node.b)].op == .constant { pb = 0 }
+                if nodes[Int(node.a)].op == .constant { pa = 0 }
+                values[i] = v
+                partialA[i] = pa
+                partialB[i] = pb
+                if let message = diagnose(node.op, a, b, v, pa, pb) {
+                    warnings.append(MathWarning(node: i, message: message))
+                }
+            }
+        }
+        return Evaluation(values: values, partialA: partialA, partialB: partialB, warnings: warnings)
+    }
+
+    /// The warning for one step, reported only where the trouble starts (its arguments are finite).
+    @inline(__always)
+    private static func diagnose(_ op: Op, _ a: Double, _ b: Double, _ v: Double, _ pa: Double, _ pb: Double) -> String? {
+        guard a.isFinite, b.isFinite else { return nil }
+        if let kink = op.kink(a, b) { return kink }
+        if v.isNaN { return "\(op.name) is undefined here: NaN" }
+        if v.isInfinite { return "overflow: the value is \(v < 0 ? "-inf" : "inf")" }
+        if !pa.isFinite || !pb.isFinite { return "the local partial is \(pa.isNaN || pb.isNaN ? "NaN" : "infinite")" }
+        return nil
+    }
+}

@@ -1,0 +1,344 @@
+/// Turns tokens into postfix statements with the shunting-yard algorithm.
+///
+/// Operators wait on an explicit stack instead of the call stack, so 100,000 nested
+/// parentheses or a 1,000,000-term sum parse in one loop and never overflow the stack.
+struct Parser {
+    /// An operator waiting on the stack for its right operand.
+    fileprivate enum Pending {
+        case binary(Op, SourceSpan)
+        case negate(SourceSpan)
+        case paren(SourceSpan)
+        case call(Op, name: String, span: SourceSpan, arguments: Int)
+    }
+
+    private var lexer: Lexer
+    private var lookahead: Token?
+
+    init(_ text: String) {
+        lexer = Lexer(text)
+    }
+
+    private mutating func next() throws(Diagnostic) -> Token {
+        if let token = lookahead {
+            lookahead = nil
+            return token
+        }
+        return try lexer.next()
+    }
+
+    private mutating func peek() throws(Diagnostic) -> Token {
+        if let token = lookahead { return token }
+        let token = try lexer.next()
+        lookahead = token
+        return token
+    }
+
+    mutating func parseProgram() throws(Diagnostic) -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            let token = try peek()
+            switch token.kind {
+            case .end:
+                return statements
+            case .separator, .newline:
+                _ = try next()
+            default:
+                statements.append(try parseStatement())
+            }
+        }
+    }
+
+    private mutating func parseStatement() throws(Diagnostic) -> Statement {
+        let first = try next()
+        if case .identifier(let name) = first.kind, case .equals = try peek().kind {
+            let equals = try next()
+            if Program.namedConstants[name] != nil {
+                throw Diagnostic("cannot assign to the constant `\(name)`", at: first.span)
+            }
+            if Op.function(named: name) != nil {
+                throw Diagnostic(
+                    "cannot assign to `\(name)`: it is a function", at: first.span,
+                    hint: "choose another name, such as `\(name)1`")
+            }
+            let postfix = try parseExpression(startingWith: nil, after: equals)
+            return Statement(name: name, nameSpan: first.span, postfix: postfix)
+        }
+        let postfix = try parseExpression(startingWith: first, after: nil)
+        return Statement(name: nil, nameSpan: first.span, postfix: postfix)
+    }
+
+    /// Parses up to the end of the statement. `first` is a token already taken, if any.
+    private mutating func parseExpression(
+        startingWith first: Token?, after start: Token?
+    ) throws(Diagnostic) -> [ExpressionItem] {
+        var output: [ExpressionItem] = []
+        var pending: [Pending] = []
+        var expectOperand = true
+        var previous: Token? = start
+        var pendingFirst = first
+
+        // Moves operators that bind at least as tightly as `precedence` to the output.
+        func reduce(above precedence: Int, rightAssociative: Bool) {
+            while let top = pending.last {
+                let topPrecedence: Int
+                let item: ExpressionItem
+                switch top {
+                case .binary(let op, let span):
+                    topPrecedence = op.bindingPrecedence
+                    item = ExpressionItem(kind: .apply(op), span: span)
+                case .negate(let span):
+                    topPrecedence = Op.neg.bindingPrecedence
+                    item = ExpressionItem(kind: .apply(.neg), span: span)
+                case .paren, .call:
+                    return
+                }
+                guard topPrecedence > precedence || (topPrecedence == precedence && !rightAssociative) else { return }
+                pending.removeLast()
+                output.append(item)
+            }
+        }
+
+        while true {
+            let token: Token
+            if let taken = pendingFirst {
+                token = taken
+                pendingFirst = nil
+            } else {
+                // Inside parentheses, and after an operator, a line break continues the statement.
+                let upcoming = try peek()
+                if case .newline = upcoming.kind,
+                    (expectOperand && previous != nil) || pending.contains(where: \.isOpenParen)
+                {
+                    _ = try next()
+                    continue
+                }
+                token = try next()
+            }
+
+            switch token.kind {
+            case .number(let value):
+                try requireOperator(expectOperand, before: token, after: previous)
+                output.append(ExpressionItem(kind: .number(value), span: token.span))
+                expectOperand = false
+
+            case .identifier(let name):
+                try requireOperator(expectOperand, before: token, after: previous)
+                if case .leftParen = try peek().kind {
+                    guard let op = Op.function(named: name) else {
+                        throw unknownFunction(name, at: token.span)
+                    }
+                    _ = try next()
+                    pending.append(.call(op, name: name, span: token.span, arguments: 1))
+                    expectOperand = true
+                    previous = token
+                    continue
+                }
+                if Op.function(named: name) != nil {
+                    throw Diagnostic(
+                        "`\(name)` is a function, not a value", at: token.span, hint: "call it: `\(name)(x)`")
+                }
+                if let value = Program.namedConstants[name] {
+                    output.append(ExpressionItem(kind: .namedConstant(name, value), span: token.span))
+                } else {
+                    output.append(ExpressionItem(kind: .variable(name), span: token.span))
+                }
+                expectOperand = false
+
+            case .plus, .minus, .star, .slash, .caret:
+                if expectOperand {
+                    if case .minus = token.kind {
+                        pending.append(.negate(token.span))
+                        previous = token
+                        continue
+                    }
+                    if case .plus = token.kind { previous = token; continue }
+                    throw missingOperand(before: token, after: previous)
+                }
+                let op = token.binaryOp!
+                reduce(above: op.bindingPrecedence, rightAssociative: op == .pow)
+                pending.append(.binary(op, token.span))
+                expectOperand = true
+
+            case .leftParen:
+                try requireOperator(expectOperand, before: token, after: previous)
+                pending.append(.paren(token.span))
+                expectOperand = true
+
+            case .comma:
+                if expectOperand { throw missingOperand(before: token, after: previous) }
+                reduce(above: -1, rightAssociative: false)
+                guard case .call(let op, let name, let span, let arguments) = pending.last else {
+                    throw Diagnostic("`,` outside a function call", at: token.span, hint: "write one statement per `;`")
+                }
+                pending[pending.count - 1] = .call(op, name: name, span: span, arguments: arguments + 1)
+                expectOperand = true
+
+            case .rightParen:
+                if expectOperand {
+                    if case .call(let op, let name, _, 1) = pending.last, case .leftParen = previous?.kind {
+                        throw Diagnostic(
+                            "`\(name)` needs \(op.arity == 1 ? "an argument" : "\(op.arity) arguments")",
+                            at: token.span)
+                    }
+                    if case .paren = pending.last, case .leftParen = previous?.kind {
+                        throw Diagnostic("empty parentheses", at: token.span, hint: "put an expression inside `( )`")
+                    }
+                    throw missingOperand(before: token, after: previous)
+                }
+                reduce(above: -1, rightAssociative: false)
+                guard let top = pending.popLast() else {
+                    throw Diagnostic("unmatched `)`", at: token.span, hint: "remove it, or add a `(` before it")
+                }
+                if case .call(let op, let name, let span, let arguments) = top {
+                    guard arguments == op.arity else {
+                        throw Diagnostic(
+                            "`\(name)` takes \(op.arity) argument\(op.arity == 1 ? "" : "s"), got \(arguments)",
+                            at: SourceSpan(start: span.start, length: token.span.start + 1 - span.start))
+                    }
+                    output.append(ExpressionItem(kind: .apply(op), span: span))
+                }
+                expectOperand = false
+
+            case .equals:
+                if case .identifier(let name) = previous?.kind, output.count == 1 {
+                    throw Diagnostic(
+                        "unexpected `=`", at: token.span,
+                        hint: "an assignment starts a statement: `\(name) = …`; end the one before with `;`")
+                }
+                throw Diagnostic(
+                    "unexpected `=`", at: token.span, hint: "assignments look like `a = x1*x2` and start a statement")
+
+            case .separator, .newline, .end:
+                if expectOperand {
+                    if output.isEmpty && pending.isEmpty && previous == nil {
+                        throw Diagnostic("empty expression", at: token.span, hint: "write an expression such as `x1*x2`")
+                    }
+                    throw missingOperand(before: token, after: previous)
+                }
+                reduce(above: -1, rightAssociative: false)
+                if let open = pending.last {
+                    switch open {
+                    case .paren(let span):
+                        throw Diagnostic("unclosed `(`", at: span, hint: "add a `)` to close it")
+                    case .call(_, let name, let span, _):
+                        throw Diagnostic("unclosed call of `\(name)`", at: span, hint: "add a `)` to close it")
+                    case .binary, .negate:
+                        break
+                    }
+                }
+                if case .end = token.kind { lookahead = token }
+                return output
+            }
+            previous = token
+        }
+    }
+
+    /// Throws when an operand arrives where an operator was expected (`2 3`, `2x`, `x(1)`).
+    private func requireOperator(_ expectOperand: Bool, before token: Token, after previous: Token?) throws(Diagnostic) {
+        guard !expectOperand else { return }
+        var hint = "put an operator such as `*` or `+` between them"
+        if let previous, previous.span.start + previous.span.length == token.span.start {
+            let left = previous.sourceText, right = token.sourceText
+            if case .number = previous.kind { hint = "write `\(left)*\(right)` for a product" }
+            if case .leftParen = token.kind { hint = "write `\(left)*(…)` for a product" }
+        }
+        throw Diagnostic("expected an operator before \(token.quoted)", at: token.span, hint: hint)
+    }
+
+    private func missingOperand(before token: Token, after previous: Token?) -> Diagnostic {
+        if let previous {
+            switch previous.kind {
+            case .plus, .minus, .star, .slash, .caret, .comma, .leftParen, .equals:
+                return Diagnostic("expected an expression after \(previous.quoted)", at: token.span)
+            default: break
+            }
+        }
+        return Diagnostic("expected an expression before \(token.quoted)", at: token.span)
+    }
+
+    private func unknownFunction(_ name: String, at span: SourceSpan) -> Diagnostic {
+        if let suggestion = Suggestion.closest(to: name, among: Op.functionNames) {
+            return Diagnostic("unknown function `\(name)`", at: span, hint: "did you mean `\(suggestion)`?")
+        }
+        return Diagnostic(
+            "unknown function `\(name)`", at: span,
+            hint: "the functions are \(Op.functionNames.joined(separator: ", ")); write `\(name)*(…)` for a product")
+    }
+}
+
+extension Parser.Pending {
+    var isOpenParen: Bool {
+        switch self {
+        case .paren, .call: true
+        case .binary, .negate: false
+        }
+    }
+}
+
+extension Token {
+    var binaryOp: Op? {
+        switch kind {
+        case .plus: .add
+        case .minus: .sub
+        case .star: .mul
+        case .slash: .div
+        case .caret: .pow
+        default: nil
+        }
+    }
+
+    /// The token's kind as the user wrote it, for hints.
+    var sourceText: String {
+        switch kind {
+        case .number(let x): NumberFormat.shortest(x)
+        case .identifier(let name): name
+        default: String(quoted.dropFirst().dropLast())
+        }
+    }
+}
+
+extension Op {
+    /// How tightly the operator binds in the parser: `+ -` 1, `* /` 2, unary minus 3, `^` 4.
+    var bindingPrecedence: Int {
+        switch notation {
+        case .infix(_, _, let precedence), .prefix(_, _, let precedence): precedence
+        case .leaf, .function: 99
+        }
+    }
+}
+
+/// Finds the name a typo most likely meant.
+enum Suggestion {
+    /// The candidate closest to `word` by edit distance, if close enough to be a typo.
+    static func closest(to word: String, among candidates: [String]) -> String? {
+        let limit = word.count <= 3 ? 1 : 2
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(word.lowercased(), candidate)
+            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    /// Levenshtein distance, with an adjacent swap counted as one edit.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = Swift.min(current[j], previous2[j - 2] + 1)
+                }
+            }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Where a program comes from: an argument, a file, or standard input.
+public enum ProgramSource: Sendable, Equatable {
+    /// The expression of the mission: log(x1·x2) + sin(x2) at (2, 5), Baydin's running example's sibling.
+    public static let builtInExample = "log(x1*x2)+sin(x2)"
+    /// The point of the built-in example.
+    public static let builtInPoint = "2,5"
+
+    /// Program text given on the command line (`-` means standard input).
+    case argument(String)
+    /// A program file (`-f prog.adv`).
+    case file(String)
+    /// Standard input.
+    case standardInput
+    /// The built-in example.
+    case example
+
+    /// Picks the source from an optional argument and an optional file; both is a usage error.
+    public static func choose(argument: String?, file: String?) throws(AdvizError) -> ProgramSource {
+        switch (argument, file) {
+        case (.some, .some): throw .usage("give the program either as an argument or with --file, not both")
+        case (.some("-"), nil): return .standardInput
+        case (.some(let text), nil): return .argument(text)
+        case (nil, .some("-")): return .standardInput
+        case (nil, .some(let path)): return .file(path)
+        case (nil, nil): return .example
+        }
+    }
+
+    /// Reads the program text, with a name for messages.
+    public func load() throws(AdvizError) -> SourceText {
+        switch self {
+        case .argument(let text): return SourceText(text, name: "<expression>")
+        case .example: return SourceText(ProgramSource.builtInExample, name: "<example>")
+        case .standardInput:
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return SourceText(try ProgramSource.decode(data, name: "standard input"), name: "<stdin>")
+        case .file(let path):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .missingInput("cannot read `\(path)`: no such file")
+            }
+            guard !isDirectory.boolValue else { throw .missingInput("cannot read `\(path)`: it is a folder") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .missingInput("cannot read `\(path)`: permission denied")
+            }
+            return SourceText(try ProgramSource.decode(data, name: "`\(path)`"), name: path)
+        }
+    }
+
+    private static func decode(_ data: Data, name: String) throws(AdvizError) -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .input(
+                Diagnostic("\(name) is not UTF-8 text", at: SourceSpan(start: 0, length: 1)), SourceText("", name: name))
+        }
+        return text
+    }
+}

@@ -1,0 +1,128 @@
+/// One entry of the tape: an operation and the ids of its arguments.
+public struct Node: Hashable, Sendable {
+    /// The elementary operation.
+    public var op: Op
+    /// The id of the first argument, or -1.
+    public var a: Int32
+    /// The id of the second argument, or -1 for unary operations.
+    public var b: Int32
+    /// The value of a constant (0 for every other operation).
+    public var literal: Double
+
+    /// A node applying `op` to the nodes `a` and `b`.
+    public init(op: Op, a: Int32 = -1, b: Int32 = -1, literal: Double = 0) {
+        self.op = op
+        self.a = a
+        self.b = b
+        self.literal = literal
+    }
+
+    /// The argument ids, in order (none, one or two).
+    public var arguments: [Int] {
+        switch op.arity {
+        case 0: []
+        case 1: [Int(a)]
+        default: [Int(a), Int(b)]
+        }
+    }
+}
+
+/// An output of the function: a name (`y`, `y2`, `loss`) and the node that holds it.
+public struct GraphOutput: Sendable, Equatable {
+    /// The statement's name.
+    public var name: String
+    /// The node computing it.
+    public var node: Int
+}
+
+/// A computational graph as a tape: nodes in evaluation order, inputs first.
+///
+/// This is the Wengert list of Baydin et al. (2018): the n inputs are v-(n-1) … v0 and
+/// each elementary step after them is v1, v2, …; constants sit on the tape too but take
+/// no number, since they are written by value. Creation order is a topological order,
+/// so every pass is a plain loop over `nodes` (forward) or over it backwards (reverse).
+public struct Graph: Sendable {
+    /// The tape, in evaluation order. Nodes `0..<inputNames.count` are the inputs.
+    public let nodes: [Node]
+    /// The names of the inputs, in the order of their nodes.
+    public let inputNames: [String]
+    /// The outputs, in the order of the statements that make them.
+    public let outputs: [GraphOutput]
+    /// The names of named constants (`pi`, `e`) by node id.
+    public let constantNames: [Int: String]
+    /// The statement names given to nodes (`a = x1*x2` names the node of `x1*x2` `a`).
+    public let statementNames: [Int: String]
+    /// Where each node was first written in the source, where it came from a program.
+    public let spans: [SourceSpan?]
+    /// Baydin's index of each node: -(n-1) … 0 for inputs, 1, 2, … for steps, nil for constants.
+    public let stepNumbers: [Int?]
+
+    /// A graph from a finished tape; `stepNumbers` are derived from it.
+    public init(
+        nodes: [Node], inputNames: [String], outputs: [GraphOutput],
+        constantNames: [Int: String] = [:], statementNames: [Int: String] = [:], spans: [SourceSpan?]? = nil
+    ) {
+        self.nodes = nodes
+        self.inputNames = inputNames
+        self.outputs = outputs
+        self.constantNames = constantNames
+        self.statementNames = statementNames
+        self.spans = spans ?? Array(repeating: nil, count: nodes.count)
+        var numbers: [Int?] = []
+        numbers.reserveCapacity(nodes.count)
+        let n = inputNames.count
+        var next = 1
+        for (i, node) in nodes.enumerated() {
+            switch node.op {
+            case .input: numbers.append(i - (n - 1))
+            case .constant: numbers.append(nil)
+            default:
+                numbers.append(next)
+                next += 1
+            }
+        }
+        stepNumbers = numbers
+    }
+
+    /// The number of inputs, n.
+    public var inputCount: Int { inputNames.count }
+    /// The number of outputs, m.
+    public var outputCount: Int { outputs.count }
+    /// The number of elementary steps (nodes that are neither inputs nor constants), l.
+    public var stepCount: Int { nodes.count - inputCount - constantCount }
+    /// The number of constants on the tape.
+    public var constantCount: Int { nodes.reduce(0) { $0 + ($1.op == .constant ? 1 : 0) } }
+
+    /// The edges that carry derivatives: arguments that are not constants, one per use.
+    public var differentiableEdgeCount: Int {
+        var count = 0
+        for node in nodes where node.op.arity > 0 {
+            if nodes[Int(node.a)].op != .constant { count += 1 }
+            if node.op.arity == 2, nodes[Int(node.b)].op != .constant { count += 1 }
+        }
+        return count
+    }
+
+    /// The name of node `id` in traces: `v-1`, `v3`, or a constant's value.
+    public func label(_ id: Int, format: NumberFormat = NumberFormat()) -> String {
+        if let number = stepNumbers[id] { return "v\(number)" }
+        return constantNames[id] ?? format.string(nodes[id].literal)
+    }
+
+    /// True if node `id` is a constant.
+    public func isConstant(_ id: Int) -> Bool { nodes[id].op == .constant }
+
+    /// For every node, the nodes that use it, in descending order (the order reverse mode meets them).
+    ///
+    /// A node that uses the same argument twice (`x*x`) is listed once.
+    public func consumers() -> [[Int]] {
+        var result = Array(repeating: [Int](), count: nodes.count)
+        for i in stride(from: nodes.count - 1, through: 0, by: -1) {
+            let node = nodes[i]
+            guard node.op.arity > 0 else { continue }
+            result[Int(node.a)].append(i)
+            if node.op.arity == 2, node.b != node.a { result[Int(node.b)].append(i) }
+        }
+        return result
+    }
+}

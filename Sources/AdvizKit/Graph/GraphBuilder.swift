@@ -1,0 +1,213 @@
+/// Appends nodes to a tape, sharing identical subexpressions (hash-consing).
+///
+/// Used by the program compiler and by the ``Traced`` front end: both make the same tape.
+public struct GraphBuilder: Sendable {
+    private(set) var nodes: [Node] = []
+    private(set) var spans: [SourceSpan?] = []
+    private(set) var constantNames: [Int: String] = [:]
+    private var existing: [Node: Int32] = [:]
+    /// The input names, in the order of their nodes.
+    public let inputNames: [String]
+    /// Whether identical subexpressions share one node (false keeps the expression a tree).
+    public let sharing: Bool
+
+    /// A tape that starts with the given inputs (v-(n-1) … v0).
+    public init(inputs: [String], sharing: Bool = true) {
+        inputNames = inputs
+        self.sharing = sharing
+        nodes.reserveCapacity(inputs.count)
+        for _ in inputs {
+            nodes.append(Node(op: .input))
+            spans.append(nil)
+        }
+    }
+
+    /// The node of input `index`.
+    public func input(_ index: Int) -> Int32 { Int32(index) }
+
+    /// The number of nodes so far.
+    public var count: Int { nodes.count }
+
+    /// A constant node (shared with an equal constant unless sharing is off).
+    public mutating func constant(_ value: Double, name: String? = nil, span: SourceSpan? = nil) -> Int32 {
+        let id = append(Node(op: .constant, literal: value), span: span)
+        if let name { constantNames[Int(id)] = name }
+        return id
+    }
+
+    /// The node of `op` applied to `a` (and `b`), reusing an identical node where sharing.
+    public mutating func apply(_ op: Op, _ a: Int32, _ b: Int32 = -1, span: SourceSpan? = nil) -> Int32 {
+        precondition(op.arity > 0, "apply needs an operation, not a leaf")
+        return append(Node(op: op, a: a, b: op.arity == 2 ? b : -1), span: span)
+    }
+
+    private mutating func append(_ node: Node, span: SourceSpan?) -> Int32 {
+        if sharing, let id = existing[node] { return id }
+        let id = Int32(nodes.count)
+        nodes.append(node)
+        spans.append(span)
+        if sharing { existing[node] = id }
+        return id
+    }
+
+    /// The finished graph with these outputs and statement names.
+    public func finish(outputs: [GraphOutput], statementNames: [Int: String] = [:]) -> Graph {
+        Graph(
+            nodes: nodes, inputNames: inputNames, outputs: outputs, constantNames: constantNames,
+            statementNames: statementNames, spans: spans)
+    }
+}
+
+/// Options for turning a program into a graph.
+public struct GraphOptions: Sendable, Equatable {
+    /// Share identical subexpressions (on by default; `--no-share` turns it off).
+    public var sharing: Bool
+    /// The statements to treat as outputs; nil picks them by the default rule.
+    public var outputs: [String]?
+
+    /// Options with sharing on and the default choice of outputs.
+    public init(sharing: Bool = true, outputs: [String]? = nil) {
+        self.sharing = sharing
+        self.outputs = outputs
+    }
+}
+
+extension Graph {
+    /// Builds the graph of a program.
+    ///
+    /// The inputs are the names used but never assigned, in natural order (x1, x2, …, x10,
+    /// then the others alphabetically). The outputs are the statements named with
+    /// `options.outputs`, else every statement whose name starts with `y`, else the last.
+    public init(program: Program, options: GraphOptions = GraphOptions()) throws(AdvizError) {
+        let statements = program.statements
+        func fail(_ message: String, _ span: SourceSpan, hint: String? = nil) -> AdvizError {
+            .input(Diagnostic(message, at: span, hint: hint), program.source)
+        }
+        guard !statements.isEmpty else {
+            throw fail("empty program", SourceSpan(start: 0, length: 1), hint: "write an expression such as `x1*x2`")
+        }
+
+        // Which names are assigned, where, and which are used before their assignment.
+        var assignedAt: [String: Int] = [:]
+        for (index, statement) in statements.enumerated() {
+            guard let name = statement.name else { continue }
+            if let earlier = assignedAt[name] {
+                throw fail(
+                    "`\(name)` is assigned twice", statement.nameSpan,
+                    hint: "statement \(earlier + 1) assigns it first; choose a new name")
+            }
+            assignedAt[name] = index
+        }
+        var inputSet = Set<String>()
+        for (index, statement) in statements.enumerated() {
+            for item in statement.postfix {
+                guard case .variable(let name) = item.kind else { continue }
+                if let at = assignedAt[name] {
+                    if at >= index {
+                        throw fail(
+                            at == index ? "`\(name)` is used in its own definition" : "`\(name)` is used before it is assigned",
+                            item.span, hint: at == index ? nil : "move statement \(at + 1) before this one")
+                    }
+                } else {
+                    inputSet.insert(name)
+                }
+            }
+        }
+        let inputs = inputSet.sorted(by: NaturalOrder.precedes)
+
+        // The outputs.
+        let lastIndex = statements.count - 1
+        var names = statements.map(\.name)
+        if names[lastIndex] == nil {
+            names[lastIndex] = assignedAt["y"] == nil && !inputSet.contains("y") ? "y" : "f"
+        }
+        let outputIndices: [Int]
+        if let requested = options.outputs {
+            outputIndices = try requested.map { name throws(AdvizError) -> Int in
+                guard let index = names.firstIndex(of: name) else {
+                    let known = names.compactMap { $0 }
+                    throw .usage(
+                        "unknown output `\(name)`; the program's statements are \(known.map { "`\($0)`" }.joined(separator: ", "))")
+                }
+                return index
+            }
+        } else {
+            let ys = names.indices.filter { names[$0]?.hasPrefix("y") == true }
+            outputIndices = ys.isEmpty ? [lastIndex] : ys
+        }
+
+        // The tape: one postfix walk per statement, with a stack of node ids.
+        var builder = GraphBuilder(inputs: inputs, sharing: options.sharing)
+        var inputIndex: [String: Int32] = [:]
+        for (i, name) in inputs.enumerated() { inputIndex[name] = Int32(i) }
+        var bound: [String: Int32] = [:]
+        var statementNodes: [Int32] = []
+        var statementNames: [Int: String] = [:]
+        var stack: [Int32] = []
+        for (index, statement) in statements.enumerated() {
+            stack.removeAll(keepingCapacity: true)
+            for item in statement.postfix {
+                switch item.kind {
+                case .number(let value):
+                    stack.append(builder.constant(value, span: item.span))
+                case .namedConstant(let name, let value):
+                    stack.append(builder.constant(value, name: name, span: item.span))
+                case .variable(let name):
+                    stack.append(bound[name] ?? inputIndex[name]!)
+                case .apply(let op):
+                    if op.arity == 2 {
+                        let b = stack.removeLast(), a = stack.removeLast()
+                        stack.append(builder.apply(op, a, b, span: item.span))
+                    } else {
+                        let a = stack.removeLast()
+                        stack.append(builder.apply(op, a, span: item.span))
+                    }
+                }
+            }
+            let node = stack.removeLast()
+            statementNodes.append(node)
+            if let name = names[index] {
+                bound[name] = node
+                if statementNames[Int(node)] == nil, builder.nodes[Int(node)].op != .input {
+                    statementNames[Int(node)] = name
+                }
+            }
+        }
+        let outputs = outputIndices.map { GraphOutput(name: names[$0]!, node: Int(statementNodes[$0])) }
+        self = builder.finish(outputs: outputs, statementNames: statementNames)
+    }
+
+    /// Parses and builds the graph of program text in one step.
+    public init(parsing text: String, name: String = "<expression>", options: GraphOptions = GraphOptions())
+        throws(AdvizError)
+    {
+        let source = SourceText(text, name: name)
+        let program: Program
+        do {
+            program = try Program.parse(source)
+        } catch {
+            throw .input(error, source)
+        }
+        try self.init(program: program, options: options)
+    }
+}
+
+/// The order in which inputs are numbered: x1, x2, …, x10 first, then the other names
+/// with numbers compared as numbers (w2 before w10).
+public enum NaturalOrder {
+    /// True if `lhs` comes before `rhs`.
+    public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        let l = key(lhs), r = key(rhs)
+        if l.isX != r.isX { return l.isX }
+        if l.stem != r.stem { return l.stem < r.stem }
+        if l.number != r.number { return (l.number ?? -1) < (r.number ?? -1) }
+        return lhs < rhs
+    }
+
+    private static func key(_ name: String) -> (isX: Bool, stem: String, number: Int?) {
+        let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
+        let stem = String(name.dropLast(digits.count))
+        let number = digits.isEmpty ? nil : Int(String(digits.reversed()).prefix(18))
+        return (stem == "x", stem, number)
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+
+/// An elementary operation of the computational graph: the one table every pass reads.
+///
+/// Each case knows, in this file and nowhere else, how it is spelled (text and LaTeX),
+/// how it evaluates, its local partial derivatives (as numbers for the sweeps and as
+/// ``Formula``s for printing and symbolic differentiation), and where it is not smooth.
+/// Adding an operation means adding a case here: every `switch` below is exhaustive, so
+/// a missing rule is a compile error, not a silent zero.
+public enum Op: UInt8, CaseIterable, Sendable, Hashable {
+    /// An independent variable (x1, x2, …): the start of every sweep.
+    case input
+    /// A number written in the program (2, 0.5, pi).
+    case constant
+    case add, sub, mul, div, pow, max, min
+    case neg, sin, cos, tan, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, step
+
+    /// How many arguments the operation takes (0 for inputs and constants).
+    public var arity: Int {
+        switch self {
+        case .input, .constant: 0
+        case .add, .sub, .mul, .div, .pow, .max, .min: 2
+        case .neg, .sin, .cos, .tan, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .sign, .step: 1
+        }
+    }
+
+    /// The operation's notation: an infix operator, unary minus, or a named function.
+    public var notation: Notation {
+        switch self {
+        case .input, .constant: .leaf
+        case .add: .infix(text: "+", latex: "+", precedence: 1)
+        case .sub: .infix(text: "-", latex: "-", precedence: 1)
+        case .mul: .infix(text: "·", latex: "\\cdot", precedence: 2)
+        case .div: .infix(text: "/", latex: "/", precedence: 2)
+        case .pow: .infix(text: "^", latex: "^", precedence: 4)
+        case .neg: .prefix(text: "-", latex: "-", precedence: 3)
+        case .max: .function(name: "max", latex: "\\max")
+        case .min: .function(name: "min", latex: "\\min")
+        case .sin: .function(name: "sin", latex: "\\sin")
+        case .cos: .function(name: "cos", latex: "\\cos")
+        case .tan: .function(name: "tan", latex: "\\tan")
+        case .exp: .function(name: "exp", latex: "\\exp")
+        case .log: .function(name: "log", latex: "\\ln")
+        case .sqrt: .function(name: "sqrt", latex: "\\sqrt")
+        case .abs: .function(name: "abs", latex: "\\operatorname{abs}")
+        case .tanh: .function(name: "tanh", latex: "\\tanh")
+        case .sigmoid: .function(name: "sigmoid", latex: "\\sigma")
+        case .relu: .function(name: "relu", latex: "\\operatorname{relu}")
+        case .sign: .function(name: "sign", latex: "\\operatorname{sign}")
+        case .step: .function(name: "step", latex: "H")
+        }
+    }
+
+    /// A short name for the operation, as JSON and graph labels show it (`mul`, `sin`).
+    public var name: String { String(describing: self) }
+
+    /// Extra spellings the parser accepts for a function (`ln` for `log`).
+    public var aliases: [String] {
+        switch self {
+        case .log: ["ln"]
+        case .pow: ["pow"]
+        case .sigmoid: ["logistic"]
+        default: []
+        }
+    }
+
+    /// The value of the operation at `a` (and `b` for binary operations), IEEE semantics.
+    @inline(__always)
+    public func evaluate(_ a: Double, _ b: Double) -> Double {
+        switch self {
+        case .input, .constant: a
+        case .add: a + b
+        case .sub: a - b
+        case .mul: a * b
+        case .div: a / b
+        case .pow: Foundation.pow(a, b)
+        case .max: a >= b ? a : (b > a ? b : a + b) // NaN propagates
+        case .min: a <= b ? a : (b < a ? b : a + b)
+        case .neg: -a
+        case .sin: Foundation.sin(a)
+        case .cos: Foundation.cos(a)
+        case .tan: Foundation.tan(a)
+        case .exp: Foundation.exp(a)
+        case .log: Foundation.log(a)
+        case .sqrt: a.squareRoot()
+        case .abs: Swift.abs(a)
+        case .tanh: Foundation.tanh(a)
+        case .sigmoid: 1 / (1 + Foundation.exp(-a))
+        case .relu: a > 0 ? a : (a.isNaN ? a : 0)
+        case .sign: a > 0 ? 1 : (a < 0 ? -1 : (a.isNaN ? a : 0))
+        case .step: a > 0 ? 1 : (a.isNaN ? a : 0)
+        }
+    }
+
+    /// The local partial derivatives ∂v/∂a and ∂v/∂b at `a`, `b`, given the result `v`.
+    ///
+    /// Unary operations return 0 for ∂v/∂b. At a kink the subgradient named in
+    /// ``kink(_:_:)`` is returned (abs, relu and sign at 0 give 0; max and min give
+    /// the whole derivative to `a` at a tie).
+    @inline(__always)
+    public func partials(_ a: Double, _ b: Double, _ v: Double) -> (Double, Double) {
+        switch self {
+        case .input, .constant: (0, 0)
+        case .add: (1, 1)
+        case .sub: (1, -1)
+        case .mul: (b, a)
+        case .div: (1 / b, -a / (b * b))
+        case .pow:
+            // ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, which only exists for a > 0 (its limit is 0 at a = 0).
+            (b == 0 ? 0 : b * Foundation.pow(a, b - 1), a > 0 ? v * Foundation.log(a) : (a == 0 ? 0 : .nan))
+        case .max: a >= b ? (1, 0) : (0, 1)
+        case .min: a <= b ? (1, 0) : (0, 1)
+        case .neg: (-1, 0)
+        case .sin: (Foundation.cos(a), 0)
+        case .cos: (-Foundation.sin(a), 0)
+        case .tan: (1 + v * v, 0)
+        case .exp: (v, 0)
+        case .log: (1 / a, 0)
+        case .sqrt: (0.5 / v, 0)
+        case .abs: (a > 0 ? 1 : (a < 0 ? -1 : 0), 0)
+        case .tanh: (1 - v * v, 0)
+        case .sigmoid: (v * (1 - v), 0)
+        case .relu: (a > 0 ? 1 : 0, 0)
+        case .sign, .step: (0, 0)
+        }
+    }
+
+    /// The local partial ∂v/∂(argument `index`) as a formula over the arguments,
+    /// for printing ("cos(v0)") and for symbolic differentiation.
+    public func partialFormula(_ index: Int) -> Formula {
+        let a = Formula.arg(0), b = Formula.arg(1)
+        let one = Formula.number(1)
+        switch (self, index) {
+        case (.input, _), (.constant, _): return .number(0)
+        case (.add, _): return one
+        case (.sub, 0): return one
+        case (.sub, _): return .number(-1)
+        case (.mul, 0): return b
+        case (.mul, _): return a
+        case (.div, 0): return .apply(.div, [one, b])
+        case (.div, _): return .apply(.neg, [.apply(.div, [a, .apply(.pow, [b, .number(2)])])])
+        case (.pow, 0): return .apply(.mul, [b, .apply(.pow, [a, .apply(.sub, [b, one])])])
+        case (.pow, _): return .apply(.mul, [.apply(.pow, [a, b]), .apply(.log, [a])])
+        case (.max, 0): return .apply(.sub, [one, .apply(.step, [.apply(.sub, [b, a])])])
+        case (.max, _): return .apply(.step, [.apply(.sub, [b, a])])
+        case (.min, 0): return .apply(.sub, [one, .apply(.step, [.apply(.sub, [a, b])])])
+        case (.min, _): return .apply(.step, [.apply(.sub, [a, b])])
+        case (.neg, _): return .number(-1)
+        case (.sin, _): return .apply(.cos, [a])
+        case (.cos, _): return .apply(.neg, [.apply(.sin, [a])])
+        case (.tan, _): return .apply(.div, [one, .apply(.pow, [.apply(.cos, [a]), .number(2)])])
+        case (.exp, _): return .apply(.exp, [a])
+        case (.log, _): return .apply(.div, [one, a])
+        case (.sqrt, _): return .apply(.div, [one, .apply(.mul, [.number(2), .apply(.sqrt, [a])])])
+        case (.abs, _): return .apply(.sign, [a])
+        case (.tanh, _): return .apply(.sub, [one, .apply(.pow, [.apply(.tanh, [a]), .number(2)])])
+        case (.sigmoid, _):
+            return .apply(.mul, [.apply(.sigmoid, [a]), .apply(.sub, [one, .apply(.sigmoid, [a])])])
+        case (.relu, _): return .apply(.step, [a])
+        case (.sign, _), (.step, _): return .number(0)
+        }
+    }
+
+    /// Where the operation is not smooth or not defined at (`a`, `b`): the warning to give
+    /// and the convention used, or nil where value and partials are ordinary.
+    public func kink(_ a: Double, _ b: Double) -> String? {
+        switch self {
+        case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid, .step:
+            return nil
+        case .div:
+            return b == 0 ? "division by zero: IEEE result \(a == 0 ? "NaN" : "±inf")" : nil
+        case .pow:
+            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow), ∂/∂a = 0" }
+            if a == 0 && b < 1 && b != 0 { return "power of 0 with exponent < 1: ∂/∂a is infinite" }
+            if a < 0 && b.rounded() != b { return "negative base with a non-integer exponent: NaN" }
+            return nil
+        case .tan:
+            return Foundation.cos(a) == 0 ? "tan at a pole: infinite" : nil
+        case .log:
+            if a == 0 { return "log of 0: value −inf, ∂/∂a = inf" }
+            if a < 0 { return "log of a negative number: NaN" }
+            return nil
+        case .sqrt:
+            if a == 0 { return "sqrt at 0: ∂/∂a = inf" }
+            if a < 0 { return "sqrt of a negative number: NaN" }
+            return nil
+        case .abs: return a == 0 ? "abs at its kink 0: subgradient 0 used" : nil
+        case .relu: return a == 0 ? "relu at its kink 0: subgradient 0 used" : nil
+        case .sign: return a == 0 ? "sign at 0 (a jump): derivative 0 used" : nil
+        case .max: return a == b ? "max at a tie: the first argument takes the derivative (∂/∂a = 1, ∂/∂b = 0)" : nil
+        case .min: return a == b ? "min at a tie: the first argument takes the derivative (∂/∂a = 1, ∂/∂b = 0)" : nil
+        }
+    }
+
+    /// The operation named `name` in the expression language (`sin`, `ln`, `pow`), if any.
+    public static func function(named name: String) -> Op? {
+        functionsByName[name]
+    }
+
+    /// Every function name the language accepts, for messages and suggestions.
+    public static var functionNames: [String] { functionsByName.keys.sorted() }
+
+    private static let functionsByName: [String: Op] = {
+        var table: [String: Op] = [:]
+        for op in Op.allCases {
+            if case .function(let name, _) = op.notation { table[name] = op }
+            for alias in op.aliases { table[alias] = op }
+        }
+        return table
+    }()
+}
+
+/// How an operation is written.
+public enum Notation: Sendable, Equatable {
+    /// Inputs and constants: written as their name or value.
+    case leaf
+    /// A binary operator between its arguments, with its binding strength.
+    case infix(text: String, latex: String, precedence: Int)
+    /// A unary operator before its argument.
+    case prefix(text: String, latex: String, precedence: Int)
+    /// A function call: `name(a)` or `name(a, b)`.
+    case function(name: String, latex: String)
+}

@@ -1,0 +1,34 @@
+/// Everything that can stop a command, each with its sysexits code.
+public enum AdvizError: Error, Sendable {
+    /// Bad usage: a wrong option or value (`--at` missing a variable). Exit 64.
+    case usage(String)
+    /// Bad input: a program or lesson that does not parse or make sense. Exit 65.
+    case input(Diagnostic, SourceText)
+    /// An input file that does not exist or cannot be read. Exit 66.
+    case missingInput(String)
+    /// An output file or folder that cannot be created. Exit 73.
+    case cannotCreate(String)
+    /// An output that cannot be written. Exit 74.
+    case cannotWrite(String)
+
+    /// The sysexits code for the error, as swift-argument-parser uses them.
+    public var exitCode: Int32 {
+        switch self {
+        case .usage: 64
+        case .input: 65
+        case .missingInput: 66
+        case .cannotCreate: 73
+        case .cannotWrite: 74
+        }
+    }
+
+    /// The message as printed on stderr, starting with `error:`.
+    public var rendered: String {
+        switch self {
+        case .usage(let message), .missingInput(let message), .cannotCreate(let message), .cannotWrite(let message):
+            "error: \(message)\n"
+        case .input(let diagnostic, let source):
+            source.render(diagnostic)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// Which sweeps a trace shows.
+public enum TraceMode: String, Sendable, CaseIterable {
+    /// The primal trace and the tangent trace for one input direction.
+    case forward
+    /// The primal trace and the adjoint trace from the output seed.
+    case reverse
+    /// All three.
+    case both
+
+    var showsForward: Bool { self != .reverse }
+    var showsReverse: Bool { self != .forward }
+}
+
+/// What to trace: the sweeps, their seeds, and how numbers are written.
+public struct TraceOptions: Sendable {
+    /// Which sweeps to run and show.
+    public var mode: TraceMode
+    /// The input direction for the tangent sweep (nil: the first input, ẋ1 = 1).
+    public var seed: [Double]?
+    /// The output seed ȳ for the adjoint sweep (nil: 1 for the first output, 0 for the others).
+    public var outputSeed: [Double]?
+    /// Significant digits in the tables.
+    public var numberFormat: NumberFormat
+
+    /// Options for a trace; every argument has the default the CLI uses.
+    public init(mode: TraceMode = .both, seed: [Double]? = nil, outputSeed: [Double]? = nil, numberFormat: NumberFormat = NumberFormat()) {
+        self.mode = mode
+        self.seed = seed
+        self.outputSeed = outputSeed
+        self.numberFormat = numberFormat
+    }
+}
+
+/// One row of a trace table: `label = definition = substituted = value`.
+public struct TraceRow: Sendable, Equatable {
+    /// The node the row computes.
+    public var node: Int
+    /// What is computed: `v1`, `v̇1`, `v̄1` (or their LaTeX).
+    public var label: String
+    /// How, symbolically: `v-1·v0`, `v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0`.
+    public var definition: String
+    /// The same with the local partials written out as formulas: `v̄3·cos(v0) + v̄1·v-1` (adjoint rows).
+    public var formula: String
+    /// The same with numbers: `2·5`, `1·cos(5) + 0.1·2`.
+    public var substituted: String
+    /// The result.
+    public var value: Double
+}
+
+/// One local partial ∂vᵢ/∂vⱼ on an edge of the graph, as formula and number.
+public struct EdgePartial: Sendable, Equatable {
+    /// The node vᵢ.
+    public var node: Int
+    /// The argument vⱼ.
+    public var argument: Int
+    /// `∂v3/∂v0`.
+    public var label: String
+    /// `cos(v0)`.
+    public var formula: String
+    /// `cos(5)`.
+    public var substituted: String
+    /// The number.
+    public var value: Double
+}
+
+/// A traced evaluation: the graph, its sweeps, and everything the tables show, as data.
+///
+/// `Trace` runs the sweeps; ``rows(_:)``-style accessors write them in a ``MathStyle``, and
+/// the text, Markdown, LaTeX and JSON writers lay those rows out.
+public struct Trace: Sendable {
+    /// The graph traced.
+    public let graph: Graph
+    /// The options it was traced with.
+    public let options: TraceOptions
+    /// The point, one value per input.
+    public let point: [Double]
+    /// The primal sweep: values and local partials.
+    public let evaluation: Evaluation
+    /// The input direction of the tangent sweep.
+    public let seed: [Double]
+    /// The tangents of every node, where forward mode ran.
+    public let tangents: [Double]?
+    /// The output seed of the adjoint sweep.
+    public let outputSeed: [Double]
+    /// The adjoints of every node, where reverse mode ran.
+    public let adjoints: [Double]?
+    /// The Jacobian by n forward sweeps.
+    public let forwardJacobian: JacobianResult
+    /// The Jacobian by m reverse sweeps.
+    public let reverseJacobian: JacobianResult
+
+    /// Traces `graph` at `point`. Throws a usage error for seeds of the wrong length.
+    public init(_ graph: Graph, at point: [Double], options: TraceOptions = TraceOptions()) throws(AdvizError) {
+        guard point.count == graph.inputCount else {
+            throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
+        }
+        let seed = options.seed ?? (graph.inputCount > 0 ? ForwardSweep.unitSeed(0, inputs: graph.inputCount) : [])
+        guard seed.count == graph.inputCount else {
+            throw .usage("--seed has \(seed.count) values; expected \(graph.inputCount), one per input (\(PointBinding.listing(graph.inputNames)))")
+        }
+        let outputSeed = options.outputSeed ?? ReverseSweep.unitSeed(0, outputs: graph.outputCount)
+        guard outputSeed.count == graph.outputCount else {
+            throw .usage("--ybar has \(outputSeed.count) values; expected \(graph.outputCount), one per output (\(PointBinding.listing(graph.outputs.map(\.name))))")
+        }
+        self.graph = graph
+        self.options = options
+        self.point = point
+        self.seed = seed
+        self.outputSeed = outputSeed
+        evaluation = PrimalSweep.run(graph, at: point)
+        tangents = options.mode.showsForward ? ForwardSweep.tangents(graph, evaluation, seed: seed) : nil
+        adjoints = options.mode.showsReverse ? ReverseSweep.adjoints(graph, evaluation, outputSeed: outputSeed) : nil
+        forwardJacobian = Jacobian.byForwardMode(graph, evaluation)
+        reverseJacobian = Jacobian.byReverseMode(graph, evaluation)
+    }
+
+    /// Parses, builds and traces in one call, binding `point` as `--at` does (`"2,5"`).
+    public init(expression: String, at point: String, options: TraceOptions = TraceOptions(), graphOptions: GraphOptions = GraphOptions()) throws(AdvizError) {
+        let graph = try Graph(parsing: expression, options: graphOptions)
+        try self.init(graph, at: try PointBinding.bind(point, to: graph.inputNames), options: options)
+    }
+
+    /// The value of each output.
+    public var outputValues: [Double] { evaluation.outputValues(of: graph) }
+
+    /// The gradient of the first output (row 0 of the Jacobian).
+    public var gradient: [Double] { reverseJacobian.matrix.first ?? [] }
+
+    /// The warnings of the primal sweep, each written with its node: `v2 = log(v1) at v1 = -3: …`.
+    public func warningMessages(_ style: MathStyle = .text) -> [String] {
+        let writer = TraceWriter(trace: self, style: style)
+        return evaluation.warnings.map { writer.warning($0) }
+    }
+
+    /// The forward primal trace: one row per input and step, in tape order.
+    public func primalRows(_ style: MathStyle = .text) -> [TraceRow] {
+        TraceWriter(trace: self, style: style).primalRows()
+    }
+
+    /// The forward tangent trace (empty where forward mode did not run).
+    public func tangentRows(_ style: MathStyle = .text) -> [TraceRow] {
+        TraceWriter(trace: self, style: style).tangentRows()
+    }
+
+    /// The reverse adjoint trace, from the last step back to the first input (empty where reverse mode did not run).
+    public func adjointRows(_ style: MathStyle = .text) -> [TraceRow] {
+        TraceWriter(trace: self, style: style).adjointRows()
+    }
+
+    /// Every local partial on an edge that carries a derivative, in tape order.
+    public func edgePartials(_ style: MathStyle = .text) -> [EdgePartial] {
+        TraceWriter(trace: self, style: style).edgePartials()
+    }
+}

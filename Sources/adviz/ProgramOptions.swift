@@ -1,0 +1,80 @@
+import AdvizKit
+import ArgumentParser
+import Foundation
+
+/// The options every command that reads a program shares: the program, the point, the outputs.
+struct ProgramOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The program: an expression, or statements separated by `;` or newlines; `-` reads standard input.", valueName: "expression"))
+    var expression: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file (`-` for standard input).", valueName: "path"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
+    var at: String?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("The statements that are outputs (default: those named y…, else the last). Repeat or separate with commas.", valueName: "name"))
+    var outputs: [String] = []
+
+    @Flag(name: .customLong("no-share"), help: "Keep identical subexpressions as separate nodes (a tree, not a DAG).")
+    var noShare = false
+
+    /// The program's source, the graph, and the point it is evaluated at.
+    func load() throws(AdvizError) -> (source: SourceText, graph: Graph, point: [Double]) {
+        let origin = try ProgramSource.choose(argument: expression, file: file)
+        let source = try origin.load()
+        let program: Program
+        do {
+            program = try Program.parse(source)
+        } catch {
+            throw .input(error, source)
+        }
+        let requested = outputs.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let graph = try Graph(program: program, options: GraphOptions(sharing: !noShare, outputs: requested.isEmpty ? nil : requested))
+        let pointText: String
+        if let at {
+            pointText = at
+        } else if origin == .example {
+            pointText = ProgramSource.builtInPoint
+        } else if graph.inputCount == 0 {
+            pointText = ""
+        } else {
+            throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
+        }
+        return (source, graph, try PointBinding.bind(pointText, to: graph.inputNames))
+    }
+}
+
+/// Runs a command body, turning adviz's errors into a message on stderr and a sysexits code.
+func runReportingErrors(_ body: () throws(AdvizError) -> Void) throws {
+    do {
+        try body()
+    } catch {
+        let color = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: ProcessInfo.processInfo.environment))
+        var message = error.rendered
+        if message.hasPrefix("error:") { message = color.apply(.error, "error:") + message.dropFirst(6) }
+        FileHandle.standardError.write(Data(message.utf8))
+        throw ExitCode(error.exitCode)
+    }
+}
+
+/// Writes text to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+/// How a command decides on colour: `--color auto|always|never`.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    func style(isTerminal: Bool) -> TerminalStyle {
+        switch self {
+        case .always: TerminalStyle(enabled: true)
+        case .never: .plain
+        case .auto: TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment))
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+extension TraceMode: ExpressibleByArgument {}

@@ -1,0 +1,75 @@
+import AdvizKit
+import ArgumentParser
+import Foundation
+
+/// `adviz trace`: the forward primal, forward tangent and reverse adjoint traces of a program.
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Print the forward and reverse traces of an expression, step by step.",
+        discussion: """
+            Examples:
+              adviz trace                                   # the built-in example at (2, 5)
+              adviz trace "log(x1*x2)+sin(x2)" --at 2,5
+              adviz trace "x1*x2 + sin(x1)" --at x1=1,x2=3 --wrt x2
+              adviz trace "a = x1*x2; y1 = sin(a); y2 = a^2" --at 2,3 --mode reverse --ybar 0,1
+              adviz trace -f prog.adv --at 1,2 --format json
+            """
+    )
+
+    @OptionGroup var program: ProgramOptions
+
+    @Option(help: "Which sweeps to show: forward, reverse or both.")
+    var mode: TraceMode = .both
+
+    @Option(help: "Output format: text, markdown, latex or json.")
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("The input to differentiate by in the tangent trace (the seed ẋ = 1 for it, 0 for the others).", valueName: "input"))
+    var wrt: String?
+
+    @Option(help: ArgumentHelp("The tangent trace's input direction, one number per input (`1,0`) or by name.", valueName: "values"))
+    var seed: String?
+
+    @Option(help: ArgumentHelp("The adjoint trace's output seed ȳ, one number per output (default: 1 for the first output).", valueName: "values"))
+    var ybar: String?
+
+    @Option(help: "Significant digits in the tables (1-17).")
+    var precision: Int = 4
+
+    @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorChoice = .auto
+
+    @Option(help: ArgumentHelp("The text width for laying tables side by side (default: the terminal's, else 120).", valueName: "columns"))
+    var width: Int?
+
+    func validate() throws {
+        guard (1...17).contains(precision) else { throw ValidationError("--precision must be between 1 and 17, got \(precision)") }
+        if wrt != nil && seed != nil { throw ValidationError("give either --wrt or --seed, not both") }
+    }
+
+    func run() throws {
+        try runReportingErrors { () throws(AdvizError) in
+            let (source, graph, point) = try program.load()
+            var options = TraceOptions(mode: mode, numberFormat: NumberFormat(significantDigits: precision))
+            if let wrt {
+                guard let index = graph.inputNames.firstIndex(of: wrt) else {
+                    throw .usage("--wrt `\(wrt)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+                }
+                options.seed = ForwardSweep.unitSeed(index, inputs: graph.inputCount)
+            }
+            if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed") }
+            if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar") }
+            let trace = try Trace(graph, at: point, options: options)
+            let environment = ProcessInfo.processInfo.environment
+            let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
+            let report = TraceReport(trace, source: source.text)
+            let text = report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
+            FileHandle.standardOutput.write(Data(text.utf8))
+            if format != .json {
+                let warn = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: environment))
+                for message in trace.warningMessages() { printError(warn.apply(.warning, "warning:") + " " + message) }
+            }
+        }
+    }
+}
