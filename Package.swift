@@ -28,7 +28,7 @@ let package = Package(
                 "AdvizKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         // Runs the built `adviz` binary, as a user would.
         .testTarget(name: "AdvizCLITests", dependencies: ["adviz"]),

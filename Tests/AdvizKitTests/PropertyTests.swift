@@ -1,0 +1,165 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import AdvizKit
+
+/// Random smooth expressions in x1, x2, x3, made from a seed.
+///
+/// Every operation is used where it is smooth: log and sqrt of 1 + u², division by
+/// 2 + sin(u), exp of tanh(u), so that central differences are a fair referee.
+struct RandomExpression {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        // SplitMix64: a tiny, well-mixed generator, so a seed names an expression forever.
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func pick(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    mutating func expression(depth: Int) -> String {
+        if depth == 0 || pick(4) == 0 {
+            switch pick(5) {
+            case 0: return "x1"
+            case 1: return "x2"
+            case 2: return "x3"
+            case 3: return ["0.5", "2", "3", "pi"][pick(4)]
+            default: return ["x1", "x2", "x3"][pick(3)]
+            }
+        }
+        let a = expression(depth: depth - 1)
+        let b = expression(depth: depth - 1)
+        switch pick(17) {
+        case 0: return "(\(a) + \(b))"
+        case 1: return "(\(a) - \(b))"
+        case 2: return "(\(a) * \(b))"
+        case 3: return "(\(a) / (2 + sin(\(b))))"
+        case 4: return "sin(\(a))"
+        case 5: return "cos(\(a))"
+        case 6: return "exp(tanh(\(a)))"
+        case 7: return "log(1 + (\(a))^2)"
+        case 8: return "sqrt(1 + (\(a))^2)"
+        case 9: return "tanh(\(a))"
+        case 10: return "sigmoid(\(a))"
+        case 11: return "tan(0.5*tanh(\(a)))"
+        case 12: return "-(\(a))"
+        case 13: return "(1 + (\(a))^2)^sigmoid(\(b))"
+        case 14: return "pow(\(a), 2)"
+        case 15: return "(\(a))^3"
+        default: return "(\(a) * x1 + \(b))"
+        }
+    }
+}
+
+@Suite struct PropertyTests {
+    /// Reverse mode, forward mode and central differences agree on random expressions.
+    ///
+    /// Tolerances: reverse and forward mode do the same multiplications in another order,
+    /// so they agree to a few ulps of the largest term (1e-9 relative is generous). Central
+    /// differences with h = 1e-5 have truncation error h²·|f'''|/6 ≈ 1e-10·|f'''| and
+    /// rounding error ε·|f|/h ≈ 2e-11·|f|; 1e-6 relative to the size of f and ∇f covers
+    /// both with room for the larger third derivatives of nested expressions.
+    @Test func reverseEqualsForwardEqualsCentralDifferences() async {
+        await propertyCheck(
+            count: 300, input: Gen.uint64(), Gen.double(in: -1.5...1.5), Gen.double(in: -1.5...1.5), Gen.double(in: -1.5...1.5)
+        ) { seed, a, b, c in
+            var random = RandomExpression(state: seed)
+            let text = random.expression(depth: 4)
+            let graph = try Graph(parsing: text)
+            guard graph.inputCount > 0 else { return }
+            let point = graph.inputNames.map { ["x1": a, "x2": b, "x3": c][$0]! }
+            let evaluation = PrimalSweep.run(graph, at: point)
+            let f = evaluation.outputValues(of: graph)[0]
+            guard f.isFinite, Swift.abs(f) < 1e6 else { return }
+            let reverse = Jacobian.byReverseMode(graph, evaluation).matrix[0]
+            let forward = Jacobian.byForwardMode(graph, evaluation).matrix[0]
+            let scale = 1 + Swift.abs(f) + reverse.map(Swift.abs).max()!
+            for j in 0..<graph.inputCount {
+                #expect(Swift.abs(reverse[j] - forward[j]) <= 1e-9 * scale, "\(text) at \(point): ∂/∂\(graph.inputNames[j])")
+                let h = 1e-5
+                var up = point, down = point
+                up[j] += h
+                down[j] -= h
+                let fUp = PrimalSweep.run(graph, at: up).outputValues(of: graph)[0]
+                let fDown = PrimalSweep.run(graph, at: down).outputValues(of: graph)[0]
+                let central = (fUp - fDown) / (2 * h)
+                #expect(Swift.abs(central - reverse[j]) <= 1e-6 * scale, "\(text) at \(point): AD \(reverse[j]), central \(central)")
+            }
+        }
+    }
+
+    /// Every node's adjoint is the chain-rule sum over its consumers: v̄ᵢ = Σⱼ v̄ⱼ·∂vⱼ/∂vᵢ.
+    @Test func adjointIsTheChainRuleSumAtEveryNode() async {
+        await propertyCheck(count: 200, input: Gen.uint64(), Gen.double(in: -1...1)) { seed, x in
+            var random = RandomExpression(state: seed)
+            let text = random.expression(depth: 4)
+            let graph = try Graph(parsing: text)
+            let point = [Double](repeating: x, count: graph.inputCount)
+            let trace = try Trace(graph, at: point, options: TraceOptions(mode: .reverse))
+            let adjoints = trace.adjoints!
+            let consumers = graph.consumers()
+            let ev = trace.evaluation
+            for i in graph.nodes.indices where !graph.isConstant(i) {
+                var sum = graph.outputs.contains { $0.node == i } ? 1.0 : 0
+                for c in consumers[i] {
+                    let node = graph.nodes[c]
+                    if Int(node.a) == i { sum += adjoints[c] * ev.partialA[c] }
+                    if node.op.arity == 2, Int(node.b) == i { sum += adjoints[c] * ev.partialB[c] }
+                }
+                #expect(Swift.abs(sum - adjoints[i]) <= 1e-12 * (1 + Swift.abs(sum)), "\(text): node \(graph.label(i))")
+            }
+        }
+    }
+
+    /// The directional derivative from one forward sweep equals ∇f · seed from one reverse sweep.
+    @Test func tangentEqualsGradientDotSeed() async {
+        await propertyCheck(count: 200, input: Gen.uint64(), Gen.double(in: -1...1), Gen.double(in: -2...2), Gen.double(in: -2...2)) { seed, x, s1, s2 in
+            var random = RandomExpression(state: seed)
+            let graph = try Graph(parsing: random.expression(depth: 3) + " + x1*x2*x3")
+            let direction = [s1, s2, s1 - s2]
+            let trace = try Trace(graph, at: [x, x / 2, -x], options: TraceOptions(seed: direction))
+            let tangent = trace.tangents![graph.outputs[0].node]
+            let dot = zip(trace.gradient, direction).map(*).reduce(0, +)
+            #expect(Swift.abs(tangent - dot) <= 1e-9 * (1 + Swift.abs(dot)))
+        }
+    }
+
+    /// Printing a parsed expression's graph and parsing it again gives the same values.
+    @Test func formulaOfEveryPartialMatchesItsNumber() async {
+        // The table gives each partial twice, as a number for the sweeps and as a formula for
+        // printing; they must agree everywhere the operation is smooth.
+        await propertyCheck(count: 300, input: Gen.double(in: 0.1...3), Gen.double(in: -3...3)) { a, b in
+            for op in Op.allCases where op.arity > 0 {
+                let x = op == .pow ? a : b, y = op == .pow ? b : a
+                if op.kink(x, y) != nil { continue }
+                let v = op.evaluate(x, y)
+                let (pa, pb) = op.partials(x, y, v)
+                let fa = op.partialFormula(0).evaluate([x, y])
+                #expect(fa.isApproximately(pa, tolerance: 1e-12), "\(op) ∂/∂a at \(x), \(y)")
+                if op.arity == 2 {
+                    let fb = op.partialFormula(1).evaluate([x, y])
+                    #expect(fb.isApproximately(pb, tolerance: 1e-12), "\(op) ∂/∂b at \(x), \(y)")
+                }
+            }
+        }
+    }
+}
+
+@Suite struct RandomExpressionTests {
+    /// The generator makes varied, parseable expressions (so the properties above test something).
+    @Test func generatorMakesVariedValidPrograms() throws {
+        var sizes = Set<Int>()
+        for seed in 0..<200 as Range<UInt64> {
+            var random = RandomExpression(state: seed)
+            let graph = try Graph(parsing: random.expression(depth: 4))
+            sizes.insert(graph.stepCount)
+        }
+        #expect(sizes.count > 15)
+        #expect(sizes.max()! > 20)
+    }
+}
