@@ -10,7 +10,7 @@ struct ProgramOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file (`-` for standard input).", valueName: "path"))
     var file: String?
 
-    @Option(help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
     var at: String?
 
     @Option(name: .customLong("output"), help: ArgumentHelp("The statements that are outputs (default: those named y…, else the last). Repeat or separate with commas.", valueName: "name"))

@@ -28,10 +28,10 @@ struct TraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The input to differentiate by in the tangent trace (the seed ẋ = 1 for it, 0 for the others).", valueName: "input"))
     var wrt: String?
 
-    @Option(help: ArgumentHelp("The tangent trace's input direction, one number per input (`1,0`) or by name.", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The tangent trace's input direction, one number per input (`1,0`) or by name.", valueName: "values"))
     var seed: String?
 
-    @Option(help: ArgumentHelp("The adjoint trace's output seed ȳ, one number per output (default: 1 for the first output).", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The adjoint trace's output seed ȳ, one number per output (default: 1 for the first output).", valueName: "values"))
     var ybar: String?
 
     @Option(help: "Significant digits in the tables (1-17).")

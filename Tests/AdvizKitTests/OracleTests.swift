@@ -62,7 +62,7 @@ private func swiftGradient(_ index: Int, _ x1: Double, _ x2: Double) -> (Double,
             #expect(trace.outputValues[0].isApproximately(value, tolerance: 1e-13), "\(text)")
             #expect(trace.gradient[0].isApproximately(g1, tolerance: 1e-12), "\(text): ∂/∂x1 \(trace.gradient[0]) vs \(g1)")
             #expect(trace.gradient[1].isApproximately(g2, tolerance: 1e-12), "\(text): ∂/∂x2 \(trace.gradient[1]) vs \(g2)")
-            let forward = trace.forwardJacobian.matrix[0]
+            let forward = try #require(trace.forwardJacobian).matrix[0]
             #expect(forward[0].isApproximately(g1, tolerance: 1e-12) && forward[1].isApproximately(g2, tolerance: 1e-12), "\(text)")
         }
     }

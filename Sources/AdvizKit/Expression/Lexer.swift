@@ -23,7 +23,7 @@ struct Token: Sendable {
         case .minus: "`-`"
         case .star: "`*`"
         case .slash: "`/`"
-        case .caret: "`^`"
+        case .caret: span.length == 2 ? "`**`" : "`^`"
         case .leftParen: "`(`"
         case .rightParen: "`)`"
         case .comma: "`,`"

@@ -127,10 +127,10 @@ struct Parser {
                     guard let op = Op.function(named: name) else {
                         throw unknownFunction(name, at: token.span)
                     }
-                    _ = try next()
+                    let paren = try next()
                     pending.append(.call(op, name: name, span: token.span, arguments: 1))
                     expectOperand = true
-                    previous = token
+                    previous = paren
                     continue
                 }
                 if Op.function(named: name) != nil {

@@ -60,6 +60,9 @@ public struct TextTable: Sendable {
     public var rows: [[Cell]] = []
     /// Right-align these columns (numbers), left-align the others.
     public var rightAligned: Set<Int> = []
+    /// Cells wider than this do not widen their column: they overflow it, so that one long
+    /// chain-rule sum does not pad every other row of a big trace to its width.
+    public var maxColumnWidth = 60
 
     /// An empty table.
     public init(rightAligned: Set<Int> = []) { self.rightAligned = rightAligned }
@@ -72,12 +75,14 @@ public struct TextTable: Sendable {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {
-            for (c, cell) in row.enumerated() { widths[c] = Swift.max(widths[c], cell.text.count) }
+            for (c, cell) in row.enumerated() where cell.text.count <= maxColumnWidth {
+                widths[c] = Swift.max(widths[c], cell.text.count)
+            }
         }
         return rows.map { row in
             var line = indent
             for (c, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[c] - cell.text.count)
+                let pad = String(repeating: " ", count: Swift.max(0, widths[c] - cell.text.count))
                 let text = cell.role.map { style.apply($0, cell.text) } ?? cell.text
                 let isLast = c == row.count - 1
                 line += rightAligned.contains(c) ? pad + text : text + (isLast ? "" : pad)

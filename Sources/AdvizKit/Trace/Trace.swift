@@ -84,8 +84,11 @@ public struct Trace: Sendable {
     public let outputSeed: [Double]
     /// The adjoints of every node, where reverse mode ran.
     public let adjoints: [Double]?
-    /// The Jacobian by n forward sweeps.
-    public let forwardJacobian: JacobianResult
+    /// The Jacobian by n forward sweeps; nil where n sweeps over this tape would take long
+    /// (more than ``forwardJacobianLimit`` node visits): the trace still reports their cost.
+    public let forwardJacobian: JacobianResult?
+    /// The most node visits (inputs × tape length) spent on the forward-mode Jacobian.
+    public static let forwardJacobianLimit = 20_000_000
     /// The Jacobian by m reverse sweeps.
     public let reverseJacobian: JacobianResult
 
@@ -110,7 +113,8 @@ public struct Trace: Sendable {
         evaluation = PrimalSweep.run(graph, at: point)
         tangents = options.mode.showsForward ? ForwardSweep.tangents(graph, evaluation, seed: seed) : nil
         adjoints = options.mode.showsReverse ? ReverseSweep.adjoints(graph, evaluation, outputSeed: outputSeed) : nil
-        forwardJacobian = Jacobian.byForwardMode(graph, evaluation)
+        forwardJacobian = graph.inputCount * graph.nodes.count <= Trace.forwardJacobianLimit
+            ? Jacobian.byForwardMode(graph, evaluation) : nil
         reverseJacobian = Jacobian.byReverseMode(graph, evaluation)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a trace's rows in one notation: names, formulas and numbers as text or LaTeX.
 struct TraceWriter {
     let trace: Trace
@@ -237,6 +239,11 @@ struct TraceWriter {
         var seen = Set<Int>()
         let at = args.filter { seen.insert($0).inserted }.map { "\(nodeSymbol($0)) = \(number(values[$0]).text)" }
         let place = at.isEmpty ? "" : " at \(at.joined(separator: ", "))"
-        return "\(nodeSymbol(i)) = \(definition(i, byValue: false))\(place): \(warning.message)"
+        // The table speaks of the arguments as a and b; name them as the trace does.
+        var message = warning.message
+        let node = graph.nodes[i]
+        if node.op.arity > 0 { message = message.replacingOccurrences(of: "∂/∂a", with: partialSymbol(i, Int(node.a))) }
+        if node.op.arity > 1 { message = message.replacingOccurrences(of: "∂/∂b", with: partialSymbol(i, Int(node.b))) }
+        return "\(nodeSymbol(i)) = \(definition(i, byValue: false))\(place): \(message)"
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// Runs the built `adviz` binary as a user would: arguments in, stdout, stderr and exit code out.
+struct AdvizRun {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+
+    /// The binary built beside this test bundle.
+    static let executable: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("adviz"),
+            Bundle.main.bundleURL.appendingPathComponent("adviz"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("adviz"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    init(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes before waiting, so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errData, as: UTF8.self)
+        status = process.terminationStatus
+    }
+}
+
+@Suite struct CLITests {
+    @Test func builtInExampleRunsWithNoArguments() throws {
+        let run = try AdvizRun([])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("v̄0  = v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0 = 1·cos(5) + 0.1·2 = 0.4837"))
+        #expect(run.stdout.contains("∇y = (∂y/∂x1, ∂y/∂x2) = (0.5, 0.4837)"))
+        #expect(!run.stdout.contains("\u{1B}["), "no colour when piped")
+        #expect(try AdvizRun(["trace"]).stdout == run.stdout)
+    }
+
+    @Test func colourOnlyWhenAskedOrOnATerminal() throws {
+        #expect(try AdvizRun(["--color", "always"]).stdout.contains("\u{1B}[1m"))
+        #expect(!(try AdvizRun(["--color", "auto"], environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}[")))
+    }
+
+    @Test func programFromFileAndStdin() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-test-\(UUID()).adv")
+        try "a = x1*x2\ny = log(a) + sin(x2)\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let fromFile = try AdvizRun(["trace", "-f", file.path, "--at", "2,5", "--format", "json"])
+        #expect(fromFile.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fromFile.stdout.utf8)) as? [String: Any])
+        #expect(abs((json["value"] as! Double) - (log(10) + sin(5))) < 1e-15)
+        let fromStdin = try AdvizRun(["trace", "-", "--at", "2,5", "--format", "json"], stdin: "a = x1*x2\ny = log(a) + sin(x2)\n")
+        #expect(fromStdin.status == 0)
+        let stdinJSON = try #require(try JSONSerialization.jsonObject(with: Data(fromStdin.stdout.utf8)) as? [String: Any])
+        #expect(stdinJSON["gradient"] as? [String: Double] == json["gradient"] as? [String: Double])
+    }
+
+    /// The JSON contract: value, gradient, nodes in tape order with id, op, inputs, partials, value, adjoint, tangent.
+    @Test func jsonContract() throws {
+        let run = try AdvizRun(["trace", "log(x1*x2)+sin(x2)", "--at", "x2=5,x1=2", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let gradient = try #require(json["gradient"] as? [String: Double])
+        #expect(gradient["x1"] == 0.5)
+        #expect(abs(gradient["x2"]! - (0.2 + cos(5))) < 1e-15)
+        let nodes = try #require(json["nodes"] as? [[String: Any]])
+        #expect(nodes.map { $0["id"] as! String } == ["v-1", "v0", "v1", "v2", "v3", "v4"])
+        #expect(nodes.map { $0["op"] as! String } == ["input", "input", "mul", "log", "sin", "add"])
+        let v1 = nodes[2]
+        #expect(v1["inputs"] as? [String] == ["v-1", "v0"])
+        #expect(v1["partials"] as? [Double] == [5, 2])
+        #expect(v1["value"] as? Double == 10)
+        #expect(v1["adjoint"] as? Double == 0.1)
+        #expect(v1["tangent"] as? Double == 5)
+        #expect((json["warnings"] as? [Any])?.isEmpty == true)
+        let several = try AdvizRun(["trace", "a = x1*x2; y1 = sin(a); y2 = a^2", "--at", "1,2", "--format", "json", "--mode", "reverse"])
+        let multi = try #require(try JSONSerialization.jsonObject(with: Data(several.stdout.utf8)) as? [String: Any])
+        #expect(multi["value"] == nil)
+        #expect((multi["outputs"] as? [String: Double])?["y2"] == 4)
+        #expect((multi["jacobian"] as? [String: [String: Double]])?["y2"]?["x1"] == 8)
+        #expect(((multi["nodes"] as? [[String: Any]])?.first)?["tangent"] == nil)
+    }
+
+    @Test func formats() throws {
+        let markdown = try AdvizRun(["--format", "markdown"])
+        #expect(markdown.stdout.contains("| v̄0 | v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0 | v̄3·cos(v0) + v̄1·v-1 | 1·cos(5) + 0.1·2 | 0.4837 |"))
+        let latex = try AdvizRun(["--format", "latex"])
+        #expect(latex.stdout.contains("\\bar{v}_{0}"))
+        #expect(latex.stdout.contains("\\begin{tabular}"))
+    }
+
+    @Test func syntaxErrorExits65WithCaret() throws {
+        let run = try AdvizRun(["trace", "log(sine(x2))", "--at", "1"])
+        #expect(run.status == 65)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == """
+            error: unknown function `sine`
+             --> <expression>:1:5
+              |
+            1 | log(sine(x2))
+              |     ^^^^
+              = hint: did you mean `sin`?
+
+            """)
+    }
+
+    @Test(arguments: [
+        (["trace", "x1+x2", "--at", "1"], "error: --at has 1 value; expected 2 values, for `x1`, `x2` in that order (missing: `x2`)"),
+        (["trace", "x1+x2", "--at", "1,2,3"], "error: --at has 3 values, 1 too many; expected 2 values, for `x1`, `x2` in that order"),
+        (["trace", "x1+x2", "--at", "x1=1,x3=2"], "error: --at names `x3`, which is not an input; did you mean `x1`? (the inputs are `x1`, `x2`)"),
+        (["trace", "x1+x2", "--at", "1,abc"], "error: --at value `abc` for `x2` is not a number"),
+        (["trace", "x1+x2", "--at", "1,inf"], "error: --at value `inf` for `x2` is infinite; expected a finite number"),
+        (["trace", "x1+x2", "--at", "1,nan"], "error: --at value `nan` for `x2` is NaN; expected a finite number"),
+        (["trace", "x1+x2"], "error: --at is missing: give a value for `x1`, `x2`, e.g. --at 1,1"),
+        (["trace", "x1+x2", "--at", "1,2", "--wrt", "x3"], "error: --wrt `x3` is not an input; the inputs are `x1`, `x2`"),
+        (["trace", "x1+x2", "--at", "1,2", "--seed", "1"], "error: --seed has 1 value; expected 2 values, for `x1`, `x2` in that order (missing: `x2`)"),
+        (["trace", "a = x1; b = a", "--at", "1", "--output", "c"], "error: unknown output `c`; the program's statements are `a`, `b`"),
+    ] as [([String], String)])
+    func usageErrorsExit64AndNameTheVariable(arguments: [String], message: String) throws {
+        let run = try AdvizRun(arguments)
+        #expect(run.status == 64, "\(arguments)")
+        #expect(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines) == message)
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func missingFileExits66() throws {
+        let run = try AdvizRun(["trace", "-f", "/nonexistent/prog.adv"])
+        #expect(run.status == 66)
+        #expect(run.stderr.contains("error: cannot read `/nonexistent/prog.adv`: no such file"))
+    }
+
+    @Test func badOptionsExit64() throws {
+        #expect(try AdvizRun(["trace", "--mode", "sideways"]).status == 64)
+        #expect(try AdvizRun(["trace", "--precision", "40"]).status == 64)
+    }
+
+    @Test func warningsGoToStderrAndExitZero() throws {
+        let run = try AdvizRun(["trace", "log(x1) + abs(x2)", "--at", "-1,0"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("warning: v1 = log(v-1) at v-1 = -1: log of a negative number: NaN"))
+        #expect(run.stderr.contains("warning: v2 = abs(v0) at v0 = 0: abs at its kink 0: subgradient 0 used"))
+    }
+
+    @Test func helpHasExamplesAndCompletionsExist() throws {
+        let help = try AdvizRun(["trace", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("adviz trace \"log(x1*x2)+sin(x2)\" --at 2,5"))
+        let completion = try AdvizRun(["--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.stdout.contains("adviz"))
+    }
+}
