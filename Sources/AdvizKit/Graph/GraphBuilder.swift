@@ -168,7 +168,7 @@ extension Graph {
             statementNodes.append(node)
             if let name = names[index] {
                 bound[name] = node
-                if statementNames[Int(node)] == nil, builder.nodes[Int(node)].op != .input {
+                if statement.name != nil, statementNames[Int(node)] == nil, builder.nodes[Int(node)].op != .input {
                     statementNames[Int(node)] = name
                 }
             }

@@ -80,24 +80,29 @@ public struct TraceReport: Sendable {
         var out: [String] = []
         let heading = { (title: String) in style.apply(.heading, title) }
         if let source {
-            out.append(heading("f = \(source.trimmed.replacingNewlines())") + "  at " + pointText(.text))
+            let isProgram = !graph.statementNames.isEmpty || source.contains("=")
+            out.append(heading((isProgram ? "program: " : "f = ") + source.trimmed.replacingNewlines()) + "  at " + pointText(.text))
             out.append("")
         }
 
-        func table(_ rows: [[String]]) -> [String] {
+        func table(_ rows: [[String]], notes: [String] = []) -> [String] {
             var t = TextTable()
-            for row in rows {
+            for (r, row) in rows.enumerated() {
                 var cells: [TextTable.Cell] = [TextTable.Cell(row[0], .label)]
                 for (i, cell) in row.dropFirst().enumerated() {
                     let isValue = i == row.count - 2
                     cells.append(TextTable.Cell(cell.isEmpty ? "" : "= " + cell, isValue ? .value : nil))
                 }
+                if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
                 t.append(cells)
             }
             return t.lines(style: style)
         }
 
-        let primal = [heading("Forward primal trace")] + table(trace.primalRows().map { cells($0, style: .text) } + outputRows(.text))
+        // The statement that names a node (`a = x1*x2`) is noted beside its row.
+        let primalRows = trace.primalRows()
+        let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
+        let primal = [heading("Forward primal trace")] + table(primalRows.map { cells($0, style: .text) } + outputRows(.text), notes: names)
         if mode.showsForward {
             let tangent = [heading("Forward tangent trace") + " (\(seedText(.text)))"] + table(trace.tangentRows().map { cells($0, style: .text) })
             out += sideBySide(primal, tangent, width: width)
