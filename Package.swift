@@ -12,8 +12,16 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
-        // The engine: expressions, the tape, the sweeps, the traces. Everything the CLI does lives here.
-        .target(name: "AdvizKit"),
+        // The engine: expressions, the tape, the sweeps, the traces, the figures. Everything the CLI does lives here.
+        .target(name: "AdvizKit", dependencies: ["GraphvizKit"]),
+        // Graphviz's C libraries (cgraph, gvc) as Debian's libgraphviz-dev installs them.
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        // The thin Swift layer over CGraphviz: the only code that sees a C pointer.
+        .target(name: "GraphvizKit", dependencies: ["CGraphviz"]),
         // The command line: argument parsing only; every command calls AdvizKit.
         .executableTarget(
             name: "adviz",

@@ -45,6 +45,40 @@ struct ProgramOptions: ParsableArguments {
     }
 }
 
+/// The seeds of the sweeps and the digits shown: shared by `trace` and `render`.
+struct SeedOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The input to differentiate by in the tangent trace (the seed ẋ = 1 for it, 0 for the others).", valueName: "input"))
+    var wrt: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The tangent trace's input direction, one number per input (`1,0`) or by name.", valueName: "values"))
+    var seed: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The adjoint trace's output seed ȳ, one number per output (default: 1 for the first output).", valueName: "values"))
+    var ybar: String?
+
+    @Option(help: "Significant digits shown (1-17).")
+    var precision: Int = 4
+
+    func validate() throws {
+        guard (1...17).contains(precision) else { throw ValidationError("--precision must be between 1 and 17, got \(precision)") }
+        if wrt != nil && seed != nil { throw ValidationError("give either --wrt or --seed, not both") }
+    }
+
+    /// The trace options these seeds make for `graph`.
+    func traceOptions(for graph: Graph, mode: TraceMode) throws(AdvizError) -> TraceOptions {
+        var options = TraceOptions(mode: mode, numberFormat: NumberFormat(significantDigits: precision))
+        if let wrt {
+            guard let index = graph.inputNames.firstIndex(of: wrt) else {
+                throw .usage("--wrt `\(wrt)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+            }
+            options.seed = ForwardSweep.unitSeed(index, inputs: graph.inputCount)
+        }
+        if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed") }
+        if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar") }
+        return options
+    }
+}
+
 /// Runs a command body, turning adviz's errors into a message on stderr and a sysexits code.
 func runReportingErrors(_ body: () throws(AdvizError) -> Void) throws {
     do {

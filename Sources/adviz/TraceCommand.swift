@@ -25,17 +25,7 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Output format: text, markdown, latex or json.")
     var format: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("The input to differentiate by in the tangent trace (the seed ẋ = 1 for it, 0 for the others).", valueName: "input"))
-    var wrt: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("The tangent trace's input direction, one number per input (`1,0`) or by name.", valueName: "values"))
-    var seed: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("The adjoint trace's output seed ȳ, one number per output (default: 1 for the first output).", valueName: "values"))
-    var ybar: String?
-
-    @Option(help: "Significant digits in the tables (1-17).")
-    var precision: Int = 4
+    @OptionGroup var seeds: SeedOptions
 
     @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorChoice = .auto
@@ -43,24 +33,10 @@ struct TraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The text width for laying tables side by side (default: the terminal's, else 120).", valueName: "columns"))
     var width: Int?
 
-    func validate() throws {
-        guard (1...17).contains(precision) else { throw ValidationError("--precision must be between 1 and 17, got \(precision)") }
-        if wrt != nil && seed != nil { throw ValidationError("give either --wrt or --seed, not both") }
-    }
-
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let (source, graph, point) = try program.load()
-            var options = TraceOptions(mode: mode, numberFormat: NumberFormat(significantDigits: precision))
-            if let wrt {
-                guard let index = graph.inputNames.firstIndex(of: wrt) else {
-                    throw .usage("--wrt `\(wrt)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
-                }
-                options.seed = ForwardSweep.unitSeed(index, inputs: graph.inputCount)
-            }
-            if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed") }
-            if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar") }
-            let trace = try Trace(graph, at: point, options: options)
+            let trace = try Trace(graph, at: point, options: try seeds.traceOptions(for: graph, mode: mode))
             let environment = ProcessInfo.processInfo.environment
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             let report = TraceReport(trace, source: source.text)

@@ -35,6 +35,16 @@ public struct GraphOutput: Sendable, Equatable {
     public var node: Int
 }
 
+/// A statement of the program the graph came from, and the stretch of tape it created.
+public struct GraphStatement: Sendable, Equatable {
+    /// The statement's name (`h` in `h = tanh(z)`), or nil for a bare expression.
+    public var name: String?
+    /// The node holding the statement's value.
+    public var root: Int
+    /// The nodes the statement created (shared nodes belong to the statement that made them first).
+    public var nodes: Range<Int>
+}
+
 /// A computational graph as a tape: nodes in evaluation order, inputs first.
 ///
 /// This is the Wengert list of Baydin et al. (2018): the n inputs are v-(n-1) … v0 and
@@ -54,14 +64,18 @@ public struct Graph: Sendable {
     public let statementNames: [Int: String]
     /// Where each node was first written in the source, where it came from a program.
     public let spans: [SourceSpan?]
+    /// The program's statements and the nodes each created (empty for a recorded ``Tape``).
+    public let statements: [GraphStatement]
     /// Baydin's index of each node: -(n-1) … 0 for inputs, 1, 2, … for steps, nil for constants.
     public let stepNumbers: [Int?]
 
     /// A graph from a finished tape; `stepNumbers` are derived from it.
     public init(
         nodes: [Node], inputNames: [String], outputs: [GraphOutput],
-        constantNames: [Int: String] = [:], statementNames: [Int: String] = [:], spans: [SourceSpan?]? = nil
+        constantNames: [Int: String] = [:], statementNames: [Int: String] = [:], spans: [SourceSpan?]? = nil,
+        statements: [GraphStatement] = []
     ) {
+        self.statements = statements
         self.nodes = nodes
         self.inputNames = inputNames
         self.outputs = outputs

@@ -51,10 +51,10 @@ public struct GraphBuilder: Sendable {
     }
 
     /// The finished graph with these outputs and statement names.
-    public func finish(outputs: [GraphOutput], statementNames: [Int: String] = [:]) -> Graph {
+    public func finish(outputs: [GraphOutput], statementNames: [Int: String] = [:], statements: [GraphStatement] = []) -> Graph {
         Graph(
             nodes: nodes, inputNames: inputNames, outputs: outputs, constantNames: constantNames,
-            statementNames: statementNames, spans: spans)
+            statementNames: statementNames, spans: spans, statements: statements)
     }
 }
 
@@ -144,8 +144,10 @@ extension Graph {
         var statementNodes: [Int32] = []
         var statementNames: [Int: String] = [:]
         var stack: [Int32] = []
+        var made: [GraphStatement] = []
         for (index, statement) in statements.enumerated() {
             stack.removeAll(keepingCapacity: true)
+            let start = builder.count
             for item in statement.postfix {
                 switch item.kind {
                 case .number(let value):
@@ -166,6 +168,7 @@ extension Graph {
             }
             let node = stack.removeLast()
             statementNodes.append(node)
+            made.append(GraphStatement(name: statement.name, root: Int(node), nodes: start..<builder.count))
             if let name = names[index] {
                 bound[name] = node
                 if statement.name != nil, statementNames[Int(node)] == nil, builder.nodes[Int(node)].op != .input {
@@ -174,7 +177,7 @@ extension Graph {
             }
         }
         let outputs = outputIndices.map { GraphOutput(name: names[$0]!, node: Int(statementNodes[$0])) }
-        self = builder.finish(outputs: outputs, statementNames: statementNames)
+        self = builder.finish(outputs: outputs, statementNames: statementNames, statements: made)
     }
 
     /// Parses and builds the graph of program text in one step.

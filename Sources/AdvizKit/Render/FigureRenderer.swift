@@ -1,0 +1,79 @@
+import Foundation
+import GraphvizKit
+
+/// The file formats of a figure.
+public enum FigureFormat: String, Sendable, CaseIterable {
+    case svg, png, pdf, dot
+
+    /// The format a file name asks for by its extension, if any.
+    public static func from(path: String) -> FigureFormat? {
+        FigureFormat(rawValue: URL(fileURLWithPath: path).pathExtension.lowercased())
+    }
+}
+
+/// Draws figures through Graphviz: lays the graph out once, then renders the finished figure
+/// or any step of the step-through from that one layout.
+///
+/// Every frame reuses the first layout: positions, node sizes and edge routes are pinned after
+/// it, so nodes never jump between frames and a frame costs a fraction of the first layout.
+public final class FigureRenderer: @unchecked Sendable {
+    // Safety: `drawing` is only touched from the methods below, which GraphvizKit serialises.
+    /// The figure drawn.
+    public let figure: GraphFigure
+    private let drawing: GraphvizDrawing
+    private var pinned = false
+
+    /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
+    public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
+        self.figure = figure
+        do {
+            drawing = try GraphvizDrawing(figure.description(afterStep: nil, reserveCaption: forFrames))
+        } catch {
+            throw .cannotWrite("Graphviz could not lay the graph out: \(error)")
+        }
+    }
+
+    /// The finished figure in `format`.
+    public func render(_ format: FigureFormat) throws(AdvizError) -> [UInt8] {
+        if format == .dot { return Array(figure.description().dotText().utf8) }
+        return try renderDrawing(format)
+    }
+
+    /// The figure after step `step` (1-based; 0 is the graph before the sweeps), from the one layout.
+    public func renderStep(_ step: Int, _ format: FigureFormat) throws(AdvizError) -> [UInt8] {
+        let description = figure.description(afterStep: step, reserveCaption: false)
+        if format == .dot { return Array(description.dotText().utf8) }
+        do {
+            if !pinned {
+                try drawing.pin()
+                pinned = true
+            }
+            // Same nodes and edges in the same order: only attributes change.
+            for node in description.nodes { drawing.setNode(node.id, node.attributes) }
+            for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes) }
+            if let label = description.graphAttributes.first(where: { $0.name == "label" }) { drawing.setGraph([label]) }
+            try drawing.relayout()
+        } catch {
+            throw .cannotWrite("Graphviz could not draw step \(step): \(error)")
+        }
+        return try renderDrawing(format)
+    }
+
+    private func renderDrawing(_ format: FigureFormat) throws(AdvizError) -> [UInt8] {
+        let renderFormat: RenderFormat
+        switch format {
+        case .svg: renderFormat = .svg
+        case .png: renderFormat = .png
+        case .pdf: renderFormat = .pdf
+        case .dot: return Array(figure.description().dotText().utf8)
+        }
+        do {
+            return try drawing.render(renderFormat)
+        } catch {
+            throw .cannotWrite("\(error)")
+        }
+    }
+
+    /// Each figure node's centre in points, as laid out.
+    public func nodeCenters() -> [String: (x: Double, y: Double)] { drawing.nodeCenters() }
+}

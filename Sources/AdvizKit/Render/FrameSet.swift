@@ -1,0 +1,161 @@
+import Foundation
+
+/// Writes a figure's step-through: one file per step and an `index.html` that plays them.
+public enum FrameSet {
+    /// Writes `frame-001.svg` … (one per step) and `index.html` into `folder`; returns the frame paths.
+    ///
+    /// `progress` is called after each frame with (done, total), for a progress bar.
+    @discardableResult
+    public static func write(
+        _ figure: GraphFigure, to folder: String, format: FigureFormat = .svg,
+        title: String, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws(AdvizError) -> [String] {
+        try AtomicFile.makeFolder(folder)
+        let renderer = try FigureRenderer(figure, forFrames: true)
+        let total = figure.steps.count
+        var names: [String] = []
+        for step in 1...Swift.max(1, total) {
+            let name = String(format: "frame-%03d.%@", step, format.rawValue)
+            let bytes = try renderer.renderStep(Swift.min(step, total), format)
+            try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(name))
+            names.append(name)
+            progress(step, total)
+        }
+        let slides = zip(names, figure.steps).map { name, step in
+            Slideshow.Slide(image: name, caption: step.caption, phase: step.phase.rawValue, notes: nil)
+        }
+        let page = Slideshow(title: title, slides: slides, theme: figure.options.theme)
+        try AtomicFile.write(page.html(), to: (folder as NSString).appendingPathComponent("index.html"))
+        return names.map { (folder as NSString).appendingPathComponent($0) }
+    }
+}
+
+/// A self-contained HTML page that plays a sequence of images: arrow keys, a slider,
+/// play/pause, and a caption per slide. It loads nothing from the network.
+public struct Slideshow: Sendable {
+    /// One slide: an image beside it in the same folder, a caption, and optional narration (HTML).
+    public struct Slide: Sendable {
+        public var image: String
+        public var caption: String
+        public var phase: String
+        public var notes: String?
+
+        /// A slide showing `image` with `caption`.
+        public init(image: String, caption: String, phase: String, notes: String?) {
+            self.image = image
+            self.caption = caption
+            self.phase = phase
+            self.notes = notes
+        }
+    }
+
+    /// The page title.
+    public var title: String
+    /// The slides, in order.
+    public var slides: [Slide]
+    /// Colours, from the figure's theme.
+    public var theme: FigureTheme
+
+    /// A slideshow of `slides`.
+    public init(title: String, slides: [Slide], theme: FigureTheme = .light) {
+        self.title = title
+        self.slides = slides
+        self.theme = theme
+    }
+
+    /// The page: one file, with the slides' data inline and only relative image links.
+    public func html() -> String {
+        let data = JSONValue.array(slides.map { slide in
+            .object([
+                ("image", .string(slide.image)), ("caption", .string(slide.caption)), ("phase", .string(slide.phase)),
+                ("notes", slide.notes.map { .string($0) } ?? .null),
+            ])
+        }).serialized(pretty: false).replacingOccurrences(of: "</", with: "<\\/")
+        let hasNotes = slides.contains { $0.notes != nil }
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>
+              :root { --bg: \(theme.background); --fg: \(theme.text); --muted: \(theme.mutedText); --accent: \(theme.highlight); --tangent: \(theme.tangent); --adjoint: \(theme.adjoint); }
+              * { box-sizing: border-box; }
+              body { margin: 0; background: var(--bg); color: var(--fg); font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; }
+              header { display: flex; align-items: baseline; gap: 1em; padding: .6em 1.2em; border-bottom: 1px solid var(--muted); }
+              header h1 { font-size: 1.15em; margin: 0; }
+              header .counter { color: var(--muted); margin-left: auto; font-variant-numeric: tabular-nums; }
+              main { display: grid; grid-template-columns: \(hasNotes ? "minmax(16em, 1fr) 2fr" : "1fr"); gap: 1.2em; padding: 1em 1.2em; }
+              .notes { overflow-wrap: anywhere; }
+              .notes code, .caption { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
+              figure { margin: 0; text-align: center; }
+              figure img { max-width: 100%; max-height: 72vh; }
+              .caption { margin-top: .6em; padding: .4em .7em; border-left: 4px solid var(--accent); text-align: left; white-space: pre-wrap; }
+              .caption.forward { border-color: var(--tangent); }
+              .caption.reverse { border-color: var(--adjoint); }
+              nav { display: flex; align-items: center; gap: .6em; padding: .6em 1.2em; border-top: 1px solid var(--muted); }
+              nav input[type=range] { flex: 1; }
+              button { font: inherit; padding: .2em .8em; background: transparent; color: var(--fg); border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }
+              .help { color: var(--muted); font-size: .85em; }
+            </style>
+            </head>
+            <body>
+            <header><h1>\(escape(title))</h1><span class="counter" id="counter"></span></header>
+            <main>
+            \(hasNotes ? "<section class=\"notes\" id=\"notes\"></section>" : "")
+            <figure><img id="frame" alt=""><figcaption class="caption" id="caption"></figcaption></figure>
+            </main>
+            <nav>
+              <button id="prev" title="previous (←)">←</button>
+              <button id="play" title="play / pause (p)">play</button>
+              <button id="next" title="next (→ or space)">→</button>
+              <input type="range" id="slider" min="1" max="\(Swift.max(1, slides.count))" value="1" aria-label="step">
+              <span class="help">← → space: step · Home/End · p: play</span>
+            </nav>
+            <script>
+            const slides = \(data);
+            let index = 0, timer = null;
+            const $ = (id) => document.getElementById(id);
+            // Preload every frame so stepping never flickers.
+            slides.forEach((s) => { const i = new Image(); i.src = s.image; });
+            function show(i) {
+              index = Math.max(0, Math.min(slides.length - 1, i));
+              const s = slides[index];
+              $("frame").src = s.image;
+              $("frame").alt = s.caption;
+              $("caption").textContent = s.caption;
+              $("caption").className = "caption " + s.phase;
+              if ($("notes")) $("notes").innerHTML = s.notes || "";
+              $("counter").textContent = (index + 1) + " / " + slides.length;
+              $("slider").value = index + 1;
+              if (location.hash !== "#" + (index + 1)) history.replaceState(null, "", "#" + (index + 1));
+            }
+            function play() {
+              if (timer) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
+              $("play").textContent = "pause";
+              timer = setInterval(() => { if (index + 1 >= slides.length) play(); else show(index + 1); }, 1400);
+            }
+            $("prev").onclick = () => show(index - 1);
+            $("next").onclick = () => show(index + 1);
+            $("play").onclick = play;
+            $("slider").oninput = (e) => show(Number(e.target.value) - 1);
+            document.addEventListener("keydown", (e) => {
+              if (e.key === "ArrowRight" || e.key === " " || e.key === "PageDown") { show(index + 1); e.preventDefault(); }
+              else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(index - 1); e.preventDefault(); }
+              else if (e.key === "Home") show(0);
+              else if (e.key === "End") show(slides.length - 1);
+              else if (e.key === "p") play();
+            });
+            show(Number(location.hash.slice(1)) - 1 || 0);
+            </script>
+            </body>
+            </html>
+
+            """
+    }
+
+    private func escape(_ text: String) -> String {
+        htmlEscaped(text)
+    }
+}

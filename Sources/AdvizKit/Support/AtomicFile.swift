@@ -1,0 +1,56 @@
+import Foundation
+
+/// Writes files whole or not at all: to a temporary file beside the target, then renamed
+/// over it, so an interrupted or failed run never leaves a truncated SVG or slideshow.
+public enum AtomicFile {
+    /// Writes `bytes` to `path`. Errors: 73 when the folder is missing or not writable, 74 when writing fails.
+    public static func write(_ bytes: [UInt8], to path: String) throws(AdvizError) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else {
+            throw .cannotCreate("cannot create `\(path)`: the folder `\(folder.path)` does not exist")
+        }
+        guard isDirectory.boolValue else { throw .cannotCreate("cannot create `\(path)`: `\(folder.path)` is not a folder") }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .cannotCreate("cannot create `\(path)`: it is a folder")
+        }
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw .cannotCreate("cannot create `\(path)`: permission denied in `\(folder.path)`")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data(bytes))
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw .cannotWrite("cannot write `\(path)`: \(error.localizedDescription)")
+        }
+        guard rename(temporary.path, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw .cannotWrite("cannot write `\(path)`: \(reason)")
+        }
+    }
+
+    /// Writes text as UTF-8.
+    public static func write(_ text: String, to path: String) throws(AdvizError) {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// Makes `path` a folder (and its parents); 73 if that is impossible.
+    public static func makeFolder(_ path: String) throws(AdvizError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .cannotCreate("cannot create the folder `\(path)`: a file has that name") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate("cannot create the folder `\(path)`: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import CGraphviz
+import Synchronization
+
+/// Graphviz is not thread-safe (two contexts in two threads crash it), so every call into
+/// it, from every drawing, goes through this one lock.
+private let graphvizLock = Mutex<Void>(())
+
+/// What can go wrong inside Graphviz.
+public enum GraphvizError: Error, Sendable, Equatable {
+    /// The context, the graph or an object could not be created.
+    case cannotCreate(String)
+    /// Layout failed (gvLayout returned an error).
+    case layoutFailed(String)
+    /// Rendering failed, or the format's plugin is missing.
+    case renderFailed(String)
+}
+
+/// The output formats adviz renders through Graphviz's plugins.
+public enum RenderFormat: String, Sendable, CaseIterable {
+    case svg, png, pdf
+
+    /// The gvc renderer: the core SVG writer, and cairo (through pango) for PNG and PDF.
+    var renderer: String {
+        switch self {
+        case .svg: "svg"
+        case .png: "png:cairo"
+        case .pdf: "pdf:cairo"
+        }
+    }
+}
+
+/// A graph laid out by Graphviz, ready to render again and again.
+///
+/// The layout is computed once. Style changes (colours, pen widths, fills) are drawn by the
+/// next ``render(_:)`` with every position kept. Where text must change too, ``pin()`` fixes
+/// every node's position and size and every edge's route, and ``relayout()`` then only
+/// re-measures labels (the `nop2` engine): nodes never move, and the cost is a fraction of
+/// the first layout.
+public final class GraphvizDrawing: @unchecked Sendable {
+    // Safety: every access to the C objects below happens inside `graphvizLock`.
+    private let context: OpaquePointer
+    private let graph: UnsafeMutablePointer<Agraph_t>
+    private var nodesByID: [String: UnsafeMutablePointer<Agnode_t>] = [:]
+    private var edgeList: [UnsafeMutablePointer<Agedge_t>] = []
+    private var engine: String
+    private var isLaidOut = false
+
+    /// Builds the graph in cgraph and lays it out with `engine` (`dot` by default).
+    ///
+    /// `mutableNodeAttributes` and `mutableEdgeAttributes` name the attributes that later
+    /// calls will change: Graphviz only draws changes to attributes declared before layout.
+    public init(
+        _ description: DotGraph, engine: String = "dot",
+        mutableNodeAttributes: [String] = [], mutableEdgeAttributes: [String] = []
+    ) throws(GraphvizError) {
+        self.engine = engine
+        let made: (OpaquePointer, UnsafeMutablePointer<Agraph_t>)? = graphvizLock.withLock { _ in
+            guard let context = gvContext() else { return nil }
+            guard let graph = adviz_open_directed("G") else {
+                gvFreeContext(context)
+                return nil
+            }
+            return (context, graph)
+        }
+        guard let (context, graph) = made else { throw .cannotCreate("Graphviz context") }
+        self.context = context
+        self.graph = graph
+        try graphvizLock.withLock { _ throws(GraphvizError) in
+            try build(description, mutableNodeAttributes: mutableNodeAttributes, mutableEdgeAttributes: mutableEdgeAttributes)
+            guard gvLayout(context, graph, engine) == 0 else { throw .layoutFailed("the \(engine) layout failed") }
+            isLaidOut = true
+        }
+    }
+
+    deinit {
+        graphvizLock.withLock { _ in
+            if isLaidOut { gvFreeLayout(context, graph) }
+            agclose(graph)
+            gvFreeContext(context)
+        }
+    }
+
+    private func build(_ d: DotGraph, mutableNodeAttributes: [String], mutableEdgeAttributes: [String]) throws(GraphvizError) {
+        for a in d.graphAttributes {
+            if a.isHTML { set(UnsafeMutableRawPointer(graph), a) } else { _ = adviz_declare(graph, Int32(AGRAPH), a.name, a.value) }
+        }
+        // Defaults first, then every attribute any node or edge sets, so all are declared before layout.
+        for a in d.nodeDefaults { _ = adviz_declare(graph, Int32(AGNODE), a.name, a.value) }
+        for a in d.edgeDefaults { _ = adviz_declare(graph, Int32(AGEDGE), a.name, a.value) }
+        for name in mutableNodeAttributes where !d.nodeDefaults.contains(where: { $0.name == name }) {
+            _ = adviz_declare(graph, Int32(AGNODE), name, "")
+        }
+        for name in mutableEdgeAttributes where !d.edgeDefaults.contains(where: { $0.name == name }) {
+            _ = adviz_declare(graph, Int32(AGEDGE), name, "")
+        }
+        for node in d.nodes {
+            guard let n = adviz_node(graph, node.id) else { throw .cannotCreate("node \(node.id)") }
+            nodesByID[node.id] = n
+            for a in node.attributes { set(UnsafeMutableRawPointer(n), a) }
+        }
+        for (i, cluster) in d.clusters.enumerated() {
+            guard let sub = adviz_subgraph(graph, "cluster_\(i)") else { throw .cannotCreate("cluster \(i)") }
+            for a in cluster.attributes { set(UnsafeMutableRawPointer(sub), a) }
+            for id in cluster.nodes {
+                if let n = nodesByID[id] { _ = adviz_subgraph_add_node(sub, n) }
+            }
+        }
+        for (i, edge) in d.edges.enumerated() {
+            guard let tail = nodesByID[edge.tail], let head = nodesByID[edge.head] else {
+                throw .cannotCreate("edge \(edge.tail) -> \(edge.head): unknown node")
+            }
+            guard let e = adviz_edge(graph, tail, head, "e\(i)") else { throw .cannotCreate("edge \(i)") }
+            edgeList.append(e)
+            for a in edge.attributes { set(UnsafeMutableRawPointer(e), a) }
+        }
+    }
+
+    private func set(_ object: UnsafeMutableRawPointer, _ a: DotAttribute) {
+        if a.isHTML { _ = adviz_set_html(graph, object, a.name, a.value) } else { _ = adviz_set(object, a.name, a.value) }
+    }
+
+    /// Sets attributes of the node `id` (drawn by the next render; text changes need ``relayout()``).
+    public func setNode(_ id: String, _ attributes: [DotAttribute]) {
+        graphvizLock.withLock { _ in
+            guard let n = nodesByID[id] else { return }
+            for a in attributes { set(UnsafeMutableRawPointer(n), a) }
+        }
+    }
+
+    /// Sets attributes of the graph itself (its label, say).
+    public func setGraph(_ attributes: [DotAttribute]) {
+        graphvizLock.withLock { _ in
+            for a in attributes { set(UnsafeMutableRawPointer(graph), a) }
+        }
+    }
+
+    /// Sets attributes of the edge at `index` (in the order of ``DotGraph/edges``).
+    public func setEdge(_ index: Int, _ attributes: [DotAttribute]) {
+        graphvizLock.withLock { _ in
+            guard edgeList.indices.contains(index) else { return }
+            for a in attributes { set(UnsafeMutableRawPointer(edgeList[index]), a) }
+        }
+    }
+
+    /// Fixes every node's position and size and every edge's route where the layout put them,
+    /// so that later ``relayout()`` calls keep the picture still while labels change.
+    public func pin() throws(GraphvizError) {
+        try graphvizLock.withLock { _ throws(GraphvizError) in
+            // Rendering to "dot" writes the layout back into attributes (pos, width, height, lp, bb).
+            var data: UnsafeMutablePointer<CChar>? = nil
+            var length: UInt32 = 0
+            guard adviz_render(context, graph, "dot", &data, &length) == 0, let data else {
+                throw .renderFailed("could not read the layout back")
+            }
+            gvFreeRenderData(data)
+            _ = adviz_declare(graph, Int32(AGNODE), "fixedsize", "false")
+            _ = adviz_declare(graph, Int32(AGNODE), "pin", "false")
+            for n in nodesByID.values {
+                _ = adviz_set(UnsafeMutableRawPointer(n), "fixedsize", "true")
+                _ = adviz_set(UnsafeMutableRawPointer(n), "pin", "true")
+            }
+            engine = "nop2"
+        }
+    }
+
+    /// Lays the graph out again with the current engine (after ``pin()``: positions kept, labels re-measured).
+    public func relayout() throws(GraphvizError) {
+        try graphvizLock.withLock { _ throws(GraphvizError) in
+            if isLaidOut { gvFreeLayout(context, graph) }
+            isLaidOut = false
+            guard gvLayout(context, graph, engine) == 0 else { throw .layoutFailed("the \(engine) layout failed") }
+            isLaidOut = true
+        }
+    }
+
+    /// The drawing in `format`, as bytes.
+    public func render(_ format: RenderFormat) throws(GraphvizError) -> [UInt8] {
+        try graphvizLock.withLock { _ throws(GraphvizError) in
+            var data: UnsafeMutablePointer<CChar>? = nil
+            var length: UInt32 = 0
+            guard adviz_render(context, graph, format.renderer, &data, &length) == 0, let data else {
+                throw .renderFailed("Graphviz could not render \(format.rawValue) (is the \(format.renderer) plugin installed?)")
+            }
+            defer { gvFreeRenderData(data) }
+            return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+        }
+    }
+
+    /// Each node's centre, in points, as the layout placed it.
+    public func nodeCenters() -> [String: (x: Double, y: Double)] {
+        graphvizLock.withLock { _ in
+            var result: [String: (x: Double, y: Double)] = [:]
+            for (id, n) in nodesByID {
+                let p = adviz_node_coord(n)
+                result[id] = (p.x, p.y)
+            }
+            return result
+        }
+    }
+
+    /// Parses DOT source with cgraph and counts its nodes and edges (nil if it does not parse).
+    public static func parse(_ dot: String) -> (nodes: Int, edges: Int)? {
+        graphvizLock.withLock { _ in
+            guard let g = adviz_read_memory(dot) else { return nil }
+            defer { agclose(g) }
+            return (Int(adviz_node_count(g)), Int(adviz_edge_count(g)))
+        }
+    }
+}
