@@ -55,6 +55,8 @@ static inline int adviz_node_count(Agraph_t *g) { return agnnodes(g); }
 static inline int adviz_edge_count(Agraph_t *g) { return agnedges(g); }
 
 static inline pointf adviz_node_coord(Agnode_t *n) { return ND_coord(n); }
+static inline double adviz_node_width(Agnode_t *n) { return ND_width(n); }
+static inline double adviz_node_height(Agnode_t *n) { return ND_height(n); }
 
 static inline int adviz_render(GVC_t *gvc, Agraph_t *g, const char *format, char **data, unsigned int *length) {
     return gvRenderData(gvc, g, format, data, length);

@@ -198,6 +198,31 @@ public final class GraphvizDrawing: @unchecked Sendable {
         }
     }
 
+    /// Each node's size in points (width, height), as Graphviz measured its label.
+    public func nodeSizes() -> [String: (width: Double, height: Double)] {
+        graphvizLock.withLock { _ in
+            var result: [String: (width: Double, height: Double)] = [:]
+            for (id, n) in nodesByID { result[id] = (adviz_node_width(n) * 72, adviz_node_height(n) * 72) }
+            return result
+        }
+    }
+
+    /// Moves nodes to the given centres (points) and lays out again with `nop2`: edges are
+    /// routed afresh between the new places; node sizes are measured again from their labels.
+    public func place(_ centers: [String: (x: Double, y: Double)]) throws(GraphvizError) {
+        try graphvizLock.withLock { _ throws(GraphvizError) in
+            for (id, p) in centers {
+                guard let n = nodesByID[id] else { continue }
+                _ = adviz_set(UnsafeMutableRawPointer(n), "pos", "\(p.x),\(p.y)!")
+            }
+            engine = "nop2"
+            if isLaidOut { gvFreeLayout(context, graph) }
+            isLaidOut = false
+            guard gvLayout(context, graph, engine) == 0 else { throw .layoutFailed("the nop2 layout failed") }
+            isLaidOut = true
+        }
+    }
+
     /// Parses DOT source with cgraph and counts its nodes and edges (nil if it does not parse).
     public static func parse(_ dot: String) -> (nodes: Int, edges: Int)? {
         graphvizLock.withLock { _ in

@@ -17,7 +17,7 @@ struct Adviz: ParsableCommand {
             created, 74 output cannot be written, 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [TraceCommand.self, RenderCommand.self],
+        subcommands: [TraceCommand.self, RenderCommand.self, BenchCommand.self],
         defaultSubcommand: TraceCommand.self
     )
 }

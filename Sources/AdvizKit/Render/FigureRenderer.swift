@@ -26,8 +26,20 @@ public final class FigureRenderer: @unchecked Sendable {
     /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
     public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
         self.figure = figure
+        var description = figure.description(afterStep: nil, reserveCaption: forFrames)
         do {
-            drawing = try GraphvizDrawing(figure.description(afterStep: nil, reserveCaption: forFrames))
+            if figure.usesLayeredLayout {
+                // Graphviz measures the labels (nop2 with every node at the origin), adviz places
+                // the nodes, and Graphviz routes straight edges between them.
+                for k in description.nodes.indices { description.nodes[k].attributes.append(DotAttribute("pos", "0,0")) }
+                drawing = try GraphvizDrawing(description, engine: "nop2")
+                let centers = LayeredLayout.place(
+                    nodes: description.nodes.map(\.id), sizes: drawing.nodeSizes(),
+                    edges: description.edges.map { ($0.tail, $0.head) }, rankdir: figure.options.rankdir)
+                try drawing.place(centers)
+            } else {
+                drawing = try GraphvizDrawing(description)
+            }
         } catch {
             throw .cannotWrite("Graphviz could not lay the graph out: \(error)")
         }

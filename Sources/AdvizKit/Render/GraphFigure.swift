@@ -70,6 +70,34 @@ public struct GraphFigure: Sendable {
     private var collapsed: Set<Int> = []
     /// For each tape node, the statement it is folded into, if any.
     private var folding: [Int?]
+    /// The number of figure nodes after folding.
+    public private(set) var nodeCount = 0
+    /// Text that does not change between frames, written once.
+    private var text = FigureText()
+
+    /// The strings of a figure, computed once so that each frame only assembles them.
+    struct FigureText {
+        var names: [String] = []
+        var bars: [String] = []
+        var values: [String] = []
+        var tangents: [String] = []
+        var adjoints: [String] = []
+        var edges: [FigureEdge] = []
+    }
+
+    /// One drawn edge: from argument `argument` to node `node`, with its label texts.
+    struct FigureEdge {
+        var tail: String
+        var head: String
+        var argument: Int
+        var node: Int
+        var id: String
+        var fromConstant: Bool
+        var folded: Bool
+        var partialName: String
+        var partial: String
+        var flow: String
+    }
 
     private var graph: Graph { trace.graph }
 
@@ -115,6 +143,11 @@ public struct GraphFigure: Sendable {
             if count > options.maxNodes {
                 notes.append("drawing \(count) nodes (more than --max-nodes \(options.maxNodes)); name statements (`h = …`) so that adviz can fold them")
             }
+        }
+        nodeCount = count
+        text = makeText()
+        if count >= GraphFigure.layeredLayoutThreshold {
+            notes.append("\(count) nodes: placed by adviz's layered layout (straight edges, no statement boxes), which takes a second where dot would take a minute")
         }
         if effectiveEdgeLabels(nodeCount: count) == .none, options.edgeLabels == .auto, count > GraphFigure.edgeLabelLimit {
             notes.append("edge labels left out: \(count) nodes is more than \(GraphFigure.edgeLabelLimit) (ask for them with --edge-labels partials)")
@@ -205,11 +238,41 @@ public struct GraphFigure: Sendable {
         }
     }
 
-    /// The number of figure nodes after folding.
-    public var nodeCount: Int {
-        var ids = Set<String>()
-        for i in graph.nodes.indices { ids.insert(figureID(i)) }
-        return ids.count
+    private func makeText() -> FigureText {
+        let writer = TraceWriter(trace: trace, style: .text)
+        let format = trace.options.numberFormat
+        var t = FigureText()
+        let n = graph.nodes.count
+        t.names.reserveCapacity(n)
+        for i in 0..<n {
+            t.names.append(writer.nodeSymbol(i))
+            t.bars.append(graph.isConstant(i) ? "" : writer.nodeSymbol(i, accent: .bar))
+            t.values.append(format.string(trace.evaluation.values[i]))
+        }
+        if let tangents = trace.tangents { t.tangents = tangents.map { format.string($0) } }
+        if let adjoints = trace.adjoints { t.adjoints = adjoints.map { format.string($0) } }
+        var seen = Set<String>()
+        for i in 0..<n where graph.nodes[i].op.arity > 0 {
+            var argumentsSeen = Set<Int>()
+            for j in graph.nodes[i].arguments where argumentsSeen.insert(j).inserted {
+                let tail = figureID(j), head = figureID(i)
+                guard tail != head, seen.insert("\(tail)>\(head)>\(j)>\(i)").inserted else { continue }
+                let name = "∂\(t.names[i])/∂\(t.names[j])"
+                var partial = name, flow = ""
+                if !graph.isConstant(j) {
+                    let formula = writer.render(writer.totalPartialFormula(i, j), node: i, byValue: false)
+                    let value = writer.totalPartialValue(i, j)
+                    let valueText = format.string(value)
+                    partial = formula == valueText ? "\(name) = \(valueText)" : "\(name) = \(formula) = \(valueText)"
+                    if let adjoints = trace.adjoints { flow = "\(t.bars[i])·∂ = \(format.string(adjoints[i] * value))" }
+                }
+                t.edges.append(FigureEdge(
+                    tail: tail, head: head, argument: j, node: i, id: "\(t.names[j])->\(t.names[i])",
+                    fromConstant: graph.isConstant(j), folded: folding[i] != nil || folding[j] != nil,
+                    partialName: name, partial: partial, flow: flow))
+            }
+        }
+        return t
     }
 
     /// The Graphviz description of the figure after `step` steps (nil: the finished figure).
@@ -219,8 +282,6 @@ public struct GraphFigure: Sendable {
         let theme = options.theme
         let state = state(after: step)
         let writer = TraceWriter(trace: trace, style: .text)
-        let format = trace.options.numberFormat
-        let values = trace.evaluation.values
         let count = nodeCount
         let edgeLabels = effectiveEdgeLabels(nodeCount: count)
         let showValues = true
@@ -240,12 +301,7 @@ public struct GraphFigure: Sendable {
         ]
         // Layout effort by size: dot's crossing minimisation and network simplex grow fast with
         // long-range edges; capping them trades a few more crossings for seconds saved.
-        if count > 150 {
-            d.graphAttributes += [DotAttribute("nslimit", "2"), DotAttribute("nslimit1", "2"), DotAttribute("mclimit", "0.5")]
-        }
-        if count > 400 {
-            d.graphAttributes += [DotAttribute("splines", "line"), DotAttribute("searchsize", "10"), DotAttribute("mclimit", "0.2")]
-        }
+        d.graphAttributes += GraphFigure.layoutEffort(nodes: count)
         d.nodeDefaults = [
             DotAttribute("shape", "box"), DotAttribute("style", "rounded,filled"), DotAttribute("fontname", options.fontName),
             DotAttribute("fontsize", fmt(fs)), DotAttribute("color", theme.border), DotAttribute("fontcolor", theme.text),
@@ -268,7 +324,7 @@ public struct GraphFigure: Sendable {
             let node = graph.nodes[i]
             if node.op == .constant {
                 d.nodes.append(DotNode(id: id, attributes: [
-                    DotAttribute("label", writer.nodeSymbol(i)), DotAttribute("shape", "plaintext"), DotAttribute("style", ""),
+                    DotAttribute("label", text.names[i]), DotAttribute("shape", "plaintext"), DotAttribute("style", ""),
                     DotAttribute("fontcolor", theme.constantText), DotAttribute("fontsize", small), DotAttribute("id", "c\(i)"),
                 ]))
                 continue
@@ -279,7 +335,7 @@ public struct GraphFigure: Sendable {
             let textColor = faded ? theme.faded : theme.text
             var rows: [String] = []
             // Header: the node's name and what it does.
-            var header = "<B>\(htmlEscaped(writer.nodeSymbol(i)))</B>"
+            var header = "<B>\(htmlEscaped(text.names[i]))</B>"
             let what: String
             switch node.op {
             case .input: what = writer.symbol(graph.inputNames[i])
@@ -289,15 +345,15 @@ public struct GraphFigure: Sendable {
             if let name = outputNames[i] { header += "  <FONT COLOR=\"\(faded ? theme.faded : theme.mutedText)\">→ \(htmlEscaped(writer.symbol(name)))</FONT>" }
             else if let name = graph.statementNames[i] { header += "  <FONT COLOR=\"\(faded ? theme.faded : theme.mutedText)\">(\(htmlEscaped(name)))</FONT>" }
             rows.append("<TR><TD ALIGN=\"LEFT\" COLSPAN=\"2\"><FONT COLOR=\"\(textColor)\">\(header)</FONT></TD></TR>")
-            func row(_ symbol: String, _ value: Double, color: String, shown: Bool) {
-                let number = shown ? htmlEscaped(format.string(value)) : " "
+            func row(_ symbol: String, _ value: String, color: String, shown: Bool) {
+                let number = shown ? htmlEscaped(value) : " "
                 rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(faded ? theme.faded : color)\">\(htmlEscaped(symbol)) =</FONT></TD><TD ALIGN=\"RIGHT\"><FONT COLOR=\"\(faded ? theme.faded : color)\">\(number)</FONT></TD></TR>")
             }
-            if showValues { row("v", values[i], color: theme.text, shown: known) }
-            if showTangents, let t = trace.tangents { row("v\u{0307}", t[i], color: theme.tangent, shown: known) }
-            if showAdjoints, let a = trace.adjoints { row("v\u{0304}", a[i], color: theme.adjoint, shown: state.reverseDone[i]) }
+            if showValues { row("v", text.values[i], color: theme.text, shown: known) }
+            if showTangents { row("v\u{0307}", text.tangents[i], color: theme.tangent, shown: known) }
+            if showAdjoints { row("v\u{0304}", text.adjoints[i], color: theme.adjoint, shown: state.reverseDone[i]) }
             let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">\(rows.joined())</TABLE>"
-            var attributes = [DotAttribute.html("label", label), DotAttribute("id", writer.nodeSymbol(i))]
+            var attributes = [DotAttribute.html("label", label), DotAttribute("id", text.names[i])]
             let fill: String
             if isCurrent { fill = theme.highlightFill }
             else if node.op == .input { fill = theme.inputFill }
@@ -311,48 +367,35 @@ public struct GraphFigure: Sendable {
         }
 
         // Edges: one per argument (both uses of `x*x` share one, as the trace does).
-        var seenEdges = Set<String>()
-        for i in graph.nodes.indices where graph.nodes[i].op.arity > 0 {
-            var argumentsSeen = Set<Int>()
-            for j in graph.nodes[i].arguments where argumentsSeen.insert(j).inserted {
-                let tail = figureID(j), head = figureID(i)
-                guard tail != head, seenEdges.insert("\(tail)>\(head)>\(j)>\(i)").inserted else { continue }
-                var attributes: [DotAttribute] = [DotAttribute("id", "\(writer.nodeSymbol(j))->\(writer.nodeSymbol(i))")]
-                let internalToFold = folding[i] != nil || folding[j] != nil
-                if graph.isConstant(j) {
-                    attributes += [DotAttribute("style", "dashed"), DotAttribute("color", theme.faded), DotAttribute("arrowhead", "none")]
-                } else if !internalToFold, edgeLabels != .none {
-                    var lines: [String] = []
-                    let known = state.forwardDone[i]
-                    let color = known ? theme.mutedText : theme.faded
-                    if edgeLabels == .partials || edgeLabels == .all {
-                        let formula = writer.render(writer.totalPartialFormula(i, j), node: i, byValue: false)
-                        let value = format.string(writer.totalPartialValue(i, j))
-                        let text = formula == value ? "∂\(writer.nodeSymbol(i))/∂\(writer.nodeSymbol(j)) = \(value)" : "∂\(writer.nodeSymbol(i))/∂\(writer.nodeSymbol(j)) = \(formula) = \(value)"
-                        lines.append("<FONT COLOR=\"\(color)\">\(htmlEscaped(known ? text : "∂\(writer.nodeSymbol(i))/∂\(writer.nodeSymbol(j))"))</FONT>")
-                    }
-                    if (edgeLabels == .flow || edgeLabels == .all), let adjoints = trace.adjoints {
-                        let flows = state.reverseDone[i]
-                        let amount = adjoints[i] * writer.totalPartialValue(i, j)
-                        let text = "\(writer.nodeSymbol(i, accent: .bar))·∂ = \(format.string(amount))"
-                        lines.append("<FONT COLOR=\"\(flows ? theme.adjoint : theme.background)\">\(htmlEscaped(text))</FONT>")
-                    }
-                    if !lines.isEmpty {
-                        attributes.append(DotAttribute.html("label", "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">" + lines.map { "<TR><TD>\($0)</TD></TR>" }.joined() + "</TABLE>"))
-                    }
+        for edge in text.edges {
+            let i = edge.node
+            var attributes: [DotAttribute] = [DotAttribute("id", edge.id)]
+            if edge.fromConstant {
+                attributes += [DotAttribute("style", "dashed"), DotAttribute("color", theme.faded), DotAttribute("arrowhead", "none")]
+            } else if !edge.folded, edgeLabels != .none {
+                let known = state.forwardDone[i]
+                var lines: [String] = []
+                if edgeLabels == .partials || edgeLabels == .all {
+                    lines.append("<FONT COLOR=\"\(known ? theme.mutedText : theme.faded)\">\(htmlEscaped(known ? edge.partial : edge.partialName))</FONT>")
                 }
-                let active = state.current == i && state.phase == .forward || state.current == i && state.phase == .reverse
-                if active {
-                    attributes += [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.2")]
-                } else if !state.forwardDone[i], !graph.isConstant(j) {
-                    attributes.append(DotAttribute("color", theme.faded))
+                if edgeLabels == .flow || edgeLabels == .all, !edge.flow.isEmpty {
+                    // The same text in every frame (its room is reserved), shown once the adjoint has flowed.
+                    lines.append("<FONT COLOR=\"\(state.reverseDone[i] ? theme.adjoint : theme.background)\">\(htmlEscaped(edge.flow))</FONT>")
                 }
-                d.edges.append(DotEdge(tail: tail, head: head, attributes: attributes))
+                if !lines.isEmpty {
+                    attributes.append(DotAttribute.html("label", "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">" + lines.map { "<TR><TD>\($0)</TD></TR>" }.joined() + "</TABLE>"))
+                }
             }
+            if state.current == i {
+                attributes += [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.2")]
+            } else if !state.forwardDone[i], !edge.fromConstant {
+                attributes.append(DotAttribute("color", theme.faded))
+            }
+            d.edges.append(DotEdge(tail: edge.tail, head: edge.head, attributes: attributes))
         }
 
         // Clusters: one per named statement with more than one node of its own.
-        if options.clusters {
+        if options.clusters, count < GraphFigure.layeredLayoutThreshold {
             for (index, statement) in graph.statements.enumerated() {
                 guard let name = statement.name, !collapsed.contains(index), graph.statements.count > 1 else { continue }
                 let members = statement.nodes.filter { !graph.isConstant($0) }.map { figureID($0) }
@@ -405,6 +448,25 @@ public struct GraphFigure: Sendable {
         ])
     }
 
+    /// Above this many nodes adviz places the nodes itself (``LayeredLayout``) and Graphviz
+    /// only measures and draws them: dot would take many seconds.
+    public static let layeredLayoutThreshold = 400
+
+    /// True if this figure is too big for dot and is placed by ``LayeredLayout``.
+    public var usesLayeredLayout: Bool { nodeCount >= GraphFigure.layeredLayoutThreshold }
+
+    /// Layout settings by size. dot's cost is in its network simplex over the virtual nodes
+    /// that long edges leave on every rank they cross (tens of thousands for a 500-node graph
+    /// with long-range edges), and in crossing minimisation; capping both keeps big figures to
+    /// seconds, at the cost of wider drawings, more crossings and straight edges.
+    public static func layoutEffort(nodes count: Int) -> [DotAttribute] {
+        switch count {
+        case ..<150: return []
+        case ..<layeredLayoutThreshold: return [DotAttribute("nslimit", "1"), DotAttribute("mclimit", "0.5")]
+        default: return [DotAttribute("splines", "line")]
+        }
+    }
+
     /// The symbol a node shows for its operation: `×`, `+`, `sin`.
     static func opSymbol(_ op: Op) -> String {
         switch op.notation {
@@ -445,7 +507,15 @@ extension Trace {
     /// `ẋ1 = 1, ẋ2 = 0`: the tangent sweep's seed.
     public var seedDescription: String {
         let writer = TraceWriter(trace: self, style: .text)
-        return zip(graph.inputNames, seed).map { "\(writer.symbol($0, accent: .dot)) = \(options.numberFormat.string($1))" }.joined(separator: ", ")
+        let pairs = zip(graph.inputNames, seed).map { (writer.symbol($0, accent: .dot), $1) }
+        // With many inputs, name only the ones the direction moves.
+        if pairs.count > 4 {
+            let moving = pairs.filter { $0.1 != 0 }
+            if moving.count < pairs.count {
+                return moving.map { "\($0.0) = \(options.numberFormat.string($0.1))" }.joined(separator: ", ") + (moving.isEmpty ? "all 0" : ", the others 0")
+            }
+        }
+        return pairs.map { "\($0.0) = \(options.numberFormat.string($0.1))" }.joined(separator: ", ")
     }
 
     /// `ȳ = 1`: the adjoint sweep's seed.

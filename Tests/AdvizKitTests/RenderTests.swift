@@ -1,0 +1,182 @@
+import Foundation
+import GraphvizKit
+import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+@testable import AdvizKit
+
+/// Reads an SVG as XML: node and edge groups by id, and the text of each.
+final class SVGReader: NSObject, XMLParserDelegate {
+    var nodes: [String: [String]] = [:]
+    var edges: [String: [String]] = [:]
+    var allText: [String] = []
+    private var currentGroup: (kind: String, id: String)?
+    private var inText = false
+    private var text = ""
+
+    static func read(_ bytes: [UInt8]) throws -> SVGReader {
+        let reader = SVGReader()
+        let parser = XMLParser(data: Data(bytes))
+        parser.delegate = reader
+        guard parser.parse() else { throw parser.parserError ?? CocoaError(.fileReadCorruptFile) }
+        return reader
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        if name == "g", let cls = attributes["class"], cls == "node" || cls == "edge", let id = attributes["id"] {
+            currentGroup = (cls, id)
+            if cls == "node" { nodes[id] = [] } else { edges[id] = [] }
+        }
+        if name == "text" {
+            inText = true
+            text = ""
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inText { text += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "text" {
+            inText = false
+            allText.append(text)
+            if let group = currentGroup {
+                if group.kind == "node" { nodes[group.id, default: []].append(text) } else { edges[group.id, default: []].append(text) }
+            }
+        }
+        if name == "g" { currentGroup = nil }
+    }
+}
+
+@Suite(.serialized) struct RenderTests {
+    func figure(_ program: String = "log(x1*x2)+sin(x2)", at point: String = "2,5", options: FigureOptions = FigureOptions()) throws -> GraphFigure {
+        try GraphFigure(Trace(expression: program, at: point), options: options)
+    }
+
+    /// Every node and edge is in the SVG, with the numbers the trace prints.
+    @Test func svgHasEveryNodeEdgeAndNumber() throws {
+        let figure = try figure()
+        let svg = try SVGReader.read(try FigureRenderer(figure).render(.svg))
+        #expect(Set(svg.nodes.keys) == ["v-1", "v0", "v1", "v2", "v3", "v4"])
+        #expect(Set(svg.edges.keys) == ["v-1->v1", "v0->v1", "v0->v3", "v1->v2", "v2->v4", "v3->v4"])
+        let trace = figure.trace
+        let format = trace.options.numberFormat
+        for (i, label) in ["v-1", "v0", "v1", "v2", "v3", "v4"].enumerated() {
+            let texts = svg.nodes[label]!.joined(separator: " ")
+            #expect(texts.contains(format.string(trace.evaluation.values[i])), "\(label): \(texts)")
+            #expect(texts.contains(format.string(trace.adjoints![i])), "\(label): \(texts)")
+            #expect(texts.contains(format.string(trace.tangents![i])), "\(label): \(texts)")
+        }
+        let edge = svg.edges["v0->v3"]!.joined(separator: " ")
+        #expect(edge.contains("∂v3/∂v0 = cos(v0) = 0.2837"))
+        #expect(edge.contains("v̄3·∂ = 0.2837"))
+    }
+
+    @Test func pngAndPdfHaveTheirMagicBytes() throws {
+        let renderer = try FigureRenderer(figure())
+        let png = try renderer.render(.png)
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // The IHDR chunk: width and height, big-endian, at bytes 16-23.
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width > 400 && height > 100, "\(width)×\(height)")
+        let pdf = try renderer.render(.pdf)
+        #expect(String(decoding: pdf.prefix(5), as: UTF8.self) == "%PDF-")
+        #expect(pdf.count > 2000)
+    }
+
+    @Test func dotOutputParsesBackWithCgraph() throws {
+        let figure = try figure("a = x1*x2; y = log(a) + sin(x2)*a")
+        let dot = String(decoding: try FigureRenderer(figure).render(.dot), as: UTF8.self)
+        let parsed = try #require(GraphvizDrawing.parse(dot))
+        #expect(parsed.nodes == figure.nodeCount)
+        #expect(parsed.edges == figure.description().edges.count)
+    }
+
+    /// Frames come from one layout: every node stays where it was.
+    @Test func framesKeepEveryNodeInPlace() throws {
+        let figure = try figure()
+        let renderer = try FigureRenderer(figure, forFrames: true)
+        func positions(_ svg: [UInt8]) -> [String: String] {
+            // The first <text> of each node group is anchored at a fixed point of the node.
+            let text = String(decoding: svg, as: UTF8.self)
+            var result: [String: String] = [:]
+            for block in text.components(separatedBy: "<g id=\"").dropFirst() where block.contains("class=\"node\"") {
+                let id = String(block.prefix { $0 != "\"" })
+                if let path = block.range(of: "<path") ?? block.range(of: "<polygon") {
+                    let rest = block[path.lowerBound...]
+                    if let d = rest.range(of: "d=\"") ?? rest.range(of: "points=\"") {
+                        result[id] = String(rest[d.upperBound...].prefix { $0 != "\"" })
+                    }
+                }
+            }
+            return result
+        }
+        let first = positions(try renderer.renderStep(1, .svg))
+        #expect(first.count == 6)
+        for step in 2...figure.steps.count {
+            #expect(positions(try renderer.renderStep(step, .svg)) == first, "step \(step) moved a node")
+        }
+        #expect(figure.steps.count == 12)  // 6 forward, 6 reverse
+        #expect(figure.steps[11].caption == "v̄-1 = v̄1·∂v1/∂v-1 = 0.1·5 = 0.5")
+    }
+
+    @Test func frameFolderHasAPlayer() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-frames-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let paths = try FrameSet.write(try figure(), to: folder, title: "log(x1*x2)+sin(x2)")
+        #expect(paths.count == 12)
+        let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+        #expect(html.contains("frame-012.svg") && html.contains("ArrowRight"))
+        #expect(!html.contains("http://") && !html.contains("https://"), "the player loads nothing from the network")
+        for path in paths { #expect(try SVGReader.read(Array(Data(contentsOf: URL(fileURLWithPath: path)))).nodes.count == 6) }
+    }
+
+    @Test func clustersAndCollapse() throws {
+        let program = "z = w1*x1 + w2*x2 + b; h = tanh(z); loss = (h - 1)^2"
+        let plain = try figure(program, at: "1,2,0.1,0.3,0.4")
+        #expect(plain.description().clusters.count == 2)  // z and loss; h has one node
+        var options = FigureOptions()
+        options.collapse = ["z"]
+        let folded = try figure(program, at: "1,2,0.1,0.3,0.4", options: options)
+        #expect(folded.nodeCount == plain.nodeCount - 3)
+        let svg = try SVGReader.read(try FigureRenderer(folded).render(.svg))
+        #expect(svg.nodes["z"] != nil)
+        #expect(svg.nodes["z"]!.joined().contains("4 nodes folded"))
+        options.collapse = ["nope"]
+        #expect(throws: AdvizError.self) { try figure(program, at: "1,2,0.1,0.3,0.4", options: options) }
+    }
+
+    @Test func bigGraphsFoldThemselvesAndSaySo() throws {
+        let layer = (1...30).map { "h\($0) = tanh(w\($0)*x1 + b\($0))" }.joined(separator: "; ")
+        let program = layer + "; y = " + (1...30).map { "h\($0)" }.joined(separator: " + ")
+        let graph = try Graph(parsing: program)
+        let trace = try Trace(graph, at: [Double](repeating: 0.1, count: graph.inputCount))
+        let figure = try GraphFigure(trace)
+        #expect(figure.nodeCount <= FigureOptions().maxNodes)
+        #expect(figure.notes.contains { $0.contains("folded") })
+    }
+
+    @Test func themesAndPrintIsGrey() throws {
+        for theme in FigureTheme.all {
+            var options = FigureOptions()
+            options.theme = theme
+            let svg = String(decoding: try FigureRenderer(figure(options: options)).render(.svg), as: UTF8.self)
+            #expect(svg.contains("<svg"))
+            if theme.name == "print" {
+                // No colour at all: every #rrggbb in the drawing has r = g = b.
+                let hex = svg.components(separatedBy: "#").dropFirst().compactMap { part -> String? in
+                    let h = String(part.prefix(6))
+                    return h.count == 6 && h.allSatisfy(\.isHexDigit) ? h : nil
+                }
+                for h in hex {
+                    let c = Array(h)
+                    #expect(c[0] == c[2] && c[2] == c[4] && c[1] == c[3] && c[3] == c[5], "#\(h) is not grey")
+                }
+            }
+        }
+    }
+}
