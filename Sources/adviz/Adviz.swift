@@ -9,12 +9,9 @@ struct Adviz: ParsableCommand {
         commandName: "adviz",
         abstract: "See automatic differentiation: computational graphs, forward and reverse traces.",
         discussion: """
-            With no command, adviz runs `trace` (with no expression, on the built-in example
-            log(x1*x2)+sin(x2) at x1 = 2, x2 = 5).
+            With no command, adviz runs `trace` (with no expression, on the built-in example log(x1*x2)+sin(x2) at x1 = 2, x2 = 5).
 
-            Exit codes (sysexits): 0 success (warnings allowed), 64 bad usage, 65 bad input
-            (a program that does not parse), 66 missing input file, 73 output cannot be
-            created, 74 output cannot be written, 70 internal error.
+            Exit codes (sysexits): 0 success (warnings allowed), 64 bad usage, 65 bad input (a program that does not parse), 66 missing input file, 73 output cannot be created, 74 output cannot be written, 70 internal error.
             """,
         version: "0.1.0",
         subcommands: [TraceCommand.self, RenderCommand.self, BenchCommand.self],

@@ -8,17 +8,18 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Draw the computational graph with its values, tangents, adjoints and edge partials.",
         discussion: """
-            The figure is laid out by Graphviz (cgraph and gvc, linked as libraries). The format
-            follows the file's extension (.svg .png .pdf .dot) unless --format is given; the default
-            file is output/<expression>.svg.
+            The figure is laid out by Graphviz (cgraph and gvc, linked as libraries). The format follows the file's extension (.svg .png .pdf .dot) unless --format is given; the default file is output/<expression>.svg.
 
             Examples:
-              adviz render                                        # the built-in example → output/example.svg
+              adviz render
+                (the built-in example, to output/example.svg)
               adviz render "log(x1*x2)+sin(x2)" --at 2,5 -o output/graph.png
-              adviz render "x1*x2 + sin(x1)" --at 1,3 --show tangents --wrt x2 --theme print -o fig.pdf
-              adviz render --step 9 -o output/step9.svg           # the state after step 9 of the sweeps
-              adviz render --frames output/frames                 # one SVG per step and an index.html player
-              adviz render -f neuron.adv --at 1,2,0.1,0.5,-0.3 --collapse h
+              adviz render "x1*x2 + sin(x1)" --at 1,3 --show tangents \\
+                  --wrt x2 --theme print -o fig.pdf
+              adviz render --step 9 -o output/step9.svg
+                (the state after step 9 of the sweeps)
+              adviz render --frames output/frames
+                (one SVG per step, and an index.html that plays them)
             """
     )
 

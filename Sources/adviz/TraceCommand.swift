@@ -9,10 +9,12 @@ struct TraceCommand: ParsableCommand {
         abstract: "Print the forward and reverse traces of an expression, step by step.",
         discussion: """
             Examples:
-              adviz trace                                   # the built-in example at (2, 5)
+              adviz trace
+                (the built-in example at (2, 5))
               adviz trace "log(x1*x2)+sin(x2)" --at 2,5
               adviz trace "x1*x2 + sin(x1)" --at x1=1,x2=3 --wrt x2
-              adviz trace "a = x1*x2; y1 = sin(a); y2 = a^2" --at 2,3 --mode reverse --ybar 0,1
+              adviz trace "a = x1*x2; y1 = sin(a); y2 = a^2" --at 2,3 \\
+                  --mode reverse --ybar 0,1
               adviz trace -f prog.adv --at 1,2 --format json
             """
     )

@@ -164,3 +164,51 @@ struct AdvizRun {
         #expect(completion.status == 0 && completion.stdout.contains("adviz"))
     }
 }
+
+@Suite struct RenderCLITests {
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func rendersEachFormatByExtension() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for ext in ["svg", "png", "pdf", "dot"] {
+            let path = folder.appendingPathComponent("graph.\(ext)").path
+            let run = try AdvizRun(["render", "log(x1*x2)+sin(x2)", "--at", "2,5", "-o", path])
+            #expect(run.status == 0, "\(ext): \(run.stderr)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            switch ext {
+            case "svg": #expect(String(decoding: bytes, as: UTF8.self).contains("<svg"))
+            case "png": #expect(bytes.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+            case "pdf": #expect(bytes.prefix(5) == Data("%PDF-".utf8))
+            default: #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("digraph"))
+            }
+        }
+        // Nothing half-written is left beside the results.
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(Set(names) == ["graph.svg", "graph.png", "graph.pdf", "graph.dot"])
+    }
+
+    @Test func framesFolderWithPlayer() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try AdvizRun(["render", "--frames", folder.appendingPathComponent("frames").path])
+        #expect(run.status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("frames").path)
+        #expect(names.filter { $0.hasPrefix("frame-") }.count == 12)
+        #expect(names.contains("index.html"))
+    }
+
+    @Test func outputErrorsFollowSysexits() throws {
+        let missing = try AdvizRun(["render", "-o", "/nonexistent-folder/graph.svg"])
+        #expect(missing.status == 73)
+        #expect(missing.stderr.contains("error: cannot create `/nonexistent-folder/graph.svg`: the folder `/nonexistent-folder` does not exist"))
+        #expect(try AdvizRun(["render", "--step", "99", "-o", "/tmp/x.svg"]).status == 64)
+        #expect(try AdvizRun(["render", "-o", "graph.gif"]).status == 64)
+        #expect(try AdvizRun(["render", "--theme", "neon"]).status == 64)
+        #expect(try AdvizRun(["render", "x1*x2", "--at", "1,2", "--collapse", "h", "-o", "/tmp/x.svg"]).status == 64)
+    }
+}
