@@ -344,10 +344,10 @@ public struct GraphFigure: Sendable {
             header += "  <FONT COLOR=\"\(faded ? theme.faded : theme.mutedText)\">\(htmlEscaped(what))</FONT>"
             if let name = outputNames[i] { header += "  <FONT COLOR=\"\(faded ? theme.faded : theme.mutedText)\">→ \(htmlEscaped(writer.symbol(name)))</FONT>" }
             else if let name = graph.statementNames[i] { header += "  <FONT COLOR=\"\(faded ? theme.faded : theme.mutedText)\">(\(htmlEscaped(name)))</FONT>" }
-            rows.append("<TR><TD ALIGN=\"LEFT\" COLSPAN=\"2\"><FONT COLOR=\"\(textColor)\">\(header)</FONT></TD></TR>")
+            rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(textColor)\">\(header)</FONT></TD></TR>")
             func row(_ symbol: String, _ value: String, color: String, shown: Bool) {
                 let number = shown ? htmlEscaped(value) : " "
-                rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(faded ? theme.faded : color)\">\(htmlEscaped(symbol)) =</FONT></TD><TD ALIGN=\"RIGHT\"><FONT COLOR=\"\(faded ? theme.faded : color)\">\(number)</FONT></TD></TR>")
+                rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(faded ? theme.faded : color)\">\(htmlEscaped(symbol)) = \(number)</FONT></TD></TR>")
             }
             if showValues { row("v", text.values[i], color: theme.text, shown: known) }
             if showTangents { row("v\u{0307}", text.tangents[i], color: theme.tangent, shown: known) }
