@@ -16,8 +16,6 @@ static inline Agraph_t *adviz_read_memory(const char *text) { return agmemread(t
 
 static inline Agnode_t *adviz_node(Agraph_t *g, const char *name) { return agnode(g, (char *)name, 1); }
 
-static inline Agnode_t *adviz_find_node(Agraph_t *g, const char *name) { return agnode(g, (char *)name, 0); }
-
 static inline Agedge_t *adviz_edge(Agraph_t *g, Agnode_t *tail, Agnode_t *head, const char *name) {
     return agedge(g, tail, head, (char *)name, 1);
 }
@@ -43,14 +41,6 @@ static inline int adviz_set_html(Agraph_t *root, void *object, const char *name,
     return result;
 }
 
-static inline const char *adviz_get(void *object, const char *name) {
-    const char *value = agget(object, (char *)name);
-    return value ? value : "";
-}
-
-static inline Agnode_t *adviz_first_node(Agraph_t *g) { return agfstnode(g); }
-static inline Agnode_t *adviz_next_node(Agraph_t *g, Agnode_t *n) { return agnxtnode(g, n); }
-static inline const char *adviz_node_name(Agnode_t *n) { return agnameof(n); }
 static inline int adviz_node_count(Agraph_t *g) { return agnnodes(g); }
 static inline int adviz_edge_count(Agraph_t *g) { return agnedges(g); }
 

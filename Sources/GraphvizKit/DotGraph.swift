@@ -24,7 +24,7 @@ public struct DotGraph: Sendable, Equatable {
         func list(_ attributes: [DotAttribute]) -> String {
             attributes.map { "\($0.name)=\($0.isHTML ? "<\($0.value)>" : DotGraph.quote($0.value))" }.joined(separator: ", ")
         }
-        for a in graphAttributes { out += "  \(a.name)=\(DotGraph.quote(a.value));\n" }
+        for a in graphAttributes { out += "  \(a.name)=\(a.isHTML ? "<\(a.value)>" : DotGraph.quote(a.value));\n" }
         if !nodeDefaults.isEmpty { out += "  node [\(list(nodeDefaults))];\n" }
         if !edgeDefaults.isEmpty { out += "  edge [\(list(edgeDefaults))];\n" }
         var clustered = Set<String>()

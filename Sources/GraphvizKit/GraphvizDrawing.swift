@@ -47,12 +47,9 @@ public final class GraphvizDrawing: @unchecked Sendable {
 
     /// Builds the graph in cgraph and lays it out with `engine` (`dot` by default).
     ///
-    /// `mutableNodeAttributes` and `mutableEdgeAttributes` name the attributes that later
-    /// calls will change: Graphviz only draws changes to attributes declared before layout.
-    public init(
-        _ description: DotGraph, engine: String = "dot",
-        mutableNodeAttributes: [String] = [], mutableEdgeAttributes: [String] = []
-    ) throws(GraphvizError) {
+    /// Graphviz only draws later changes to attributes declared before layout, so every
+    /// attribute a frame may change must appear in the description's node or edge defaults.
+    public init(_ description: DotGraph, engine: String = "dot") throws(GraphvizError) {
         self.engine = engine
         let made: (OpaquePointer, UnsafeMutablePointer<Agraph_t>)? = graphvizLock.withLock { _ in
             guard let context = gvContext() else { return nil }
@@ -66,8 +63,11 @@ public final class GraphvizDrawing: @unchecked Sendable {
         self.context = context
         self.graph = graph
         try graphvizLock.withLock { _ throws(GraphvizError) in
-            try build(description, mutableNodeAttributes: mutableNodeAttributes, mutableEdgeAttributes: mutableEdgeAttributes)
-            guard gvLayout(context, graph, engine) == 0 else { throw .layoutFailed("the \(engine) layout failed") }
+            try build(description)
+            guard gvLayout(context, graph, engine) == 0 else {
+                gvFreeLayout(context, graph)
+                throw .layoutFailed("the \(engine) layout failed")
+            }
             isLaidOut = true
         }
     }
@@ -80,19 +80,13 @@ public final class GraphvizDrawing: @unchecked Sendable {
         }
     }
 
-    private func build(_ d: DotGraph, mutableNodeAttributes: [String], mutableEdgeAttributes: [String]) throws(GraphvizError) {
+    private func build(_ d: DotGraph) throws(GraphvizError) {
         for a in d.graphAttributes {
             if a.isHTML { set(UnsafeMutableRawPointer(graph), a) } else { _ = adviz_declare(graph, Int32(AGRAPH), a.name, a.value) }
         }
         // Defaults first, then every attribute any node or edge sets, so all are declared before layout.
         for a in d.nodeDefaults { _ = adviz_declare(graph, Int32(AGNODE), a.name, a.value) }
         for a in d.edgeDefaults { _ = adviz_declare(graph, Int32(AGEDGE), a.name, a.value) }
-        for name in mutableNodeAttributes where !d.nodeDefaults.contains(where: { $0.name == name }) {
-            _ = adviz_declare(graph, Int32(AGNODE), name, "")
-        }
-        for name in mutableEdgeAttributes where !d.edgeDefaults.contains(where: { $0.name == name }) {
-            _ = adviz_declare(graph, Int32(AGEDGE), name, "")
-        }
         for node in d.nodes {
             guard let n = adviz_node(graph, node.id) else { throw .cannotCreate("node \(node.id)") }
             nodesByID[node.id] = n
@@ -168,7 +162,10 @@ public final class GraphvizDrawing: @unchecked Sendable {
         try graphvizLock.withLock { _ throws(GraphvizError) in
             if isLaidOut { gvFreeLayout(context, graph) }
             isLaidOut = false
-            guard gvLayout(context, graph, engine) == 0 else { throw .layoutFailed("the \(engine) layout failed") }
+            guard gvLayout(context, graph, engine) == 0 else {
+                gvFreeLayout(context, graph)
+                throw .layoutFailed("the \(engine) layout failed")
+            }
             isLaidOut = true
         }
     }
@@ -218,7 +215,10 @@ public final class GraphvizDrawing: @unchecked Sendable {
             engine = "nop2"
             if isLaidOut { gvFreeLayout(context, graph) }
             isLaidOut = false
-            guard gvLayout(context, graph, engine) == 0 else { throw .layoutFailed("the nop2 layout failed") }
+            guard gvLayout(context, graph, engine) == 0 else {
+                gvFreeLayout(context, graph)
+                throw .layoutFailed("the nop2 layout failed")
+            }
             isLaidOut = true
         }
     }

@@ -34,6 +34,11 @@ struct BenchCommand: ParsableCommand {
 
     enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
+    func validate() throws {
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        guard sizes.allSatisfy({ $0 >= 10 && $0 <= 100_000 }) else { throw ValidationError("--sizes must be between 10 and 100000 nodes") }
+    }
+
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let sizes = !self.sizes.isEmpty ? self.sizes : (quick ? [50, 200] : [50, 200, 1000, 3000])

@@ -72,7 +72,7 @@ struct RenderCommand: ParsableCommand {
     var noClusters = false
 
     func validate() throws {
-        guard ["LR", "TB", "RL", "BT"].contains(rankdir) else { throw ValidationError("--rankdir must be LR or TB, got `\(rankdir)`") }
+        guard ["LR", "TB"].contains(rankdir) else { throw ValidationError("--rankdir must be LR or TB, got `\(rankdir)`") }
         guard FigureTheme.named(theme) != nil else {
             throw ValidationError("--theme must be one of \(FigureTheme.all.map(\.name).joined(separator: ", ")), got `\(theme)`")
         }
@@ -80,6 +80,9 @@ struct RenderCommand: ParsableCommand {
         guard dpi >= 36, dpi <= 1200 else { throw ValidationError("--dpi must be between 36 and 1200") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive") }
         if step != nil && frames != nil { throw ValidationError("give either --step or --frames, not both") }
+        if frames != nil, let format, format != .svg, format != .png {
+            throw ValidationError("--frames writes svg or png (the player shows images), not \(format.rawValue)")
+        }
         if let out, format == nil, FigureFormat.from(path: out) == nil {
             throw ValidationError("cannot tell the format of `\(out)` from its extension; use .svg, .png, .pdf or .dot, or give --format")
         }

@@ -134,3 +134,43 @@ import Testing
         #expect(powers.outputValues == [1])
     }
 }
+
+/// Corners found in review: each once crashed or misbehaved.
+@Suite struct EdgeCaseTests {
+    @Test func valueWithNoNameIsAUsageError() {
+        #expect(throws: AdvizError.self) { try PointBinding.bind("=", to: ["x1"]) }
+        #expect(throws: AdvizError.self) { try PointBinding.bind("x1=1,=2", to: ["x1", "x2"]) }
+    }
+
+    @Test func bareLastExpressionIsAlwaysAnOutputWithAFreshName() throws {
+        let graph = try Graph(parsing: "y = sin(x1); y*2")
+        #expect(graph.outputs.map(\.name) == ["y", "f"])
+        let taken = try Graph(parsing: "y = x1; f = y + 1; f*y")
+        #expect(taken.outputs.map(\.name) == ["y", "f2"])
+        let requested = try Graph(parsing: "a = x1; b = a*2", options: GraphOptions(outputs: ["b", "b"]))
+        #expect(requested.outputs.map(\.name) == ["b"])
+    }
+
+    @Test func constantsAndNoInputsTrace() throws {
+        let trace = try Trace(expression: "2*pi", at: "")
+        #expect(trace.outputValues[0].isApproximately(2 * .pi))
+        let markdown = TraceReport(trace).render(.markdown)
+        #expect(markdown.contains("| output | value |\n|---|---|\n| y | 6.283 |"))
+        #expect(throws: AdvizError.self) { try Trace(Tape(inputs: ["x"]).graph(outputs: [:]), at: [1]) }
+    }
+
+    @Test func powerOfZeroConventions() {
+        let (_, byExponent) = Op.pow.partials(0, 2, 0)
+        #expect(byExponent == 0)
+        let (_, negative) = Op.pow.partials(0, -1, .infinity)
+        #expect(negative == -.infinity)
+        #expect(Op.pow.kink(0, -1) != nil)
+        #expect(Op.step.kink(0, 0) != nil)
+        #expect(Op.tan.kink(Double.pi / 2, 0) != nil)
+    }
+
+    @Test func latexEscapesUnderscores() throws {
+        let trace = try Trace(expression: "my_x * 2", at: "3")
+        #expect(TraceReport(trace).render(.latex).contains("\\mathrm{my\\_x}"))
+    }
+}

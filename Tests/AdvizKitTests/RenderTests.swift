@@ -180,3 +180,31 @@ final class SVGReader: NSObject, XMLParserDelegate {
         }
     }
 }
+
+@Suite struct FrameStyleTests {
+    /// An edge highlighted in one frame is drawn plainly again in the next.
+    @Test func highlightsDoNotLinger() throws {
+        let figure = try GraphFigure(Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5"))
+        let renderer = try FigureRenderer(figure, forFrames: true)
+        let highlighted = figure.options.theme.highlight.lowercased()
+        func edgeStroke(_ svg: [UInt8], _ id: String) -> String {
+            let text = String(decoding: svg, as: UTF8.self)
+            guard let start = text.range(of: "<g id=\"\(id)\" class=\"edge\">") else { return "" }
+            let rest = text[start.upperBound...]
+            guard let stroke = rest.range(of: "stroke=\"") else { return "" }
+            return String(rest[stroke.upperBound...].prefix { $0 != "\"" }).lowercased()
+        }
+        // Step 3 computes v1 = v-1·v0: its incoming edges are highlighted, then not at step 4.
+        #expect(edgeStroke(try renderer.renderStep(3, .svg), "v&#45;1&#45;&gt;v1") == highlighted)
+        #expect(edgeStroke(try renderer.renderStep(4, .svg), "v&#45;1&#45;&gt;v1") != highlighted)
+    }
+
+    @Test func graphWithNoStepsStillPlays() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-nosteps-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let figure = try GraphFigure(Trace(expression: "pi", at: ""))
+        let paths = try FrameSet.write(figure, to: folder, title: "2*pi")
+        #expect(paths.count == 1)
+        #expect(try String(contentsOfFile: folder + "/index.html", encoding: .utf8).contains("frame-001.svg"))
+    }
+}

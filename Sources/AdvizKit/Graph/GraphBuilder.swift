@@ -119,10 +119,18 @@ extension Graph {
         let lastIndex = statements.count - 1
         var names = statements.map(\.name)
         if names[lastIndex] == nil {
-            names[lastIndex] = assignedAt["y"] == nil && !inputSet.contains("y") ? "y" : "f"
+            // The bare last expression is named y, or else a name nothing else uses.
+            let taken = { (name: String) in assignedAt[name] != nil || inputSet.contains(name) }
+            var fresh = "y"
+            var k = 1
+            while taken(fresh) {
+                fresh = "f" + (k == 1 ? "" : String(k))
+                k += 1
+            }
+            names[lastIndex] = fresh
         }
         let outputIndices: [Int]
-        if let requested = options.outputs {
+        if let requested = options.outputs.map({ names in names.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } }), !requested.isEmpty {
             outputIndices = try requested.map { name throws(AdvizError) -> Int in
                 guard let index = names.firstIndex(of: name) else {
                     let known = names.compactMap { $0 }
@@ -132,8 +140,10 @@ extension Graph {
                 return index
             }
         } else {
-            let ys = names.indices.filter { names[$0]?.hasPrefix("y") == true }
-            outputIndices = ys.isEmpty ? [lastIndex] : ys
+            var ys = names.indices.filter { statements[$0].name?.hasPrefix("y") == true }
+            // A bare last expression is always an output: it is what the program computes.
+            if statements[lastIndex].name == nil || ys.isEmpty, !ys.contains(lastIndex) { ys.append(lastIndex) }
+            outputIndices = ys
         }
 
         // The tape: one postfix walk per statement, with a stack of node ids.

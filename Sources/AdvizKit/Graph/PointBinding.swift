@@ -18,8 +18,10 @@ public enum PointBinding {
         if named.allSatisfy({ $0 }) {
             var values = [Double?](repeating: nil, count: names.count)
             for part in parts {
-                let pieces = part.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
-                let name = pieces[0]
+                let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmed }
+                guard let name = pieces.first, !name.isEmpty else {
+                    throw .usage("\(what) has a value with no name (`\(part.trimmed)`); write `name=value`")
+                }
                 guard let index = names.firstIndex(of: name) else {
                     let hint = Suggestion.closest(to: name, among: names).map { "; did you mean `\($0)`?" } ?? ""
                     throw .usage(

@@ -137,7 +137,7 @@ struct FormulaWriter {
         }
     }
 
-    /// Writes `op` applied to already written operands; shared with the expression printer.
+    /// Writes `op` applied to already written operands.
     func combine(_ op: Op, _ parts: [Written]) -> Written {
         switch op.notation {
         case .leaf:
@@ -181,13 +181,22 @@ struct FormulaWriter {
     }
 
     private func superscript(_ text: String) -> String? {
-        let digits: [Character: Character] = [
-            "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
-        ]
         guard !text.isEmpty, text.count <= 2 else { return nil }
+        return Superscript.digits(text)
+    }
+}
+
+/// Unicode superscript digits, for exponents (`v0²`) and dimensions (`R³`).
+enum Superscript {
+    private static let table: [Character: Character] = [
+        "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+    ]
+
+    /// The digits of `text` as superscripts, or nil if it has anything but digits.
+    static func digits(_ text: String) -> String? {
         var out = ""
         for c in text {
-            guard let s = digits[c] else { return nil }
+            guard let s = table[c] else { return nil }
             out.append(s)
         }
         return out

@@ -12,7 +12,9 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     case input
     /// A number written in the program (2, 0.5, pi).
     case constant
+    /// Binary operations: a + b, a − b, a·b, a / b, a ^ b, max(a, b), min(a, b).
     case add, sub, mul, div, pow, max, min
+    /// Unary operations: −a and the functions of one argument (`step` is Heaviside's, 0 at 0).
     case neg, sin, cos, tan, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, step
 
     /// How many arguments the operation takes (0 for inputs and constants).
@@ -107,7 +109,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .div: (1 / b, -a / (b * b))
         case .pow:
             // ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, which only exists for a > 0 (its limit is 0 at a = 0).
-            (b == 0 ? 0 : b * Foundation.pow(a, b - 1), a > 0 ? v * Foundation.log(a) : (a == 0 ? 0 : .nan))
+            (b == 0 ? 0 : b * Foundation.pow(a, b - 1), a > 0 ? v * Foundation.log(a) : (a == 0 ? (b > 0 ? 0 : -.infinity) : .nan))
         case .max: a >= b ? (1, 0) : (0, 1)
         case .min: a <= b ? (1, 0) : (0, 1)
         case .neg: (-1, 0)
@@ -165,17 +167,19 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// and the convention used, or nil where value and partials are ordinary.
     public func kink(_ a: Double, _ b: Double) -> String? {
         switch self {
-        case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid, .step:
+        case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid:
             return nil
+        case .step: return a == 0 ? "step at 0 (a jump): derivative 0 used" : nil
         case .div:
             return b == 0 ? "division by zero: IEEE result \(a == 0 ? "NaN" : "±inf")" : nil
         case .pow:
             if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow), ∂/∂a = 0" }
             if a == 0 && b < 1 && b != 0 { return "power of 0 with exponent < 1: ∂/∂a is infinite" }
+            if a == 0 && b < 0 { return "power of 0 with a negative exponent: inf" }
             if a < 0 && b.rounded() != b { return "negative base with a non-integer exponent: NaN" }
             return nil
         case .tan:
-            return Foundation.cos(a) == 0 ? "tan at a pole: infinite" : nil
+            return Swift.abs(Foundation.cos(a)) < 1e-12 ? "tan at a pole (cos = 0): value and ∂/∂a blow up" : nil
         case .log:
             if a == 0 { return "log of 0: value −inf, ∂/∂a = inf" }
             if a < 0 { return "log of a negative number: NaN" }

@@ -16,8 +16,10 @@ public enum FigureFormat: String, Sendable, CaseIterable {
 ///
 /// Every frame reuses the first layout: positions, node sizes and edge routes are pinned after
 /// it, so nodes never jump between frames and a frame costs a fraction of the first layout.
-public final class FigureRenderer: @unchecked Sendable {
-    // Safety: `drawing` is only touched from the methods below, which GraphvizKit serialises.
+///
+/// A renderer belongs to one thread at a time (it is not `Sendable`); Graphviz itself is
+/// serialised by GraphvizKit's lock, so renderers on different threads are safe.
+public final class FigureRenderer {
     /// The figure drawn.
     public let figure: GraphFigure
     private let drawing: GraphvizDrawing
@@ -71,13 +73,12 @@ public final class FigureRenderer: @unchecked Sendable {
         return try renderDrawing(format)
     }
 
+    /// Renders the laid-out drawing; `.dot` never reaches here (it is written from the description).
     private func renderDrawing(_ format: FigureFormat) throws(AdvizError) -> [UInt8] {
-        let renderFormat: RenderFormat
-        switch format {
-        case .svg: renderFormat = .svg
-        case .png: renderFormat = .png
-        case .pdf: renderFormat = .pdf
-        case .dot: return Array(figure.description().dotText().utf8)
+        let renderFormat: RenderFormat = switch format {
+        case .svg, .dot: .svg
+        case .png: .png
+        case .pdf: .pdf
         }
         do {
             return try drawing.render(renderFormat)

@@ -6,20 +6,35 @@
 public struct FigureTheme: Sendable, Equatable {
     /// The theme's name, as `--theme` takes it.
     public var name: String
+    /// Page background.
     public var background: String
+    /// Main text.
     public var text: String
+    /// Secondary text: operation names, edge labels.
     public var mutedText: String
+    /// Node borders.
     public var border: String
+    /// Edges.
     public var edge: String
+    /// Fill of input nodes.
     public var inputFill: String
+    /// Fill of output nodes.
     public var outputFill: String
+    /// Fill of the other nodes.
     public var stepFill: String
+    /// Constants.
     public var constantText: String
+    /// Tangents (forward mode).
     public var tangent: String
+    /// Adjoints (reverse mode).
     public var adjoint: String
+    /// The current step.
     public var highlight: String
+    /// Fill of the current node.
     public var highlightFill: String
+    /// Nodes and edges not computed yet.
     public var faded: String
+    /// Boxes around named statements.
     public var clusterBorder: String
 
     /// Dark text on white; the default.

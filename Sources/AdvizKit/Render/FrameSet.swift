@@ -10,6 +10,9 @@ public enum FrameSet {
         _ figure: GraphFigure, to folder: String, format: FigureFormat = .svg,
         title: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(AdvizError) -> [String] {
+        guard format == .svg || format == .png else {
+            throw .usage("frames are svg or png (the player shows images), not \(format.rawValue)")
+        }
         try AtomicFile.makeFolder(folder)
         let renderer = try FigureRenderer(figure, forFrames: true)
         let total = figure.steps.count
@@ -21,9 +24,12 @@ public enum FrameSet {
             names.append(name)
             progress(step, total)
         }
-        let slides = zip(names, figure.steps).map { name, step in
-            Slideshow.Slide(image: name, caption: step.caption, phase: step.phase.rawValue, notes: nil)
-        }
+        // A graph with nothing to compute (a constant) still gets one frame and one slide.
+        let slides = total == 0
+            ? [Slideshow.Slide(image: names[0], caption: "the graph (no steps to compute)", phase: "forward", notes: nil)]
+            : zip(names, figure.steps).map { name, step in
+                Slideshow.Slide(image: name, caption: step.caption, phase: step.phase.rawValue, notes: nil)
+            }
         let page = Slideshow(title: title, slides: slides, theme: figure.options.theme)
         try AtomicFile.write(page.html(), to: (folder as NSString).appendingPathComponent("index.html"))
         return names.map { (folder as NSString).appendingPathComponent($0) }
@@ -35,9 +41,13 @@ public enum FrameSet {
 public struct Slideshow: Sendable {
     /// One slide: an image beside it in the same folder, a caption, and optional narration (HTML).
     public struct Slide: Sendable {
+        /// The image file, relative to the page.
         public var image: String
+        /// The caption under the image (the step's formula).
         public var caption: String
+        /// `forward` or `reverse`: colours the caption's bar.
         public var phase: String
+        /// Narration beside the image, as HTML, if any.
         public var notes: String?
 
         /// A slide showing `image` with `caption`.
@@ -78,7 +88,7 @@ public struct Slideshow: Sendable {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
+            <title>\(htmlEscaped(title))</title>
             <style>
               :root { --bg: \(theme.background); --fg: \(theme.text); --muted: \(theme.mutedText); --accent: \(theme.highlight); --tangent: \(theme.tangent); --adjoint: \(theme.adjoint); }
               * { box-sizing: border-box; }
@@ -101,7 +111,7 @@ public struct Slideshow: Sendable {
             </style>
             </head>
             <body>
-            <header><h1>\(escape(title))</h1><span class="counter" id="counter"></span></header>
+            <header><h1>\(htmlEscaped(title))</h1><span class="counter" id="counter"></span></header>
             <main>
             \(hasNotes ? "<section class=\"notes\" id=\"notes\"></section>" : "")
             <figure><img id="frame" alt=""><figcaption class="caption" id="caption"></figcaption></figure>
@@ -153,9 +163,5 @@ public struct Slideshow: Sendable {
             </html>
 
             """
-    }
-
-    private func escape(_ text: String) -> String {
-        htmlEscaped(text)
     }
 }

@@ -197,11 +197,12 @@ public struct GraphFigure: Sendable {
         var phase: FigureStep.Phase?
     }
 
-    func state(after step: Int?) -> State {
+    func state(after requested: Int?) -> State {
         let n = graph.nodes.count
-        guard let step else {
+        guard let requested else {
             return State(forwardDone: Array(repeating: true, count: n), reverseDone: Array(repeating: trace.adjoints != nil, count: n), current: nil)
         }
+        let step = Swift.max(0, Swift.min(requested, steps.count))
         var state = State(forwardDone: Array(repeating: false, count: n), reverseDone: Array(repeating: false, count: n), current: nil)
         for i in graph.nodes.indices where graph.isConstant(i) { state.forwardDone[i] = true }
         for s in steps.prefix(step) {
@@ -256,7 +257,8 @@ public struct GraphFigure: Sendable {
             var argumentsSeen = Set<Int>()
             for j in graph.nodes[i].arguments where argumentsSeen.insert(j).inserted {
                 let tail = figureID(j), head = figureID(i)
-                guard tail != head, seen.insert("\(tail)>\(head)>\(j)>\(i)").inserted else { continue }
+                // One edge per pair of drawn nodes: folded statements would otherwise draw parallel edges.
+                guard tail != head, seen.insert("\(tail)>\(head)").inserted else { continue }
                 let name = "∂\(t.names[i])/∂\(t.names[j])"
                 var partial = name, flow = ""
                 if !graph.isConstant(j) {
@@ -371,7 +373,7 @@ public struct GraphFigure: Sendable {
             let i = edge.node
             var attributes: [DotAttribute] = [DotAttribute("id", edge.id)]
             if edge.fromConstant {
-                attributes += [DotAttribute("style", "dashed"), DotAttribute("color", theme.faded), DotAttribute("arrowhead", "none")]
+                attributes += [DotAttribute("style", "dashed"), DotAttribute("arrowhead", "none")]
             } else if !edge.folded, edgeLabels != .none {
                 let known = state.forwardDone[i]
                 var lines: [String] = []
@@ -386,10 +388,13 @@ public struct GraphFigure: Sendable {
                     attributes.append(DotAttribute.html("label", "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">" + lines.map { "<TR><TD>\($0)</TD></TR>" }.joined() + "</TABLE>"))
                 }
             }
+            // Every frame sets every edge's colour and width, so nothing lingers from the frame before.
             if state.current == i {
                 attributes += [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.2")]
-            } else if !state.forwardDone[i], !edge.fromConstant {
-                attributes.append(DotAttribute("color", theme.faded))
+            } else if edge.fromConstant || !state.forwardDone[i] {
+                attributes += [DotAttribute("color", theme.faded), DotAttribute("penwidth", "1.1")]
+            } else {
+                attributes += [DotAttribute("color", theme.edge), DotAttribute("penwidth", "1.1")]
             }
             d.edges.append(DotEdge(tail: edge.tail, head: edge.head, attributes: attributes))
         }
@@ -483,7 +488,8 @@ public struct GraphFigure: Sendable {
     }
 
     private func fmt(_ x: Double) -> String {
-        x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
+        guard x.isFinite, Swift.abs(x) < 1e9 else { return "12" }
+        return x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
     }
 }
 

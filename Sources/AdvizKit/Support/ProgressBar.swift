@@ -17,7 +17,7 @@ public final class ProgressBar: @unchecked Sendable {
     public func update(_ done: Int, of total: Int) {
         guard isTerminal, total > 1 else { return }
         let width = 30
-        let filled = total == 0 ? width : done * width / total
+        let filled = Swift.min(width, done * width / total)
         guard filled != lastDrawn || done == total else { return }
         lastDrawn = filled
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

@@ -48,8 +48,11 @@ public struct TerminalStyle: Sendable, Equatable {
 public struct TextTable: Sendable {
     /// One cell: its text and how to colour it.
     public struct Cell: Sendable {
+        /// The cell's text, without escape codes.
         public var text: String
+        /// How to colour it, if at all.
         public var role: TerminalStyle.Role?
+        /// A cell of `text`, coloured as `role`.
         public init(_ text: String, _ role: TerminalStyle.Role? = nil) {
             self.text = text
             self.role = role

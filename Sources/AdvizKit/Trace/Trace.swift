@@ -94,6 +94,7 @@ public struct Trace: Sendable {
 
     /// Traces `graph` at `point`. Throws a usage error for seeds of the wrong length.
     public init(_ graph: Graph, at point: [Double], options: TraceOptions = TraceOptions()) throws(AdvizError) {
+        guard graph.outputCount > 0 else { throw .usage("the graph has no outputs: name one with --output") }
         guard point.count == graph.inputCount else {
             throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
         }

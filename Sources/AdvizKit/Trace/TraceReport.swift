@@ -179,7 +179,7 @@ public struct TraceReport: Sendable {
             out += t.lines(style: style, indent: "    ", separator: "  ")
         }
         out.append("")
-        out.append(style.apply(.heading, "Cost of the whole Jacobian") + " (f: R\(superscript(n)) → R\(superscript(m)), \(graph.differentiableEdgeCount) edges carry derivatives)")
+        out.append(style.apply(.heading, "Cost of the whole Jacobian") + " (f: R\(superscript(n)) → R\(superscript(m)), \(graph.differentiableEdgeCount) multiply-adds per sweep)")
         let r = trace.reverseJacobian
         let f = trace.forwardJacobian ?? JacobianResult(matrix: [], sweeps: n, multiplyAdds: n * graph.differentiableEdgeCount)
         var t = TextTable(rightAligned: [1, 4, 7])
@@ -200,10 +200,7 @@ public struct TraceReport: Sendable {
         return out
     }
 
-    private func superscript(_ n: Int) -> String {
-        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-        return String(String(n).map { digits[Int(String($0))!] })
-    }
+    private func superscript(_ n: Int) -> String { Superscript.digits(String(n)) ?? String(n) }
 
     // MARK: Markdown
 
@@ -229,10 +226,12 @@ public struct TraceReport: Sendable {
         out.append("### Result")
         out.append("")
         let writer = TraceWriter(trace: trace, style: .text)
-        out.append("| output | value | " + graph.inputNames.map { "∂/∂\(writer.symbol($0))" }.joined(separator: " | ") + " |")
-        out.append("|---|---|" + graph.inputNames.map { _ in "---|" }.joined())
+        let header = ["output", "value"] + graph.inputNames.map { "∂/∂\(writer.symbol($0))" }
+        out.append("| " + header.joined(separator: " | ") + " |")
+        out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
         for (k, output) in graph.outputs.enumerated() {
-            out.append("| \(writer.symbol(output.name)) | \(format.string(trace.outputValues[k])) | " + trace.reverseJacobian.matrix[k].map { format.string($0) }.joined(separator: " | ") + " |")
+            let cells = [writer.symbol(output.name), format.string(trace.outputValues[k])] + trace.reverseJacobian.matrix[k].map { format.string($0) }
+            out.append("| " + cells.joined(separator: " | ") + " |")
         }
         out.append("")
         out.append("Jacobian by forward mode: \(graph.inputCount) sweep(s), \(graph.inputCount * graph.differentiableEdgeCount) multiply-adds; by reverse mode: \(trace.reverseJacobian.sweeps) sweep(s), \(trace.reverseJacobian.multiplyAdds) multiply-adds.")

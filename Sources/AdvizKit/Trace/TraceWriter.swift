@@ -36,7 +36,8 @@ struct TraceWriter {
             let mark = accent == .dot ? "\u{0307}" : accent == .bar ? "\u{0304}" : ""
             return String(first) + mark + stem.dropFirst() + index
         case .latex:
-            var base = stem.count > 1 ? "\\mathrm{\(stem)}" : stem
+            let escaped = stem.replacingOccurrences(of: "_", with: "\\_")
+            var base = stem.count > 1 ? "\\mathrm{\(escaped)}" : escaped
             if accent == .dot { base = "\\dot{\(base)}" }
             if accent == .bar { base = stem.count > 1 ? "\\overline{\(base)}" : "\\bar{\(base)}" }
             return index.isEmpty ? base : "\(base)_{\(index)}"
@@ -153,7 +154,7 @@ struct TraceWriter {
                 sum = term
             }
         }
-        guard let sum else { return byValue ? "0" : "0" }
+        guard let sum else { return "0" }
         return render(sum, node: node, byValue: byValue, extra: extra)
     }
 
