@@ -48,7 +48,13 @@ static inline pointf adviz_node_coord(Agnode_t *n) { return ND_coord(n); }
 static inline double adviz_node_width(Agnode_t *n) { return ND_width(n); }
 static inline double adviz_node_height(Agnode_t *n) { return ND_height(n); }
 
-static inline int adviz_render(GVC_t *gvc, Agraph_t *g, const char *format, char **data, unsigned int *length) {
+/// gvc keeps the last layout engine's features in the context; exported by libgvc, not declared in its headers.
+extern int gvlayout_select(GVC_t *gvc, const char *layout);
+
+/// Renders `g`, first making its own layout engine the context's current one (one context
+/// serves every drawing, and rendering reads the current engine's features).
+static inline int adviz_render(GVC_t *gvc, Agraph_t *g, const char *engine, const char *format, char **data, unsigned int *length) {
+    gvlayout_select(gvc, engine);
     return gvRenderData(gvc, g, format, data, length);
 }
 

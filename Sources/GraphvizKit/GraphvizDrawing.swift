@@ -5,6 +5,17 @@ import Synchronization
 /// it, from every drawing, goes through this one lock.
 private let graphvizLock = Mutex<Void>(())
 
+/// One Graphviz context for the whole process, never freed.
+///
+/// libgvc 2.42's pango plugin caches a pointer to the last font name it measured, and that
+/// name belongs to the context's font table: freeing a context leaves the cache dangling and
+/// the next context reads freed memory (AddressSanitizer catches it). One shared context keeps
+/// every font name alive. It is only used under `graphvizLock`.
+private struct SharedContext: @unchecked Sendable {
+    let pointer: OpaquePointer?
+    static let shared = SharedContext(pointer: graphvizLock.withLock { _ in gvContext() })
+}
+
 /// What can go wrong inside Graphviz.
 public enum GraphvizError: Error, Sendable, Equatable {
     /// The context, the graph or an object could not be created.
@@ -51,12 +62,9 @@ public final class GraphvizDrawing: @unchecked Sendable {
     /// attribute a frame may change must appear in the description's node or edge defaults.
     public init(_ description: DotGraph, engine: String = "dot") throws(GraphvizError) {
         self.engine = engine
+        let shared = SharedContext.shared
         let made: (OpaquePointer, UnsafeMutablePointer<Agraph_t>)? = graphvizLock.withLock { _ in
-            guard let context = gvContext() else { return nil }
-            guard let graph = adviz_open_directed("G") else {
-                gvFreeContext(context)
-                return nil
-            }
+            guard let context = shared.pointer, let graph = adviz_open_directed("G") else { return nil }
             return (context, graph)
         }
         guard let (context, graph) = made else { throw .cannotCreate("Graphviz context") }
@@ -76,7 +84,6 @@ public final class GraphvizDrawing: @unchecked Sendable {
         graphvizLock.withLock { _ in
             if isLaidOut { gvFreeLayout(context, graph) }
             agclose(graph)
-            gvFreeContext(context)
         }
     }
 
@@ -143,7 +150,7 @@ public final class GraphvizDrawing: @unchecked Sendable {
             // Rendering to "dot" writes the layout back into attributes (pos, width, height, lp, bb).
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
-            guard adviz_render(context, graph, "dot", &data, &length) == 0, let data else {
+            guard adviz_render(context, graph, engine, "dot", &data, &length) == 0, let data else {
                 throw .renderFailed("could not read the layout back")
             }
             gvFreeRenderData(data)
@@ -175,7 +182,7 @@ public final class GraphvizDrawing: @unchecked Sendable {
         try graphvizLock.withLock { _ throws(GraphvizError) in
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
-            guard adviz_render(context, graph, format.renderer, &data, &length) == 0, let data else {
+            guard adviz_render(context, graph, engine, format.renderer, &data, &length) == 0, let data else {
                 throw .renderFailed("Graphviz could not render \(format.rawValue) (is the \(format.renderer) plugin installed?)")
             }
             defer { gvFreeRenderData(data) }

@@ -23,6 +23,14 @@ struct TraceWriter {
 
     /// `v3`, `v̇-1`, `x̄1`, or in LaTeX `v_{3}`, `\dot{v}_{-1}`, `\bar{x}_{1}`.
     func symbol(_ name: String, accent: Accent = .none) -> String {
+        TraceWriter.symbol(name, accent: accent, style: style)
+    }
+
+    /// A variable's name in LaTeX: `x1` → `x_{1}`, `loss` → `\mathrm{loss}`.
+    static func latexName(_ name: String) -> String { symbol(name, accent: .none, style: .latex) }
+
+    /// A name with an optional dot or bar, in `style`.
+    static func symbol(_ name: String, accent: Accent, style: MathStyle) -> String {
         let digits = String(name.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
         var stem = String(name.dropLast(digits.count))
         var index = digits
