@@ -81,6 +81,8 @@ public struct SymbolicArena: Sendable {
                 return apply(.mul, number(ca * ci), rest)  // 2·(3·x) → 6·x
             }
             if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
+            if case .apply(.div, let n, let d) = terms[a], constant(n) == 1 { return apply(.div, b, d) }  // (1/d)·b → b/d
+            if case .apply(.div, let n, let d) = terms[b], constant(n) == 1 { return apply(.div, a, d) }
             if let (base1, e1) = power(a), let (base2, e2) = power(b), base1 == base2 {
                 return apply(.pow, base1, apply(.add, e1, e2))  // x²·x → x³
             }
@@ -88,6 +90,10 @@ public struct SymbolicArena: Sendable {
             if ca == 0 { return number(0) }
             if cb == 1 { return a }
             if a == b { return number(1) }
+            if case .apply(.mul, let p, let q) = terms[b] {  // a/(a·q) → 1/q, a/(p·a) → 1/p
+                if p == a { return apply(.div, number(1), q) }
+                if q == a { return apply(.div, number(1), p) }
+            }
         case .pow:
             if cb == 0 { return number(1) }
             if cb == 1 { return a }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Writes symbolic derivatives and swell tables.
+public enum DiffReport {
+    /// The longest derivative printed in full; longer ones are measured, not printed.
+    public static let printLimit = 20_000
+
+    /// The derivatives of `graph`'s first output, one per variable, as text, LaTeX or JSON.
+    public static func render(_ derivatives: [SymbolicDerivative], graph: Graph, source: String, style: MathStyle, json: Bool) -> String {
+        if json {
+            return JSONValue.object([
+                ("expression", .string(source)),
+                ("derivatives", .array(derivatives.map { d in
+                    .object([
+                        ("wrt", .string(d.variable)),
+                        ("text", d.arena.render(d.derivative, limit: printLimit).map { .string($0) } ?? .null),
+                        ("latex", d.arena.render(d.derivative, style: .latex, limit: printLimit).map { .string($0) } ?? .null),
+                        ("tree_size", .number(d.arena.treeSize(d.derivative))),
+                        ("dag_size", .integer(d.arena.dagSize(d.derivative))),
+                        ("undefined_where", .array(d.kinks.map { .string($0) })),
+                    ])
+                })),
+                ("function_tree_size", .number(derivatives.first.map { $0.arena.treeSize($0.function) } ?? 0)),
+                ("tape_steps", .integer(graph.stepCount)),
+            ]).serialized() + "\n"
+        }
+        var out: [String] = []
+        let f = derivatives.first
+        if let f, let text = f.arena.render(f.function, style: style, limit: printLimit) {
+            out.append(style == .latex ? "f = \(text)" : "f = \(text)")
+        }
+        for d in derivatives {
+            let name = style == .latex ? "\\frac{\\partial f}{\\partial \(TraceWriter.latexName(d.variable))}" : "∂f/∂\(d.variable)"
+            if let text = d.arena.render(d.derivative, style: style, limit: printLimit) {
+                out.append("\(name) = \(text)")
+            } else {
+                out.append("\(name): too long to print (\(NumberFormat(significantDigits: 3).string(d.arena.treeSize(d.derivative))) nodes written out)")
+            }
+            for kink in d.kinks {
+                switch kink {
+                case "sign":
+                    out.append("  note: sign(u) is the derivative of |u| only where u ≠ 0; at u = 0, |u| has no derivative (automatic differentiation uses the subgradient 0 there)")
+                default:
+                    out.append("  note: step(u) has a jump at u = 0, where the derivative does not exist (relu, max and min have kinks there; AD picks a one-sided value)")
+                }
+            }
+        }
+        if style == .text, let f {
+            let sizes = derivatives.map { "∂f/∂\($0.variable): \(format($0.arena.treeSize($0.derivative))) written out, \($0.arena.dagSize($0.derivative)) with sharing" }
+            out.append("")
+            out.append("sizes: f: \(format(f.arena.treeSize(f.function))) nodes written out; " + sizes.joined(separator: "; ") + "; AD tape: \(graph.stepCount) step\(graph.stepCount == 1 ? "" : "s")")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func format(_ x: Double) -> String {
+        x < 1e15 ? String(Int64(x)) : NumberFormat(significantDigits: 3).string(x)
+    }
+
+    /// The swell table: depth, sizes of f and f′ (tree, DAG, raw), and the tape.
+    public static func swellTable(_ rows: [ExpressionSwell.Row], inner: String, json: Bool) -> String {
+        if json {
+            return JSONValue.object([
+                ("function", .string(inner)),
+                ("rows", .array(rows.map { r in
+                    .object([
+                        ("depth", .integer(r.depth)), ("function_tree", .number(r.functionTree)), ("derivative_tree", .number(r.derivativeTree)),
+                        ("derivative_dag", .integer(r.derivativeDAG)), ("raw_derivative_tree", .number(r.rawDerivativeTree)),
+                        ("tape_steps", .integer(r.tapeSteps)),
+                    ])
+                })),
+            ]).serialized() + "\n"
+        }
+        var table = TextTable(rightAligned: [0, 1, 2, 3, 4, 5])
+        table.append(["depth", "f written out", "f′ written out", "f′ with sharing", "f′ raw rules", "AD tape steps"].map { TextTable.Cell($0, .heading) })
+        for r in rows {
+            table.append([String(r.depth), format(r.functionTree), format(r.derivativeTree), String(r.derivativeDAG), format(r.rawDerivativeTree), String(r.tapeSteps)].map { TextTable.Cell($0) })
+        }
+        return "Expression swell: f(x) = \(inner), nested (f∘f∘…∘f)(x); sizes in expression nodes\n"
+            + table.lines(separator: "  ").joined(separator: "\n")
+            + "\nWritten out, the symbolic derivative grows about threefold per level; with sharing it grows like the function, and AD's tape grows by a fixed number of steps per level.\n"
+    }
+}
