@@ -10,10 +10,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         // The engine: expressions, the tape, the sweeps, the traces, the figures. Everything the CLI does lives here.
-        .target(name: "AdvizKit", dependencies: ["GraphvizKit"]),
+        .target(
+            name: "AdvizKit",
+            dependencies: [
+                "GraphvizKit", .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
         // Graphviz's C libraries (cgraph, gvc) as Debian's libgraphviz-dev installs them.
         .systemLibrary(
             name: "CGraphviz",

@@ -1,3 +1,5 @@
+import ComplexModule
+import RealModule
 import Foundation
 
 /// An elementary operation of the computational graph: the one table every pass reads.
@@ -91,6 +93,42 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .relu: a > 0 ? a : (a.isNaN ? a : 0)
         case .sign: a > 0 ? 1 : (a < 0 ? -1 : (a.isNaN ? a : 0))
         case .step: a > 0 ? 1 : (a.isNaN ? a : 0)
+        }
+    }
+
+    /// The value at complex arguments, for the complex-step derivative f′(x) ≈ Im f(x + ih)/h.
+    ///
+    /// Analytic operations use their complex extensions; the non-smooth ones decide by the
+    /// real part, as the complex-step literature does (|z| = z where Re z ≥ 0, else −z).
+    public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> {
+        switch self {
+        case .input, .constant: a
+        case .add: a + b
+        case .sub: a - b
+        case .mul: a * b
+        case .div: a / b
+        case .pow:
+            // Integer powers by repeated products: exact, and defined for negative bases.
+            if b.imaginary == 0, b.real == b.real.rounded(), Swift.abs(b.real) <= 64 {
+                Complex.pow(a, Int(b.real))
+            } else {
+                Complex.pow(a, b)
+            }
+        case .max: a.real >= b.real ? a : b
+        case .min: a.real <= b.real ? a : b
+        case .neg: -a
+        case .sin: Complex.sin(a)
+        case .cos: Complex.cos(a)
+        case .tan: Complex.tan(a)
+        case .exp: Complex.exp(a)
+        case .log: Complex.log(a)
+        case .sqrt: Complex.sqrt(a)
+        case .abs: a.real >= 0 ? a : -a
+        case .tanh: Complex.tanh(a)
+        case .sigmoid: 1 / (1 + Complex.exp(-a))
+        case .relu: a.real > 0 ? a : .zero
+        case .sign: Complex(evaluate(a.real, 0), 0)
+        case .step: Complex(evaluate(a.real, 0), 0)
         }
     }
 

@@ -1,0 +1,58 @@
+import AdvizKit
+import ArgumentParser
+import Foundation
+
+/// `adviz compare`: automatic, symbolic and numerical derivatives side by side.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare automatic, symbolic and numerical differentiation at a point.",
+        discussion: """
+            Examples:
+              adviz compare
+                (the built-in example at (2, 5))
+              adviz compare "x^2" --at 3 --error-study
+              adviz compare "abs(x)" --at 0
+                (the kink: what each method answers)
+              adviz compare "sin(x1)*x2" --at 1,2 --step 1e-4 --format markdown
+            """
+    )
+
+    @OptionGroup var program: ProgramOptions
+
+    @Option(help: ArgumentHelp("One step h for every finite-difference scheme (default: chosen per scheme).", valueName: "h"))
+    var step: Double?
+
+    @Flag(name: .customLong("error-study"), help: "Also tabulate each scheme's error for h = 1e-1 … 1e-15.")
+    var errorStudy = false
+
+    @Option(help: ArgumentHelp("The input for --error-study (default: the first).", valueName: "input"))
+    var wrt: String?
+
+    @Option(help: "Output format: text, markdown, latex or json.")
+    var format: ReportFormat = .text
+
+    @Option(help: "Colour: auto, always or never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if let step { guard step > 0, step.isFinite else { throw ValidationError("--step must be a positive number") } }
+    }
+
+    func run() throws {
+        try runReportingErrors { () throws(AdvizError) in
+            let (_, graph, point) = try program.load()
+            guard graph.inputCount > 0 else { throw .usage("the program has no inputs to differentiate by") }
+            let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
+            var text = try Comparison(graph, at: point, step: step).render(format, style: style)
+            if errorStudy {
+                let j = try wrt.map { name throws(AdvizError) -> Int in
+                    guard let j = graph.inputNames.firstIndex(of: name) else { throw .usage("--wrt `\(name)` is not an input") }
+                    return j
+                } ?? 0
+                text += (format == .text ? "\n" : "") + (try ErrorStudy(graph, at: point, input: j).render(format, style: style))
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
