@@ -17,7 +17,7 @@ let package = Package(
         .target(
             name: "AdvizKit",
             dependencies: [
-                "GraphvizKit", .product(name: "ComplexModule", package: "swift-numerics"),
+                "GraphvizKit", "CairoKit", .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -29,6 +29,10 @@ let package = Package(
         ),
         // The thin Swift layer over CGraphviz: the only code that sees a C pointer.
         .target(name: "GraphvizKit", dependencies: ["CGraphviz"]),
+        // Cairo (Debian's libcairo2-dev), for plots in SVG, PNG and PDF.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // The thin Swift layer over CCairo: a display list of drawing commands, rendered to a format.
+        .target(name: "CairoKit", dependencies: ["CCairo"]),
         // The command line: argument parsing only; every command calls AdvizKit.
         .executableTarget(
             name: "adviz",
