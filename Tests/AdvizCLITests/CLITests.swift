@@ -212,3 +212,23 @@ struct AdvizRun {
         #expect(try AdvizRun(["render", "x1*x2", "--at", "1,2", "--collapse", "h", "-o", "/tmp/x.svg"]).status == 64)
     }
 }
+
+@Suite struct AnalysisCLITests {
+    @Test func diffCompareAndPlot() throws {
+        let diff = try AdvizRun(["diff", "x^3*sin(x)"])
+        #expect(diff.status == 0 && diff.stdout.contains("∂f/∂x = sin(x)·(3·x²) + x³·cos(x)"))
+        let compare = try AdvizRun(["compare", "x^2", "--at", "3", "--format", "json"])
+        #expect(compare.status == 0)
+        #expect(((try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])?["rows"] as? [Any])?.count == 8)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-plot-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("p.svg").path
+        let plot = try AdvizRun(["plot", "relu(x)", "--from", "-1", "--to", "1", "-o", path])
+        #expect(plot.status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("<svg"))
+        #expect(try AdvizRun(["plot", "x", "--from", "1", "--to", "-1"]).status == 64)
+        #expect(try AdvizRun(["plot", "x1*x2", "-o", path]).status == 64)  // which input stays where?
+        #expect(try AdvizRun(["diff", "x", "--wrt", "y"]).status == 64)
+    }
+}
