@@ -7,7 +7,7 @@ import Foundation
 struct Adviz: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adviz",
-        abstract: "See automatic differentiation: computational graphs, forward and reverse traces.",
+        abstract: "See automatic differentiation: graphs, forward and reverse traces, figures, and the symbolic and numerical alternatives.",
         discussion: """
             With no command, adviz runs `trace` (with no expression, on the built-in example log(x1*x2)+sin(x2) at x1 = 2, x2 = 5).
 

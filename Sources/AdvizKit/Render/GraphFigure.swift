@@ -144,6 +144,9 @@ public struct GraphFigure: Sendable {
                 notes.append("drawing \(count) nodes (more than --max-nodes \(options.maxNodes)); name statements (`h = …`) so that adviz can fold them")
             }
         }
+        guard count <= GraphFigure.drawableLimit else {
+            throw .usage("the figure would have \(count) nodes; adviz draws at most \(GraphFigure.drawableLimit). Name statements (`h = …`) and fold them with --collapse, or trace it instead")
+        }
         nodeCount = count
         text = makeText()
         if count >= GraphFigure.layeredLayoutThreshold {
@@ -153,6 +156,9 @@ public struct GraphFigure: Sendable {
             notes.append("edge labels left out: \(count) nodes is more than \(GraphFigure.edgeLabelLimit) (ask for them with --edge-labels partials)")
         }
     }
+
+    /// The most figure nodes adviz draws: past this a picture is neither readable nor quick.
+    public static let drawableLimit = 20_000
 
     /// Above this many nodes, edge labels are off unless asked for.
     public static let edgeLabelLimit = 60
