@@ -166,15 +166,18 @@ public final class GraphvizDrawing: @unchecked Sendable {
 
     /// Lays the graph out again with the current engine (after ``pin()``: positions kept, labels re-measured).
     public func relayout() throws(GraphvizError) {
-        try graphvizLock.withLock { _ throws(GraphvizError) in
-            if isLaidOut { gvFreeLayout(context, graph) }
-            isLaidOut = false
-            guard gvLayout(context, graph, engine) == 0 else {
-                gvFreeLayout(context, graph)
-                throw .layoutFailed("the \(engine) layout failed")
-            }
-            isLaidOut = true
+        try graphvizLock.withLock { _ throws(GraphvizError) in try layOutAgain() }
+    }
+
+    /// Frees the current layout and lays out with `engine`; call with the lock held.
+    private func layOutAgain() throws(GraphvizError) {
+        if isLaidOut { gvFreeLayout(context, graph) }
+        isLaidOut = false
+        guard gvLayout(context, graph, engine) == 0 else {
+            gvFreeLayout(context, graph)
+            throw .layoutFailed("the \(engine) layout failed")
         }
+        isLaidOut = true
     }
 
     /// The drawing in `format`, as bytes.
@@ -220,13 +223,7 @@ public final class GraphvizDrawing: @unchecked Sendable {
                 _ = adviz_set(UnsafeMutableRawPointer(n), "pos", "\(p.x),\(p.y)!")
             }
             engine = "nop2"
-            if isLaidOut { gvFreeLayout(context, graph) }
-            isLaidOut = false
-            guard gvLayout(context, graph, engine) == 0 else {
-                gvFreeLayout(context, graph)
-                throw .layoutFailed("the nop2 layout failed")
-            }
-            isLaidOut = true
+            try layOutAgain()
         }
     }
 

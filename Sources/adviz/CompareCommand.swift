@@ -46,10 +46,7 @@ struct CompareCommand: ParsableCommand {
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             var text = try Comparison(graph, at: point, step: step).render(format, style: style)
             if errorStudy {
-                let j = try wrt.map { name throws(AdvizError) -> Int in
-                    guard let j = graph.inputNames.firstIndex(of: name) else { throw .usage("--wrt `\(name)` is not an input") }
-                    return j
-                } ?? 0
+                let j = try inputIndex(wrt, in: graph)
                 text += (format == .text ? "\n" : "") + (try ErrorStudy(graph, at: point, input: j).render(format, style: style))
             }
             FileHandle.standardOutput.write(Data(text.utf8))

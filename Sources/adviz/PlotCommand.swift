@@ -75,10 +75,7 @@ struct PlotCommand: ParsableCommand {
             }
             let canvas: CanvasDrawing
             if errorStudy {
-                let j = try wrt.map { name throws(AdvizError) -> Int in
-                    guard let j = graph.inputNames.firstIndex(of: name) else { throw .usage("--wrt `\(name)` is not an input") }
-                    return j
-                } ?? 0
+                let j = try inputIndex(wrt, in: graph)
                 canvas = .init(ErrorPlot(try ErrorStudy(graph, at: point, input: j)).canvas())
             } else {
                 var options = PlotOptions()

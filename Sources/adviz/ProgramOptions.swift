@@ -79,6 +79,15 @@ struct SeedOptions: ParsableArguments {
     }
 }
 
+/// The index of the input named by `--wrt` (the first input when none is named).
+func inputIndex(_ name: String?, in graph: Graph) throws(AdvizError) -> Int {
+    guard let name else { return 0 }
+    guard let j = graph.inputNames.firstIndex(of: name) else {
+        throw .usage("--wrt `\(name)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+    return j
+}
+
 /// Runs a command body, turning adviz's errors into a message on stderr and a sysexits code.
 func runReportingErrors(_ body: () throws(AdvizError) -> Void) throws {
     do {
