@@ -208,3 +208,21 @@ final class SVGReader: NSObject, XMLParserDelegate {
         #expect(try String(contentsOfFile: folder + "/index.html", encoding: .utf8).contains("frame-001.svg"))
     }
 }
+
+@Suite struct CompactFrameTests {
+    /// Frames of a big graph change only fills and pens: the same layout, the same text.
+    @Test func bigGraphFramesChangeOnlyStyles() throws {
+        let graph = BenchmarkGraphs.expressionGraph(steps: 420, inputs: 4)
+        var options = FigureOptions()
+        options.maxNodes = 10_000
+        let figure = try GraphFigure(Trace(graph, at: [0.1, 0.2, 0.3, 0.4]), options: options)
+        #expect(figure.usesLayeredLayout)
+        let renderer = try FigureRenderer(figure, forFrames: true)
+        func texts(_ svg: [UInt8]) -> [String] {
+            String(decoding: svg, as: UTF8.self).components(separatedBy: "<text").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        }
+        let early = try renderer.renderStep(3, .svg), late = try renderer.renderStep(figure.steps.count - 5, .svg)
+        #expect(texts(early) == texts(late), "the same labels at the same places in every frame")
+        #expect(early != late, "the fills differ")
+    }
+}

@@ -24,11 +24,15 @@ public final class FigureRenderer {
     public let figure: GraphFigure
     private let drawing: GraphvizDrawing
     private var pinned = false
+    /// Frames of a big graph change only styles (``GraphFigure/description(afterStep:reserveCaption:compact:)``):
+    /// no new layout per frame.
+    private let compactFrames: Bool
 
     /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
     public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
         self.figure = figure
-        var description = figure.description(afterStep: nil, reserveCaption: forFrames)
+        compactFrames = forFrames && figure.usesLayeredLayout
+        var description = figure.description(afterStep: nil, reserveCaption: forFrames, compact: compactFrames)
         do {
             if figure.usesLayeredLayout {
                 // Graphviz measures the labels (nop2 with every node at the origin), adviz places
@@ -55,8 +59,15 @@ public final class FigureRenderer {
 
     /// The figure after step `step` (1-based; 0 is the graph before the sweeps), from the one layout.
     public func renderStep(_ step: Int, _ format: FigureFormat) throws(AdvizError) -> [UInt8] {
-        let description = figure.description(afterStep: step, reserveCaption: false)
+        let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames)
         if format == .dot { return Array(description.dotText().utf8) }
+        if compactFrames {
+            // Styles only: Graphviz redraws fills and pens from the one layout.
+            let styles: Set<String> = ["fillcolor", "color", "penwidth"]
+            for node in description.nodes { drawing.setNode(node.id, node.attributes.filter { styles.contains($0.name) }) }
+            for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes.filter { styles.contains($0.name) }) }
+            return try renderDrawing(format)
+        }
         do {
             if !pinned {
                 try drawing.pin()

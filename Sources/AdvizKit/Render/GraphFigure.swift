@@ -286,7 +286,11 @@ public struct GraphFigure: Sendable {
     /// The Graphviz description of the figure after `step` steps (nil: the finished figure).
     ///
     /// `reserveCaption` puts the longest caption in the layout, so every frame fits the same box.
-    public func description(afterStep step: Int? = nil, reserveCaption: Bool = false) -> DotGraph {
+    ///
+    /// `compact` draws each node as its name and operation only, and the sweep's progress by fill
+    /// colour alone: a change of style, which Graphviz redraws without a new layout. Frames of big
+    /// graphs use it (their numbers are in the captions of the player and in the trace).
+    public func description(afterStep step: Int? = nil, reserveCaption: Bool = false, compact: Bool = false) -> DotGraph {
         let theme = options.theme
         let state = state(after: step)
         let writer = TraceWriter(trace: trace, style: .text)
@@ -357,6 +361,18 @@ public struct GraphFigure: Sendable {
                 let number = shown ? htmlEscaped(value) : " "
                 rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(faded ? theme.faded : color)\">\(htmlEscaped(symbol)) = \(number)</FONT></TD></TR>")
             }
+            if compact {
+                // The same text in every frame; only the fill tells the state.
+                // Plain text, not an HTML table: a fraction of the cost to measure and to draw.
+                let label = "\(text.names[i])  \(node.op == .input ? writer.symbol(graph.inputNames[i]) : GraphFigure.opSymbol(node.op))"
+                let fill = isCurrent ? theme.highlightFill : state.reverseDone[i] ? theme.outputFill : known ? theme.inputFill : theme.background
+                d.nodes.append(DotNode(id: id, attributes: [
+                    DotAttribute("label", label), DotAttribute("id", text.names[i]), DotAttribute("fillcolor", fill),
+                    DotAttribute("color", isCurrent ? theme.highlight : (known ? theme.border : theme.faded)),
+                    DotAttribute("penwidth", isCurrent ? "2.6" : "1.2"),
+                ]))
+                continue
+            }
             if showValues { row("v", text.values[i], color: theme.text, shown: known) }
             if showTangents { row("v\u{0307}", text.tangents[i], color: theme.tangent, shown: known) }
             if showAdjoints { row("v\u{0304}", text.adjoints[i], color: theme.adjoint, shown: state.reverseDone[i]) }
@@ -422,10 +438,16 @@ public struct GraphFigure: Sendable {
         var lines: [String] = []
         if let title = options.title { lines.append("<B>\(htmlEscaped(title))</B>") }
         var legend = ["v value"]
-        if showTangents { legend.append("<FONT COLOR=\"\(theme.tangent)\">v\u{0307} tangent (\(htmlEscaped(trace.seedDescription)))</FONT>") }
+        if compact {
+            legend = [
+                "<FONT COLOR=\"\(theme.tangent)\">blue: computed by the forward sweep</FONT>",
+                "<FONT COLOR=\"\(theme.adjoint)\">orange: reached by the reverse sweep</FONT>",
+                "<FONT COLOR=\"\(theme.highlight)\">purple: this step</FONT>",
+            ]
+        } else if showTangents { legend.append("<FONT COLOR=\"\(theme.tangent)\">v\u{0307} tangent (\(htmlEscaped(trace.seedDescription)))</FONT>") }
         if showAdjoints { legend.append("<FONT COLOR=\"\(theme.adjoint)\">v\u{0304} adjoint (\(htmlEscaped(trace.outputSeedDescription)))</FONT>") }
         lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.mutedText)\">\(legend.joined(separator: "   "))</FONT>")
-        if step != nil || reserveCaption {
+        if !compact, step != nil || reserveCaption {
             let caption = reserveCaption ? (steps.map(\.caption).max { $0.count < $1.count }.map { "step \(steps.count) of \(steps.count) · reverse sweep · " + $0 } ?? "") : (state.caption ?? "")
             lines.append("<FONT COLOR=\"\(theme.highlight)\">\(htmlEscaped(caption))</FONT>")
         }
