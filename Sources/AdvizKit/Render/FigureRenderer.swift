@@ -27,6 +27,9 @@ public final class FigureRenderer {
     /// Frames of a big graph change only styles (``GraphFigure/description(afterStep:reserveCaption:compact:)``):
     /// no new layout per frame.
     private let compactFrames: Bool
+    /// The styles last set on each node and edge, so a frame sets only what changed.
+    private var lastNodeStyles: [String: [DotAttribute]] = [:]
+    private var lastEdgeStyles: [Int: [DotAttribute]] = [:]
 
     /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
     public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
@@ -64,8 +67,20 @@ public final class FigureRenderer {
         if compactFrames {
             // Styles only: Graphviz redraws fills and pens from the one layout.
             let styles: Set<String> = ["fillcolor", "color", "penwidth"]
-            for node in description.nodes { drawing.setNode(node.id, node.attributes.filter { styles.contains($0.name) }) }
-            for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes.filter { styles.contains($0.name) }) }
+            for node in description.nodes {
+                let style = node.attributes.filter { styles.contains($0.name) }
+                if lastNodeStyles[node.id] != style {
+                    drawing.setNode(node.id, style)
+                    lastNodeStyles[node.id] = style
+                }
+            }
+            for (index, edge) in description.edges.enumerated() {
+                let style = edge.attributes.filter { styles.contains($0.name) }
+                if lastEdgeStyles[index] != style {
+                    drawing.setEdge(index, style)
+                    lastEdgeStyles[index] = style
+                }
+            }
             return try renderDrawing(format)
         }
         do {
