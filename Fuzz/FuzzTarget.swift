@@ -1,12 +1,11 @@
 // libFuzzer entry point for adviz's parser and trace pipeline.
-import AdvizKit
-
 //
-// Built by Fuzz/run: the engine by SwiftPM with `-sanitize=fuzzer,address`, this file linked to it
-// by swiftc. Each input is split at the first
-// byte 0x01 into a program and a point; the program is parsed, built, traced in every mode
-// and written in every format. Any trap, sanitizer report or timeout is a bug: bad input
-// must end in a result or an AdvizError, never a crash.
+// Built by Fuzz/run: the engine by SwiftPM with `-sanitize=fuzzer,address`, this file linked to
+// it by swiftc. Each input is split at the first byte 0x01 into a program and a point; the
+// program is parsed, built, traced in every mode and written in every format. Any trap,
+// sanitizer report or timeout is a bug: bad input must end in a result or an AdvizError.
+
+import AdvizKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -62,8 +62,11 @@ public struct FunctionPlot: Sendable {
             var p = point
             p[j] = x
             let evaluation = PrimalSweep.run(graph, at: p)
-            values.append(evaluation.values[output])
-            derivatives.append(ForwardSweep.tangents(graph, evaluation, seed: seed)[output])
+            let value = evaluation.values[output]
+            values.append(value)
+            // Where f is undefined its derivative is too, whatever the local rules compute
+            // (AD gives 1/x for log at x < 0: the derivative of log|x|, not of log x).
+            derivatives.append(value.isFinite ? ForwardSweep.tangents(graph, evaluation, seed: seed)[output] : .nan)
         }
         self.values = values
         self.derivatives = derivatives
@@ -142,6 +145,20 @@ public struct FunctionPlot: Sendable {
         var plot = PlotFrame(xRange: (options.from, options.to), yRange: (ymin, ymax), width: width, height: height)
         var c = Canvas(width: width, height: height)
         plot.drawAxes(on: &c, title: options.title ?? "f and its derivative")
+        // Where f is undefined (log of a negative, say), a grey band says so instead of a silent gap.
+        var start: Int? = nil
+        for k in 0...xs.count {
+            let undefined = k < xs.count && !values[k].isFinite
+            if undefined, start == nil { start = k }
+            if !undefined, let s = start {
+                let x0 = plot.px(xs[s]), x1 = plot.px(xs[k - 1])
+                c.color("#000000", alpha: 0.06)
+                c.rectangle(x0, plot.top, Swift.max(1, x1 - x0), plot.bottom - plot.top, fill: true)
+                c.color("#666666")
+                c.text("f undefined", (x0 + x1) / 2, plot.bottom - 8, size: 10, anchor: .center)
+                start = nil
+            }
+        }
         for kink in kinks {
             c.color("#CC79A7")
             c.lineWidth(1)
