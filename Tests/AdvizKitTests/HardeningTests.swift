@@ -6,14 +6,7 @@ import Testing
 /// Bad input of every kind ends in a result or an `AdvizError` with a place — never a trap.
 @Suite struct HardeningTests {
     func diagnostic(_ text: String) -> (message: String, line: Int, column: Int)? {
-        do {
-            _ = try Graph(parsing: text)
-            return nil
-        } catch {
-            guard case .input(let d, let source) = error else { return nil }
-            let location = source.location(ofByte: d.span.start)
-            return (d.message, location.line, location.column)
-        }
+        parseFailure(text).map { ($0.message, $0.line, $0.column) }
     }
 
     @Test(arguments: [

@@ -46,17 +46,7 @@ import Testing
         #expect(graph.statementNames.values.sorted() == ["h", "loss", "z"])
     }
 
-    /// A diagnostic's line, column (in characters) and message.
-    func failure(_ text: String) -> (line: Int, column: Int, message: String, hint: String?)? {
-        do {
-            _ = try Graph(parsing: text)
-            return nil
-        } catch {
-            guard case .input(let diagnostic, let source) = error else { return nil }
-            let location = source.location(ofByte: diagnostic.span.start)
-            return (location.line, location.column, diagnostic.message, diagnostic.hint)
-        }
-    }
+    func failure(_ text: String) -> (line: Int, column: Int, message: String, hint: String?)? { parseFailure(text) }
 
     @Test(arguments: [
         ("log(sine(x2))", 1, 5, "unknown function `sine`", "did you mean `sin`?"),
@@ -172,5 +162,17 @@ import Testing
     @Test func latexEscapesUnderscores() throws {
         let trace = try Trace(expression: "my_x * 2", at: "3")
         #expect(TraceReport(trace).render(.latex).contains("\\mathrm{my\\_x}"))
+    }
+}
+
+/// Where and why `text` fails to parse or build: line, column (in characters), message and hint; nil if it succeeds.
+func parseFailure(_ text: String) -> (line: Int, column: Int, message: String, hint: String?)? {
+    do {
+        _ = try Graph(parsing: text)
+        return nil
+    } catch {
+        guard case .input(let diagnostic, let source) = error else { return nil }
+        let location = source.location(ofByte: diagnostic.span.start)
+        return (location.line, location.column, diagnostic.message, diagnostic.hint)
     }
 }
