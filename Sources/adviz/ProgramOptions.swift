@@ -19,8 +19,13 @@ struct ProgramOptions: ParsableArguments {
     @Flag(name: .customLong("no-share"), help: "Keep identical subexpressions as separate nodes (a tree, not a DAG).")
     var noShare = false
 
-    /// The program's source, the graph, and the point it is evaluated at.
-    func load() throws(AdvizError) -> (source: SourceText, graph: Graph, point: [Double]) {
+    /// The program's source and its graph (no point: for commands that take many, or none).
+    func loadGraph() throws(AdvizError) -> (source: SourceText, graph: Graph) {
+        let (_, source, graph) = try loadProgram()
+        return (source, graph)
+    }
+
+    private func loadProgram() throws(AdvizError) -> (origin: ProgramSource, source: SourceText, graph: Graph) {
         let origin = try ProgramSource.choose(argument: expression, file: file)
         let source = try origin.load()
         let program: Program
@@ -31,6 +36,12 @@ struct ProgramOptions: ParsableArguments {
         }
         let requested = outputs.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         let graph = try Graph(program: program, options: GraphOptions(sharing: !noShare, outputs: requested.isEmpty ? nil : requested))
+        return (origin, source, graph)
+    }
+
+    /// The program's source, the graph, and the point it is evaluated at.
+    func load() throws(AdvizError) -> (source: SourceText, graph: Graph, point: [Double]) {
+        let (origin, source, graph) = try loadProgram()
         let pointText: String
         if let at {
             pointText = at

@@ -234,6 +234,34 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// The operation as an expression in generated code, its arguments already written as `a` and `b`.
+    ///
+    /// This is the table's entry for `adviz codegen` and the compiled kernels: the same
+    /// IEEE semantics as ``evaluate(_:_:)-(Double,Double)`` (NaN propagates through max,
+    /// min and relu; `step` and `sign` are 0 at 0), spelled in C (with `<math.h>`) or Swift
+    /// (with Foundation). Arguments are plain names or literals, so each is written once.
+    public func code(_ a: String, _ b: String, in language: CodeLanguage) -> String {
+        let c = language == .c
+        switch self {
+        case .input, .constant: return a
+        case .add: return "\(a) + \(b)"
+        case .sub: return "\(a) - \(b)"
+        case .mul: return "\(a) * \(b)"
+        case .div: return "\(a) / \(b)"
+        case .pow: return "pow(\(a), \(b))"
+        case .max: return "(\(a) >= \(b) ? \(a) : (\(b) > \(a) ? \(b) : \(a) + \(b)))"
+        case .min: return "(\(a) <= \(b) ? \(a) : (\(b) < \(a) ? \(b) : \(a) + \(b)))"
+        case .neg: return "-\(a)"
+        case .sin, .cos, .tan, .exp, .log, .tanh: return "\(name)(\(a))"
+        case .sqrt: return c ? "sqrt(\(a))" : "\(a).squareRoot()"
+        case .abs: return c ? "fabs(\(a))" : "Swift.abs(\(a))"
+        case .sigmoid: return "1.0 / (1.0 + exp(-\(a)))"
+        case .relu: return "(\(a) > 0.0 ? \(a) : (\(a) != \(a) ? \(a) : 0.0))"
+        case .sign: return "(\(a) > 0.0 ? 1.0 : (\(a) < 0.0 ? -1.0 : (\(a) != \(a) ? \(a) : 0.0)))"
+        case .step: return "(\(a) > 0.0 ? 1.0 : (\(a) != \(a) ? \(a) : 0.0))"
+        }
+    }
+
     /// The operation named `name` in the expression language (`sin`, `ln`, `pow`), if any.
     public static func function(named name: String) -> Op? {
         functionsByName[name]
@@ -262,4 +290,12 @@ public enum Notation: Sendable, Equatable {
     case prefix(text: String, latex: String, precedence: Int)
     /// A function call: `name(a)` or `name(a, b)`.
     case function(name: String, latex: String)
+}
+
+/// A language `adviz codegen` writes.
+public enum CodeLanguage: String, Sendable, CaseIterable {
+    /// C99 with `<math.h>`: readable, and the source of the compiled kernels.
+    case c
+    /// Swift with Foundation.
+    case swift
 }

@@ -79,3 +79,30 @@ public struct SymbolicDerivative: Sendable {
         return arena.evaluate(derivative, values)
     }
 }
+
+extension SymbolicDerivative {
+    /// The derivatives as one tape, output j being the derivative with respect to `inputs[j]`'s variable,
+    /// so the symbolic derivative can be evaluated by the same engines as the function.
+    public static func graph(of derivatives: [SymbolicDerivative], inputs: [String]) -> Graph {
+        var builder = GraphBuilder(inputs: inputs)
+        let inputIndex = Dictionary(uniqueKeysWithValues: inputs.enumerated().map { ($0.element, Int32($0.offset)) })
+        var outputs: [GraphOutput] = []
+        for derivative in derivatives {
+            let arena = derivative.arena
+            let root = derivative.derivative
+            var node = [Int32](repeating: -1, count: root + 1)
+            for id in 0...root {
+                switch arena.terms[id] {
+                case .variable(let name):
+                    node[id] = inputIndex[name] ?? builder.constant(Program.namedConstants[name] ?? .nan, name: name)
+                case .number(let x):
+                    node[id] = builder.constant(x)
+                case .apply(let op, let a, let b):
+                    node[id] = builder.apply(op, node[a], b >= 0 ? node[b] : -1)
+                }
+            }
+            outputs.append(GraphOutput(name: "d/d\(derivative.variable)", node: Int(node[root])))
+        }
+        return builder.finish(outputs: outputs)
+    }
+}

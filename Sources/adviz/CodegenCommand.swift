@@ -1,0 +1,57 @@
+import AdvizKit
+import ArgumentParser
+import Foundation
+
+/// `adviz codegen`: the derivative as a program (source-transformation AD).
+struct CodegenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codegen",
+        abstract: "Write the derivative program of an expression in C or Swift: the trace as code.",
+        discussion: """
+            Each statement is a row of the trace, commented with it: the primal trace, then the \
+            tangent trace (forward mode) or the adjoint trace in reverse order (reverse mode).
+
+            Examples:
+              adviz codegen "log(x1*x2)+sin(x2)"
+              adviz codegen "log(x1*x2)+sin(x2)" --mode forward --lang swift
+              adviz codegen "x^2" --kernel            # the C of the compiled kernels, point loop included
+            """
+    )
+
+    @OptionGroup var program: ProgramOptions
+
+    @Option(help: "forward (tangents, one direction per call) or reverse (adjoints, the whole gradient).")
+    var mode: CodegenMode = .reverse
+
+    @Option(help: "The language: c or swift.")
+    var lang: CodeLanguage = .c
+
+    @Flag(help: "Print the C source of the compiled kernels (what `adviz grad` compiles) instead.")
+    var kernel = false
+
+    @Option(name: [.short, .customLong("output-file")], help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "path"))
+    var outputFile: String?
+
+    func validate() throws {
+        if kernel && lang != .c { throw ValidationError("--kernel is C only") }
+    }
+
+    func run() throws {
+        try runReportingErrors { () throws(AdvizError) in
+            let (source, graph) = try program.loadGraph()
+            let text = kernel
+                ? KernelSource(graph, symbolic: nil).text
+                : DerivativeProgram.write(graph, mode: mode, language: lang, source: source.text)
+            if let outputFile {
+                try AtomicFile.write(text, to: outputFile)
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+}
+
+extension CodegenMode: ExpressibleByArgument {}
+extension CodeLanguage: ExpressibleByArgument {}
+extension DerivativeMethod: ExpressibleByArgument {}
+extension EngineChoice: ExpressibleByArgument {}
