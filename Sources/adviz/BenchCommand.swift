@@ -6,19 +6,27 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure adviz on this machine: figure layout and rendering against the dot command.",
+        abstract: "Measure adviz on this machine: the derivative race, scaling on big graphs, and figure rendering.",
         discussion: """
+            Suites:
+              race     x^2 and the nested polynomial at 1,000,000 points: symbolic, central \
+            differences, forward and reverse mode, compiled and interpreted (the course notes' race)
+              scaling  a long sum Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), n = 10³ … 10⁶: parse, build, \
+            forward, reverse, nodes per second, time(∇f)/time(f), peak memory
+              render   figure layout and rendering against the dot command
+
             Examples:
-              adviz bench                      # the render suite: 50, 200, 1000 and 3000-node graphs
+              adviz bench                      # race and scaling
+              adviz bench --suite all          # and render
               adviz bench --quick              # small sizes, for CI
-              adviz bench --format json
+              adviz bench --suite race --format json
             """
     )
 
-    enum Suite: String, ExpressibleByArgument, CaseIterable { case render }
+    enum Suite: String, ExpressibleByArgument, CaseIterable { case race, scaling, render, numbers, all }
 
-    @Option(help: "Which measurements: render.")
-    var suite: Suite = .render
+    @Option(help: "Which measurements: race, scaling, render, numbers (race and scaling) or all.")
+    var suite: Suite = .numbers
 
     @Flag(help: "Small sizes and few repetitions (seconds, for CI).")
     var quick = false
@@ -29,21 +37,46 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Graph sizes for the render suite (default 50 200 1000 3000).", valueName: "nodes"))
     var sizes: [Int] = []
 
-    @Option(help: "Repetitions per case (the median is reported).")
-    var repetitions: Int = 3
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Input counts for the scaling suite (default 1000 10000 100000 1000000).", valueName: "n"))
+    var inputs: [Int] = []
+
+    @Option(help: "Points in the race (default 1000000).")
+    var points: Int?
+
+    @Option(help: "Repetitions per case (the race reports min and median; render the median).")
+    var repetitions: Int?
+
+    @Option(help: "Threads for the race (default: one per core).")
+    var threads: Int?
 
     enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
     func validate() throws {
-        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        if let repetitions, repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
         guard sizes.allSatisfy({ $0 >= 10 && $0 <= 100_000 }) else { throw ValidationError("--sizes must be between 10 and 100000 nodes") }
+        guard inputs.allSatisfy({ $0 >= 2 && $0 <= 2_000_000 }) else { throw ValidationError("--inputs must be between 2 and 2000000") }
+        if let points, !(1...100_000_000).contains(points) { throw ValidationError("--points must be between 1 and 100000000") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let sizes = !self.sizes.isEmpty ? self.sizes : (quick ? [50, 200] : [50, 200, 1000, 3000])
-            let rows = try RenderBenchmark.run(sizes: sizes, repetitions: quick ? 2 : repetitions) { printError($0) }
-            let report = BenchReport(render: rows)
+            var report = BenchReport()
+            let progress: (String) -> Void = { message in
+                if Terminal.isErrorTerminal { printError(message) }
+            }
+            if [.race, .numbers, .all].contains(suite) {
+                report.race = try DerivativeRace.run(
+                    points: points ?? (quick ? 100_000 : 1_000_000), repetitions: repetitions ?? (quick ? 3 : 30), threads: threads, progress: progress)
+            }
+            if [.scaling, .numbers, .all].contains(suite) {
+                let sizes = !inputs.isEmpty ? inputs : (quick ? [1000, 10_000] : [1000, 10_000, 100_000, 1_000_000])
+                report.scaling = try ScalingBenchmark.run(sizes: sizes, repetitions: repetitions ?? (quick ? 1 : 3), progress: progress)
+            }
+            if [.render, .all].contains(suite) {
+                let sizes = !self.sizes.isEmpty ? self.sizes : (quick ? [50, 200] : [50, 200, 1000, 3000])
+                report.render = try RenderBenchmark.run(sizes: sizes, repetitions: quick ? 2 : (repetitions ?? 3), progress: progress)
+            }
             let text: String = switch format {
             case .text: report.text()
             case .markdown: report.markdown()

@@ -232,3 +232,68 @@ struct AdvizRun {
         #expect(try AdvizRun(["diff", "x", "--wrt", "y"]).status == 64)
     }
 }
+
+@Suite struct SpeedCommandTests {
+    @Test func gradOnAGridWritesCSV() throws {
+        let run = try AdvizRun(["grad", "x^2", "--grid", "-1:1:3"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "x,y,dy/dx\n-1.0,1.0,-2.0\n0.0,0.0,0.0\n1.0,1.0,2.0\n")
+        for engine in ["compiled", "interpreted"] {
+            let other = try AdvizRun(["grad", "x^2", "--grid", "-1:1:3", "--engine", engine])
+            if engine == "compiled", other.status != 0 { continue }  // no compiler on this machine
+            #expect(other.stdout == run.stdout, "\(engine)")
+        }
+        let summary = try AdvizRun(["grad", "log(x1*x2)+sin(x2)", "--grid", "1:2:100", "--grid", "4:5:100", "--summary"])
+        #expect(summary.stdout.contains("points  10000"))
+        #expect(summary.stdout.contains("method  reverse"))
+    }
+
+    @Test func gradReadsCSVAndPointsAtBadRows() throws {
+        let folder = NSTemporaryDirectory() + "/adviz-grad-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "x2,x1\n5,2\n".write(toFile: folder + "/p.csv", atomically: true, encoding: .utf8)
+        let run = try AdvizRun(["grad", "log(x1*x2)+sin(x2)", "--input", folder + "/p.csv"])
+        #expect(run.stdout.hasPrefix("x1,x2,y,dy/dx1,dy/dx2\n2.0,5.0,"))
+        #expect(run.stdout.contains(",0.5,0.4836621854632262"))
+        try "x\n1\nfoo\n".write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try AdvizRun(["grad", "x^2", "--input", folder + "/bad.csv"])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("bad.csv:3:1"))
+        #expect(try AdvizRun(["grad", "x^2", "--input", folder + "/missing.csv"]).status == 66)
+        #expect(try AdvizRun(["grad", "x^2", "--grid", "1:2"]).status == 64)
+        #expect(try AdvizRun(["grad", "x^2"]).status == 64)
+    }
+
+    @Test func codegenPrintsTheTraceAsCode() throws {
+        let run = try AdvizRun(["codegen", "log(x1*x2)+sin(x2)"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("const double vb0 = vb3 * cos(v0) + vb1 * vm1;  /* v̄0 = v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0 */"))
+        let swift = try AdvizRun(["codegen", "x^2", "--lang", "swift", "--mode", "forward"])
+        #expect(swift.stdout.contains("func fForward(_ x: [Double], xdot: [Double]) -> (y: [Double], ydot: [Double])"))
+        #expect(try AdvizRun(["codegen", "x^2", "--kernel"]).stdout.contains("void adviz_reverse(long begin, long end"))
+        #expect(try AdvizRun(["codegen", "x^", "--kernel"]).status == 65)
+    }
+
+    /// The JSON of `adviz bench` is a contract: these keys, these values.
+    @Test func benchJSONKeepsItsContract() throws {
+        let run = try AdvizRun(["bench", "--suite", "race", "--points", "2000", "--repetitions", "1", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(json["machine"] is String)
+        let rows = json["rows"] as! [[String: Any]]
+        #expect(Set(rows.map { $0["case"] as! String }) == ["x^2", "poly3"])
+        #expect(Set(rows.map { $0["method"] as! String }) == ["symbolic", "central", "forward", "reverse"])
+        #expect(Set(rows.map { $0["engine"] as! String }).isSubset(of: ["compiled", "interpreted"]))
+        for row in rows {
+            #expect(row["points"] as? Int == 2000)
+            for key in ["min_ms", "median_ms", "max_error"] { #expect(row[key] is Double || row[key] is Int, "\(key)") }
+            let error = (row["max_error"] as? Double) ?? 0
+            #expect(error < (row["method"] as! String == "central" ? 1e-2 : 1e-9), "\(row)")
+        }
+        let scaling = try AdvizRun(["bench", "--suite", "scaling", "--inputs", "100", "--repetitions", "1", "--format", "json"])
+        let table = (try JSONSerialization.jsonObject(with: Data(scaling.stdout.utf8)) as! [String: Any])["scaling"] as! [[String: Any]]
+        #expect(table.count == 1)
+        #expect((table[0]["max_error"] as! Double) < 1e-12)
+    }
+}

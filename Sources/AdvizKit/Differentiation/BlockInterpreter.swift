@@ -74,11 +74,7 @@ public struct BlockInterpreter: Sendable {
             case .reverse:
                 workspace.bindInputs(inputs, at: start, count: graph.inputCount)
                 primal(&workspace, count)
-                reverse(&workspace, count)
-                for j in 0..<graph.inputCount {
-                    let target = gradients[j] + start
-                    if workspace.touched[j] { target.update(from: workspace.adjoint(j), count: count) } else { target.update(repeating: 0, count: count) }
-                }
+                reverse(&workspace, count, gradients: gradients.map { $0 + start })
             case .forward:
                 workspace.bindInputs(inputs, at: start, count: graph.inputCount)
                 primal(&workspace, count)
@@ -122,8 +118,8 @@ public struct BlockInterpreter: Sendable {
     private func primal(_ w: inout Workspace, _ n: Int) {
         for instruction in instructions {
             let out = w.valuePointers[instruction.target]
-            let a = w.valuePointers[instruction.a]
-            let b = instruction.b >= 0 ? w.valuePointers[instruction.b] : a
+            let a = UnsafePointer(w.valuePointers[instruction.a])
+            let b = UnsafePointer(instruction.b >= 0 ? w.valuePointers[instruction.b] : w.valuePointers[instruction.a])
             let c = instruction.constant
             switch instruction.form {
             case .integerPower:
@@ -132,62 +128,59 @@ public struct BlockInterpreter: Sendable {
                 case 3: for k in 0..<n { out[k] = a[k] * a[k] * a[k] }
                 default: for k in 0..<n { out[k] = (a[k] * a[k]) * (a[k] * a[k]) }
                 }
-            case .constantB:
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { out[k] = op.evaluate(a[k], c) } }
-            case .constantA:
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { out[k] = op.evaluate(c, b[k]) } }
-            case .general:
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { out[k] = op.evaluate(a[k], b[k]) } }
+            default:
+                OpTable.dispatch(instruction.op, PrimalLoop(form: instruction.form, n: n, out: out, a: a, b: b, c: c))
             }
         }
     }
 
-    private func reverse(_ w: inout Workspace, _ n: Int) {
+    /// The reverse sweep over a block; the inputs' adjoints are written straight into `gradients`.
+    private func reverse(_ w: inout Workspace, _ n: Int, gradients: [UnsafeMutablePointer<Double>]) {
         for i in 0..<w.touched.count { w.touched[i] = false }
+        // The inputs' adjoints are the result: accumulate them where the caller wants them.
+        for (j, gradient) in gradients.enumerated() { w.adjointPointers[j] = gradient }
+        // The output's adjoint is the seed, 1: a row of ones (nothing accumulates into the output).
         let output = graph.outputs[0].node
-        w.adjoint(output).update(repeating: 1, count: n)
+        w.adjointPointers[output] = w.ones
         w.touched[output] = true
+        defer { w.adjointPointers[output] = w.adjoints + output * w.blockSize }
         var index = instructions.count - 1
         while index >= 0 {
             let instruction = instructions[index]
             index -= 1
             guard w.touched[instruction.target] else { continue }  // adjoint 0: nothing to pass on
-            let g = w.adjoint(instruction.target)
-            let v = w.valuePointers[instruction.target]
-            let a = w.valuePointers[instruction.a]
+            let g = UnsafePointer(w.adjointPointers[instruction.target])
+            let v = UnsafePointer(w.valuePointers[instruction.target])
+            let a = UnsafePointer(w.valuePointers[instruction.a])
             let c = instruction.constant
             switch instruction.form {
             case .integerPower:
-                let da = w.startAdjoint(instruction.a, n)
-                switch Int(c) {
-                case 2: for k in 0..<n { da[k] += g[k] * (2 * a[k]) }
-                case 3: for k in 0..<n { da[k] += g[k] * (3 * (a[k] * a[k])) }
-                default: for k in 0..<n { da[k] += g[k] * (4 * (a[k] * a[k] * a[k])) }
+                let (da, assign) = w.startAdjoint(instruction.a)
+                switch (Int(c), assign) {
+                case (2, true): for k in 0..<n { da[k] = g[k] * (2 * a[k]) }
+                case (2, false): for k in 0..<n { da[k] += g[k] * (2 * a[k]) }
+                case (3, true): for k in 0..<n { da[k] = g[k] * (3 * (a[k] * a[k])) }
+                case (3, false): for k in 0..<n { da[k] += g[k] * (3 * (a[k] * a[k])) }
+                case (_, true): for k in 0..<n { da[k] = g[k] * (4 * (a[k] * a[k] * a[k])) }
+                case (_, false): for k in 0..<n { da[k] += g[k] * (4 * (a[k] * a[k] * a[k])) }
                 }
-            case .constantB:
-                let da = w.startAdjoint(instruction.a, n)
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { da[k] += g[k] * op.partials(a[k], c, v[k]).0 } }
+            case .constantB, .general where instruction.b < 0:
+                let (da, assign) = w.startAdjoint(instruction.a)
+                OpTable.dispatch(instruction.op, AdjointLoop(form: instruction.form, n: n, g: g, v: v, a: a, b: a, c: c, da: da, db: nil, assignA: assign, assignB: false))
             case .constantA:
-                let b = w.valuePointers[instruction.b]
-                let db = w.startAdjoint(instruction.b, n)
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { db[k] += g[k] * op.partials(c, b[k], v[k]).1 } }
-            case .general where instruction.b < 0:
-                let da = w.startAdjoint(instruction.a, n)
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { da[k] += g[k] * op.partials(a[k], 0, v[k]).0 } }
+                let b = UnsafePointer(w.valuePointers[instruction.b])
+                let (db, assign) = w.startAdjoint(instruction.b)
+                OpTable.dispatch(instruction.op, AdjointLoop(form: instruction.form, n: n, g: g, v: v, a: b, b: b, c: c, da: nil, db: db, assignA: false, assignB: assign))
             case .general:
-                let b = w.valuePointers[instruction.b]
-                let da = w.startAdjoint(instruction.a, n)
-                let db = w.startAdjoint(instruction.b, n)  // the same buffer for `x*x`: both partials add up
-                BlockInterpreter.specialised(instruction.op) { op in
-                    for k in 0..<n {
-                        let (pa, pb) = op.partials(a[k], b[k], v[k])
-                        let gk = g[k]
-                        da[k] += gk * pa
-                        db[k] += gk * pb
-                    }
-                }
+                let b = UnsafePointer(w.valuePointers[instruction.b])
+                // For `x*x` both are the same buffer: the first partial assigns (if new), the second adds.
+                let (da, assignA) = w.startAdjoint(instruction.a)
+                let (db, assignB) = w.startAdjoint(instruction.b)
+                OpTable.dispatch(instruction.op, AdjointLoop(form: instruction.form, n: n, g: g, v: v, a: a, b: b, c: c, da: da, db: db, assignA: assignA, assignB: assignB))
             }
         }
+        for (j, gradient) in gradients.enumerated() where !w.touched[j] { gradient.update(repeating: 0, count: n) }
+        for j in gradients.indices { w.adjointPointers[j] = w.adjoints + j * w.blockSize }
     }
 
     /// The tangent sweep for input direction `j`; the tangents live in the adjoint buffers.
@@ -201,33 +194,22 @@ public struct BlockInterpreter: Sendable {
             guard aLive || bLive else { continue }
             let t = w.adjoint(instruction.target)
             w.touched[instruction.target] = true
-            let v = w.valuePointers[instruction.target]
-            let a = w.valuePointers[instruction.a]
-            let b = instruction.b >= 0 ? w.valuePointers[instruction.b] : a
-            let ta = w.adjoint(instruction.a)
-            let tb = instruction.b >= 0 ? w.adjoint(instruction.b) : ta
+            let v = UnsafePointer(w.valuePointers[instruction.target])
+            let a = UnsafePointer(w.valuePointers[instruction.a])
+            let b = instruction.b >= 0 ? UnsafePointer(w.valuePointers[instruction.b]) : a
+            let ta = UnsafePointer(w.adjoint(instruction.a))
+            let tb = instruction.b >= 0 ? UnsafePointer(w.adjoint(instruction.b)) : ta
             let c = instruction.constant
             switch instruction.form {
             case .integerPower:
-                let e = c
-                for k in 0..<n { t[k] = e * (e == 2 ? a[k] : (e == 3 ? a[k] * a[k] : a[k] * a[k] * a[k])) * ta[k] }
-            case .constantB:
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { t[k] = op.partials(a[k], c, v[k]).0 * ta[k] } }
-            case .constantA:
-                BlockInterpreter.specialised(instruction.op) { op in for k in 0..<n { t[k] = op.partials(c, b[k], v[k]).1 * tb[k] } }
-            case .general:
-                BlockInterpreter.specialised(instruction.op) { op in
-                    if aLive && bLive {
-                        for k in 0..<n {
-                            let (pa, pb) = op.partials(a[k], b[k], v[k])
-                            t[k] = pa * ta[k] + pb * tb[k]
-                        }
-                    } else if aLive {
-                        for k in 0..<n { t[k] = op.partials(a[k], b[k], v[k]).0 * ta[k] }
-                    } else {
-                        for k in 0..<n { t[k] = op.partials(a[k], b[k], v[k]).1 * tb[k] }
-                    }
+                switch Int(c) {
+                case 2: for k in 0..<n { t[k] = (2 * a[k]) * ta[k] }
+                case 3: for k in 0..<n { t[k] = (3 * (a[k] * a[k])) * ta[k] }
+                default: for k in 0..<n { t[k] = (4 * (a[k] * a[k] * a[k])) * ta[k] }
                 }
+            default:
+                OpTable.dispatch(instruction.op, TangentLoop(
+                    form: instruction.form, n: n, t: t, v: v, a: a, b: b, c: c, ta: aLive ? ta : nil, tb: bLive ? tb : nil))
             }
         }
     }
@@ -253,23 +235,186 @@ public struct BlockInterpreter: Sendable {
             for k in 0..<n { g[k] = (g[k] - f[k]) / (w.plus[k] - w.minus[k]) }
         }
     }
+}
 
-    /// Calls `body` with `op` as a literal for the common operations, so that the table's
-    /// `switch` folds away inside the loop; the others take the general path.
+// MARK: Loops specialised per operation
+
+/// An operation known at compile time, so that a loop generic over it has the primitive
+/// table's `switch` folded away: one specialised loop per operation, no dispatch per point.
+protocol OpTag {
+    /// The operation, or nil for the general tag (which reads it at run time).
+    static var op: Op? { get }
+}
+
+/// A loop over a block, written once and specialised for each operation by ``OpTable/dispatch(_:_:)``.
+protocol BlockLoop {
+    /// Runs the loop for `op`; `T.op` is `op` whenever it is not nil.
+    func run<T: OpTag>(_ tag: T.Type, _ op: Op)
+}
+
+/// The operations with specialised loops; the others (and any added later) take the general loop.
+enum OpTable {
+    enum Add: OpTag { static var op: Op? { .add } }
+    enum Sub: OpTag { static var op: Op? { .sub } }
+    enum Mul: OpTag { static var op: Op? { .mul } }
+    enum Div: OpTag { static var op: Op? { .div } }
+    enum Neg: OpTag { static var op: Op? { .neg } }
+    enum Sin: OpTag { static var op: Op? { .sin } }
+    enum Cos: OpTag { static var op: Op? { .cos } }
+    enum Exp: OpTag { static var op: Op? { .exp } }
+    enum Log: OpTag { static var op: Op? { .log } }
+    enum Tanh: OpTag { static var op: Op? { .tanh } }
+    enum Sqrt: OpTag { static var op: Op? { .sqrt } }
+    enum Relu: OpTag { static var op: Op? { .relu } }
+    enum General: OpTag { static var op: Op? { nil } }
+
     @inline(__always)
-    static func specialised(_ op: Op, _ body: (Op) -> Void) {
+    static func dispatch(_ op: Op, _ loop: some BlockLoop) {
         switch op {
-        case .add: body(.add)
-        case .sub: body(.sub)
-        case .mul: body(.mul)
-        case .div: body(.div)
-        case .neg: body(.neg)
-        case .sin: body(.sin)
-        case .cos: body(.cos)
-        case .exp: body(.exp)
-        case .log: body(.log)
-        case .tanh: body(.tanh)
-        default: body(op)
+        case .add: loop.run(Add.self, op)
+        case .sub: loop.run(Sub.self, op)
+        case .mul: loop.run(Mul.self, op)
+        case .div: loop.run(Div.self, op)
+        case .neg: loop.run(Neg.self, op)
+        case .sin: loop.run(Sin.self, op)
+        case .cos: loop.run(Cos.self, op)
+        case .exp: loop.run(Exp.self, op)
+        case .log: loop.run(Log.self, op)
+        case .tanh: loop.run(Tanh.self, op)
+        case .sqrt: loop.run(Sqrt.self, op)
+        case .relu: loop.run(Relu.self, op)
+        default: loop.run(General.self, op)
+        }
+    }
+}
+
+/// out = op(a, b) over a block.
+struct PrimalLoop: BlockLoop {
+    let form: BlockInterpreter.Instruction.Form
+    let n: Int
+    let out: UnsafeMutablePointer<Double>
+    let a: UnsafePointer<Double>
+    let b: UnsafePointer<Double>
+    let c: Double
+
+    @inline(__always)
+    func run<T: OpTag>(_ tag: T.Type, _ op: Op) {
+        let op = T.op ?? op
+        switch form {
+        case .constantB: for k in 0..<n { out[k] = op.evaluate(a[k], c) }
+        case .constantA: for k in 0..<n { out[k] = op.evaluate(c, b[k]) }
+        default: for k in 0..<n { out[k] = op.evaluate(a[k], b[k]) }
+        }
+    }
+}
+
+/// da += g·∂v/∂a, db += g·∂v/∂b over a block (either may be absent); `assign` writes `=` on a buffer's first use.
+struct AdjointLoop: BlockLoop {
+    let form: BlockInterpreter.Instruction.Form
+    let n: Int
+    let g: UnsafePointer<Double>
+    let v: UnsafePointer<Double>
+    let a: UnsafePointer<Double>
+    let b: UnsafePointer<Double>
+    let c: Double
+    let da: UnsafeMutablePointer<Double>?
+    let db: UnsafeMutablePointer<Double>?
+    let assignA: Bool
+    let assignB: Bool
+
+    @inline(__always)
+    func run<T: OpTag>(_ tag: T.Type, _ op: Op) {
+        let op = T.op ?? op
+        switch form {
+        case .constantB:
+            let da = da!
+            if assignA {
+                for k in 0..<n { da[k] = g[k] * op.partials(a[k], c, v[k]).0 }
+            } else {
+                for k in 0..<n { da[k] += g[k] * op.partials(a[k], c, v[k]).0 }
+            }
+        case .constantA:
+            let db = db!
+            if assignB {
+                for k in 0..<n { db[k] = g[k] * op.partials(c, b[k], v[k]).1 }
+            } else {
+                for k in 0..<n { db[k] += g[k] * op.partials(c, b[k], v[k]).1 }
+            }
+        default:
+            let da = da!
+            guard let db else {
+                if assignA {
+                    for k in 0..<n { da[k] = g[k] * op.partials(a[k], 0, v[k]).0 }
+                } else {
+                    for k in 0..<n { da[k] += g[k] * op.partials(a[k], 0, v[k]).0 }
+                }
+                return
+            }
+            switch (assignA, assignB) {
+            case (true, true):
+                for k in 0..<n {
+                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    da[k] = g[k] * pa
+                    db[k] = g[k] * pb
+                }
+            case (true, false):  // also `x*x` met first: assign, then add
+                for k in 0..<n {
+                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let gk = g[k]
+                    da[k] = gk * pa
+                    db[k] += gk * pb
+                }
+            case (false, true):
+                for k in 0..<n {
+                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    da[k] += g[k] * pa
+                    db[k] = g[k] * pb
+                }
+            case (false, false):
+                for k in 0..<n {
+                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let gk = g[k]
+                    da[k] += gk * pa
+                    db[k] += gk * pb
+                }
+            }
+        }
+    }
+}
+
+/// t = ∂v/∂a·ta + ∂v/∂b·tb over a block (a nil tangent is zero).
+struct TangentLoop: BlockLoop {
+    let form: BlockInterpreter.Instruction.Form
+    let n: Int
+    let t: UnsafeMutablePointer<Double>
+    let v: UnsafePointer<Double>
+    let a: UnsafePointer<Double>
+    let b: UnsafePointer<Double>
+    let c: Double
+    let ta: UnsafePointer<Double>?
+    let tb: UnsafePointer<Double>?
+
+    @inline(__always)
+    func run<T: OpTag>(_ tag: T.Type, _ op: Op) {
+        let op = T.op ?? op
+        switch form {
+        case .constantB:
+            let ta = ta!
+            for k in 0..<n { t[k] = op.partials(a[k], c, v[k]).0 * ta[k] }
+        case .constantA:
+            let tb = tb!
+            for k in 0..<n { t[k] = op.partials(c, b[k], v[k]).1 * tb[k] }
+        default:
+            if let ta, let tb {
+                for k in 0..<n {
+                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    t[k] = pa * ta[k] + pb * tb[k]
+                }
+            } else if let ta {
+                for k in 0..<n { t[k] = op.partials(a[k], b[k], v[k]).0 * ta[k] }
+            } else if let tb {
+                for k in 0..<n { t[k] = op.partials(a[k], b[k], v[k]).1 * tb[k] }
+            }
         }
     }
 }
@@ -281,8 +426,12 @@ struct Workspace {
     let adjoints: UnsafeMutablePointer<Double>
     /// Where each node's values are: its row of `values`, or the input column itself.
     var valuePointers: [UnsafeMutablePointer<Double>]  // inputs' rows are never written
+    /// Where each node's adjoint is: its row of `adjoints`, or (in a reverse sweep) the caller's gradient column.
+    var adjointPointers: [UnsafeMutablePointer<Double>]
     /// Whether a node's adjoint (or tangent) is nonzero in this block.
     var touched: [Bool]
+    /// A row of ones: the output's adjoint seed.
+    let ones: UnsafeMutablePointer<Double>
     let plus: UnsafeMutablePointer<Double>
     let minus: UnsafeMutablePointer<Double>
 
@@ -290,7 +439,11 @@ struct Workspace {
         self.blockSize = blockSize
         let values = UnsafeMutablePointer<Double>.allocate(capacity: nodes * blockSize)
         self.values = values
-        adjoints = .allocate(capacity: nodes * blockSize)
+        let adjoints = UnsafeMutablePointer<Double>.allocate(capacity: nodes * blockSize)
+        self.adjoints = adjoints
+        adjointPointers = (0..<nodes).map { adjoints + $0 * blockSize }
+        ones = .allocate(capacity: blockSize)
+        ones.initialize(repeating: 1, count: blockSize)
         plus = .allocate(capacity: blockSize)
         minus = .allocate(capacity: blockSize)
         valuePointers = (0..<nodes).map { values + $0 * blockSize }
@@ -302,6 +455,7 @@ struct Workspace {
         adjoints.deallocate()
         plus.deallocate()
         minus.deallocate()
+        ones.deallocate()
     }
 
     mutating func fillConstants(_ graph: Graph) {
@@ -319,13 +473,10 @@ struct Workspace {
 
     func adjoint(_ node: Int) -> UnsafeMutablePointer<Double> { adjoints + node * blockSize }
 
-    /// The adjoint buffer of `node`, zeroed on its first use in this block.
-    mutating func startAdjoint(_ node: Int, _ n: Int) -> UnsafeMutablePointer<Double> {
-        let buffer = adjoints + node * blockSize
-        if !touched[node] {
-            buffer.update(repeating: 0, count: n)
-            touched[node] = true
-        }
-        return buffer
+    /// The adjoint buffer of `node`, and whether this is its first use in the block (write, do not add).
+    mutating func startAdjoint(_ node: Int) -> (UnsafeMutablePointer<Double>, assign: Bool) {
+        let first = !touched[node]
+        touched[node] = true
+        return (adjointPointers[node], first)
     }
 }

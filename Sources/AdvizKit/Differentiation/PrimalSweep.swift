@@ -63,6 +63,27 @@ public enum PrimalSweep {
         return Evaluation(values: values, partialA: partialA, partialB: partialB, warnings: warnings)
     }
 
+    /// The outputs' values at `point`, with nothing else computed: f alone, the baseline of
+    /// the cheap gradient principle (time(∇f) is a small multiple of this).
+    public static func value(_ graph: Graph, at point: [Double]) -> [Double] {
+        precondition(point.count == graph.inputCount, "one value per input")
+        let nodes = graph.nodes
+        var values = [Double](repeating: 0, count: nodes.count)
+        values.withUnsafeMutableBufferPointer { v in
+            nodes.withUnsafeBufferPointer { tape in
+                for i in 0..<tape.count {
+                    let node = tape[i]
+                    switch node.op {
+                    case .input: v[i] = point[i]
+                    case .constant: v[i] = node.literal
+                    default: v[i] = node.op.evaluate(v[Int(node.a)], node.b >= 0 ? v[Int(node.b)] : 0)
+                    }
+                }
+            }
+        }
+        return graph.outputs.map { values[$0.node] }
+    }
+
     /// The warning for one step, reported only where the trouble starts (its arguments are finite).
     @inline(__always)
     private static func diagnose(_ op: Op, _ a: Double, _ b: Double, _ v: Double, _ pa: Double, _ pb: Double) -> String? {

@@ -54,9 +54,10 @@ public struct GradientReport: Sendable {
         if !result.values.isEmpty { rows.append((outputName, range(result.values))) }
         for (j, name) in graph.inputNames.enumerated() { rows.append(("∂\(outputName)/∂\(name)", range(result.gradients[j]))) }
         rows.append(("method", method.rawValue))
-        rows.append(("engine", result.engine + (result.compileSeconds > 0 ? " (compiled in \(format.string(result.compileSeconds * 1000)) ms)" : "")))
+        let short = NumberFormat(significantDigits: 3)
+        rows.append(("engine", result.engine + (result.compileSeconds > 0 ? " (compiled in \(short.string(result.compileSeconds * 1000)) ms)" : "")))
         let rate = Double(points.count) / Swift.max(result.seconds, 1e-9)
-        rows.append(("time", "\(format.string(result.seconds * 1000)) ms (\(format.string(rate / 1e6)) million points/s)"))
+        rows.append(("time", "\(short.string(result.seconds * 1000)) ms (\(short.string(rate / 1e6)) million points/s)"))
         let width = rows.map { $0.0.count }.max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n") + "\n"
     }
