@@ -54,12 +54,12 @@ public struct BenchReport: Sendable {
     }
 
     private var scalingHeader: [String] {
-        ["n", "nodes", "parse ms", "build ms", "forward ms", "reverse ms", "f alone ms", "∇f/f", "Mnodes/s", "text→∇f ms", "peak MiB", "max error"]
+        ["n", "nodes", "parse ms", "build ms", "record ms", "forward ms", "reverse ms", "f alone ms", "∇f/f", "Mnodes/s", "text→∇f ms", "peak MiB", "max error"]
     }
 
     private var scalingCells: [[String]] {
         scaling.map { r in
-            [String(r.inputs), String(r.nodes), ms(r.parseMilliseconds), ms(r.buildMilliseconds), ms(r.forwardMilliseconds), ms(r.reverseMilliseconds),
+            [String(r.inputs), String(r.nodes), ms(r.parseMilliseconds), ms(r.buildMilliseconds), ms(r.recordMilliseconds), ms(r.forwardMilliseconds), ms(r.reverseMilliseconds),
              ms(r.valueMilliseconds), String(format: "%.1f", r.gradientRatio), String(format: "%.1f", r.nodesPerSecond / 1e6),
              ms(r.totalMilliseconds), String(format: "%.0f", r.peakMegabytes), String(format: "%.0e", r.maxError)]
         }
@@ -79,7 +79,7 @@ public struct BenchReport: Sendable {
     }
 
     private static let raceTitle = "Race: the derivative at every point of [−5, 5], inputs in memory, outputs into a reused buffer (times of the derivative alone; error = max |f′ − exact|/max(1, |exact|) against the derivative by hand)"
-    private static let scalingTitle = "Scaling: f = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), text to gradient on one core (best of the repetitions; ∇f/f = (forward + reverse)/(f alone))"
+    private static let scalingTitle = "Scaling: f = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), text to gradient on one core (best of the repetitions; build = tape from parsed text, record = tape from Traced arithmetic as micrograd does it; Mnodes/s = nodes/(record + forward + reverse); ∇f/f = (forward + reverse)/(f alone))"
     private static let renderTitle = "Render: layout+SVG through gvc in this process, `dot -Tsvg` (whole process) on the same DOT text, and a step-through: its first frame (layout, pinning, frame) and each later frame (from the pinned layout)"
 
     /// Aligned text tables, one per suite that ran.
@@ -116,7 +116,7 @@ public struct BenchReport: Sendable {
             ("scaling", .array(scaling.map { r in
                 .object([
                     ("inputs", .integer(r.inputs)), ("nodes", .integer(r.nodes)), ("text_bytes", .integer(r.textBytes)),
-                    ("parse_ms", .finite(r.parseMilliseconds)), ("build_ms", .finite(r.buildMilliseconds)),
+                    ("parse_ms", .finite(r.parseMilliseconds)), ("build_ms", .finite(r.buildMilliseconds)), ("record_ms", .finite(r.recordMilliseconds)),
                     ("forward_ms", .finite(r.forwardMilliseconds)), ("reverse_ms", .finite(r.reverseMilliseconds)),
                     ("value_ms", .finite(r.valueMilliseconds)), ("gradient_ratio", .finite(r.gradientRatio)),
                     ("nodes_per_second", .finite(r.nodesPerSecond)), ("peak_mib", .finite(r.peakMegabytes)), ("max_error", .finite(r.maxError)),
