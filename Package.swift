@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
     ],
     targets: [
         // The engine: expressions, the tape, the sweeps, the traces, the figures. Everything the CLI does lives here.
@@ -40,6 +41,12 @@ let package = Package(
                 "AdvizKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Micro-benchmarks of the engine's parts: `swift run -c release AdvizBenchmarks`.
+        .executableTarget(
+            name: "AdvizBenchmarks",
+            dependencies: ["AdvizKit", .product(name: "Benchmark", package: "swift-benchmark")],
+            path: "Benchmarks/AdvizBenchmarks"
         ),
         .testTarget(
             name: "AdvizKitTests",
