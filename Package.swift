@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // The engine: expressions, the tape, the sweeps, the traces, the figures. Everything the CLI does lives here.
@@ -19,7 +21,8 @@ let package = Package(
             name: "AdvizKit",
             dependencies: [
                 "GraphvizKit", "CairoKit", .product(name: "ComplexModule", package: "swift-numerics"),
-                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"), .product(name: "Yams", package: "Yams"),
+                .product(name: "Ink", package: "Ink"),
             ]
         ),
         // Graphviz's C libraries (cgraph, gvc) as Debian's libgraphviz-dev installs them.

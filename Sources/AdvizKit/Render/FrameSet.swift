@@ -99,6 +99,10 @@ public struct Slideshow: Sendable {
               main { display: grid; grid-template-columns: \(hasNotes ? "minmax(16em, 1fr) 2fr" : "1fr"); gap: 1.2em; padding: 1em 1.2em; }
               .notes { overflow-wrap: anywhere; }
               .notes code, .caption { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
+              .notes pre { overflow-x: auto; font: .78em/1.35 "DejaVu Sans Mono", ui-monospace, monospace; padding: .5em .7em; border-left: 3px solid var(--muted); }
+              .notes h2 { font-size: 1.2em; margin: .2em 0 .6em; }
+              .notes .question, .notes .answer { padding: .4em .7em; border-left: 4px solid var(--accent); }
+              .notes img { max-width: 100%; }
               figure { margin: 0; text-align: center; }
               figure img { max-width: 100%; max-height: 72vh; }
               .caption { margin-top: .6em; padding: .4em .7em; border-left: 4px solid var(--accent); text-align: left; white-space: pre-wrap; }
