@@ -186,7 +186,7 @@ extension Lesson {
         }
         finishStep()
         guard let title else { throw fail("the lesson has no `#` title", span(line: 1), hint: "start the file with `# Title`") }
-        guard !steps.isEmpty else { throw fail("the lesson has no steps", span(line: lines.count), hint: "each step is a `##` section") }
+        guard !steps.isEmpty else { throw fail("the lesson has no steps", span(line: 1), hint: "each step is a `##` section") }
         return Lesson(
             title: title, introduction: introduction.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
             setup: setup, steps: steps, source: source)

@@ -32,6 +32,12 @@ public struct LessonPlayer {
         return out
     }
 
+    /// A player over frames already computed.
+    public init(lesson: Lesson, frames: [LessonFrame]) {
+        self.lesson = lesson
+        self.frames = frames
+    }
+
     /// A key the player understands.
     public enum Key: Equatable, Sendable {
         case next, back, first, last, quit, go(Int), redraw

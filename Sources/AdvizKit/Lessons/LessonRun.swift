@@ -100,7 +100,8 @@ public enum LessonRun {
                 do {
                     point = try PointBinding.bind(text, to: graph.inputNames)
                 } catch {
-                    throw fail(error.rendered.replacingOccurrences(of: "error: ", with: "").trimmingCharacters(in: .whitespacesAndNewlines), spans["at"])
+                    let reason = error.rendered.replacingOccurrences(of: "error: ", with: "").replacingOccurrences(of: "--at", with: "`at`")
+                    throw fail(reason.trimmingCharacters(in: .whitespacesAndNewlines), spans["at"])
                 }
                 state.completed = state.completed.intersection([.build])
                 if state.phase != .build { state.phase = nil }

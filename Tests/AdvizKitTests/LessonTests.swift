@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+@testable import AdvizKit
+
+/// The lesson format, its checks, and the course in `lessons/`.
+@Suite struct LessonTests {
+    /// The repository's `lessons/` folder.
+    static let folder: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("lessons").path
+    }()
+
+    static var course: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted().map { folder + "/" + $0 }
+    }
+
+    static let small = """
+        # Product rule
+
+        f = x1·x2 at (3, 4).
+
+        ```adviz
+        expression: x1*x2
+        at: "3, 4"
+        ```
+
+        ## Forward
+
+        ```adviz
+        run: primal
+        question: What is ∂f/∂x1?
+        answer: "4"
+        ```
+
+        ## Reverse
+
+        ```adviz
+        run: reverse
+        advance: node
+        show: [graph, trace]
+        ```
+
+        ## The rest
+
+        ```adviz
+        advance: phase
+        ```
+        """
+
+    @Test func aSmallLessonPlaysStepByStep() throws {
+        let lesson = try Lesson.parse(Self.small, name: "small.md")
+        #expect(lesson.title == "Product rule")
+        #expect(lesson.steps.map(\.title) == ["Forward", "Reverse", "The rest"])
+        let frames = try LessonRun.frames(lesson)
+        #expect(frames[0].phase == .primal && frames[0].progress == frames[0].phaseLength)
+        #expect(frames[0].question == "What is ∂f/∂x1?")
+        #expect(frames[1].revealed?.answer == "4")
+        #expect(frames[1].phase == .reverse && frames[1].progress == 1)
+        #expect(frames[2].progress == frames[2].phaseLength && frames[2].completed.contains(.reverse))
+        let transcript = LessonPlayer(lesson: lesson, frames: frames).transcript()
+        #expect(transcript.contains("v̄-1 = v̄1·∂v1/∂v-1 = 1·4"), "\(transcript)")
+        #expect(transcript.contains("Answer to “What is ∂f/∂x1?”: 4"))
+    }
+
+    /// Every mistake a teacher can make is caught, with the place it was made.
+    @Test(arguments: [
+        ("# T\n## S\n```adviz\nrun: primal\n```\n", "small.md:4:6", "`run: primal` before any `expression`"),
+        ("# T\n## S\n```adviz\nexpression: x\nrn: primal\n```\n", "small.md:5:1", "unknown key `rn`"),
+        ("# T\n## S\n```adviz\nexpression: x\nadvance: 2.5\n```\n", "small.md:5:10", "`advance` takes `node`, `phase` or a number of nodes"),
+        ("# T\n## S\n```adviz\nexpression: x^\n```\n", "small.md:4:13", "the expression does not parse"),
+        ("# T\n## S\n```adviz\nexpression: x\nat: 1\nrun: reverse\n```\n", "small.md:6:6", "`reverse` needs the primal values first"),
+        ("# T\n## S\n```adviz\nexpression: x\nadvance: node\n```\n", "small.md:5:10", "`advance` with no phase running"),
+        ("# T\n## S\n```adviz\nexpression: x\nanswer: 3\n```\n", "small.md:5:9", "an `answer` without a `question`"),
+        ("# T\n## S\n```adviz\nexpression: x\nshow: [graph, table]\n```\n", "small.md:5:15", "unknown figure `table`"),
+        ("# T\n## S\n```adviz\nexpression: x\nat: [1, 2]\n```\n", "small.md:5:5", "`at` has 2 values, 1 too many"),
+        ("# T\n## S\n```adviz\nexpression: [x\n```\n", "small.md:5:1", "not valid YAML"),
+        ("# T\n## S\n```adviz\nwrt: 3\nexpression: x\nprecision: 40\n```\n", "small.md:6:12", "`precision` is a whole number from 1 to 17"),
+        ("no title\n", "small.md:1:1", "a lesson starts with its `#` title"),
+        ("# T\n\nintro only\n", "small.md:1:1", "the lesson has no steps"),
+    ])
+    func mistakesAreReportedWhereTheyAre(_ text: String, _ place: String, _ reason: String) {
+        do {
+            _ = try LessonRun.frames(try Lesson.parse(text, name: "small.md"))
+            Issue.record("expected an error for \(text)")
+        } catch {
+            let message = error.rendered
+            #expect(message.contains(place), "\(message)")
+            #expect(message.contains(reason), "\(message)")
+            #expect(message.contains("^"), "a caret under the place")
+        }
+    }
+
+    @Test func theCourseIsComplete() {
+        #expect(Self.course.count >= 8, "at least 8 lessons in lessons/")
+        #expect(FileManager.default.fileExists(atPath: Self.folder + "/README.md"))
+    }
+
+    /// Every lesson checks, plays without a terminal, and builds a self-contained slideshow.
+    @Test(arguments: course)
+    func everyLessonChecksPlaysAndBuilds(_ path: String) throws {
+        let lesson = try Lesson.load(path: path)
+        let player = try LessonPlayer(lesson)
+        #expect(player.frames.count == lesson.steps.count)
+        let transcript = player.transcript()
+        #expect(transcript.contains(lesson.title))
+        let folder = NSTemporaryDirectory() + "/adviz-lesson-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try LessonSlides.build(lesson, to: folder)
+        let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+        try Self.expectSelfContained(html, in: folder)
+        #expect(html.components(separatedBy: "\"image\":").count - 1 == lesson.steps.count, "one frame per step")
+    }
+
+    /// The numbers a lesson shows are the trace command's numbers.
+    @Test(arguments: course)
+    func lessonNumbersAreTheTraceNumbers(_ path: String) throws {
+        let lesson = try Lesson.load(path: path)
+        let player = try LessonPlayer(lesson)
+        let transcript = player.transcript()
+        for frame in player.frames where frame.shows.contains(.trace) && frame.phase == .primal || frame.phase == .reverse {
+            guard let trace = frame.trace, frame.shows.contains(.trace) else { continue }
+            let report = TraceReport(trace, source: frame.program ?? "").render(.text, width: 200, style: .plain)
+            let rows = frame.phase == .primal ? trace.primalRows() : trace.adjointRows()
+            for row in rows.prefix(frame.progress) {
+                let value = trace.options.numberFormat.string(row.value)
+                #expect(report.contains(value) && transcript.contains(value), "\(path): \(row.label) = \(value)")
+            }
+        }
+    }
+
+    /// An HTML page's links and images all point at files in its folder, and it loads nothing from the network.
+    static func expectSelfContained(_ html: String, in folder: String) throws {
+        #expect(!html.contains("http://") && !html.contains("https://"), "nothing from the network")
+        let pattern = try NSRegularExpression(pattern: "(?:src|href)=\\\\?\"([^\"\\\\]+)\\\\?\"|\"image\": \"([^\"]+)\"")
+        let range = NSRange(html.startIndex..., in: html)
+        for match in pattern.matches(in: html, range: range) {
+            for group in 1...2 {
+                guard let r = Range(match.range(at: group), in: html) else { continue }
+                let target = String(html[r]).components(separatedBy: "#")[0]
+                guard !target.isEmpty else { continue }
+                #expect(FileManager.default.fileExists(atPath: folder + "/" + target), "\(target) is in the folder")
+            }
+        }
+        // Tags that must balance for the page to be well-formed.
+        for tag in ["html", "head", "body", "main", "script", "style", "figure", "nav", "header"] {
+            let opening = try NSRegularExpression(pattern: "<\(tag)[\\s>]").numberOfMatches(in: html, range: range)
+            #expect(opening == html.components(separatedBy: "</\(tag)>").count - 1, "<\(tag)> balanced")
+        }
+    }
+}
