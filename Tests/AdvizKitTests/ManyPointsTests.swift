@@ -198,6 +198,23 @@ import Testing
         #expect(swift.contains("let vd1 = v0 * vdm1 + vm1 * vd0"))
     }
 
+    /// The Swift program type-checks (every op's Swift spelling is valid Swift).
+    @Test func theGeneratedSwiftTypeChecks() throws {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { $0 + "/swiftc" }
+        guard let swiftc = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+        let graph = try Graph(parsing: ManyPointsTests.expressions[3] + " + " + ManyPointsTests.expressions[2] + " + step(x1) + sign(x2) + x1^x2")
+        let file = NSTemporaryDirectory() + "/adviz-codegen-\(UUID().uuidString).swift"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let forward = DerivativeProgram.write(graph, mode: .forward, language: .swift).replacingOccurrences(of: "import Foundation\n", with: "")
+        try (DerivativeProgram.write(graph, mode: .reverse, language: .swift) + forward).write(toFile: file, atomically: true, encoding: .utf8)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: swiftc)
+        check.arguments = ["-typecheck", file]
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0)
+    }
+
     /// Compiles the readable C with a driver and checks it against the scalar sweeps.
     @Test(arguments: ManyPointsTests.expressions.prefix(5))
     func theGeneratedCComputesTheGradient(_ text: String) throws {
