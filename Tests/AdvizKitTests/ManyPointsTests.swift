@@ -200,7 +200,7 @@ import Testing
 
     /// The Swift program type-checks (every op's Swift spelling is valid Swift).
     @Test func theGeneratedSwiftTypeChecks() throws {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { $0 + "/swiftc" }
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/swiftc" }
         guard let swiftc = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
         let graph = try Graph(parsing: ManyPointsTests.expressions[3] + " + " + ManyPointsTests.expressions[2] + " + step(x1) + sign(x2) + x1^x2")
         let file = NSTemporaryDirectory() + "/adviz-codegen-\(UUID().uuidString).swift"

@@ -62,6 +62,18 @@ public final class FigureRenderer {
 
     /// The figure after step `step` (1-based; 0 is the graph before the sweeps), from the one layout.
     public func renderStep(_ step: Int, _ format: FigureFormat) throws(AdvizError) -> [UInt8] {
+        if compactFrames, format != .dot, let styles = figure.compactStyles(afterStep: step) {
+            // Styles only, computed without the description: fills and pens from the one layout.
+            for (id, style) in styles.nodes where lastNodeStyles[id] != style {
+                drawing.setNode(id, style)
+                lastNodeStyles[id] = style
+            }
+            for (index, style) in styles.edges.enumerated() where lastEdgeStyles[index] != style {
+                drawing.setEdge(index, style)
+                lastEdgeStyles[index] = style
+            }
+            return try renderDrawing(format)
+        }
         let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames)
         if format == .dot { return Array(description.dotText().utf8) }
         if compactFrames {

@@ -228,6 +228,46 @@ public struct GraphFigure: Sendable {
         return state
     }
 
+    // MARK: Styles of a compact frame
+
+    /// A compact node's fill, border colour and width: the sweep's progress at a glance.
+    func compactNodeStyle(_ i: Int, _ state: State) -> [DotAttribute] {
+        let theme = options.theme
+        let known = state.forwardDone[i]
+        let isCurrent = state.current == i
+        let fill = isCurrent ? theme.highlightFill : state.reverseDone[i] ? theme.outputFill : known ? theme.inputFill : theme.background
+        return [
+            DotAttribute("fillcolor", fill), DotAttribute("color", isCurrent ? theme.highlight : (known ? theme.border : theme.faded)),
+            DotAttribute("penwidth", isCurrent ? "2.6" : "1.2"),
+        ]
+    }
+
+    /// An edge's colour and width at a step.
+    func edgeStyle(_ edge: FigureEdge, _ state: State) -> [DotAttribute] {
+        let theme = options.theme
+        let i = edge.node
+        if state.current == i {
+            return [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.2")]
+        } else if edge.fromConstant || !state.forwardDone[i] {
+            return [DotAttribute("color", theme.faded), DotAttribute("penwidth", "1.1")]
+        }
+        return [DotAttribute("color", theme.edge), DotAttribute("penwidth", "1.1")]
+    }
+
+    /// Only the styles of a compact frame after `step`: what changes between frames, without
+    /// building the whole description (labels, clusters, caption), which costs more than drawing.
+    /// Nil when the figure folds statements (their nodes' styles come from the full description).
+    func compactStyles(afterStep step: Int) -> (nodes: [(String, [DotAttribute])], edges: [[DotAttribute]])? {
+        guard collapsed.isEmpty else { return nil }
+        let state = state(after: step)
+        var nodes: [(String, [DotAttribute])] = []
+        nodes.reserveCapacity(graph.nodes.count)
+        for i in graph.nodes.indices where !graph.isConstant(i) {
+            nodes.append((figureID(i), compactNodeStyle(i, state)))
+        }
+        return (nodes, text.edges.map { edgeStyle($0, state) })
+    }
+
     // MARK: The description
 
     /// The id of the figure node that shows tape node `i` (its statement's, when folded).
@@ -365,12 +405,7 @@ public struct GraphFigure: Sendable {
                 // The same text in every frame; only the fill tells the state.
                 // Plain text, not an HTML table: a fraction of the cost to measure and to draw.
                 let label = "\(text.names[i])  \(node.op == .input ? writer.symbol(graph.inputNames[i]) : GraphFigure.opSymbol(node.op))"
-                let fill = isCurrent ? theme.highlightFill : state.reverseDone[i] ? theme.outputFill : known ? theme.inputFill : theme.background
-                d.nodes.append(DotNode(id: id, attributes: [
-                    DotAttribute("label", label), DotAttribute("id", text.names[i]), DotAttribute("fillcolor", fill),
-                    DotAttribute("color", isCurrent ? theme.highlight : (known ? theme.border : theme.faded)),
-                    DotAttribute("penwidth", isCurrent ? "2.6" : "1.2"),
-                ]))
+                d.nodes.append(DotNode(id: id, attributes: [DotAttribute("label", label), DotAttribute("id", text.names[i])] + compactNodeStyle(i, state)))
                 continue
             }
             if showValues { row("v", text.values[i], color: theme.text, shown: known) }
@@ -411,13 +446,7 @@ public struct GraphFigure: Sendable {
                 }
             }
             // Every frame sets every edge's colour and width, so nothing lingers from the frame before.
-            if state.current == i {
-                attributes += [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.2")]
-            } else if edge.fromConstant || !state.forwardDone[i] {
-                attributes += [DotAttribute("color", theme.faded), DotAttribute("penwidth", "1.1")]
-            } else {
-                attributes += [DotAttribute("color", theme.edge), DotAttribute("penwidth", "1.1")]
-            }
+            attributes += edgeStyle(edge, state)
             d.edges.append(DotEdge(tail: edge.tail, head: edge.head, attributes: attributes))
         }
 
