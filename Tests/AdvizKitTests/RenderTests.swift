@@ -226,3 +226,42 @@ final class SVGReader: NSObject, XMLParserDelegate {
         #expect(early != late, "the fills differ")
     }
 }
+
+/// Later frames of a big step-through are the first frame's SVG restyled: they must match what Graphviz draws.
+@Suite struct RestyledFrameTests {
+    /// Each node's and edge's fill and stroke in an SVG, by node title and edge id.
+    static func styles(_ svg: [UInt8]) throws -> [String: String] {
+        let text = String(decoding: svg, as: UTF8.self)
+        let pattern = try NSRegularExpression(pattern: "<g id=\"([^\"]+)\" class=\"(node|edge)\">\\s*<title>([^<]*)</title>\\s*<(path|polygon) fill=\"([^\"]*)\" stroke=\"([^\"]*)\"(?: stroke-width=\"([^\"]*)\")?")
+        var result: [String: String] = [:]
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            func group(_ k: Int) -> String { Range(match.range(at: k), in: text).map { String(text[$0]) } ?? "" }
+            let key = group(2) == "node" ? group(3) : SVGRestyler.unescaped(group(1))
+            result[key] = "\(group(5)) \(group(6)) \(group(7))"
+        }
+        return result
+    }
+
+    @Test func restyledFramesMatchGraphvizFrames() throws {
+        let graph = BenchmarkGraphs.expressionGraph(steps: 440, inputs: 8)
+        _ = graph
+        let trace = try Trace(graph, at: (1...8).map { Double($0) / 10 })
+        var options = FigureOptions()
+        options.maxNodes = Int.max
+        let figure = try GraphFigure(trace, options: options)
+        #expect(figure.usesLayeredLayout)
+        let restyling = try FigureRenderer(figure, forFrames: true)
+        _ = try restyling.renderStep(1, .svg)
+        for step in [2, 200, figure.steps.count / 2 + 7, figure.steps.count] {
+            let restyled = try restyling.renderStep(step, .svg)
+            let drawn = try FigureRenderer(figure, forFrames: true).renderStep(step, .svg)  // a fresh renderer draws with Graphviz
+            let expected = try Self.styles(drawn)
+            #expect(expected.count > 800, "nodes and edges found")
+            let got = try Self.styles(restyled)
+            let differing = expected.keys.filter { got[$0] != expected[$0] }.sorted()
+            #expect(differing.isEmpty, "step \(step): \(differing.count) differ, e.g. \(differing.prefix(4).map { "\($0): \(got[$0] ?? "missing") vs \(expected[$0]!)" })")
+            // The restyled frame is still well-formed XML.
+            #expect(XMLParser(data: Data(restyled)).parse())
+        }
+    }
+}

@@ -30,6 +30,8 @@ public final class FigureRenderer {
     /// The styles last set on each node and edge, so a frame sets only what changed.
     private var lastNodeStyles: [String: [DotAttribute]] = [:]
     private var lastEdgeStyles: [Int: [DotAttribute]] = [:]
+    /// The first compact SVG frame, indexed for restyling (later frames are edits of it).
+    private var restyler: SVGRestyler?
 
     /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
     public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
@@ -63,16 +65,25 @@ public final class FigureRenderer {
     /// The figure after step `step` (1-based; 0 is the graph before the sweeps), from the one layout.
     public func renderStep(_ step: Int, _ format: FigureFormat) throws(AdvizError) -> [UInt8] {
         if compactFrames, format != .dot, let styles = figure.compactStyles(afterStep: step) {
-            // Styles only, computed without the description: fills and pens from the one layout.
+            // A later SVG frame: the first frame's SVG with the new fills and pens spliced in.
+            if format == .svg, let restyler {
+                var byKey: [String: [DotAttribute]] = [:]
+                for (id, style) in styles.nodes { byKey[id] = style }
+                for (id, style) in styles.edges { byKey[id] = style }
+                if let bytes = restyler.restyled(byKey) { return bytes }
+            }
+            // Otherwise styles only, computed without the description: Graphviz redraws from the one layout.
             for (id, style) in styles.nodes where lastNodeStyles[id] != style {
                 drawing.setNode(id, style)
                 lastNodeStyles[id] = style
             }
-            for (index, style) in styles.edges.enumerated() where lastEdgeStyles[index] != style {
+            for (index, (_, style)) in styles.edges.enumerated() where lastEdgeStyles[index] != style {
                 drawing.setEdge(index, style)
                 lastEdgeStyles[index] = style
             }
-            return try renderDrawing(format)
+            let bytes = try renderDrawing(format)
+            if format == .svg, restyler == nil { restyler = SVGRestyler(bytes) }
+            return bytes
         }
         let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames)
         if format == .dot { return Array(description.dotText().utf8) }

@@ -257,7 +257,7 @@ public struct GraphFigure: Sendable {
     /// Only the styles of a compact frame after `step`: what changes between frames, without
     /// building the whole description (labels, clusters, caption), which costs more than drawing.
     /// Nil when the figure folds statements (their nodes' styles come from the full description).
-    func compactStyles(afterStep step: Int) -> (nodes: [(String, [DotAttribute])], edges: [[DotAttribute]])? {
+    func compactStyles(afterStep step: Int) -> (nodes: [(String, [DotAttribute])], edges: [(String, [DotAttribute])])? {
         guard collapsed.isEmpty else { return nil }
         let state = state(after: step)
         var nodes: [(String, [DotAttribute])] = []
@@ -265,7 +265,7 @@ public struct GraphFigure: Sendable {
         for i in graph.nodes.indices where !graph.isConstant(i) {
             nodes.append((figureID(i), compactNodeStyle(i, state)))
         }
-        return (nodes, text.edges.map { edgeStyle($0, state) })
+        return (nodes, text.edges.map { ($0.id, edgeStyle($0, state)) })
     }
 
     // MARK: The description
