@@ -4,6 +4,7 @@
 // it by swiftc. Each input is split at the first byte 0x01 into a program and a point; the
 // program is parsed, built, traced in every mode and written in every format. Any trap,
 // sanitizer report or timeout is a bug: bad input must end in a result or an AdvizError.
+// An input starting with `# ` is a lesson script instead, read and played as text.
 
 import AdvizKit
 
@@ -13,8 +14,19 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let split = bytes.firstIndex(of: 1) ?? bytes.count
     let program = String(decoding: bytes[..<split], as: UTF8.self)
     let point = split < bytes.count ? String(decoding: bytes[(split + 1)...], as: UTF8.self) : ""
-    exercise(program: program, point: point)
+    if program.hasPrefix("# ") {
+        exercise(lesson: program)
+    } else {
+        exercise(program: program, point: point)
+    }
     return 0
+}
+
+/// An input that starts with `# ` is a lesson: read, checked and played (text only).
+func exercise(lesson text: String) {
+    guard let lesson = try? Lesson.parse(text, name: "fuzz.md"), let player = try? LessonPlayer(lesson) else { return }
+    guard player.frames.allSatisfy({ ($0.graph?.nodes.count ?? 0) < 2_000 }) else { return }
+    _ = player.transcript(width: 60)
 }
 
 func exercise(program: String, point: String) {

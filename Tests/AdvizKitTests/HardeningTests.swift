@@ -140,6 +140,11 @@ import Testing
     }
 
     func replay(program: String, point: String) {
+        if program.hasPrefix("# ") {
+            // A lesson, as the fuzz target reads one.
+            if let lesson = try? Lesson.parse(program, name: "fuzz.md"), let player = try? LessonPlayer(lesson) { _ = player.transcript(width: 60) }
+            return
+        }
         guard let graph = try? Graph(parsing: program), graph.nodes.count < 5_000 else { return }
         let values = (try? PointBinding.bind(point, to: graph.inputNames)) ?? graph.inputNames.indices.map { Double($0) - 1.5 }
         for mode in TraceMode.allCases {

@@ -65,14 +65,14 @@ public struct BenchReport: Sendable {
         }
     }
 
-    private func textTable(_ header: [String], _ cells: [[String]], leftColumns: Int = 0) -> String {
+    private func textTable(_ header: [String], _ cells: [[String]], _ leftColumns: Int) -> String {
         var table = TextTable(rightAligned: Set(leftColumns..<header.count))
         table.append(header.map { TextTable.Cell($0) })
         for row in cells { table.append(row.map { TextTable.Cell($0) }) }
         return table.lines(separator: "  ").joined(separator: "\n") + "\n"
     }
 
-    private func markdownTable(_ header: [String], _ cells: [[String]], leftColumns: Int = 0) -> String {
+    private func markdownTable(_ header: [String], _ cells: [[String]], _ leftColumns: Int) -> String {
         var out = "| " + header.joined(separator: " | ") + " |\n|" + header.indices.map { $0 < leftColumns ? "---" : "---:" }.joined(separator: "|") + "|\n"
         for row in cells { out += "| " + row.joined(separator: " | ") + " |\n" }
         return out
@@ -83,20 +83,17 @@ public struct BenchReport: Sendable {
     private static let renderTitle = "Render: layout+SVG through gvc in this process, `dot -Tsvg` (whole process) on the same DOT text, and a step-through: its first frame (layout, pinning, frame) and each later frame (from the pinned layout)"
 
     /// Aligned text tables, one per suite that ran.
-    public func text() -> String {
-        var parts = ["machine: \(BenchReport.machine)\n"]
-        if !race.isEmpty { parts.append(BenchReport.raceTitle + "\n" + textTable(raceHeader, raceCells, leftColumns: 3)) }
-        if !scaling.isEmpty { parts.append(BenchReport.scalingTitle + "\n" + textTable(scalingHeader, scalingCells)) }
-        if !render.isEmpty { parts.append(BenchReport.renderTitle + "\n" + textTable(renderHeader, renderCells)) }
-        return parts.joined(separator: "\n")
-    }
+    public func text() -> String { sections("\n", textTable) }
 
     /// Markdown tables, one per suite that ran.
-    public func markdown() -> String {
+    public func markdown() -> String { sections("\n\n", markdownTable) }
+
+    /// The machine, then each suite that ran: its title, a gap, its table.
+    private func sections(_ gap: String, _ table: ([String], [[String]], Int) -> String) -> String {
         var parts = ["machine: \(BenchReport.machine)\n"]
-        if !race.isEmpty { parts.append(BenchReport.raceTitle + "\n\n" + markdownTable(raceHeader, raceCells, leftColumns: 3)) }
-        if !scaling.isEmpty { parts.append(BenchReport.scalingTitle + "\n\n" + markdownTable(scalingHeader, scalingCells)) }
-        if !render.isEmpty { parts.append(BenchReport.renderTitle + "\n\n" + markdownTable(renderHeader, renderCells)) }
+        if !race.isEmpty { parts.append(BenchReport.raceTitle + gap + table(raceHeader, raceCells, 3)) }
+        if !scaling.isEmpty { parts.append(BenchReport.scalingTitle + gap + table(scalingHeader, scalingCells, 0)) }
+        if !render.isEmpty { parts.append(BenchReport.renderTitle + gap + table(renderHeader, renderCells, 0)) }
         return parts.joined(separator: "\n")
     }
 

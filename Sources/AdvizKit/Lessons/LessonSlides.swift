@@ -85,6 +85,9 @@ public enum LessonSlides {
                     if !block.isEmpty { notes += "<pre>\(htmlEscaped(block.joined(separator: "\n")))</pre>\n" }
                 }
             }
+            for message in LessonText.warnings(frame) {
+                notes += "<p class=\"warning\"><strong>warning:</strong> \(htmlEscaped(message))</p>\n"
+            }
             if let question = frame.question {
                 notes += "<p class=\"question\"><strong>Question:</strong> \(htmlEscaped(question)) <em>(the answer comes with the next step)</em></p>\n"
             }

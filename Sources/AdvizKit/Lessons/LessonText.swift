@@ -37,11 +37,22 @@ public struct LessonText: Sendable {
                 out += block
             }
         }
+        let warnings = LessonText.warnings(frame)
+        if !warnings.isEmpty {
+            out.append("")
+            for message in warnings { out += wrap(style.apply(.warning, "warning:") + " " + message, hanging: "  ") }
+        }
         if let question = frame.question {
             out.append("")
             out += wrap(style.apply(.highlight, "Question:") + " " + inline(question) + style.apply(.muted, "  (the answer comes with the next step)"))
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The trace's warnings (kinks, undefined points), once the forward sweep has been run.
+    public static func warnings(_ frame: LessonFrame) -> [String] {
+        guard let trace = frame.trace, frame.completed.contains(.primal) else { return [] }
+        return trace.warningMessages()
     }
 
     // MARK: Narration
