@@ -194,12 +194,6 @@ public struct DerivativeCode: Sendable {
         return statements
     }
 
-    /// Whether node `id` has a tangent statement under `seed`'s nonzero inputs (else its tangent is 0).
-    func tangentIsZero(_ id: Int, statements: [CodeStatement], prefix: String = "") -> Bool {
-        let name = prefix + tangentName(id)
-        return !statements.contains { $0.name == name }
-    }
-
     private func stepLabel(_ id: Int) -> String { String(traceName(id).dropFirst()) }
 }
 

@@ -35,8 +35,10 @@ public enum DerivativeProgram {
         let tangent = mode == .forward ? code.tangentStatements { language == .c ? "xdot[\($0)]" : "xdot[\($0)]" } : []
         let adjoint = mode == .reverse ? code.adjointStatements { "ybar[\($0)]" } : []
         let zero = code.literal(0)
-        func tangentOf(_ id: Int) -> String { code.tangentIsZero(id, statements: tangent) ? zero : code.tangentName(id) }
-        func adjointOf(_ id: Int) -> String { adjoint.contains { $0.name == code.adjointName(id) } ? code.adjointName(id) : zero }
+        // A variable with no statement is zero: it never reaches (or is never reached from) the output.
+        let defined = Set((tangent + adjoint).map(\.name))
+        func tangentOf(_ id: Int) -> String { defined.contains(code.tangentName(id)) ? code.tangentName(id) : zero }
+        func adjointOf(_ id: Int) -> String { defined.contains(code.adjointName(id)) ? code.adjointName(id) : zero }
 
         var lines: [String] = []
         let inputLines = (0..<n).map { CodeStatement(name: code.valueName($0), expression: "x[\($0)]", comment: "\(graph.label($0)) = \(graph.inputNames[$0])") }

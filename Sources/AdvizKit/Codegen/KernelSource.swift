@@ -77,7 +77,8 @@ public struct KernelSource: Sendable {
             let statements = code.tangentStatements(prefix: prefix) { $0 == j ? "1.0" : nil }
             forward += body(statements, "")
             let output = graph.outputs[0].node
-            tangents.append(code.tangentIsZero(output, statements: statements, prefix: prefix) ? "0.0" : prefix + code.tangentName(output))
+            let name = prefix + code.tangentName(output)
+            tangents.append(statements.last?.name == name || statements.contains { $0.name == name } ? name : "0.0")
         }
         c += function("adviz_forward", perPoint: forward, gradients: tangents)
 
