@@ -160,6 +160,6 @@ extension Graph {
     public func keepingOutput(_ index: Int) -> Graph {
         Graph(
             nodes: nodes, inputNames: inputNames, outputs: [outputs[index]], constantNames: constantNames,
-            statementNames: statementNames, spans: spans, statements: statements)
+            statementNames: statementNames, spans: spans.storage, statements: statements)
     }
 }

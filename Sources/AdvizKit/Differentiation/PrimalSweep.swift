@@ -31,34 +31,49 @@ public enum PrimalSweep {
     /// Evaluates `graph` at `point` (one value per input, in input order).
     public static func run(_ graph: Graph, at point: [Double]) -> Evaluation {
         precondition(point.count == graph.inputCount, "one value per input")
-        let nodes = graph.nodes
-        let count = nodes.count
-        var values = [Double](repeating: 0, count: count)
-        var partialA = [Double](repeating: 0, count: count)
-        var partialB = [Double](repeating: 0, count: count)
+        let count = graph.nodes.count
         var warnings: [MathWarning] = []
-        for i in 0..<count {
-            let node = nodes[i]
-            switch node.op {
-            case .input:
-                values[i] = point[i]
-            case .constant:
-                values[i] = node.literal
-            default:
-                let a = values[Int(node.a)]
-                let b = node.b >= 0 ? values[Int(node.b)] : 0
-                let v = node.op.evaluate(a, b)
-                var (pa, pb) = node.op.partials(a, b, v)
-                // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
-                if node.b >= 0, nodes[Int(node.b)].op == .constant { pb = 0 }
-                if nodes[Int(node.a)].op == .constant { pa = 0 }
-                values[i] = v
-                partialA[i] = pa
-                partialB[i] = pb
-                if let message = diagnose(node.op, a, b, v, pa, pb) {
-                    warnings.append(MathWarning(node: i, message: message))
+        var partialA: [Double] = []
+        var partialB: [Double] = []
+        // One loop over raw buffers: this sweep runs once per node of graphs with millions of them.
+        let values = [Double](unsafeUninitializedCapacity: count) { v, made in
+            partialA = [Double](unsafeUninitializedCapacity: count) { pA, madeA in
+                partialB = [Double](unsafeUninitializedCapacity: count) { pB, madeB in
+                    graph.nodes.withUnsafeBufferPointer { tape in
+                        for i in 0..<count {
+                            let node = tape[i]
+                            switch node.op {
+                            case .input:
+                                v[i] = point[i]
+                                pA[i] = 0
+                                pB[i] = 0
+                            case .constant:
+                                v[i] = node.literal
+                                pA[i] = 0
+                                pB[i] = 0
+                            default:
+                                let a = v[Int(node.a)]
+                                let b = node.b >= 0 ? v[Int(node.b)] : 0
+                                let value = node.op.evaluate(a, b)
+                                // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
+                                let constantB = node.b >= 0 && tape[Int(node.b)].op == .constant
+                                var (pa, pb) = node.op.partials(a, b, value, withRespectToB: !constantB)
+                                if constantB { pb = 0 }
+                                if tape[Int(node.a)].op == .constant { pa = 0 }
+                                v[i] = value
+                                pA[i] = pa
+                                pB[i] = pb
+                                if let message = diagnose(node.op, a, b, value, pa, pb) {
+                                    warnings.append(MathWarning(node: i, message: message))
+                                }
+                            }
+                        }
+                    }
+                    madeB = count
                 }
+                madeA = count
             }
+            made = count
         }
         return Evaluation(values: values, partialA: partialA, partialB: partialB, warnings: warnings)
     }

@@ -63,11 +63,11 @@ public struct Graph: Sendable {
     /// The statement names given to nodes (`a = x1*x2` names the node of `x1*x2` `a`).
     public let statementNames: [Int: String]
     /// Where each node was first written in the source, where it came from a program.
-    public let spans: [SourceSpan?]
+    public let spans: NodeSpans
     /// The program's statements and the nodes each created (empty for a recorded ``Tape``).
     public let statements: [GraphStatement]
     /// Baydin's index of each node: -(n-1) … 0 for inputs, 1, 2, … for steps, nil for constants.
-    public let stepNumbers: [Int?]
+    public let stepNumbers: StepNumbers
 
     /// A graph from a finished tape; `stepNumbers` are derived from it.
     public init(
@@ -81,21 +81,8 @@ public struct Graph: Sendable {
         self.outputs = outputs
         self.constantNames = constantNames
         self.statementNames = statementNames
-        self.spans = spans ?? Array(repeating: nil, count: nodes.count)
-        var numbers: [Int?] = []
-        numbers.reserveCapacity(nodes.count)
-        let n = inputNames.count
-        var next = 1
-        for (i, node) in nodes.enumerated() {
-            switch node.op {
-            case .input: numbers.append(i - (n - 1))
-            case .constant: numbers.append(nil)
-            default:
-                numbers.append(next)
-                next += 1
-            }
-        }
-        stepNumbers = numbers
+        self.spans = NodeSpans(spans ?? [])
+        stepNumbers = StepNumbers(nodes, inputCount: inputNames.count)
     }
 
     /// The number of inputs, n.
@@ -139,4 +126,46 @@ public struct Graph: Sendable {
         }
         return result
     }
+}
+
+/// Baydin's number of each node (v-1, v0, v1, …), nil for constants: one Int32 per node.
+public struct StepNumbers: Sendable {
+    private let numbers: [Int32]
+    private static let none = Int32.min
+
+    /// Numbers the tape: inputs -(n-1) … 0, then the steps 1, 2, … in order; constants take none.
+    init(_ nodes: [Node], inputCount n: Int) {
+        numbers = [Int32](unsafeUninitializedCapacity: nodes.count) { numbers, made in
+            nodes.withUnsafeBufferPointer { nodes in
+                var next: Int32 = 1
+                for i in 0..<nodes.count {
+                    switch nodes[i].op {
+                    case .input: numbers[i] = Int32(i - (n - 1))
+                    case .constant: numbers[i] = StepNumbers.none
+                    default:
+                        numbers[i] = next
+                        next += 1
+                    }
+                }
+            }
+            made = nodes.count
+        }
+    }
+
+    /// The number of node `id`, or nil for a constant.
+    public subscript(id: Int) -> Int? {
+        let number = numbers[id]
+        return number == StepNumbers.none ? nil : Int(number)
+    }
+}
+
+/// Where each node was first written in the source; empty (all nil) for a recorded tape.
+public struct NodeSpans: Sendable {
+    /// One span per node, or none at all.
+    let storage: [SourceSpan?]
+
+    init(_ storage: [SourceSpan?]) { self.storage = storage }
+
+    /// The span of node `id`, if it came from program text.
+    public subscript(id: Int) -> SourceSpan? { id < storage.count ? storage[id] : nil }
 }

@@ -1,24 +1,41 @@
 /// Appends nodes to a tape, sharing identical subexpressions (hash-consing).
 ///
 /// Used by the program compiler and by the ``Traced`` front end: both make the same tape.
+///
+/// Sharing is exact common-subexpression elimination, but most lookups never touch a hash
+/// table: a node `op(a, b)` can only exist already if `a` and `b` both have users, and if
+/// `a` has exactly one user, that user is the only candidate. So each node remembers its
+/// first user, and the hash table holds only the nodes whose arguments all have several users
+/// (the only case where no single candidate is known).
+/// On a long expression that is a small fraction of the tape, and the lookups that remain
+/// touch recent, cached nodes instead of a random slot of a table the size of the tape.
 public struct GraphBuilder: Sendable {
     private(set) var nodes: [Node] = []
+    /// Source spans, one per node once any node has one (empty for a recorded tape).
     private(set) var spans: [SourceSpan?] = []
     private(set) var constantNames: [Int: String] = [:]
+    /// The nodes whose arguments all have several users (see the type's comment).
     private var existing = NodeTable()
+    /// The constants by bit pattern (a few distinct values, each used many times).
+    private var constants: [UInt64: Int32] = [:]
+    /// Per node: its only user so far, `noUser`, or `manyUsers`.
+    private var firstUser: [Int32] = []
+    private static let noUser: Int32 = -1
+    private static let manyUsers: Int32 = -2
     /// The input names, in the order of their nodes.
     public let inputNames: [String]
     /// Whether identical subexpressions share one node (false keeps the expression a tree).
     public let sharing: Bool
 
-    /// A tape that starts with the given inputs (v-(n-1) … v0).
-    public init(inputs: [String], sharing: Bool = true) {
+    /// A tape that starts with the given inputs (v-(n-1) … v0); `capacity` reserves room for that many nodes.
+    public init(inputs: [String], sharing: Bool = true, capacity: Int = 0) {
         inputNames = inputs
         self.sharing = sharing
-        nodes.reserveCapacity(inputs.count)
-        for _ in inputs {
-            nodes.append(Node(op: .input))
-            spans.append(nil)
+        nodes.reserveCapacity(Swift.max(capacity, inputs.count))
+        nodes.append(contentsOf: repeatElement(Node(op: .input), count: inputs.count))
+        if sharing {
+            firstUser.reserveCapacity(Swift.max(capacity, inputs.count))
+            firstUser.append(contentsOf: repeatElement(GraphBuilder.noUser, count: inputs.count))
         }
     }
 
@@ -30,23 +47,70 @@ public struct GraphBuilder: Sendable {
 
     /// A constant node (shared with an equal constant unless sharing is off).
     public mutating func constant(_ value: Double, name: String? = nil, span: SourceSpan? = nil) -> Int32 {
-        let id = append(Node(op: .constant, literal: value), span: span)
+        let id: Int32
+        if sharing, let shared = constants[value.bitPattern] {
+            id = shared
+        } else {
+            id = append(Node(op: .constant, literal: value), span: span)
+            if sharing { constants[value.bitPattern] = id }
+        }
         if let name { constantNames[Int(id)] = name }
         return id
     }
 
     /// The node of `op` applied to `a` (and `b`), reusing an identical node where sharing.
+    @inline(__always)
     public mutating func apply(_ op: Op, _ a: Int32, _ b: Int32 = -1, span: SourceSpan? = nil) -> Int32 {
         precondition(op.arity > 0, "apply needs an operation, not a leaf")
-        return append(Node(op: op, a: a, b: op.arity == 2 ? b : -1), span: span)
+        let node = Node(op: op, a: a, b: op.arity == 2 ? b : -1)
+        guard sharing else { return append(node, span: span) }
+        // Only a node that uses both arguments already can be this one.
+        let userOfA = firstUser[Int(a)]
+        let userOfB = node.b >= 0 ? firstUser[Int(node.b)] : GraphBuilder.manyUsers
+        if userOfA != GraphBuilder.noUser && userOfB != GraphBuilder.noUser {
+            let candidate = userOfA >= 0 ? userOfA : userOfB
+            if candidate >= 0 {
+                if nodes[Int(candidate)] == node { return candidate }
+            } else if let id = existing.find(node, in: nodes) {
+                return id
+            }
+        }
+        let id = append(node, span: span)
+        noteUse(of: a, by: id)
+        if node.b >= 0 && node.b != a { noteUse(of: node.b, by: id) }
+        if allArgumentsShared(node) { existing.insert(id, for: node, in: nodes) }
+        return id
     }
 
+    /// True if every argument of `node` has several users: the nodes the table must hold.
+    @inline(__always)
+    private func allArgumentsShared(_ node: Node) -> Bool {
+        firstUser[Int(node.a)] == GraphBuilder.manyUsers && (node.b < 0 || firstUser[Int(node.b)] == GraphBuilder.manyUsers)
+    }
+
+    /// Records that `user` uses `argument`. When `argument` gains its second user, its first
+    /// user stops being the only candidate and joins the table if all its arguments are shared.
+    @inline(__always)
+    private mutating func noteUse(of argument: Int32, by user: Int32) {
+        let previous = firstUser[Int(argument)]
+        if previous == GraphBuilder.noUser {
+            firstUser[Int(argument)] = user
+        } else if previous >= 0 {
+            firstUser[Int(argument)] = GraphBuilder.manyUsers
+            let first = nodes[Int(previous)]
+            if allArgumentsShared(first) { existing.insert(previous, for: first, in: nodes) }
+        }
+    }
+
+    @inline(__always)
     private mutating func append(_ node: Node, span: SourceSpan?) -> Int32 {
-        if sharing, let id = existing.find(node, in: nodes) { return id }
         let id = Int32(nodes.count)
         nodes.append(node)
-        spans.append(span)
-        if sharing { existing.insert(id, for: node, in: nodes) }
+        if sharing { firstUser.append(GraphBuilder.noUser) }
+        if span != nil || !spans.isEmpty {
+            if spans.isEmpty { spans = Array(repeating: nil, count: nodes.count - 1) }
+            spans.append(span)
+        }
         return id
     }
 
@@ -54,15 +118,14 @@ public struct GraphBuilder: Sendable {
     public func finish(outputs: [GraphOutput], statementNames: [Int: String] = [:], statements: [GraphStatement] = []) -> Graph {
         Graph(
             nodes: nodes, inputNames: inputNames, outputs: outputs, constantNames: constantNames,
-            statementNames: statementNames, spans: spans, statements: statements)
+            statementNames: statementNames, spans: spans.isEmpty ? nil : spans, statements: statements)
     }
 }
 
-/// The hash-consing index: node → id, open addressing over the tape itself.
+/// The hash-consing index for nodes whose arguments are all shared: node → id, open addressing over the tape itself.
 ///
 /// A Swift `Dictionary<Node, Int32>` hashes with SipHash and stores a copy of every node;
-/// this table stores only ids and hashes with a multiply-xorshift, which makes building
-/// a million-node tape several times faster.
+/// this table stores only ids and hashes with a multiply-xorshift.
 struct NodeTable: Sendable {
     /// Each slot: a node id in the low 32 bits and 32 bits of its hash above (empty: all ones).
     /// The hash bits let a probe skip a slot without loading the node it names.
@@ -80,7 +143,7 @@ struct NodeTable: Sendable {
         return h ^ (h >> 29)
     }
 
-    /// The id of a node equal to `node`, if one is on the tape.
+    /// The id of a node equal to `node`, if one is in the table.
     func find(_ node: Node, in nodes: [Node]) -> Int32? {
         let hash = NodeTable.hash(node)
         let tag = hash >> 32

@@ -1,0 +1,96 @@
+import Testing
+import PropertyBased
+@testable import AdvizKit
+
+/// The recording machinery: sharing through first users and a partial table must find exactly
+/// the nodes a plain dictionary of every node finds, and a ``Traced`` value must never outlive its tape silently.
+@Suite struct TapeRecordingTests {
+    /// A reference hash-consing builder: every node in a Swift dictionary, the obvious way.
+    struct ReferenceBuilder {
+        var nodes: [Node]
+        var index: [Node: Int32] = [:]
+
+        init(inputs: Int) { nodes = Array(repeating: Node(op: .input), count: inputs) }
+
+        mutating func add(_ node: Node) -> Int32 {
+            if node.op != .input, let id = index[node] { return id }
+            nodes.append(node)
+            index[node] = Int32(nodes.count - 1)
+            return Int32(nodes.count - 1)
+        }
+    }
+
+    /// Random programs with heavy reuse (few inputs, few constants, repeated operations) build the same tape both ways.
+    @Test func sharingMatchesADictionaryOfEveryNode() async {
+        await propertyCheck(count: 200, input: Gen.uint64()) { seed in
+            var random = SplitMix64(state: seed)
+            let inputs = 1 + Int(random.next() % 4)
+            var builder = GraphBuilder(inputs: (1...inputs).map { "x\($0)" })
+            var reference = ReferenceBuilder(inputs: inputs)
+            var ids = (0..<inputs).map { Int32($0) }
+            let ops: [Op] = [.add, .mul, .sub, .sin, .exp, .pow, .neg]
+            for _ in 0..<(20 + Int(random.next() % 200)) {
+                let pick = { (r: inout SplitMix64) in ids[Int(r.next() % UInt64(ids.count))] }
+                if random.next() % 6 == 0 {
+                    let value = Double(random.next() % 3)
+                    let id = builder.constant(value)
+                    #expect(id == reference.add(Node(op: .constant, literal: value)))
+                    ids.append(id)
+                    continue
+                }
+                let op = ops[Int(random.next() % UInt64(ops.count))]
+                let a = pick(&random), b = op.arity == 2 ? pick(&random) : -1
+                let id = builder.apply(op, a, b)
+                #expect(id == reference.add(Node(op: op, a: a, b: b)), "op \(op) on \(a), \(b)")
+                ids.append(id)
+            }
+            #expect(builder.nodes == reference.nodes, "the tapes differ")
+        }
+    }
+
+    /// Recording through `Traced` gives the parser's function on a tape of the same size (the
+    /// sum associates differently, so the order of nodes differs), with the same gradient.
+    @Test func recordingMatchesParsing() throws {
+        let recorded = ScalingBenchmark.recorded(inputs: 300)
+        let parsed = try Graph(parsing: ScalingBenchmark.program(inputs: 300))
+        #expect(recorded.nodes.count == parsed.nodes.count)
+        #expect(recorded.inputNames == parsed.inputNames)
+        #expect(recorded.stepNumbers[299] == 0 && recorded.stepNumbers[300] == 1)
+        let point = (0..<300).map { Double($0 % 7) / 7 - 0.4 }
+        let (a, b) = (PrimalSweep.run(recorded, at: point), PrimalSweep.run(parsed, at: point))
+        #expect(Swift.abs(a.outputValues(of: recorded)[0] - b.outputValues(of: parsed)[0]) < 1e-11)
+        let ga = ReverseSweep.adjoints(recorded, a, outputSeed: [1]), gb = ReverseSweep.adjoints(parsed, b, outputSeed: [1])
+        #expect((0..<300).allSatisfy { Swift.abs(ga[$0] - gb[$0]) < 1e-12 })
+    }
+
+    /// Tapes come and go; a new tape reuses a core but never the values of an old one.
+    @Test func tapesAreIndependent() {
+        let first = Tape(inputs: ["x"])
+        let y1 = sin(first.inputs[0]) * 2.0
+        let g1 = first.graph(output: y1)
+        for _ in 0..<3 {
+            let tape = Tape(inputs: ["a", "b"])
+            let (a, b) = (tape.inputs[0], tape.inputs[1])
+            let graph = tape.graph(output: a * b + a * b)
+            #expect(graph.nodes.count == 4)  // a, b, a·b shared, the sum
+        }
+        #expect(first.graph(output: y1).nodes == g1.nodes)
+    }
+
+    /// A value whose tape is gone stops with a message instead of reading freed memory.
+    @Test func aValueOutlivingItsTapeStops() async {
+        await #expect(processExitsWith: .failure) {
+            func orphan() -> Traced { Tape(inputs: ["x"]).inputs[0] }
+            let x = orphan()
+            _ = sin(x)
+        }
+    }
+
+    /// Values of two tapes cannot be combined.
+    @Test func mixingTapesStops() async {
+        await #expect(processExitsWith: .failure) {
+            let one = Tape(inputs: ["x"]), two = Tape(inputs: ["x"])
+            _ = one.inputs[0] + two.inputs[0]
+        }
+    }
+}
