@@ -18,6 +18,7 @@ public struct BlockInterpreter: Sendable {
             case constantB  // a ∘ c
             case constantA  // c ∘ b
             case integerPower  // a ^ n for a small integer n, as products
+            case polynomial  // a fused polynomial stretch of the tape in one base `a` (see ``Polynomial``)
         }
         var op: Op
         var form: Form
@@ -25,11 +26,22 @@ public struct BlockInterpreter: Sendable {
         var a: Int
         var b: Int
         var constant: Double
+        /// For `.polynomial`: where its coefficients (lowest degree first) and its derivative's are in ``BlockInterpreter/coefficients``.
+        var polynomialValue: Range<Int> = 0..<0
+        var polynomialDerivative: Range<Int> = 0..<0
+        /// Whether the derivative sweeps need this step's value: another step reads it, or its own
+        /// partials do. When only the gradient is asked for, the primal sweep skips the others (the
+        /// output of `y = p(x)` itself, for one).
+        var valueNeeded = true
     }
 
     /// The graph, with one output.
     public let graph: Graph
     let instructions: [Instruction]
+    /// The fused polynomials' coefficients, one after another (copied into each run's workspace).
+    let coefficients: [Double]
+    /// Tape steps absorbed into fused polynomials (they are never computed on their own).
+    public let fusedSteps: Int
     /// Points per block.
     public let blockSize: Int
 
@@ -37,8 +49,20 @@ public struct BlockInterpreter: Sendable {
     public init(_ graph: Graph, output: Int? = 0) {
         let graph = output.map { graph.keepingOutput($0) } ?? graph
         self.graph = graph
+        let fusion = PolynomialFusion(graph)
         var instructions: [Instruction] = []
-        for (i, node) in graph.nodes.enumerated() where node.op.arity > 0 {
+        var coefficients: [Double] = []
+        for (i, node) in graph.nodes.enumerated() where node.op.arity > 0 && !fusion.absorbed[i] {
+            if let (base, polynomial) = fusion.fused[i] {
+                let valueStart = coefficients.count
+                coefficients += polynomial.coefficients
+                let derivativeStart = coefficients.count
+                coefficients += polynomial.derivative.coefficients
+                instructions.append(Instruction(
+                    op: node.op, form: .polynomial, target: i, a: Int(base), b: -1, constant: 0,
+                    polynomialValue: valueStart..<derivativeStart, polynomialDerivative: derivativeStart..<coefficients.count))
+                continue
+            }
             let a = Int(node.a), b = node.op.arity == 2 ? Int(node.b) : -1
             var instruction = Instruction(op: node.op, form: .general, target: i, a: a, b: b, constant: 0)
             if b >= 0, graph.isConstant(b) {
@@ -51,6 +75,17 @@ public struct BlockInterpreter: Sendable {
             }
             instructions.append(instruction)
         }
+        self.coefficients = coefficients
+        var read = [Bool](repeating: false, count: graph.nodes.count)
+        for instruction in instructions {
+            read[instruction.a] = true
+            if instruction.b >= 0 { read[instruction.b] = true }
+        }
+        for k in instructions.indices {
+            let own = instructions[k].form != .polynomial && instructions[k].form != .integerPower && instructions[k].op.partialsReadValue
+            instructions[k].valueNeeded = read[instructions[k].target] || own
+        }
+        fusedSteps = fusion.absorbed.reduce(0) { $0 + ($1 ? 1 : 0) }
         self.instructions = instructions
         // Values and adjoints of a block: 2·nodes·B Doubles, kept within about 256 KiB.
         let fit = 16_384 / Swift.max(1, graph.nodes.count)
@@ -64,7 +99,7 @@ public struct BlockInterpreter: Sendable {
         _ method: DerivativeMethod, range: Range<Int>, inputs: [UnsafePointer<Double>],
         values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
     ) {
-        var workspace = Workspace(nodes: graph.nodes.count, blockSize: blockSize)
+        var workspace = Workspace(nodes: graph.nodes.count, blockSize: blockSize, coefficients: coefficients)
         defer { workspace.release() }
         workspace.fillConstants(graph)
         var start = range.lowerBound
@@ -73,11 +108,11 @@ public struct BlockInterpreter: Sendable {
             switch method {
             case .reverse:
                 workspace.bindInputs(inputs, at: start, count: graph.inputCount)
-                primal(&workspace, count)
-                reverse(&workspace, count, gradients: gradients.map { $0 + start })
+                primal(&workspace, count, all: values != nil)
+                reverse(&workspace, count, gradients: gradients, at: start)
             case .forward:
                 workspace.bindInputs(inputs, at: start, count: graph.inputCount)
-                primal(&workspace, count)
+                primal(&workspace, count, all: values != nil)
                 let output = graph.outputs[0].node
                 for j in 0..<graph.inputCount {
                     tangent(&workspace, count, direction: j)
@@ -98,7 +133,7 @@ public struct BlockInterpreter: Sendable {
 
     /// Evaluates every output over points `range`, into one column per output.
     public func evaluate(range: Range<Int>, inputs: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>]) {
-        var workspace = Workspace(nodes: graph.nodes.count, blockSize: blockSize)
+        var workspace = Workspace(nodes: graph.nodes.count, blockSize: blockSize, coefficients: coefficients)
         defer { workspace.release() }
         workspace.fillConstants(graph)
         var start = range.lowerBound
@@ -115,13 +150,16 @@ public struct BlockInterpreter: Sendable {
 
     // MARK: Sweeps over one block
 
-    private func primal(_ w: inout Workspace, _ n: Int) {
-        for instruction in instructions {
+    /// The primal sweep over a block; with `all` false, only the values the derivative sweeps read.
+    private func primal(_ w: inout Workspace, _ n: Int, all: Bool = true) {
+        for instruction in instructions where all || instruction.valueNeeded {
             let out = w.valuePointers[instruction.target]
             let a = UnsafePointer(w.valuePointers[instruction.a])
             let b = UnsafePointer(instruction.b >= 0 ? w.valuePointers[instruction.b] : w.valuePointers[instruction.a])
             let c = instruction.constant
             switch instruction.form {
+            case .polynomial:
+                PolynomialLoops.value(w.coefficients(instruction.polynomialValue), n: n, a: a, out: out)
             case .integerPower:
                 switch Int(c) {
                 case 2: for k in 0..<n { out[k] = a[k] * a[k] }
@@ -134,11 +172,11 @@ public struct BlockInterpreter: Sendable {
         }
     }
 
-    /// The reverse sweep over a block; the inputs' adjoints are written straight into `gradients`.
-    private func reverse(_ w: inout Workspace, _ n: Int, gradients: [UnsafeMutablePointer<Double>]) {
-        for i in 0..<w.touched.count { w.touched[i] = false }
+    /// The reverse sweep over a block; the inputs' adjoints are written straight into `gradients` from row `start`.
+    private func reverse(_ w: inout Workspace, _ n: Int, gradients: [UnsafeMutablePointer<Double>], at start: Int) {
+        w.touched.update(repeating: false, count: w.nodeCount)
         // The inputs' adjoints are the result: accumulate them where the caller wants them.
-        for (j, gradient) in gradients.enumerated() { w.adjointPointers[j] = gradient }
+        for (j, gradient) in gradients.enumerated() { w.adjointPointers[j] = gradient + start }
         // The output's adjoint is the seed, 1: a row of ones (nothing accumulates into the output).
         let output = graph.outputs[0].node
         w.adjointPointers[output] = w.ones
@@ -154,6 +192,11 @@ public struct BlockInterpreter: Sendable {
             let a = UnsafePointer(w.valuePointers[instruction.a])
             let c = instruction.constant
             switch instruction.form {
+            case .polynomial:
+                let (da, assign) = w.startAdjoint(instruction.a)
+                PolynomialLoops.adjoint(
+                    w.coefficients(instruction.polynomialDerivative), n: n, g: instruction.target == output ? nil : g, a: a, da: da,
+                    assign: assign, scratch: w.scratch)
             case .integerPower:
                 let (da, assign) = w.startAdjoint(instruction.a)
                 switch (Int(c), assign) {
@@ -179,18 +222,19 @@ public struct BlockInterpreter: Sendable {
                 OpTable.dispatch(instruction.op, AdjointLoop(form: instruction.form, n: n, g: g, v: v, a: a, b: b, c: c, da: da, db: db, assignA: assignA, assignB: assignB))
             }
         }
-        for (j, gradient) in gradients.enumerated() where !w.touched[j] { gradient.update(repeating: 0, count: n) }
+        for (j, gradient) in gradients.enumerated() where !w.touched[j] { (gradient + start).update(repeating: 0, count: n) }
         for j in gradients.indices { w.adjointPointers[j] = w.adjoints + j * w.blockSize }
     }
 
     /// The tangent sweep for input direction `j`; the tangents live in the adjoint buffers.
     private func tangent(_ w: inout Workspace, _ n: Int, direction j: Int) {
-        for i in 0..<w.touched.count { w.touched[i] = false }
+        w.touched.update(repeating: false, count: w.nodeCount)
         w.adjoint(j).update(repeating: 1, count: n)
         w.touched[j] = true
         for instruction in instructions {
             let aLive = w.touched[instruction.a] && instruction.form != .constantA
-            let bLive = instruction.b >= 0 && instruction.form != .constantB && instruction.form != .integerPower && w.touched[instruction.b]
+            let bLive = instruction.b >= 0 && instruction.form != .constantB && instruction.form != .integerPower && instruction.form != .polynomial
+                && w.touched[instruction.b]
             guard aLive || bLive else { continue }
             let t = w.adjoint(instruction.target)
             w.touched[instruction.target] = true
@@ -201,6 +245,8 @@ public struct BlockInterpreter: Sendable {
             let tb = instruction.b >= 0 ? UnsafePointer(w.adjoint(instruction.b)) : ta
             let c = instruction.constant
             switch instruction.form {
+            case .polynomial:
+                PolynomialLoops.tangent(w.coefficients(instruction.polynomialDerivative), n: n, a: a, ta: ta, t: t, scratch: w.scratch)
             case .integerPower:
                 switch Int(c) {
                 case 2: for k in 0..<n { t[k] = (2 * a[k]) * ta[k] }
@@ -420,42 +466,70 @@ struct TangentLoop: BlockLoop {
 }
 
 /// The buffers of one thread's run: values and adjoints (or tangents) of a block, node by node.
+///
+/// Raw buffers throughout, allocated once per run: the per-block bookkeeping (which buffer is
+/// whose, which adjoints are nonzero) must cost nothing beside the loops over the block.
 struct Workspace {
     let blockSize: Int
+    let nodeCount: Int
     let values: UnsafeMutablePointer<Double>
     let adjoints: UnsafeMutablePointer<Double>
-    /// Where each node's values are: its row of `values`, or the input column itself.
-    var valuePointers: [UnsafeMutablePointer<Double>]  // inputs' rows are never written
+    /// Where each node's values are: its row of `values`, or the input column itself (inputs' rows are never written).
+    let valuePointers: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     /// Where each node's adjoint is: its row of `adjoints`, or (in a reverse sweep) the caller's gradient column.
-    var adjointPointers: [UnsafeMutablePointer<Double>]
+    let adjointPointers: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     /// Whether a node's adjoint (or tangent) is nonzero in this block.
-    var touched: [Bool]
+    let touched: UnsafeMutablePointer<Bool>
     /// A row of ones: the output's adjoint seed.
     let ones: UnsafeMutablePointer<Double>
     let plus: UnsafeMutablePointer<Double>
     let minus: UnsafeMutablePointer<Double>
+    /// A block of temporaries for polynomials of high degree.
+    let scratch: UnsafeMutablePointer<Double>
+    /// The interpreter's polynomial coefficients.
+    private let coefficientStore: UnsafeMutableBufferPointer<Double>
 
-    init(nodes: Int, blockSize: Int) {
+    init(nodes: Int, blockSize: Int, coefficients: [Double]) {
         self.blockSize = blockSize
+        nodeCount = nodes
         let values = UnsafeMutablePointer<Double>.allocate(capacity: nodes * blockSize)
         self.values = values
         let adjoints = UnsafeMutablePointer<Double>.allocate(capacity: nodes * blockSize)
         self.adjoints = adjoints
-        adjointPointers = (0..<nodes).map { adjoints + $0 * blockSize }
+        adjointPointers = .allocate(capacity: nodes)
+        valuePointers = .allocate(capacity: nodes)
+        for i in 0..<nodes {
+            (adjointPointers + i).initialize(to: adjoints + i * blockSize)
+            (valuePointers + i).initialize(to: values + i * blockSize)
+        }
+        touched = .allocate(capacity: nodes)
+        touched.initialize(repeating: false, count: nodes)
         ones = .allocate(capacity: blockSize)
         ones.initialize(repeating: 1, count: blockSize)
         plus = .allocate(capacity: blockSize)
         minus = .allocate(capacity: blockSize)
-        valuePointers = (0..<nodes).map { values + $0 * blockSize }
-        touched = [Bool](repeating: false, count: nodes)
+        scratch = .allocate(capacity: blockSize)
+        coefficientStore = .allocate(capacity: coefficients.count)
+        _ = coefficientStore.initialize(from: coefficients)
     }
 
     func release() {
         values.deallocate()
         adjoints.deallocate()
+        valuePointers.deallocate()
+        adjointPointers.deallocate()
+        touched.deallocate()
         plus.deallocate()
         minus.deallocate()
+        scratch.deallocate()
         ones.deallocate()
+        coefficientStore.deallocate()
+    }
+
+    /// The coefficients at `range` of the interpreter's store.
+    @inline(__always)
+    func coefficients(_ range: Range<Int>) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(rebasing: coefficientStore[range])
     }
 
     mutating func fillConstants(_ graph: Graph) {
@@ -474,6 +548,7 @@ struct Workspace {
     func adjoint(_ node: Int) -> UnsafeMutablePointer<Double> { adjoints + node * blockSize }
 
     /// The adjoint buffer of `node`, and whether this is its first use in the block (write, do not add).
+    @inline(__always)
     mutating func startAdjoint(_ node: Int) -> (UnsafeMutablePointer<Double>, assign: Bool) {
         let first = !touched[node]
         touched[node] = true

@@ -167,6 +167,40 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// The operation applied to polynomials in one variable, or nil if the result is not one
+    /// (or its degree would pass `maximumDegree`).
+    ///
+    /// This is the table's rule for fusing polynomial stretches of the tape (see ``Polynomial``):
+    /// +, −, · and negation keep polynomials polynomial, as do a power with a constant natural
+    /// exponent and a division by a nonzero constant; every other operation ends a stretch.
+    public func polynomial(_ a: Polynomial, _ b: Polynomial, maximumDegree: Int = 8) -> Polynomial? {
+        let result: Polynomial
+        switch self {
+        case .add: result = a + b
+        case .sub: result = a - b
+        case .mul: result = a * b
+        case .neg: result = -a
+        case .div:
+            guard let c = b.constantValue, c != 0, c.isFinite else { return nil }
+            result = a * .constant(1 / c)
+        case .pow:
+            guard let n = b.constantValue, n >= 0, n == n.rounded(), n <= Double(maximumDegree) else { return nil }
+            result = a.power(Int(n))
+        case .input, .constant, .max, .min, .sin, .cos, .tan, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .sign, .step:
+            return nil
+        }
+        return result.degree <= maximumDegree ? result : nil
+    }
+
+    /// Whether ``partials(_:_:_:withRespectToB:)`` reads the result `v` (e′ = e, tanh′ = 1 − v²):
+    /// where it does not, a sweep that only needs partials need not keep the node's value.
+    public var partialsReadValue: Bool {
+        switch self {
+        case .pow, .tan, .exp, .sqrt, .tanh, .sigmoid: true
+        case .input, .constant, .add, .sub, .mul, .div, .max, .min, .neg, .sin, .cos, .log, .abs, .relu, .sign, .step: false
+        }
+    }
+
     /// The local partial ∂v/∂(argument `index`) as a formula over the arguments,
     /// for printing ("cos(v0)") and for symbolic differentiation.
     public func partialFormula(_ index: Int) -> Formula {

@@ -1,0 +1,110 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import AdvizKit
+
+/// Polynomial fusion in the block interpreter: the table's polynomial rule, which stretches of a
+/// tape fuse, and the fused interpreter's gradients against the scalar sweeps.
+@Suite struct PolynomialFusionTests {
+    /// Every operation with a polynomial rule computes, on polynomials, what it computes on their values.
+    @Test func theTablesPolynomialRuleMatchesEvaluation() async {
+        var ruled = Set<Op>()
+        await propertyCheck(count: 200, input: Gen.uint64(), Gen.double(in: -2...2)) { seed, u in
+            var random = SplitMix64(state: seed)
+            func coefficient() -> Double { Double(Int(random.next() % 9) - 4) / 2 }
+            let p = Polynomial((0..<3).map { _ in coefficient() })
+            for op in Op.allCases where op.arity > 0 {
+                // pow and div take a constant second argument; the others a polynomial.
+                let q: Polynomial = op == .pow ? .constant(Double(random.next() % 4)) : op == .div ? .constant(coefficient()) : Polynomial([coefficient(), coefficient()])
+                guard let r = op.polynomial(p, q) else { continue }
+                ruled.insert(op)
+                let expected = op.evaluate(p(u), q(u))
+                #expect(Swift.abs(r(u) - expected) <= 1e-12 * Swift.max(1, Swift.abs(expected)), "\(op) of \(p.coefficients), \(q.coefficients) at \(u)")
+            }
+        }
+        #expect(ruled == [.add, .sub, .mul, .neg, .div, .pow])
+    }
+
+    /// Polynomial arithmetic: derivative, powers and trimming.
+    @Test func polynomialArithmetic() {
+        let p = Polynomial([5, 0, -3, 2])  // 2u³ − 3u² + 5
+        #expect(p.derivative == Polynomial([0, -6, 6]))
+        #expect(p.power(2) == p * p)
+        #expect((p - p).degree == -1)
+        #expect(Polynomial([1, 2, 0, 0]).degree == 1)
+        #expect(p(2) == 9)
+    }
+
+    /// The notes' nested polynomial is three fused polynomials: 15 of its 18 steps are absorbed.
+    @Test func theNestedPolynomialFusesToThree() throws {
+        let graph = try Graph(parsing: DerivativeRace.cases[1].program)
+        let interpreter = BlockInterpreter(graph)
+        #expect(interpreter.fusedSteps == 15)
+        #expect(interpreter.instructions.count == 3)
+        #expect(interpreter.instructions.allSatisfy { $0.form == .polynomial })
+    }
+
+    /// What must not fuse: two variables, a value used twice or named as an output, a cancellation to a constant.
+    @Test func whatStaysOnTheTape() throws {
+        #expect(BlockInterpreter(try Graph(parsing: "x*y + x")).fusedSteps == 0)
+        let twice = try Graph(parsing: "a = x^2 + 1; y = a*a + a")  // a has two consumers, a*a and the sum
+        #expect(BlockInterpreter(twice).instructions.count == 2)
+        let named = try Graph(parsing: "y1 = x^2 + 1; y2 = 3*y1")
+        #expect(BlockInterpreter(named, output: nil).instructions.count == 2)  // y1 is an output: computed on its own
+        #expect(BlockInterpreter(try Graph(parsing: "(x - x)*sin(x)")).instructions.contains { $0.op == .sub && $0.form != .polynomial })
+    }
+
+    /// Fused and plain stretches of random polynomial-heavy expressions give the scalar sweeps' values
+    /// and gradients, by reverse and forward mode, at high degrees too (the general Horner loops).
+    @Test func fusedGradientsMatchTheSweeps() async throws {
+        await propertyCheck(count: 60, input: Gen.uint64()) { seed in
+            var random = SplitMix64(state: seed)
+            func term(_ depth: Int) -> String {
+                let variable = ["x1", "x2", "sin(x1)"][Int(random.next() % 3)]
+                guard depth > 0 else { return random.next() % 3 == 0 ? String(Double(random.next() % 7) / 2 - 1) : variable }
+                let (a, b) = (term(depth - 1), term(depth - 1))
+                switch random.next() % 6 {
+                case 0: return "(\(a) + \(b))"
+                case 1: return "(\(a) - \(b))"
+                case 2: return "(\(a) * \(b))"
+                case 3: return "(\(a))^\(1 + random.next() % 3)"
+                case 4: return "(\(a))/4"
+                default: return "-(\(a))"
+                }
+            }
+            let text = term(4) + " + 0*x1*x2"
+            let graph = try! Graph(parsing: text)
+            let count = 200
+            let columns = (0..<2).map { _ in (0..<count).map { _ in Double(random.next() % 2000) / 1000 - 1 } }
+            let engine = try! GradientEngine(graph, choice: .interpreted, threads: 1)
+            for method in [DerivativeMethod.reverse, .forward] {
+                let result = engine.gradient(at: PointColumns(columns: columns), method: method)
+                for i in stride(from: 0, to: count, by: 13) {
+                    let point = columns.map { $0[i] }
+                    let evaluation = PrimalSweep.run(graph, at: point)
+                    let adjoints = ReverseSweep.adjoints(graph, evaluation, outputSeed: [1])
+                    let scale = 1 + adjoints[0..<2].map(Swift.abs).max()! + Swift.abs(evaluation.values[graph.outputs[0].node])
+                    #expect(Swift.abs(result.values[i] - evaluation.values[graph.outputs[0].node]) <= 1e-12 * scale, "value of \(text)")
+                    for j in 0..<2 { #expect(Swift.abs(result.gradients[j][i] - adjoints[j]) <= 1e-12 * scale, "\(method) ∂/∂x\(j + 1) of \(text)") }
+                }
+            }
+        }
+    }
+
+    /// A polynomial of degree 6 runs through the general Horner loops (value, adjoint and tangent).
+    @Test func highDegreeUsesTheGeneralLoops() throws {
+        let graph = try Graph(parsing: "(x^3 + 2*x)^2 - x")
+        let interpreter = BlockInterpreter(graph)
+        #expect(interpreter.instructions.count == 1)
+        let xs = stride(from: -2.0, through: 2.0, by: 0.25).map { $0 }
+        let engine = try GradientEngine(graph, choice: .interpreted, threads: 1)
+        for method in [DerivativeMethod.reverse, .forward] {
+            let result = engine.gradient(at: PointColumns(columns: [xs]), method: method)
+            for (i, x) in xs.enumerated() {
+                let exact = 2 * (x * x * x + 2 * x) * (3 * x * x + 2) - 1
+                #expect(Swift.abs(result.gradients[0][i] - exact) <= 1e-12 * Swift.max(1, Swift.abs(exact)), "\(method) at \(x)")
+            }
+        }
+    }
+}
