@@ -63,7 +63,8 @@ public enum PrimalSweep {
                                 v[i] = value
                                 pA[i] = pa
                                 pB[i] = pb
-                                if let message = diagnose(node.op, a, b, value, pa, pb) {
+                                let ordinary = !node.op.hasKinks && value.isFinite && pa.isFinite && pb.isFinite
+                                if !ordinary, let message = diagnose(node.op, a, b, value, pa, pb) {
                                     warnings.append(MathWarning(node: i, message: message))
                                 }
                             }

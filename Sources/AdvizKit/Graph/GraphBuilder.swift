@@ -3,25 +3,26 @@
 /// Used by the program compiler and by the ``Traced`` front end: both make the same tape.
 ///
 /// Sharing is exact common-subexpression elimination, but most lookups never touch a hash
-/// table: a node `op(a, b)` can only exist already if `a` and `b` both have users, and if
-/// `a` has exactly one user, that user is the only candidate. So each node remembers its
-/// first user, and the hash table holds only the nodes whose arguments all have several users
-/// (the only case where no single candidate is known).
-/// On a long expression that is a small fraction of the tape, and the lookups that remain
-/// touch recent, cached nodes instead of a random slot of a table the size of the tape.
+/// table: a node `op(a, b)` can only exist already among the users of `a`. So each node keeps
+/// its first few users (``UserList``), and a lookup scans the shorter list; only when both
+/// arguments have more users than a list holds does it ask the hash table, which therefore
+/// holds only the nodes whose arguments all overflowed their lists. On a long expression that
+/// is a small fraction of the tape (nodes on two much-used constants, say), and the lookups
+/// touch recent, cached lists instead of a random slot of a table the size of the tape.
 public struct GraphBuilder: Sendable {
     private(set) var nodes: [Node] = []
     /// Source spans, one per node once any node has one (empty for a recorded tape).
     private(set) var spans: [SourceSpan?] = []
     private(set) var constantNames: [Int: String] = [:]
-    /// The nodes whose arguments all have several users (see the type's comment).
+    /// The nodes whose arguments all overflowed their user lists (see the type's comment).
     private var existing = NodeTable()
     /// The constants by bit pattern (a few distinct values, each used many times).
     private var constants: [UInt64: Int32] = [:]
-    /// Per node: its only user so far, `noUser`, or `manyUsers`.
-    private var firstUser: [Int32] = []
-    private static let noUser: Int32 = -1
-    private static let manyUsers: Int32 = -2
+    /// The last constants asked for, by the low bits of their pattern's hash: `1 + x` in a loop
+    /// asks for the same constant each time, and a Swift dictionary hashes with SipHash.
+    private var recentConstants = [(bits: UInt64, id: Int32)](repeating: (0, -1), count: 16)
+    /// Per node, its first users (while sharing).
+    private var users: [UserList] = []
     /// The input names, in the order of their nodes.
     public let inputNames: [String]
     /// Whether identical subexpressions share one node (false keeps the expression a tree).
@@ -34,8 +35,8 @@ public struct GraphBuilder: Sendable {
         nodes.reserveCapacity(Swift.max(capacity, inputs.count))
         nodes.append(contentsOf: repeatElement(Node(op: .input), count: inputs.count))
         if sharing {
-            firstUser.reserveCapacity(Swift.max(capacity, inputs.count))
-            firstUser.append(contentsOf: repeatElement(GraphBuilder.noUser, count: inputs.count))
+            users.reserveCapacity(Swift.max(capacity, inputs.count))
+            users.append(contentsOf: repeatElement(UserList(), count: inputs.count))
         }
     }
 
@@ -48,11 +49,19 @@ public struct GraphBuilder: Sendable {
     /// A constant node (shared with an equal constant unless sharing is off).
     public mutating func constant(_ value: Double, name: String? = nil, span: SourceSpan? = nil) -> Int32 {
         let id: Int32
-        if sharing, let shared = constants[value.bitPattern] {
+        let bits = value.bitPattern
+        let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 60)
+        if sharing, recentConstants[slot].id >= 0, recentConstants[slot].bits == bits {
+            id = recentConstants[slot].id
+        } else if sharing, let shared = constants[bits] {
             id = shared
+            recentConstants[slot] = (bits, id)
         } else {
             id = append(Node(op: .constant, literal: value), span: span)
-            if sharing { constants[value.bitPattern] = id }
+            if sharing {
+                constants[bits] = id
+                recentConstants[slot] = (bits, id)
+            }
         }
         if let name { constantNames[Int(id)] = name }
         return id
@@ -64,13 +73,13 @@ public struct GraphBuilder: Sendable {
         precondition(op.arity > 0, "apply needs an operation, not a leaf")
         let node = Node(op: op, a: a, b: op.arity == 2 ? b : -1)
         guard sharing else { return append(node, span: span) }
-        // Only a node that uses both arguments already can be this one.
-        let userOfA = firstUser[Int(a)]
-        let userOfB = node.b >= 0 ? firstUser[Int(node.b)] : GraphBuilder.manyUsers
-        if userOfA != GraphBuilder.noUser && userOfB != GraphBuilder.noUser {
-            let candidate = userOfA >= 0 ? userOfA : userOfB
-            if candidate >= 0 {
-                if nodes[Int(candidate)] == node { return candidate }
+        // An equal node is a user of `a` (and of `b`): look in the shorter list, or in the table when both overflowed.
+        let usersOfA = users[Int(a)]
+        let usersOfB = node.b >= 0 ? users[Int(node.b)] : usersOfA
+        let list = usersOfA.count <= usersOfB.count ? usersOfA : usersOfB
+        if list.count > 0 {
+            if !list.overflowed {
+                for k in 0..<Int(list.count) where nodes[Int(list[k])] == node { return list[k] }
             } else if let id = existing.find(node, in: nodes) {
                 return id
             }
@@ -78,27 +87,25 @@ public struct GraphBuilder: Sendable {
         let id = append(node, span: span)
         noteUse(of: a, by: id)
         if node.b >= 0 && node.b != a { noteUse(of: node.b, by: id) }
-        if allArgumentsShared(node) { existing.insert(id, for: node, in: nodes) }
+        if allArgumentsOverflowed(node) { existing.insert(id, for: node, in: nodes) }
         return id
     }
 
-    /// True if every argument of `node` has several users: the nodes the table must hold.
+    /// True if every argument of `node` has overflowed its user list: the nodes the table must hold.
     @inline(__always)
-    private func allArgumentsShared(_ node: Node) -> Bool {
-        firstUser[Int(node.a)] == GraphBuilder.manyUsers && (node.b < 0 || firstUser[Int(node.b)] == GraphBuilder.manyUsers)
+    private func allArgumentsOverflowed(_ node: Node) -> Bool {
+        users[Int(node.a)].overflowed && (node.b < 0 || users[Int(node.b)].overflowed)
     }
 
-    /// Records that `user` uses `argument`. When `argument` gains its second user, its first
-    /// user stops being the only candidate and joins the table if all its arguments are shared.
+    /// Records that `user` uses `argument`. When the argument's list overflows, the users it
+    /// held can no longer be found by scanning it: those whose arguments have all overflowed join the table.
     @inline(__always)
     private mutating func noteUse(of argument: Int32, by user: Int32) {
-        let previous = firstUser[Int(argument)]
-        if previous == GraphBuilder.noUser {
-            firstUser[Int(argument)] = user
-        } else if previous >= 0 {
-            firstUser[Int(argument)] = GraphBuilder.manyUsers
-            let first = nodes[Int(previous)]
-            if allArgumentsShared(first) { existing.insert(previous, for: first, in: nodes) }
+        guard users[Int(argument)].append(user) else { return }
+        let held = users[Int(argument)]
+        for k in 0..<UserList.capacity {
+            let first = nodes[Int(held[k])]
+            if allArgumentsOverflowed(first) { existing.insert(held[k], for: first, in: nodes) }
         }
     }
 
@@ -106,7 +113,7 @@ public struct GraphBuilder: Sendable {
     private mutating func append(_ node: Node, span: SourceSpan?) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(node)
-        if sharing { firstUser.append(GraphBuilder.noUser) }
+        if sharing { users.append(UserList()) }
         if span != nil || !spans.isEmpty {
             if spans.isEmpty { spans = Array(repeating: nil, count: nodes.count - 1) }
             spans.append(span)
@@ -122,7 +129,44 @@ public struct GraphBuilder: Sendable {
     }
 }
 
-/// The hash-consing index for nodes whose arguments are all shared: node → id, open addressing over the tape itself.
+/// A node's first users, up to ``capacity`` of them, and whether more have come since.
+struct UserList: Sendable {
+    static let capacity = 3
+    /// How many users the list holds; `capacity + 1` once it has overflowed.
+    private(set) var count: Int32 = 0
+    private var first: (Int32, Int32, Int32) = (-1, -1, -1)
+
+    /// True once the node has had more users than the list holds.
+    var overflowed: Bool { count > Int32(UserList.capacity) }
+
+    /// User `k` (k < count, and the list has not overflowed; after overflow, the users it held).
+    @inline(__always)
+    subscript(k: Int) -> Int32 {
+        switch k {
+        case 0: first.0
+        case 1: first.1
+        default: first.2
+        }
+    }
+
+    /// Adds a user; true if this is the one that overflows the list.
+    @inline(__always)
+    mutating func append(_ user: Int32) -> Bool {
+        switch count {
+        case 0: first.0 = user
+        case 1: first.1 = user
+        case 2: first.2 = user
+        case 3:
+            count = 4
+            return true
+        default: return false
+        }
+        count += 1
+        return false
+    }
+}
+
+/// The hash-consing index for nodes whose arguments all overflowed their user lists: node → id, open addressing over the tape itself.
 ///
 /// A Swift `Dictionary<Node, Int32>` hashes with SipHash and stores a copy of every node;
 /// this table stores only ids and hashes with a multiply-xorshift.

@@ -237,6 +237,15 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Whether ``kink(_:_:)`` can warn anywhere: false for the operations smooth everywhere,
+    /// which a sweep over millions of nodes then need not ask at every node.
+    public var hasKinks: Bool {
+        switch self {
+        case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid: false
+        case .step, .div, .pow, .tan, .log, .sqrt, .abs, .relu, .sign, .max, .min: true
+        }
+    }
+
     /// Where the operation is not smooth or not defined at (`a`, `b`): the warning to give
     /// and the convention used, or nil where value and partials are ordinary.
     @inline(__always)  // the primal sweep asks at every node; inlined, the smooth operations cost nothing
