@@ -49,10 +49,18 @@ public struct BlockInterpreter: Sendable {
     public init(_ graph: Graph, output: Int? = 0) {
         let graph = output.map { graph.keepingOutput($0) } ?? graph
         self.graph = graph
-        let fusion = PolynomialFusion(graph)
+        // Only what an output needs: a symbolic derivative's graph also holds f's own terms, and
+        // a graph kept for one output holds the others' nodes.
+        var live = [Bool](repeating: false, count: graph.nodes.count)
+        for output in graph.outputs { live[output.node] = true }
+        for i in graph.nodes.indices.reversed() where live[i] && graph.nodes[i].op.arity > 0 {
+            live[Int(graph.nodes[i].a)] = true
+            if graph.nodes[i].op.arity == 2 { live[Int(graph.nodes[i].b)] = true }
+        }
+        let fusion = PolynomialFusion(graph, live: live)
         var instructions: [Instruction] = []
         var coefficients: [Double] = []
-        for (i, node) in graph.nodes.enumerated() where node.op.arity > 0 && !fusion.absorbed[i] {
+        for (i, node) in graph.nodes.enumerated() where node.op.arity > 0 && live[i] && !fusion.absorbed[i] {
             if let (base, polynomial) = fusion.fused[i] {
                 let valueStart = coefficients.count
                 coefficients += polynomial.coefficients

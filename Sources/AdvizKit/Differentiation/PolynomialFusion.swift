@@ -16,11 +16,12 @@ struct PolynomialFusion {
     /// The nodes folded into a later node's polynomial.
     private(set) var absorbed: [Bool]
 
-    init(_ graph: Graph, maximumDegree: Int = 8) {
+    /// Finds the fusions among the `live` nodes (those an output needs).
+    init(_ graph: Graph, live: [Bool], maximumDegree: Int = 8) {
         let nodes = graph.nodes
-        // Consumers, counting `x*x` once: a node with one consumer can be folded into it.
+        // Live consumers, counting `x*x` once: a node with one consumer can be folded into it.
         var consumers = [Int32](repeating: 0, count: nodes.count)
-        for node in nodes where node.op.arity > 0 {
+        for (i, node) in nodes.enumerated() where node.op.arity > 0 && live[i] {
             consumers[Int(node.a)] += 1
             if node.op.arity == 2, node.b != node.a { consumers[Int(node.b)] += 1 }
         }
@@ -36,7 +37,7 @@ struct PolynomialFusion {
             return (Int32(j), .variable, false)
         }
 
-        for i in nodes.indices where nodes[i].op.arity > 0 {
+        for i in nodes.indices where nodes[i].op.arity > 0 && live[i] {
             let node = nodes[i]
             let a = operand(Int(node.a))
             let b = node.op.arity == 2 ? operand(Int(node.b)) : (base: -1, polynomial: .constant(0), foldable: false)
