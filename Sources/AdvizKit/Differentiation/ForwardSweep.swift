@@ -40,24 +40,38 @@ public enum ForwardSweep {
 public enum ReverseSweep {
     /// The adjoint of every node for the output seed `outputSeed` (one number per output).
     public static func adjoints(_ graph: Graph, _ evaluation: Evaluation, outputSeed: [Double]) -> [Double] {
-        precondition(outputSeed.count == graph.outputCount, "one seed component per output")
-        let nodes = graph.nodes
-        var adjoints = [Double](repeating: 0, count: nodes.count)
-        for (k, output) in graph.outputs.enumerated() { adjoints[output.node] += outputSeed[k] }
-        var i = nodes.count - 1
-        while i >= graph.inputCount {
-            let node = nodes[i]
-            let adjoint = adjoints[i]
-            switch node.op.arity {
-            case 0: break
-            case 1: adjoints[Int(node.a)] += adjoint * evaluation.partialA[i]
-            default:
-                adjoints[Int(node.a)] += adjoint * evaluation.partialA[i]
-                adjoints[Int(node.b)] += adjoint * evaluation.partialB[i]
-            }
-            i -= 1
-        }
+        var adjoints: [Double] = []
+        self.adjoints(graph, evaluation, outputSeed: outputSeed, into: &adjoints)
         return adjoints
+    }
+
+    /// The adjoints into `adjoints`, reusing its storage (resized to the tape).
+    public static func adjoints(_ graph: Graph, _ evaluation: Evaluation, outputSeed: [Double], into adjoints: inout [Double]) {
+        precondition(outputSeed.count == graph.outputCount, "one seed component per output")
+        let count = graph.nodes.count
+        if adjoints.count != count { adjoints = [Double](repeating: 0, count: count) } else { adjoints.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        for (k, output) in graph.outputs.enumerated() { adjoints[output.node] += outputSeed[k] }
+        adjoints.withUnsafeMutableBufferPointer { adjoint in
+            graph.nodes.withUnsafeBufferPointer { nodes in
+                evaluation.partialA.withUnsafeBufferPointer { partialA in
+                    evaluation.partialB.withUnsafeBufferPointer { partialB in
+                        var i = count - 1
+                        while i >= graph.inputCount {
+                            let node = nodes[i]
+                            let g = adjoint[i]
+                            switch node.op.arity {
+                            case 0: break
+                            case 1: adjoint[Int(node.a)] += g * partialA[i]
+                            default:
+                                adjoint[Int(node.a)] += g * partialA[i]
+                                adjoint[Int(node.b)] += g * partialB[i]
+                            }
+                            i -= 1
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The seed that picks one output: 1 at `index`, 0 elsewhere.

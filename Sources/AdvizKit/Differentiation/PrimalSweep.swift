@@ -30,15 +30,26 @@ public struct Evaluation: Sendable {
 public enum PrimalSweep {
     /// Evaluates `graph` at `point` (one value per input, in input order).
     public static func run(_ graph: Graph, at point: [Double]) -> Evaluation {
+        var evaluation = Evaluation(values: [], partialA: [], partialB: [], warnings: [])
+        run(graph, at: point, into: &evaluation)
+        return evaluation
+    }
+
+    /// Evaluates `graph` at `point` into `evaluation`, reusing its arrays: an optimisation loop
+    /// sweeps the same tape again and again, and fresh arrays of a big tape cost page faults.
+    public static func run(_ graph: Graph, at point: [Double], into evaluation: inout Evaluation) {
         precondition(point.count == graph.inputCount, "one value per input")
         let count = graph.nodes.count
+        if evaluation.values.count != count {
+            evaluation.values = [Double](repeating: 0, count: count)
+            evaluation.partialA = [Double](repeating: 0, count: count)
+            evaluation.partialB = [Double](repeating: 0, count: count)
+        }
         var warnings: [MathWarning] = []
-        var partialA: [Double] = []
-        var partialB: [Double] = []
         // One loop over raw buffers: this sweep runs once per node of graphs with millions of them.
-        let values = [Double](unsafeUninitializedCapacity: count) { v, made in
-            partialA = [Double](unsafeUninitializedCapacity: count) { pA, madeA in
-                partialB = [Double](unsafeUninitializedCapacity: count) { pB, madeB in
+        evaluation.values.withUnsafeMutableBufferPointer { v in
+            evaluation.partialA.withUnsafeMutableBufferPointer { pA in
+                evaluation.partialB.withUnsafeMutableBufferPointer { pB in
                     graph.nodes.withUnsafeBufferPointer { tape in
                         for i in 0..<count {
                             let node = tape[i]
@@ -70,21 +81,24 @@ public enum PrimalSweep {
                             }
                         }
                     }
-                    madeB = count
                 }
-                madeA = count
             }
-            made = count
         }
-        return Evaluation(values: values, partialA: partialA, partialB: partialB, warnings: warnings)
+        evaluation.warnings = warnings
     }
 
     /// The outputs' values at `point`, with nothing else computed: f alone, the baseline of
     /// the cheap gradient principle (time(∇f) is a small multiple of this).
     public static func value(_ graph: Graph, at point: [Double]) -> [Double] {
+        var values: [Double] = []
+        return value(graph, at: point, buffer: &values)
+    }
+
+    /// f alone, with `buffer` (resized to the tape) reused for the nodes' values.
+    public static func value(_ graph: Graph, at point: [Double], buffer values: inout [Double]) -> [Double] {
         precondition(point.count == graph.inputCount, "one value per input")
         let nodes = graph.nodes
-        var values = [Double](repeating: 0, count: nodes.count)
+        if values.count != nodes.count { values = [Double](repeating: 0, count: nodes.count) }
         values.withUnsafeMutableBufferPointer { v in
             nodes.withUnsafeBufferPointer { tape in
                 for i in 0..<tape.count {
