@@ -57,14 +57,12 @@ public enum ReverseSweep {
                     evaluation.partialB.withUnsafeBufferPointer { partialB in
                         var i = count - 1
                         while i >= graph.inputCount {
+                            // Arguments are -1 where absent (leaves have none, unary steps no second).
                             let node = nodes[i]
                             let g = adjoint[i]
-                            switch node.op.arity {
-                            case 0: break
-                            case 1: adjoint[Int(node.a)] += g * partialA[i]
-                            default:
+                            if node.a >= 0 {
                                 adjoint[Int(node.a)] += g * partialA[i]
-                                adjoint[Int(node.b)] += g * partialB[i]
+                                if node.b >= 0 { adjoint[Int(node.b)] += g * partialB[i] }
                             }
                             i -= 1
                         }
