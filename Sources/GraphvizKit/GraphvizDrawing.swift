@@ -3,7 +3,13 @@ import Synchronization
 
 /// Graphviz is not thread-safe (two contexts in two threads crash it), so every call into
 /// it, from every drawing, goes through this one lock.
-private let graphvizLock = Mutex<Void>(())
+///
+/// The lock also holds the identity of the graph whose layout ran last. A layout sets
+/// process-wide attribute handles in libgvc (`N_style`, `E_label`, … from `graph_init`), and
+/// rendering reads them: rendering drawing A after drawing B was laid out would look A's
+/// attributes up with B's handles (a style read from a label's slot, or past the end of the
+/// record: a crash). So a drawing that is not the last laid out is laid out again first.
+private let graphvizLock = Mutex<Int>(0)
 
 /// One Graphviz context for the whole process, never freed.
 ///
@@ -70,21 +76,26 @@ public final class GraphvizDrawing: @unchecked Sendable {
         guard let (context, graph) = made else { throw .cannotCreate("Graphviz context") }
         self.context = context
         self.graph = graph
-        try graphvizLock.withLock { _ throws(GraphvizError) in
+        try graphvizLock.withLock { lastLaidOut throws(GraphvizError) in
             try build(description)
-            guard gvLayout(context, graph, engine) == 0 else {
-                gvFreeLayout(context, graph)
-                throw .layoutFailed("the \(engine) layout failed")
-            }
-            isLaidOut = true
+            try layOutAgain(&lastLaidOut)
         }
     }
 
     deinit {
-        graphvizLock.withLock { _ in
+        graphvizLock.withLock { lastLaidOut in
             if isLaidOut { gvFreeLayout(context, graph) }
             agclose(graph)
+            if lastLaidOut == identity { lastLaidOut = 0 }
         }
+    }
+
+    /// This drawing's graph, as the lock records the last one laid out.
+    private var identity: Int { Int(bitPattern: UnsafeMutableRawPointer(graph)) }
+
+    /// Lays this graph out again if another graph's layout ran since its own; call with the lock held.
+    private func ensureCurrent(_ lastLaidOut: inout Int) throws(GraphvizError) {
+        if lastLaidOut != identity || !isLaidOut { try layOutAgain(&lastLaidOut) }
     }
 
     private func build(_ d: DotGraph) throws(GraphvizError) {
@@ -146,7 +157,8 @@ public final class GraphvizDrawing: @unchecked Sendable {
     /// Fixes every node's position and size and every edge's route where the layout put them,
     /// so that later ``relayout()`` calls keep the picture still while labels change.
     public func pin() throws(GraphvizError) {
-        try graphvizLock.withLock { _ throws(GraphvizError) in
+        try graphvizLock.withLock { lastLaidOut throws(GraphvizError) in
+            try ensureCurrent(&lastLaidOut)
             // Rendering to "dot" writes the layout back into attributes (pos, width, height, lp, bb).
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
@@ -166,13 +178,14 @@ public final class GraphvizDrawing: @unchecked Sendable {
 
     /// Lays the graph out again with the current engine (after ``pin()``: positions kept, labels re-measured).
     public func relayout() throws(GraphvizError) {
-        try graphvizLock.withLock { _ throws(GraphvizError) in try layOutAgain() }
+        try graphvizLock.withLock { lastLaidOut throws(GraphvizError) in try layOutAgain(&lastLaidOut) }
     }
 
     /// Frees the current layout and lays out with `engine`; call with the lock held.
-    private func layOutAgain() throws(GraphvizError) {
+    private func layOutAgain(_ lastLaidOut: inout Int) throws(GraphvizError) {
         if isLaidOut { gvFreeLayout(context, graph) }
         isLaidOut = false
+        lastLaidOut = identity
         guard gvLayout(context, graph, engine) == 0 else {
             gvFreeLayout(context, graph)
             throw .layoutFailed("the \(engine) layout failed")
@@ -182,7 +195,8 @@ public final class GraphvizDrawing: @unchecked Sendable {
 
     /// The drawing in `format`, as bytes.
     public func render(_ format: RenderFormat) throws(GraphvizError) -> [UInt8] {
-        try graphvizLock.withLock { _ throws(GraphvizError) in
+        try graphvizLock.withLock { lastLaidOut throws(GraphvizError) in
+            try ensureCurrent(&lastLaidOut)
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
             guard adviz_render(context, graph, engine, format.renderer, &data, &length) == 0, let data else {
@@ -217,13 +231,13 @@ public final class GraphvizDrawing: @unchecked Sendable {
     /// Moves nodes to the given centres (points) and lays out again with `nop2`: edges are
     /// routed afresh between the new places; node sizes are measured again from their labels.
     public func place(_ centers: [String: (x: Double, y: Double)]) throws(GraphvizError) {
-        try graphvizLock.withLock { _ throws(GraphvizError) in
+        try graphvizLock.withLock { lastLaidOut throws(GraphvizError) in
             for (id, p) in centers {
                 guard let n = nodesByID[id] else { continue }
                 _ = adviz_set(UnsafeMutableRawPointer(n), "pos", "\(p.x),\(p.y)!")
             }
             engine = "nop2"
-            try layOutAgain()
+            try layOutAgain(&lastLaidOut)
         }
     }
 
