@@ -1,6 +1,7 @@
 import Foundation
 
-/// The vectorised interpreter: the tape run over blocks of points, one operation at a time.
+/// The vectorised interpreter: the tape run over blocks of points, one operation (or one fused
+/// polynomial, see ``PolynomialFusion``) at a time.
 ///
 /// Per block of B points (B sized so the block's values and adjoints stay in cache), the
 /// primal sweep runs each tape operation over B contiguous Doubles, then the reverse sweep
@@ -186,10 +187,15 @@ public struct BlockInterpreter: Sendable {
         // The inputs' adjoints are the result: accumulate them where the caller wants them.
         for (j, gradient) in gradients.enumerated() { w.adjointPointers[j] = gradient + start }
         // The output's adjoint is the seed, 1: a row of ones (nothing accumulates into the output).
+        // An output that is an input itself (`y = x`) has the seed as its gradient column.
         let output = graph.outputs[0].node
-        w.adjointPointers[output] = w.ones
+        if output < gradients.count {
+            w.adjointPointers[output].update(repeating: 1, count: n)
+        } else {
+            w.adjointPointers[output] = w.ones
+        }
         w.touched[output] = true
-        defer { w.adjointPointers[output] = w.adjoints + output * w.blockSize }
+        defer { if output >= gradients.count { w.adjointPointers[output] = w.adjoints + output * w.blockSize } }
         var index = instructions.count - 1
         while index >= 0 {
             let instruction = instructions[index]

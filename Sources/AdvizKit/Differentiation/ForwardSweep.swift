@@ -49,6 +49,7 @@ public enum ReverseSweep {
     public static func adjoints(_ graph: Graph, _ evaluation: Evaluation, outputSeed: [Double], into adjoints: inout [Double]) {
         precondition(outputSeed.count == graph.outputCount, "one seed component per output")
         let count = graph.nodes.count
+        precondition(evaluation.partialA.count == count && evaluation.partialB.count == count, "an evaluation of this graph")
         if adjoints.count != count { adjoints = [Double](repeating: 0, count: count) } else { adjoints.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
         for (k, output) in graph.outputs.enumerated() { adjoints[output.node] += outputSeed[k] }
         adjoints.withUnsafeMutableBufferPointer { adjoint in

@@ -7,9 +7,11 @@
 /// polynomial `p1 = 2*x^3 - 3*x^2 + 5`, … is eighteen steps and three fused polynomials, so a
 /// block of points takes three passes forward and three back instead of eighteen and eighteen.
 ///
-/// Horner's rule does the arithmetic in another order than the tape: values agree to rounding,
-/// and where the tape meets ∞ − ∞ (NaN) at an infinite or overflowing point, Horner's form may
-/// give ±∞. The trace (``PrimalSweep``) always follows the tape step by step.
+/// Horner's rule does the arithmetic in another order than the tape. The table's rule never
+/// expands what the tape computes factored (`(x-1)^3` stays three steps), so no cancellation is
+/// added and values agree to rounding on the tape's own terms; at an infinite or overflowing
+/// point, where the tape meets ∞ − ∞ (NaN), Horner's form may give ±∞. The trace
+/// (``PrimalSweep``) always follows the tape step by step.
 struct PolynomialFusion {
     /// For each node: the base and the polynomial it computes, where it is one.
     private(set) var fused: [(base: Int32, polynomial: Polynomial)?]

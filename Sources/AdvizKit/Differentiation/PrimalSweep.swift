@@ -40,7 +40,7 @@ public enum PrimalSweep {
     public static func run(_ graph: Graph, at point: [Double], into evaluation: inout Evaluation) {
         precondition(point.count == graph.inputCount, "one value per input")
         let count = graph.nodes.count
-        if evaluation.values.count != count {
+        if evaluation.values.count != count || evaluation.partialA.count != count || evaluation.partialB.count != count {
             evaluation.values = [Double](repeating: 0, count: count)
             evaluation.partialA = [Double](repeating: 0, count: count)
             evaluation.partialB = [Double](repeating: 0, count: count)

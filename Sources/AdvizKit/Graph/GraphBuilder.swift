@@ -18,7 +18,7 @@ public struct GraphBuilder: Sendable {
     private var existing = NodeTable()
     /// The constants by bit pattern (a few distinct values, each used many times).
     private var constants: [UInt64: Int32] = [:]
-    /// The last constants asked for, by the low bits of their pattern's hash: `1 + x` in a loop
+    /// The last constants asked for, by the top four bits of a multiplicative hash of their pattern: `1 + x` in a loop
     /// asks for the same constant each time, and a Swift dictionary hashes with SipHash.
     private var recentConstants = [(bits: UInt64, id: Int32)](repeating: (0, -1), count: 16)
     /// Per node, its first users (while sharing).

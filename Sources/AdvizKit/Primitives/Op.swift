@@ -168,28 +168,37 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     }
 
     /// The operation applied to polynomials in one variable, or nil if the result is not one
-    /// (or its degree would pass `maximumDegree`).
+    /// that can stand for the steps (or its degree would pass `maximumDegree`).
     ///
     /// This is the table's rule for fusing polynomial stretches of the tape (see ``Polynomial``):
     /// +, −, · and negation keep polynomials polynomial, as do a power with a constant natural
     /// exponent and a division by a nonzero constant; every other operation ends a stretch.
+    /// Nothing is expanded that the tape computes factored — a product of sums, a power of a
+    /// sum, a sum whose leading terms cancel — since the expanded form can lose every digit to
+    /// cancellation near a root, where the tape's steps do not; and no coefficient may be infinite.
     public func polynomial(_ a: Polynomial, _ b: Polynomial, maximumDegree: Int = 8) -> Polynomial? {
         let result: Polynomial
         switch self {
-        case .add: result = a + b
-        case .sub: result = a - b
-        case .mul: result = a * b
+        case .add, .sub:
+            result = self == .add ? a + b : a - b
+            guard result.degree == Swift.max(a.degree, b.degree) else { return nil }
+        case .mul:
+            guard a.degree <= 0 || b.degree <= 0 || (a.isMonomial && b.isMonomial) else { return nil }
+            result = a * b
         case .neg: result = -a
         case .div:
-            guard let c = b.constantValue, c != 0, c.isFinite else { return nil }
+            guard let c = b.constantValue, c != 0, c.isFinite, (1 / c).isFinite else { return nil }
             result = a * .constant(1 / c)
         case .pow:
-            guard let n = b.constantValue, n >= 0, n == n.rounded(), n <= Double(maximumDegree) else { return nil }
+            guard let n = b.constantValue, n >= 0, n == n.rounded(), n <= Double(maximumDegree), a.isMonomial || n <= 1 else { return nil }
             result = a.power(Int(n))
         case .input, .constant, .max, .min, .sin, .cos, .tan, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .sign, .step:
             return nil
         }
-        return result.degree <= maximumDegree ? result : nil
+        guard result.degree <= maximumDegree, result.coefficients.allSatisfy(\.isFinite),
+            result.derivative.coefficients.allSatisfy(\.isFinite)
+        else { return nil }
+        return result
     }
 
     /// Whether ``partials(_:_:_:withRespectToB:)`` reads the result `v` (e′ = e, tanh′ = 1 − v²):

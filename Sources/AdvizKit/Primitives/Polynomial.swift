@@ -1,7 +1,7 @@
 /// A polynomial in one variable with Double coefficients: c₀ + c₁u + … + cₙuⁿ.
 ///
 /// The arithmetic of the operations that keep polynomials polynomial (+, −, ·, −u, uⁿ for a
-/// constant natural n), which ``Op/polynomial(_:_:)`` applies. The block interpreter uses it to
+/// constant natural n, division by a constant), which ``Op/polynomial(_:_:maximumDegree:)`` applies. The block interpreter uses it to
 /// fuse a chain of such steps (`2*x^3 - 3*x^2 + 5` is six tape steps) into one evaluation by
 /// Horner's rule, with the derivative polynomial for the adjoint: one pass over a block instead
 /// of one per step.
@@ -10,11 +10,17 @@ public struct Polynomial: Sendable, Equatable {
     public private(set) var coefficients: [Double]
 
     /// The polynomial with these coefficients (lowest degree first); trailing zeros are dropped.
+    ///
+    /// Zero coefficients are kept as −0, so that Horner's `… · u + 0` leaves a product's sign
+    /// of zero as the tape's own product leaves it (−0 + −0 is −0; +0 + −0 is +0).
     public init(_ coefficients: [Double]) {
-        var trimmed = coefficients
+        var trimmed = coefficients.map { $0 == 0 ? -0.0 : $0 }
         while trimmed.last == 0 { trimmed.removeLast() }
         self.coefficients = trimmed
     }
+
+    /// True if the polynomial is a single term c·uⁿ (c ≠ 0).
+    public var isMonomial: Bool { coefficients.filter { $0 != 0 }.count == 1 }
 
     /// The constant polynomial c.
     public static func constant(_ c: Double) -> Polynomial { Polynomial([c]) }
