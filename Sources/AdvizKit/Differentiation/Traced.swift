@@ -60,7 +60,9 @@ final class TapeCore: @unchecked Sendable {  // handed between threads only thro
     /// The tape being recorded (empty while the core is in the pool).
     @exclusivity(unchecked) var builder: GraphBuilder  // one thread records at a time: the runtime check is not needed
     /// Which tape this core belongs to now; changes each time the core returns to the pool.
-    var serial: UInt32 = 0
+    /// Atomic because a stale value may read it on another thread while a tape is released
+    /// (relaxed: it only tells a stale value from a live one; the pool's lock orders the rest).
+    let serial = Atomic<UInt32>(0)
 
     private init() { builder = GraphBuilder(inputs: []) }
 
@@ -71,7 +73,7 @@ final class TapeCore: @unchecked Sendable {  // handed between threads only thro
         let core = pool.withLock { $0.popLast() } ?? Unmanaged.passRetained(TapeCore())
         let serial = core._withUnsafeGuaranteedRef { core in
             core.builder = builder
-            return core.serial
+            return core.serial.load(ordering: .relaxed)
         }
         return (core, serial)
     }
@@ -80,7 +82,7 @@ final class TapeCore: @unchecked Sendable {  // handed between threads only thro
     static func giveBack(_ core: Unmanaged<TapeCore>) {
         core._withUnsafeGuaranteedRef { core in
             core.builder = GraphBuilder(inputs: [])
-            core.serial &+= 1
+            core.serial.wrappingAdd(1, ordering: .relaxed)
         }
         pool.withLock { $0.append(core) }
     }
@@ -112,7 +114,7 @@ public struct Traced {
     static func record(_ op: Op, _ a: Traced, _ b: Traced? = nil) -> Traced {
         if let b { precondition(b.isOn(a.core, a.serial), "Traced values from different tapes cannot be combined") }
         return a.core._withUnsafeGuaranteedRef { core in
-            precondition(core.serial == a.serial, "this value's Tape has been released: keep the Tape alive while recording")
+            precondition(core.serial.load(ordering: .relaxed) == a.serial, "this value's Tape has been released: keep the Tape alive while recording")
             return Traced(core: a.core, serial: a.serial, id: core.builder.apply(op, a.id, b?.id ?? -1))
         }
     }
@@ -121,7 +123,7 @@ public struct Traced {
     @inline(__always)
     func constant(_ value: Double) -> Traced {
         core._withUnsafeGuaranteedRef { core in
-            precondition(core.serial == serial, "this value's Tape has been released: keep the Tape alive while recording")
+            precondition(core.serial.load(ordering: .relaxed) == serial, "this value's Tape has been released: keep the Tape alive while recording")
             return Traced(core: self.core, serial: serial, id: core.builder.constant(value))
         }
     }
