@@ -122,11 +122,8 @@ public struct BlockInterpreter: Sendable {
             case .forward:
                 workspace.bindInputs(inputs, at: start, count: graph.inputCount)
                 primal(&workspace, count, all: values != nil)
-                let output = graph.outputs[0].node
                 for j in 0..<graph.inputCount {
-                    tangent(&workspace, count, direction: j)
-                    let target = gradients[j] + start
-                    if workspace.touched[output] { target.update(from: workspace.adjoint(output), count: count) } else { target.update(repeating: 0, count: count) }
+                    tangent(&workspace, count, direction: j, into: gradients[j] + start)
                 }
             case .central:
                 central(&workspace, count, inputs: inputs, start: start, gradients: gradients)
@@ -240,23 +237,37 @@ public struct BlockInterpreter: Sendable {
         for j in gradients.indices { w.adjointPointers[j] = w.adjoints + j * w.blockSize }
     }
 
-    /// The tangent sweep for input direction `j`; the tangents live in the adjoint buffers.
-    private func tangent(_ w: inout Workspace, _ n: Int, direction j: Int) {
+    /// The tangent sweep for input direction `j`, the output's tangent written into `target`.
+    ///
+    /// The tangents live in the adjoint buffers, reached through `adjointPointers`: input `j`'s
+    /// is the row of ones (the seed, never written) and the output's is `target` itself, so
+    /// neither the seed nor the result costs a pass of its own.
+    private func tangent(_ w: inout Workspace, _ n: Int, direction j: Int, into target: UnsafeMutablePointer<Double>) {
+        let output = graph.outputs[0].node
+        guard output >= graph.inputCount else {  // y = xₖ: the tangent is the seed's component
+            target.update(repeating: output == j ? 1 : 0, count: n)
+            return
+        }
         w.touched.update(repeating: false, count: w.nodeCount)
-        w.adjoint(j).update(repeating: 1, count: n)
+        w.adjointPointers[j] = w.ones
+        w.adjointPointers[output] = target
+        defer {
+            w.adjointPointers[j] = w.adjoints + j * w.blockSize
+            w.adjointPointers[output] = w.adjoints + output * w.blockSize
+        }
         w.touched[j] = true
         for instruction in instructions {
             let aLive = w.touched[instruction.a] && instruction.form != .constantA
             let bLive = instruction.b >= 0 && instruction.form != .constantB && instruction.form != .integerPower && instruction.form != .polynomial
                 && w.touched[instruction.b]
             guard aLive || bLive else { continue }
-            let t = w.adjoint(instruction.target)
+            let t = w.adjointPointers[instruction.target]
             w.touched[instruction.target] = true
             let v = UnsafePointer(w.valuePointers[instruction.target])
             let a = UnsafePointer(w.valuePointers[instruction.a])
             let b = instruction.b >= 0 ? UnsafePointer(w.valuePointers[instruction.b]) : a
-            let ta = UnsafePointer(w.adjoint(instruction.a))
-            let tb = instruction.b >= 0 ? UnsafePointer(w.adjoint(instruction.b)) : ta
+            let ta = UnsafePointer(w.adjointPointers[instruction.a])
+            let tb = instruction.b >= 0 ? UnsafePointer(w.adjointPointers[instruction.b]) : ta
             let c = instruction.constant
             switch instruction.form {
             case .polynomial:
@@ -272,6 +283,7 @@ public struct BlockInterpreter: Sendable {
                     form: instruction.form, n: n, t: t, v: v, a: a, b: b, c: c, ta: aLive ? ta : nil, tb: bLive ? tb : nil))
             }
         }
+        if !w.touched[output] { target.update(repeating: 0, count: n) }  // the output does not depend on xⱼ
     }
 
     /// Central differences for every input: two primal sweeps per input, x ± h·eⱼ.
@@ -558,8 +570,6 @@ struct Workspace {
     }
 
     func value(_ node: Int) -> UnsafePointer<Double> { UnsafePointer(valuePointers[node]) }
-
-    func adjoint(_ node: Int) -> UnsafeMutablePointer<Double> { adjoints + node * blockSize }
 
     /// The adjoint buffer of `node`, and whether this is its first use in the block (write, do not add).
     @inline(__always)
