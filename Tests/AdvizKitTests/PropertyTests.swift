@@ -148,6 +148,22 @@ struct RandomExpression {
             }
         }
     }
+
+    /// The table's shortcuts agree with its rules: an operation without kinks never warns, and
+    /// partials that do not read the result are the same whatever result they are given.
+    @Test func theTablesShortcutsAgreeWithItsRules() async {
+        await propertyCheck(count: 300, input: Gen.double(in: -3...3), Gen.double(in: -3...3)) { a, b in
+            for op in Op.allCases where op.arity > 0 {
+                for (x, y) in [(a, b), (0, b), (a, 0), (a, a)] {
+                    if !op.hasKinks { #expect(op.kink(x, y) == nil, "\(op) at \(x), \(y)") }
+                    guard !op.partialsReadValue else { continue }
+                    let (pa, pb) = op.partials(x, y, op.evaluate(x, y))
+                    let (qa, qb) = op.partials(x, y, 12345.5)
+                    #expect(pa.bitPattern == qa.bitPattern && pb.bitPattern == qb.bitPattern, "\(op) at \(x), \(y)")
+                }
+            }
+        }
+    }
 }
 
 @Suite struct RandomExpressionTests {

@@ -52,12 +52,7 @@ public struct BlockInterpreter: Sendable {
         self.graph = graph
         // Only what an output needs: a symbolic derivative's graph also holds f's own terms, and
         // a graph kept for one output holds the others' nodes.
-        var live = [Bool](repeating: false, count: graph.nodes.count)
-        for output in graph.outputs { live[output.node] = true }
-        for i in graph.nodes.indices.reversed() where live[i] && graph.nodes[i].op.arity > 0 {
-            live[Int(graph.nodes[i].a)] = true
-            if graph.nodes[i].op.arity == 2 { live[Int(graph.nodes[i].b)] = true }
-        }
+        let live = graph.neededByOutputs()
         let fusion = PolynomialFusion(graph, live: live)
         var instructions: [Instruction] = []
         var coefficients: [Double] = []

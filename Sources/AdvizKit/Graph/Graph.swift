@@ -113,6 +113,17 @@ public struct Graph: Sendable {
     /// True if node `id` is a constant.
     public func isConstant(_ id: Int) -> Bool { nodes[id].op == .constant }
 
+    /// For every node, whether some output depends on it (one backward pass over the tape).
+    public func neededByOutputs() -> [Bool] {
+        var needed = [Bool](repeating: false, count: nodes.count)
+        for output in outputs { needed[output.node] = true }
+        for i in nodes.indices.reversed() where needed[i] && nodes[i].op.arity > 0 {
+            needed[Int(nodes[i].a)] = true
+            if nodes[i].op.arity == 2 { needed[Int(nodes[i].b)] = true }
+        }
+        return needed
+    }
+
     /// For every node, the nodes that use it, in descending order (the order reverse mode meets them).
     ///
     /// A node that uses the same argument twice (`x*x`) is listed once.

@@ -28,16 +28,12 @@ public struct GraphBuilder: Sendable {
     /// Whether identical subexpressions share one node (false keeps the expression a tree).
     public let sharing: Bool
 
-    /// A tape that starts with the given inputs (v-(n-1) … v0); `capacity` reserves room for that many nodes.
-    public init(inputs: [String], sharing: Bool = true, capacity: Int = 0) {
+    /// A tape that starts with the given inputs (v-(n-1) … v0).
+    public init(inputs: [String], sharing: Bool = true) {
         inputNames = inputs
         self.sharing = sharing
-        nodes.reserveCapacity(Swift.max(capacity, inputs.count))
         nodes.append(contentsOf: repeatElement(Node(op: .input), count: inputs.count))
-        if sharing {
-            users.reserveCapacity(Swift.max(capacity, inputs.count))
-            users.append(contentsOf: repeatElement(UserList(), count: inputs.count))
-        }
+        if sharing { users.append(contentsOf: repeatElement(UserList(), count: inputs.count)) }
     }
 
     /// The node of input `index`.
