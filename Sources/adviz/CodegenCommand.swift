@@ -29,18 +29,26 @@ struct CodegenCommand: ParsableCommand {
     @Flag(help: "Print the C source of the compiled kernels (what `adviz grad` compiles) instead.")
     var kernel = false
 
+    @Flag(help: "With --kernel: the fast-math kernel (its flags are in the source's header).")
+    var fastMath = false
+
     @Option(name: [.short, .customLong("output-file")], help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "path"))
     var outputFile: String?
 
     func validate() throws {
         if kernel && lang != .c { throw ValidationError("--kernel is C only") }
+        if fastMath && !kernel { throw ValidationError("--fast-math is for --kernel") }
     }
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let (source, graph) = try program.loadGraph()
+            // The derivative program takes every output (ȳ weights them); a kernel differentiates
+            // one output, so --kernel writes one per output.
             let text = kernel
-                ? KernelSource(graph, symbolic: nil).text
+                ? graph.outputs.indices.map { k in
+                    (graph.outputCount > 1 ? "/* output \(graph.outputs[k].name) */\n" : "") + KernelSource(graph, output: k, symbolic: nil, math: fastMath ? .fast : .strict).text
+                }.joined(separator: "\n")
                 : DerivativeProgram.write(graph, mode: mode, language: lang, source: source.text)
             if let outputFile {
                 try AtomicFile.write(text, to: outputFile)

@@ -44,11 +44,21 @@ struct CompareCommand: ParsableCommand {
             let (_, graph, point) = try program.load()
             guard graph.inputCount > 0 else { throw .usage("the program has no inputs to differentiate by") }
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
-            var text = try Comparison(graph, at: point, step: step).render(format, style: style)
-            if errorStudy {
-                let j = try inputIndex(wrt, in: graph)
-                text += (format == .text ? "\n" : "") + (try ErrorStudy(graph, at: point, input: j).render(format, style: style))
+            // Every output in turn, a section each (JSON: an array of the single-output objects).
+            var sections: [String] = []
+            for k in graph.outputs.indices {
+                let single = graph.keepingOutput(k)
+                var text = try Comparison(single, at: point, step: step).render(format, style: style)
+                if errorStudy {
+                    let j = try inputIndex(wrt, in: graph)
+                    text += (format == .text ? "\n" : "") + (try ErrorStudy(single, at: point, input: j).render(format, style: style))
+                }
+                if let heading = outputHeading(graph, k, format: format) { text = style.apply(.heading, heading) + "\n\n" + text }
+                sections.append(text)
             }
+            let text = format == .json && sections.count > 1
+                ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
+                : sections.joined(separator: "\n")
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }

@@ -13,16 +13,14 @@ struct DiffCommand: ParsableCommand {
               adviz diff "log(x1*x2)+sin(x2)" --wrt x2 --format latex
               adviz diff "abs(x)"
                 (sign(x), and where it does not exist)
+              adviz diff "x1^2*x2" --at 3,2
+                (the derivatives, then their values at the point)
               adviz diff --swell
                 (the course notes' polynomial 2x³ − 3x² + 5 nested 1 to 6 times)
             """
     )
 
-    @Argument(help: ArgumentHelp("The expression or program (default: the built-in example).", valueName: "expression"))
-    var expression: String?
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file.", valueName: "path"))
-    var file: String?
+    @OptionGroup var program: ProgramOptions
 
     @Option(help: ArgumentHelp("The input to differentiate by (default: every input, one after another).", valueName: "input"))
     var wrt: String?
@@ -48,21 +46,38 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             if swell {
-                let rows = try ExpressionSwell.measure(expression ?? ExpressionSwell.notesPolynomial, maxDepth: depth)
-                FileHandle.standardOutput.write(Data(DiffReport.swellTable(rows, inner: expression ?? ExpressionSwell.notesPolynomial, json: format == .json).utf8))
+                let inner = program.expression ?? ExpressionSwell.notesPolynomial
+                let rows = try ExpressionSwell.measure(inner, maxDepth: depth)
+                FileHandle.standardOutput.write(Data(DiffReport.swellTable(rows, inner: inner, json: format == .json).utf8))
                 return
             }
-            let source = try ProgramSource.choose(argument: expression, file: file).load()
-            let graph = try Graph(parsing: source.text, name: source.name)
+            let (origin, source, graph) = try program.loadProgram()
+            var point: [Double]? = nil
+            if let at = program.at {
+                point = try PointBinding.bind(at, to: graph.inputNames)
+            } else if origin == .example {
+                point = try PointBinding.bind(ProgramSource.builtInPoint, to: graph.inputNames)
+            }
             let variables = try wrt.map { name throws(AdvizError) -> [String] in
                 guard graph.inputNames.contains(name) else {
-                    throw .usage("--wrt `\(name)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+                    throw .usage(graph.inputCount == 0
+                        ? "--wrt `\(name)`: the program has no inputs (its derivative is 0)"
+                        : "--wrt `\(name)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
                 }
                 return [name]
             } ?? graph.inputNames
-            var derivatives: [SymbolicDerivative] = []
-            for v in variables { derivatives.append(try SymbolicDerivative(graph, variable: v, simplify: !noSimplify)) }
-            let text = DiffReport.render(derivatives, graph: graph, source: source.text, style: format == .latex ? .latex : .text, json: format == .json)
+            // Every output in turn, a section each.
+            var sections: [String] = []
+            for k in graph.outputs.indices {
+                var derivatives: [SymbolicDerivative] = []
+                for v in variables { derivatives.append(try SymbolicDerivative(graph, output: k, variable: v, simplify: !noSimplify)) }
+                sections.append(DiffReport.render(
+                    derivatives, graph: graph, output: k, source: source.text, point: point,
+                    style: format == .latex ? .latex : .text, json: format == .json))
+            }
+            let text = format == .json && sections.count > 1
+                ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
+                : sections.joined(separator: format == .json ? "" : "\n")
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }

@@ -17,6 +17,11 @@ struct GradCommand: ParsableCommand {
               adviz grad "x1*x2 + sin(x1)" --grid -1:1:101 --grid 0:2:101 -o grad.csv
               adviz grad "log(x1*x2)+sin(x2)" --input points.csv
               adviz grad "2*x^3 - 3*x^2 + 5" --grid -5:5:11 --method central
+              adviz grad "a = x1*x2; y1 = sin(a); y2 = a^2" --grid 0:1:3 --grid 1:2:3
+                (columns y1, dy1/dx1, dy1/dx2, y2, dy2/dx1, dy2/dx2)
+
+            Compiled kernels keep IEEE arithmetic in the tape's order, so they give the trace's \
+            numbers; --fast-math trades that for speed.
             """
     )
 
@@ -37,6 +42,9 @@ struct GradCommand: ParsableCommand {
     @Option(help: "Threads to use (default: one per core).")
     var threads: Int?
 
+    @Flag(help: "Compile the kernel with -ffast-math-style flags (reassociation, reciprocals, fused multiply-adds): faster, but its numbers may differ from the trace's.")
+    var fastMath = false
+
     @Flag(help: "Print a summary (ranges, timing, engine) instead of the CSV.")
     var summary = false
 
@@ -44,6 +52,8 @@ struct GradCommand: ParsableCommand {
     var outputFile: String?
 
     func validate() throws {
+        if program.at != nil { throw ValidationError("grad takes many points, not --at: give them with --grid start:stop:count or --input file.csv (for one point, `adviz trace … --at …`)") }
+        if fastMath && engine == .interpreted { throw ValidationError("--fast-math applies to the compiled kernel, not --engine interpreted") }
         if grid.isEmpty && input == nil { throw ValidationError("give the points with --grid start:stop:count or --input file.csv") }
         if !grid.isEmpty && input != nil { throw ValidationError("give either --grid or --input, not both") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -60,9 +70,15 @@ struct GradCommand: ParsableCommand {
             } else {
                 points = try PointGrid.points(grids: grid, inputs: graph.inputNames)
             }
-            let gradientEngine = try GradientEngine(graph, choice: engine, symbolic: method == .symbolic, threads: threads) { printError($0) }
-            let result = gradientEngine.gradient(at: points, method: method)
-            let report = GradientReport(graph: graph, points: points, result: result, method: method)
+            // One engine per output: each differentiates its own output, all on the same points.
+            var results: [GradientColumns] = []
+            for k in graph.outputs.indices {
+                let gradientEngine = try GradientEngine(
+                    graph, output: k, choice: engine, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict
+                ) { printError($0) }
+                results.append(gradientEngine.gradient(at: points, method: method))
+            }
+            let report = GradientReport(graph: graph, points: points, results: results, method: method)
             let text = summary ? report.summary() : report.csv()
             if let outputFile {
                 try AtomicFile.write(text, to: outputFile)

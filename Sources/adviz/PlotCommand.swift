@@ -58,9 +58,7 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let origin = try ProgramSource.choose(argument: program.expression, file: program.file)
-            let source = try origin.load()
-            let graph = try Graph(parsing: source.text, name: source.name, options: GraphOptions(sharing: !program.noShare))
+            let (origin, source, graph) = try program.loadProgram()
             guard graph.inputCount > 0 else { throw .usage("the program has no input to plot against") }
             // The point is needed for the inputs that stay fixed (and for the error study); one input needs none.
             let point: [Double]
@@ -73,26 +71,38 @@ struct PlotCommand: ParsableCommand {
             } else {
                 throw .usage("--at is missing: give values for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")) (the inputs not plotted stay there)")
             }
-            let canvas: CanvasDrawing
-            if errorStudy {
-                let j = try inputIndex(wrt, in: graph)
-                canvas = .init(ErrorPlot(try ErrorStudy(graph, at: point, input: j)).canvas())
-            } else {
-                var options = PlotOptions()
-                options.from = from
-                options.to = to
-                options.samples = samples
-                options.variable = wrt
-                options.symbolic = symbolic
-                options.numeric = numeric
-                options.title = title ?? "f = \(source.text.trimmingCharacters(in: .whitespacesAndNewlines))"
-                canvas = .init(try FunctionPlot(graph, at: point, options: options).canvas())
-            }
             let name = origin == .example ? "example" : Slug.make(source.text)
-            let path = out ?? "output/\(name)-\(errorStudy ? "error" : "plot").svg"
+            let basePath = out ?? "output/\(name)-\(errorStudy ? "error" : "plot").svg"
             if out == nil { try AtomicFile.makeFolder("output") }
-            try AtomicFile.write(canvas.render(path: path), to: path)
-            printError("wrote \(path)")
+            // One plot per output; with several, each file is named after its output (`plot-y1.svg`).
+            for k in graph.outputs.indices {
+                let single = graph.keepingOutput(k)
+                let canvas: CanvasDrawing
+                if errorStudy {
+                    let j = try inputIndex(wrt, in: graph)
+                    canvas = .init(ErrorPlot(try ErrorStudy(single, at: point, input: j)).canvas())
+                } else {
+                    var options = PlotOptions()
+                    options.from = from
+                    options.to = to
+                    options.samples = samples
+                    options.variable = wrt
+                    options.symbolic = symbolic
+                    options.numeric = numeric
+                    let program = source.text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "; ")
+                    options.title = title ?? (graph.outputCount > 1 ? "\(graph.outputs[k].name) of \(program)" : "f = \(program)")
+                    canvas = .init(try FunctionPlot(single, at: point, options: options).canvas())
+                }
+                var path = basePath
+                if graph.outputCount > 1 {
+                    let url = URL(fileURLWithPath: basePath)
+                    let stem = url.deletingPathExtension().lastPathComponent + "-" + Slug.make(graph.outputs[k].name)
+                    let folder = (basePath as NSString).deletingLastPathComponent
+                    path = (folder.isEmpty ? "" : folder + "/") + stem + "." + url.pathExtension
+                }
+                try AtomicFile.write(canvas.render(path: path), to: path)
+                printError("wrote \(path)")
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ struct ProgramOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
     var at: String?
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("The statements that are outputs (default: those named y…, else the last). Repeat or separate with commas.", valueName: "name"))
+    @Option(name: .customLong("output"), help: ArgumentHelp("The statements that are outputs (default: the named statements nothing later reads, and the last). Repeat or separate with commas.", valueName: "name"))
     var outputs: [String] = []
 
     @Flag(name: .customLong("no-share"), help: "Keep identical subexpressions as separate nodes (a tree, not a DAG).")
@@ -25,7 +25,8 @@ struct ProgramOptions: ParsableArguments {
         return (source, graph)
     }
 
-    private func loadProgram() throws(AdvizError) -> (origin: ProgramSource, source: SourceText, graph: Graph) {
+    /// Where the program came from, its source and its graph.
+    func loadProgram() throws(AdvizError) -> (origin: ProgramSource, source: SourceText, graph: Graph) {
         let origin = try ProgramSource.choose(argument: expression, file: file)
         let source = try origin.load()
         let program: Program
@@ -36,6 +37,13 @@ struct ProgramOptions: ParsableArguments {
         }
         let requested = outputs.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         let graph = try Graph(program: program, options: GraphOptions(sharing: !noShare, outputs: requested.isEmpty ? nil : requested))
+        if !graph.warnings.isEmpty {
+            let style = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: ProcessInfo.processInfo.environment))
+            for warning in graph.warnings {
+                let text = source.render(warning, severity: "warning")
+                printError(style.apply(.warning, "warning:") + text.dropFirst("warning:".count))
+            }
+        }
         return (origin, source, graph)
     }
 
@@ -87,6 +95,18 @@ struct SeedOptions: ParsableArguments {
         if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed") }
         if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar") }
         return options
+    }
+}
+
+/// A heading for output `k`'s section when a command treats every output in turn (nil for one output).
+func outputHeading(_ graph: Graph, _ k: Int, format: ReportFormat = .text) -> String? {
+    guard graph.outputCount > 1 else { return nil }
+    let name = graph.outputs[k].name
+    switch format {
+    case .text: return "Output \(name) (\(k + 1) of \(graph.outputCount))"
+    case .markdown: return "## Output `\(name)`"
+    case .latex: return "% output \(name)"
+    case .json: return nil
     }
 }
 

@@ -284,7 +284,7 @@ struct AdvizRun {
         let rows = json["rows"] as! [[String: Any]]
         #expect(Set(rows.map { $0["case"] as! String }) == ["x^2", "poly3"])
         #expect(Set(rows.map { $0["method"] as! String }) == ["symbolic", "central", "forward", "reverse"])
-        #expect(Set(rows.map { $0["engine"] as! String }).isSubset(of: ["compiled", "interpreted"]))
+        #expect(Set(rows.map { $0["engine"] as! String }).isSubset(of: ["compiled", "compiled fast-math", "interpreted"]))
         for row in rows {
             #expect(row["points"] as? Int == 2000)
             for key in ["min_ms", "median_ms", "max_error"] { #expect(row[key] is Double || row[key] is Int, "\(key)") }

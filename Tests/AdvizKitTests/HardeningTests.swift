@@ -68,7 +68,7 @@ import Testing
             ("1/x1", "0", "v1 = 1/v0 at v0 = 0: division by zero: IEEE result ±inf"),
             ("x1/x1", "0", "v1 = v0/v0 at v0 = 0: division by zero: IEEE result NaN"),
             ("exp(x1)", "1000", "v1 = exp(v0) at v0 = 1000: overflow: the value is inf"),
-            ("pow(x1, x2)", "0,0", "v1 = v-1^v0 at v-1 = 0, v0 = 0: 0^0: taken as 1 (IEEE pow), ∂v1/∂v-1 = 0"),
+            ("pow(x1, x2)", "0,0", "v1 = v-1^v0 at v-1 = 0, v0 = 0: 0^0: taken as 1 (IEEE pow); ∂v1/∂v-1 = 0, and ∂v1/∂v0 = −inf where the exponent is not a constant (ln 0)"),
             ("max(x1, x2)", "3,3", "v1 = max(v-1, v0) at v-1 = 3, v0 = 3: max at a tie: the first argument takes the derivative (∂v1/∂v-1 = 1, ∂v1/∂v0 = 0)"),
         ]
         for (program, point, warning) in cases {

@@ -90,7 +90,7 @@ import Testing
         #expect(BlockInterpreter(try Graph(parsing: "x*y + x")).fusedSteps == 0)
         let twice = try Graph(parsing: "a = x^2 + 1; y = a*a + a")  // a has two consumers, a*a and the sum
         #expect(BlockInterpreter(twice).instructions.count == 2)
-        let named = try Graph(parsing: "y1 = x^2 + 1; y2 = 3*y1")
+        let named = try Graph(parsing: "y1 = x^2 + 1; y2 = 3*y1", options: GraphOptions(outputs: ["y1", "y2"]))
         #expect(BlockInterpreter(named, output: nil).instructions.count == 2)  // y1 is an output: computed on its own
         #expect(BlockInterpreter(try Graph(parsing: "(x - x)*sin(x)")).instructions.contains { $0.op == .sub && $0.form != .polynomial })
     }

@@ -126,10 +126,18 @@ import Testing
         #expect(try PointBinding.bind("pi/2, -1e-3, sqrt(4), 0, 1, 2, 3", to: graph.inputNames)[0].isApproximately(.pi / 2))
     }
 
-    /// Outputs: the last statement, else every `y…`, else those named with `--output`.
+    /// Outputs: those named with `--output`, else the sinks (named statements nothing later
+    /// reads, and the last); an unnamed statement that is neither is a warning.
     @Test func outputSelection() throws {
         #expect(try Graph(parsing: "a = x1*2; b = a + 1").outputs.map(\.name) == ["b"])
-        #expect(try Graph(parsing: "y1 = x1*2; z = y1 + 1; y2 = z*z").outputs.map(\.name) == ["y1", "y2"])
+        #expect(try Graph(parsing: "y1 = x1*2; z = y1 + 1; y2 = z*z").outputs.map(\.name) == ["y2"])
+        #expect(try Graph(parsing: "y_hat = w*x + b; loss = (y_hat - t)^2").outputs.map(\.name) == ["loss"])
+        #expect(try Graph(parsing: "a = x*2; y1 = sin(a); y2 = a^2").outputs.map(\.name) == ["y1", "y2"])
+        let dead = try Graph(parsing: "a = x*2; a+1; b = a*3")
+        #expect(dead.outputs.map(\.name) == ["b"])
+        #expect(dead.warnings.map(\.message) == ["this statement has no effect: it has no name, is not the last, and nothing reads it"])
+        #expect(dead.warnings.first?.span == SourceSpan(start: 9, length: 3))
+        #expect(try Graph(parsing: "a = x*2; b = a*3").warnings.isEmpty)
         #expect(try Graph(parsing: "a = x1*2; b = a + 1", options: GraphOptions(outputs: ["a", "b"])).outputs.map(\.name) == ["a", "b"])
         #expect(try Graph(parsing: "x1*2").outputs.map(\.name) == ["y"])
     }

@@ -69,12 +69,14 @@ public enum DerivativeRace {
             let graph = try Graph(parsing: race.program)
             var compileErrors: [String] = []
             let compiled = try? GradientEngine(graph, choice: .compiled, symbolic: true, threads: threads) { compileErrors.append($0) }
+            // The fast-math kernel races too, in rows of its own: its numbers may differ from the trace's.
+            let fast = try? GradientEngine(graph, choice: .compiled, symbolic: true, threads: threads, math: .fast) { compileErrors.append($0) }
             let interpreted = try GradientEngine(graph, choice: .interpreted, symbolic: true, threads: threads)
             if compiled == nil { progress("note: no compiled engine for \(race.name); interpreted rows only") }
             let exact = xs.map(race.exact)
             let symbolicSize = interpreted.symbolicInterpreter?.graph.nodes.count ?? 0
             for method in DerivativeMethod.allCases {
-                for engine in [compiled, interpreted].compactMap({ $0 }) {
+                for engine in [compiled, fast, interpreted].compactMap({ $0 }) {
                     progress("race: \(race.name) \(method.rawValue) \(engine.engineName)")
                     var times: [Double] = []
                     xs.withUnsafeBufferPointer { input in

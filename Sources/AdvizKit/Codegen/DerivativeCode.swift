@@ -104,6 +104,15 @@ public struct DerivativeCode: Sendable {
         return node.op.partialFormula(k).substituting(arguments).folded()
     }
 
+    /// The local partial of node `id` with respect to its argument `k` as code, parenthesised
+    /// unless it is an atom: the table's formula, or its code where the formula cannot say it
+    /// (``Op/partialCode(_:in:)``: sign and step are 0, but NaN at NaN).
+    func partialCode(_ id: Int, argument k: Int) -> String {
+        let node = graph.nodes[id]
+        if let special = node.op.partialCode(valueName(node.arguments[k]), in: language) { return special }
+        return FormulaCode.parenthesised(code(partialExpression(id, argument: k), of: id))
+    }
+
     /// `formula` as code, `.arg(k)` standing for node `id`'s argument k.
     func code(_ formula: Formula, of id: Int) -> String {
         let arguments = graph.nodes[id].arguments
@@ -128,18 +137,16 @@ public struct DerivativeCode: Sendable {
                 comment.append(graph.outputCount > 1 ? "ȳ\(k + 1)" : "ȳ")
             }
             for c in consumers[i] where live[c] {
-                let node = graph.nodes[c]
                 // `x*x` uses its argument twice: both partials go to the same adjoint.
-                var partial = Formula.number(0)
-                for (k, argument) in node.arguments.enumerated() where argument == i {
-                    partial = Formula.apply(.add, [partial, partialExpression(c, argument: k)]).folded()
-                }
                 let adjoint = adjointName(c)
-                switch partial {
-                case .number(0): continue
-                case .number(1): terms.append(adjoint)
-                case .number(-1): terms.append("-" + adjoint)
-                default: terms.append("\(adjoint) * \(FormulaCode.parenthesised(code(partial, of: c)))")
+                let partials = graph.nodes[c].arguments.indices.filter { graph.nodes[c].arguments[$0] == i }.map { partialCode(c, argument: $0) }
+                for partial in partials {
+                    switch partial {
+                    case "1.0": terms.append(adjoint)
+                    case "(-1.0)": terms.append("-" + adjoint)
+                    // A zero partial is multiplied all the same, as the trace does: 0·∞ is NaN.
+                    default: terms.append("\(adjoint) * \(partial)")
+                    }
                 }
                 comment.append("v̄\(stepLabel(c))·∂\(traceName(c))/∂\(traceName(i))")
             }
@@ -172,14 +179,14 @@ public struct DerivativeCode: Sendable {
                 var terms: [String] = []
                 var comment: [String] = []
                 for (k, argument) in node.arguments.enumerated() where nonzero[argument] {
-                    let partial = partialExpression(i, argument: k)
+                    let partial = partialCode(i, argument: k)
                     let tangent = prefix + tangentName(argument)
                     comment.append("∂\(traceName(i))/∂\(traceName(argument))·v̇\(stepLabel(argument))")
                     switch partial {
-                    case .number(0): continue
-                    case .number(1): terms.append(tangent)
-                    case .number(-1): terms.append("-" + tangent)
-                    default: terms.append("\(FormulaCode.parenthesised(code(partial, of: i))) * \(tangent)")
+                    case "1.0": terms.append(tangent)
+                    case "(-1.0)": terms.append("-" + tangent)
+                    // A zero partial is multiplied all the same, as the trace does: 0·∞ is NaN.
+                    default: terms.append("\(partial) * \(tangent)")
                     }
                 }
                 guard !terms.isEmpty else { continue }

@@ -17,19 +17,23 @@ public final class KernelCompiler: Sendable {
     public let cacheFolder: String?
     /// Why the cache is not used, when it is not.
     public let cacheProblem: String?
-    /// The flags every kernel is built with (plus `$ADVIZ_CFLAGS`, split at spaces, for experiments).
+    /// The flags a kernel is built with (plus `$ADVIZ_CFLAGS`, split at spaces, for experiments).
     ///
-    /// NaN and infinities keep their IEEE meaning (no `-ffinite-math-only`: a log of a negative
-    /// number must still give NaN), but clang may reassociate sums and products, fuse
-    /// multiply-adds and use reciprocals, as XLA does: twice as fast on the nested polynomial,
-    /// at the price of differences from the interpreter in the last bits.
-    public static let flags: [String] = {
+    /// ``KernelMath/strict`` (the default) keeps IEEE arithmetic as the tape does it: no
+    /// reassociation, no reciprocals, no fused multiply-adds (`-ffp-contract=off`: a fused
+    /// a·b + c rounds once where the tape rounds twice), signed zeros kept, NaN and infinities
+    /// with their meaning. Only flags that change no result remain: no `errno` from `sqrt`
+    /// (so it is one instruction) and no trapping (so loops vectorise). ``KernelMath/fast``
+    /// adds what XLA and `-ffast-math` allow short of `-ffinite-math-only`: results may then
+    /// differ from the trace's, and the bench labels its rows.
+    public static func flags(_ math: KernelMath) -> [String] {
         let extra = ProcessInfo.processInfo.environment["ADVIZ_CFLAGS"]?.split(separator: " ").map(String.init) ?? []
-        return [
-            "-std=c99", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=fast", "-fno-signed-zeros", "-fno-trapping-math",
-            "-fassociative-math", "-freciprocal-math", "-fPIC", "-shared", "-w",
-        ] + extra
-    }()
+        let common = ["-std=c99", "-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fPIC", "-shared", "-w"]
+        switch math {
+        case .strict: return common + ["-ffp-contract=off"] + extra
+        case .fast: return common + ["-ffp-contract=fast", "-fno-signed-zeros", "-fassociative-math", "-freciprocal-math"] + extra
+        }
+    }
 
     private let notes = Mutex<Set<String>>([])
     private let loaded = Mutex<[UInt64: CompiledKernel]>([:])
@@ -103,7 +107,7 @@ public final class KernelCompiler: Sendable {
     /// or the compile fails; callers then use the ``BlockInterpreter``.
     public func kernel(for source: KernelSource, note: (String) -> Void = { _ in }) throws(AdvizError) -> CompiledKernel {
         guard let compiler else { throw .usage("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)") }
-        let key = KernelCompiler.key(source.text, compiler: compiler)
+        let key = KernelCompiler.key(source.text, compiler: compiler, flags: KernelCompiler.flags(source.math))
         if let kernel = loaded.withLock({ $0[key] }) { return kernel }
         let name = String(key, radix: 16)
         var folder = cacheFolder
@@ -146,7 +150,7 @@ public final class KernelCompiler: Sendable {
         let start = ContinuousClock.now
         let process = Process()
         process.executableURL = URL(fileURLWithPath: compiler)
-        process.arguments = KernelCompiler.flags + ["-o", soTemporary, cTemporary, "-lm"]
+        process.arguments = KernelCompiler.flags(source.math) + ["-o", soTemporary, cTemporary, "-lm"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -170,7 +174,7 @@ public final class KernelCompiler: Sendable {
     }
 
     /// FNV-1a over the source, the compiler's path, size and date, the flags and the CPU model.
-    static func key(_ source: String, compiler: String) -> UInt64 {
+    static func key(_ source: String, compiler: String, flags: [String]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) {
             for byte in text.utf8 {

@@ -19,20 +19,24 @@ public struct KernelSource: Sendable {
     public let text: String
     /// Whether `adviz_symbolic` is in the source.
     public let hasSymbolic: Bool
+    /// How strictly the compiler must keep IEEE arithmetic.
+    public let math: KernelMath
 
     /// The relative step of the central differences: ∛ε, which balances truncation (h²) against round-off (ε/h).
     public static let centralStep = 6.0554544523933395e-06
 
     /// Kernels for output `output` of `graph`; `symbolic` adds the compiled symbolic derivative.
-    public init(_ graph: Graph, output: Int = 0, symbolic: [SymbolicDerivative]? = nil) {
+    public init(_ graph: Graph, output: Int = 0, symbolic: [SymbolicDerivative]? = nil, math: KernelMath = .strict) {
         let graph = graph.keepingOutput(output)
         self.graph = graph
+        self.math = math
         let code = DerivativeCode(graph, language: .c)
         let n = graph.inputCount
         let primal = code.primalStatements()
         let y = code.valueName(graph.outputs[0].node)
         var c = """
             /* adviz kernels, generated from the tape; see `adviz codegen` for the readable program. */
+            /* math: \(math.rawValue) */
             #include <math.h>
 
             """
@@ -153,6 +157,15 @@ public struct KernelSource: Sendable {
         }
         return (statements, names[root])
     }
+}
+
+/// How a compiled kernel may compute: exactly as the trace does, or faster with other roundings.
+public enum KernelMath: String, Sendable, CaseIterable {
+    /// IEEE arithmetic in the tape's order: the trace's numbers (the default).
+    case strict
+    /// Reassociation, reciprocals, fused multiply-adds, no signed zeros: faster, and may differ
+    /// from the trace (`(x + 1e16)*x - 1e16*x` at 1 gives 1 where the trace gives 0).
+    case fast
 }
 
 extension Graph {

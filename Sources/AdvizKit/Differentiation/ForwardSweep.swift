@@ -5,20 +5,35 @@
 /// whole Jacobian of f: Rⁿ → Rᵐ it takes n sweeps, one per input.
 public enum ForwardSweep {
     /// The tangent of every node for the input direction `seed` (one number per input).
+    ///
+    /// A node that depends on no input with a nonzero seed has the tangent 0 exactly, and
+    /// passes nothing on: its zero is structural, not a number, so an infinite partial next to
+    /// it (√x₂ at x₂ = 0 while differentiating by x₁) does not make 0·∞ = NaN. Every other
+    /// product is computed in full IEEE arithmetic: a literal zero partial (`0*sqrt(x)`) still
+    /// multiplies an infinite tangent into NaN. Every engine follows the same rule.
     public static func tangents(_ graph: Graph, _ evaluation: Evaluation, seed: [Double]) -> [Double] {
         precondition(seed.count == graph.inputCount, "one seed component per input")
         let nodes = graph.nodes
         var tangents = [Double](repeating: 0, count: nodes.count)
-        for i in 0..<seed.count { tangents[i] = seed[i] }
+        var active = [Bool](repeating: false, count: nodes.count)
+        for i in 0..<seed.count {
+            tangents[i] = seed[i]
+            active[i] = seed[i] != 0
+        }
         for i in graph.inputCount..<nodes.count {
             let node = nodes[i]
-            switch node.op.arity {
-            case 0: continue
-            case 1: tangents[i] = evaluation.partialA[i] * tangents[Int(node.a)]
-            default:
-                tangents[i] = evaluation.partialA[i] * tangents[Int(node.a)]
-                    + evaluation.partialB[i] * tangents[Int(node.b)]
+            guard node.op.arity > 0 else { continue }
+            let a = Int(node.a)
+            var tangent = 0.0
+            if active[a] { tangent = evaluation.partialA[i] * tangents[a] }
+            if node.op.arity == 2 {
+                let b = Int(node.b)
+                if active[b] { tangent = active[a] ? tangent + evaluation.partialB[i] * tangents[b] : evaluation.partialB[i] * tangents[b] }
+                active[i] = active[a] || active[b]
+            } else {
+                active[i] = active[a]
             }
+            tangents[i] = tangent
         }
         return tangents
     }
@@ -51,21 +66,34 @@ public enum ReverseSweep {
         let count = graph.nodes.count
         precondition(evaluation.partialA.count == count && evaluation.partialB.count == count, "an evaluation of this graph")
         if adjoints.count != count { adjoints = [Double](repeating: 0, count: count) } else { adjoints.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
-        for (k, output) in graph.outputs.enumerated() { adjoints[output.node] += outputSeed[k] }
+        // Which nodes reach an output with a nonzero seed: the others' adjoint is a structural
+        // zero and passes nothing on (see ``ForwardSweep/tangents(_:_:seed:)``), so the nodes of
+        // another output, or of a statement with no effect, never turn 0·∞ into NaN here.
+        var live = [Bool](repeating: false, count: count)
+        for (k, output) in graph.outputs.enumerated() {
+            adjoints[output.node] += outputSeed[k]
+            if outputSeed[k] != 0 { live[output.node] = true }
+        }
         adjoints.withUnsafeMutableBufferPointer { adjoint in
-            graph.nodes.withUnsafeBufferPointer { nodes in
-                evaluation.partialA.withUnsafeBufferPointer { partialA in
-                    evaluation.partialB.withUnsafeBufferPointer { partialB in
-                        var i = count - 1
-                        while i >= graph.inputCount {
-                            // Arguments are -1 where absent (leaves have none, unary steps no second).
-                            let node = nodes[i]
-                            let g = adjoint[i]
-                            if node.a >= 0 {
-                                adjoint[Int(node.a)] += g * partialA[i]
-                                if node.b >= 0 { adjoint[Int(node.b)] += g * partialB[i] }
+            live.withUnsafeMutableBufferPointer { live in
+                graph.nodes.withUnsafeBufferPointer { nodes in
+                    evaluation.partialA.withUnsafeBufferPointer { partialA in
+                        evaluation.partialB.withUnsafeBufferPointer { partialB in
+                            var i = count - 1
+                            while i >= graph.inputCount {
+                                // Arguments are -1 where absent (leaves have none, unary steps no second).
+                                let node = nodes[i]
+                                if live[i], node.a >= 0 {
+                                    let g = adjoint[i]
+                                    adjoint[Int(node.a)] += g * partialA[i]
+                                    live[Int(node.a)] = true
+                                    if node.b >= 0 {
+                                        adjoint[Int(node.b)] += g * partialB[i]
+                                        live[Int(node.b)] = true
+                                    }
+                                }
+                                i -= 1
                             }
-                            i -= 1
                         }
                     }
                 }

@@ -104,10 +104,12 @@ struct Parser {
                 token = taken
                 pendingFirst = nil
             } else {
-                // Inside parentheses, and after an operator, a line break continues the statement.
+                // Inside parentheses, after an operator, and before a line that starts with a
+                // binary operator (`f = x^2` then `  - 3*x`), a line break continues the statement.
                 let upcoming = try peek()
                 if case .newline = upcoming.kind,
                     (expectOperand && previous != nil) || pending.contains(where: \.isOpenParen)
+                        || (!expectOperand && nextLineStartsWithBinaryOperator())
                 {
                     _ = try next()
                     continue
@@ -230,6 +232,22 @@ struct Parser {
                 return output
             }
             previous = token
+        }
+    }
+
+    /// True if the next line that holds a token (blank and comment lines skipped) starts with
+    /// `+ - * / ^ **`: such a line continues the statement above, since a statement cannot start
+    /// with a binary operator (and `-x` alone on a line after a statement would be a silent
+    /// second statement). Looks ahead on a copy of the lexer; a lexing error is left for later.
+    private func nextLineStartsWithBinaryOperator() -> Bool {
+        var look = lexer
+        while true {
+            guard let token = try? look.next() else { return false }
+            switch token.kind {
+            case .newline: continue
+            case .plus, .minus, .star, .slash, .caret: return true
+            default: return false
+            }
         }
     }
 

@@ -68,14 +68,18 @@ public struct Graph: Sendable {
     public let statements: [GraphStatement]
     /// Baydin's index of each node: -(n-1) … 0 for inputs, 1, 2, … for steps, nil for constants.
     public let stepNumbers: StepNumbers
+    /// What the program's author should know that is not an error (a statement with no effect),
+    /// each pointing into the source; empty for a recorded ``Tape``.
+    public let warnings: [Diagnostic]
 
     /// A graph from a finished tape; `stepNumbers` are derived from it.
     public init(
         nodes: [Node], inputNames: [String], outputs: [GraphOutput],
         constantNames: [Int: String] = [:], statementNames: [Int: String] = [:], spans: [SourceSpan?]? = nil,
-        statements: [GraphStatement] = []
+        statements: [GraphStatement] = [], warnings: [Diagnostic] = []
     ) {
         self.statements = statements
+        self.warnings = warnings
         self.nodes = nodes
         self.inputNames = inputNames
         self.outputs = outputs

@@ -118,10 +118,14 @@ public struct GraphBuilder: Sendable {
     }
 
     /// The finished graph with these outputs and statement names.
-    public func finish(outputs: [GraphOutput], statementNames: [Int: String] = [:], statements: [GraphStatement] = []) -> Graph {
+    public func finish(
+        outputs: [GraphOutput], statementNames: [Int: String] = [:], statements: [GraphStatement] = [],
+        warnings: [Diagnostic] = []
+    ) -> Graph {
         Graph(
             nodes: nodes, inputNames: inputNames, outputs: outputs, constantNames: constantNames,
-            statementNames: statementNames, spans: spans.isEmpty ? nil : spans, statements: statements)
+            statementNames: statementNames, spans: spans.isEmpty ? nil : spans, statements: statements,
+            warnings: warnings)
     }
 }
 
@@ -242,7 +246,9 @@ extension Graph {
     ///
     /// The inputs are the names used but never assigned, in natural order (x1, x2, …, x10,
     /// then the others alphabetically). The outputs are the statements named with
-    /// `options.outputs`, else every statement whose name starts with `y`, else the last.
+    /// `options.outputs`, else the program's sinks: every named statement that no later
+    /// statement reads, and the last statement. An unnamed statement that is neither last nor
+    /// read computes nothing anyone sees: it becomes one of ``Graph/warnings``.
     public init(program: Program, options: GraphOptions = GraphOptions()) throws(AdvizError) {
         let statements = program.statements
         func fail(_ message: String, _ span: SourceSpan, hint: String? = nil) -> AdvizError {
@@ -294,6 +300,14 @@ extension Graph {
             }
             names[lastIndex] = fresh
         }
+        // A statement is read if a later one uses its name (only earlier names can be used).
+        var isRead = [Bool](repeating: false, count: statements.count)
+        for statement in statements {
+            for item in statement.postfix {
+                if case .variable(let name) = item.kind, let at = assignedAt[name] { isRead[at] = true }
+            }
+        }
+        var warnings: [Diagnostic] = []
         let outputIndices: [Int]
         if let requested = options.outputs.map({ names in names.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } }), !requested.isEmpty {
             outputIndices = try requested.map { name throws(AdvizError) -> Int in
@@ -305,10 +319,18 @@ extension Graph {
                 return index
             }
         } else {
-            var ys = names.indices.filter { statements[$0].name?.hasPrefix("y") == true }
-            // A bare last expression is always an output: it is what the program computes.
-            if statements[lastIndex].name == nil || ys.isEmpty, !ys.contains(lastIndex) { ys.append(lastIndex) }
-            outputIndices = ys
+            // The outputs are the sinks: named statements nothing later reads, and the last one
+            // (`loss` in `y_hat = w*x + b; loss = (y_hat - t)^2`, not `y_hat`).
+            outputIndices = statements.indices.filter { !isRead[$0] && (statements[$0].name != nil || $0 == lastIndex) }
+        }
+        for index in statements.indices where statements[index].name == nil && index != lastIndex && !outputIndices.contains(index) {
+            let postfix = statements[index].postfix
+            let start = postfix.map(\.span.start).min() ?? statements[index].nameSpan.start
+            let end = postfix.map { $0.span.start + $0.span.length }.max() ?? start + 1
+            warnings.append(Diagnostic(
+                "this statement has no effect: it has no name, is not the last, and nothing reads it",
+                at: SourceSpan(start: start, length: Swift.max(1, end - start)),
+                hint: "name it (`y2 = …`) to make it an output, or remove it"))
         }
 
         // The tape: one postfix walk per statement, with a stack of node ids.
@@ -352,7 +374,7 @@ extension Graph {
             }
         }
         let outputs = outputIndices.map { GraphOutput(name: names[$0]!, node: Int(statementNodes[$0])) }
-        self = builder.finish(outputs: outputs, statementNames: statementNames, statements: made)
+        self = builder.finish(outputs: outputs, statementNames: statementNames, statements: made, warnings: warnings)
     }
 
     /// Parses and builds the graph of program text in one step.

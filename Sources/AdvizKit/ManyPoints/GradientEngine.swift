@@ -65,7 +65,7 @@ public final class GradientEngine: @unchecked Sendable {
     /// (compiled and interpreted), for comparisons; `note` receives one-time notes.
     public init(
         _ graph: Graph, output: Int = 0, choice: EngineChoice = .auto, symbolic: Bool = false,
-        threads: Int? = nil, compiler: KernelCompiler = .shared, note: (String) -> Void = { _ in }
+        threads: Int? = nil, compiler: KernelCompiler = .shared, math: KernelMath = .strict, note: (String) -> Void = { _ in }
     ) throws(AdvizError) {
         self.graph = graph.keepingOutput(output)
         interpreter = BlockInterpreter(graph, output: output)
@@ -81,7 +81,7 @@ public final class GradientEngine: @unchecked Sendable {
         case .interpreted:
             kernel = nil
         case .compiled:
-            kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives), note: note)
+            kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives, math: math), note: note)
         case .auto:
             if graph.nodes.count > GradientEngine.compileLimit {
                 kernel = nil
@@ -90,7 +90,7 @@ public final class GradientEngine: @unchecked Sendable {
                 kernel = nil
             } else {
                 do {
-                    kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives), note: note)
+                    kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives, math: math), note: note)
                 } catch {
                     compiler.noteOnce("note: compiling the kernel failed, using the vectorised interpreter\n" + error.rendered, note)
                     kernel = nil
@@ -99,8 +99,8 @@ public final class GradientEngine: @unchecked Sendable {
         }
     }
 
-    /// The engine that runs: `compiled` or `interpreted`.
-    public var engineName: String { kernel == nil ? "interpreted" : "compiled" }
+    /// The engine that runs: `compiled`, `compiled fast-math` (results may differ from the trace's) or `interpreted`.
+    public var engineName: String { kernel == nil ? "interpreted" : (kernel!.source.math == .fast ? "compiled fast-math" : "compiled") }
 
     /// Value and gradient at every point, by `method` (reverse mode unless said otherwise).
     public func gradient(at points: PointColumns, method: DerivativeMethod = .reverse, values wantValues: Bool = true) -> GradientColumns {
@@ -117,13 +117,19 @@ public final class GradientEngine: @unchecked Sendable {
         for (j, column) in points.columns.enumerated() {
             column.withUnsafeBufferPointer { (inputBlock + j * n).update(from: $0.baseAddress!, count: n) }
         }
-        let withValues = wantValues && method != .central && method != .symbolic
+        // Reverse and forward mode compute the value on the way; central differences and the
+        // symbolic derivative do not, so a primal pass (a reverse run, untimed) supplies it.
+        let valuesOnTheWay = method != .central && method != .symbolic
+        let inputs = (0..<inputCount).map { UnsafePointer(inputBlock + $0 * n) }
+        if wantValues && !valuesOnTheWay {
+            run(.reverse, count: n, inputs: inputs, values: valueBlock, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
+        }
         let start = ContinuousClock.now
         run(
-            method, count: n, inputs: (0..<inputCount).map { UnsafePointer(inputBlock + $0 * n) },
-            values: withValues ? valueBlock : nil, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
+            method, count: n, inputs: inputs,
+            values: wantValues && valuesOnTheWay ? valueBlock : nil, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
         let seconds = (ContinuousClock.now - start).seconds
-        let values = withValues ? Array(UnsafeBufferPointer(start: valueBlock, count: n)) : []
+        let values = wantValues ? Array(UnsafeBufferPointer(start: valueBlock, count: n)) : []
         let gradients = (0..<inputCount).map { Array(UnsafeBufferPointer(start: gradientBlock + $0 * n, count: n)) }
         return GradientColumns(values: values, gradients: gradients, engine: engineName, compileSeconds: kernel?.compileSeconds ?? 0, seconds: seconds)
     }

@@ -136,7 +136,8 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     ///
     /// Unary operations return 0 for ∂v/∂b. At a kink the subgradient named in
     /// ``kink(_:_:)`` is returned (abs, relu and sign at 0 give 0; max and min give
-    /// the whole derivative to `a` at a tie).
+    /// the whole derivative to `a` at a tie). Where an argument is NaN, so are the partials
+    /// (the value is NaN too): no convention turns NaN into a derivative.
     /// `withRespectToB: false` skips ∂v/∂b where `b` is a constant (it would be thrown away;
     /// for `pow` it costs a logarithm).
     @inline(__always)
@@ -150,8 +151,9 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .pow:
             // ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, which only exists for a > 0 (its limit is 0 at a = 0).
             (b == 0 ? 0 : (b == 2 ? 2 * a : b * Foundation.pow(a, b - 1)), !withRespectToB ? 0 : a > 0 ? v * Foundation.log(a) : (a == 0 ? (b > 0 ? 0 : -.infinity) : .nan))
-        case .max: a >= b ? (1, 0) : (0, 1)
-        case .min: a <= b ? (1, 0) : (0, 1)
+        // A NaN argument makes every partial NaN: NaN is never turned into a number.
+        case .max: a >= b ? (1, 0) : (b > a ? (0, 1) : (.nan, .nan))
+        case .min: a <= b ? (1, 0) : (b < a ? (0, 1) : (.nan, .nan))
         case .neg: (-1, 0)
         case .sin: (Foundation.cos(a), 0)
         case .cos: (-Foundation.sin(a), 0)
@@ -159,11 +161,11 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .exp: (v, 0)
         case .log: (1 / a, 0)
         case .sqrt: (0.5 / v, 0)
-        case .abs: (a > 0 ? 1 : (a < 0 ? -1 : 0), 0)
+        case .abs: (a > 0 ? 1 : (a < 0 ? -1 : (a == 0 ? 0 : .nan)), 0)
         case .tanh: (1 - v * v, 0)
         case .sigmoid: (v * (1 - v), 0)
-        case .relu: (a > 0 ? 1 : 0, 0)
-        case .sign, .step: (0, 0)
+        case .relu: (a > 0 ? 1 : (a <= 0 ? 0 : .nan), 0)
+        case .sign, .step: (a.isNaN ? a : 0, 0)
         }
     }
 
@@ -266,9 +268,9 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .div:
             return b == 0 ? "division by zero: IEEE result \(a == 0 ? "NaN" : "±inf")" : nil
         case .pow:
-            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow), ∂/∂a = 0" }
+            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow); ∂/∂a = 0, and ∂/∂b = −inf where the exponent is not a constant (ln 0)" }
+            if a == 0 && b < 0 { return "power of 0 with a negative exponent: value inf, ∂/∂a infinite" }
             if a == 0 && b < 1 && b != 0 { return "power of 0 with exponent < 1: ∂/∂a is infinite" }
-            if a == 0 && b < 0 { return "power of 0 with a negative exponent: inf" }
             if a < 0 && b.rounded() != b { return "negative base with a non-integer exponent: NaN" }
             return nil
         case .tan:
@@ -314,6 +316,16 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .relu: return "(\(a) > 0.0 ? \(a) : (\(a) != \(a) ? \(a) : 0.0))"
         case .sign: return "(\(a) > 0.0 ? 1.0 : (\(a) < 0.0 ? -1.0 : (\(a) != \(a) ? \(a) : 0.0)))"
         case .step: return "(\(a) > 0.0 ? 1.0 : (\(a) != \(a) ? \(a) : 0.0))"
+        }
+    }
+
+    /// The local partial ∂v/∂a as generated code where ``partialFormula(_:)`` cannot say it:
+    /// sign and step have the partial 0, written `0` in traces, but NaN where `a` is NaN (as
+    /// ``partials(_:_:_:withRespectToB:)`` gives), so the code tests for it. Nil elsewhere.
+    public func partialCode(_ a: String, in language: CodeLanguage) -> String? {
+        switch self {
+        case .sign, .step: language == .c ? "(\(a) != \(a) ? \(a) : 0.0)" : "(\(a).isNaN ? \(a) : 0.0)"
+        default: nil
         }
     }
 

@@ -7,30 +7,53 @@ public enum DiffReport {
 
     /// The derivatives of `graph`'s first output, one per variable, as text, LaTeX or JSON.
     public static func render(_ derivatives: [SymbolicDerivative], graph: Graph, source: String, style: MathStyle, json: Bool) -> String {
+        render(derivatives, graph: graph, output: 0, source: source, point: nil, style: style, json: json)
+    }
+
+    /// The derivatives of output `output` of `graph`, one per variable, as text, LaTeX or JSON,
+    /// with their values at `point` (in the inputs' order) when one is given.
+    ///
+    /// A single-output program names its function `f`; with several outputs each is named as in
+    /// the program (`y1`, `∂y1/∂x`). A program with no inputs says that its derivative is 0.
+    public static func render(
+        _ derivatives: [SymbolicDerivative], graph: Graph, output: Int, source: String, point: [Double]?, style: MathStyle, json: Bool
+    ) -> String {
+        let outputName = graph.outputCount > 1 ? graph.outputs[output].name : "f"
+        let bindings = point.map { Dictionary(uniqueKeysWithValues: zip(graph.inputNames, $0)) }
+        let numbers = NumberFormat(significantDigits: 6)
         if json {
-            return JSONValue.object([
-                ("expression", .string(source)),
-                ("derivatives", .array(derivatives.map { d in
-                    .object([
-                        ("wrt", .string(d.variable)),
-                        ("text", d.arena.render(d.derivative, limit: printLimit).map { .string($0) } ?? .null),
-                        ("latex", d.arena.render(d.derivative, style: .latex, limit: printLimit).map { .string($0) } ?? .null),
-                        ("tree_size", .number(d.arena.treeSize(d.derivative))),
-                        ("dag_size", .integer(d.arena.dagSize(d.derivative))),
-                        ("undefined_where", .array(d.kinks.map { .string($0) })),
-                    ])
-                })),
-                ("function_tree_size", .number(derivatives.first.map { $0.arena.treeSize($0.function) } ?? 0)),
-                ("tape_steps", .integer(graph.stepCount)),
-            ]).serialized() + "\n"
+            var members: [(String, JSONValue)] = [("expression", .string(source))]
+            if graph.outputCount > 1 { members.append(("output", .string(graph.outputs[output].name))) }
+            if let point { members.append(("point", .object(zip(graph.inputNames, point).map { ($0, .finite($1)) }))) }
+            members.append(("derivatives", .array(derivatives.map { d in
+                var fields: [(String, JSONValue)] = [
+                    ("wrt", .string(d.variable)),
+                    ("text", d.arena.render(d.derivative, limit: printLimit).map { .string($0) } ?? .null),
+                    ("latex", d.arena.render(d.derivative, style: .latex, limit: printLimit).map { .string($0) } ?? .null),
+                    ("tree_size", .number(d.arena.treeSize(d.derivative))),
+                    ("dag_size", .integer(d.arena.dagSize(d.derivative))),
+                    ("undefined_where", .array(d.kinks.map { .string($0) })),
+                ]
+                if let bindings { fields.append(("value", .finite(d.value(at: bindings)))) }
+                return .object(fields)
+            })))
+            members.append(("function_tree_size", .number(derivatives.first.map { $0.arena.treeSize($0.function) } ?? 0)))
+            members.append(("tape_steps", .integer(graph.stepCount)))
+            return JSONValue.object(members).serialized() + "\n"
         }
         var out: [String] = []
-        let f = derivatives.first
-        if let f, let text = f.arena.render(f.function, style: style, limit: printLimit) {
-            out.append(style == .latex ? "f = \(text)" : "f = \(text)")
+        guard let f = derivatives.first else {
+            // No inputs (`pi`, `2*e`): nothing varies, so the derivative is 0.
+            let name = style == .latex ? "\\mathrm{\(outputName)}" : outputName
+            return "\(name) = \(source.trimmingCharacters(in: .whitespacesAndNewlines)) has no inputs: it is a constant, and its derivative is 0\n"
+        }
+        if let text = f.arena.render(f.function, style: style, limit: printLimit) {
+            out.append("\(style == .latex ? TraceWriter.latexName(outputName) : outputName) = \(text)")
         }
         for d in derivatives {
-            let name = style == .latex ? "\\frac{\\partial f}{\\partial \(TraceWriter.latexName(d.variable))}" : "∂f/∂\(d.variable)"
+            let name = style == .latex
+                ? "\\frac{\\partial \(TraceWriter.latexName(outputName))}{\\partial \(TraceWriter.latexName(d.variable))}"
+                : "∂\(outputName)/∂\(d.variable)"
             if let text = d.arena.render(d.derivative, style: style, limit: printLimit) {
                 out.append("\(name) = \(text)")
             } else {
@@ -45,10 +68,17 @@ public enum DiffReport {
                 }
             }
         }
-        if style == .text, let f {
-            let sizes = derivatives.map { "∂f/∂\($0.variable): \(format($0.arena.treeSize($0.derivative))) written out, \($0.arena.dagSize($0.derivative)) with sharing" }
+        if let point, let bindings {
+            let at = zip(graph.inputNames, point).map { "\($0) = \(numbers.string($1))" }.joined(separator: ", ")
             out.append("")
-            out.append("sizes: f: \(format(f.arena.treeSize(f.function))) nodes written out; " + sizes.joined(separator: "; ") + "; AD tape: \(graph.stepCount) step\(graph.stepCount == 1 ? "" : "s")")
+            out.append(style == .latex ? "% at \(at)" : "at \(at):")
+            out.append("  \(outputName) = \(numbers.string(f.arena.evaluate(f.function, bindings)))")
+            for d in derivatives { out.append("  ∂\(outputName)/∂\(d.variable) = \(numbers.string(d.value(at: bindings)))") }
+        }
+        if style == .text {
+            let sizes = derivatives.map { "∂\(outputName)/∂\($0.variable): \(format($0.arena.treeSize($0.derivative))) written out, \($0.arena.dagSize($0.derivative)) with sharing" }
+            out.append("")
+            out.append("sizes: \(outputName): \(format(f.arena.treeSize(f.function))) nodes written out; " + sizes.joined(separator: "; ") + "; AD tape: \(graph.stepCount) step\(graph.stepCount == 1 ? "" : "s")")
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -41,6 +41,11 @@ public struct TraceReport: Sendable {
     private var mode: TraceMode { trace.options.mode }
 
     /// `x1 = 2, x2 = 5`.
+    /// The outputs named, for headers: `(output: loss)`, `(outputs: y1, y2)`.
+    private var outputsText: String {
+        "(output\(graph.outputCount == 1 ? "" : "s"): \(graph.outputs.map(\.name).joined(separator: ", ")))"
+    }
+
     private func pointText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
         return zip(graph.inputNames, trace.point).map { "\(writer.symbol($0)) = \(writer.number($1).text)" }.joined(separator: ", ")
@@ -81,7 +86,7 @@ public struct TraceReport: Sendable {
         let heading = { (title: String) in style.apply(.heading, title) }
         if let source {
             let isProgram = !graph.statementNames.isEmpty || source.contains("=")
-            out.append(heading((isProgram ? "program: " : "f = ") + source.trimmed.replacingNewlines()) + "  at " + pointText(.text))
+            out.append(heading((isProgram ? "program: " : "f = ") + source.trimmed.replacingNewlines()) + "  at " + pointText(.text) + (isProgram ? "  " + outputsText : ""))
             out.append("")
         }
 
@@ -206,7 +211,10 @@ public struct TraceReport: Sendable {
 
     private func markdown() -> String {
         var out: [String] = []
-        if let source { out += ["**f = `\(source.trimmed.replacingNewlines())`** at \(pointText(.text))", ""] }
+        if let source {
+            let isProgram = !graph.statementNames.isEmpty || source.contains("=")
+            out += ["**\(isProgram ? "program:" : "f =") `\(source.trimmed.replacingNewlines())`** at \(pointText(.text))" + (isProgram ? " " + outputsText : ""), ""]
+        }
         func table(_ title: String, _ header: [String], _ rows: [[String]]) {
             out.append("### \(title)")
             out.append("")
@@ -242,7 +250,8 @@ public struct TraceReport: Sendable {
 
     private func latex() -> String {
         var out: [String] = []
-        out.append("% adviz trace" + (source.map { ": " + $0.trimmed.replacingNewlines() } ?? "") + " at " + pointText(.text))
+        let isProgram = !graph.statementNames.isEmpty || (source?.contains("=") ?? true)
+        out.append("% adviz trace" + (source.map { ": " + $0.trimmed.replacingNewlines() } ?? "") + " at " + pointText(.text) + (isProgram ? " " + outputsText : ""))
         func table(_ title: String, _ rows: [[String]]) {
             let columns = rows.map(\.count).max() ?? 4
             out.append("\\begin{tabular}{" + String(repeating: "l", count: columns) + "}")
@@ -326,9 +335,26 @@ public struct TraceReport: Sendable {
 }
 
 extension String {
-    /// A multi-line program on one line: statements joined by `; `.
+    /// A multi-line program on one line: statements joined by `; `, and a line that continues
+    /// the statement above (it starts with a binary operator, or the line above ends in one or
+    /// in an open parenthesis) joined with a space.
     func replacingNewlines() -> String {
-        split(whereSeparator: \.isNewline).map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: " \t;")) }
-            .filter { !$0.isEmpty }.joined(separator: "; ")
+        // Comments go: a header has no room for them, and `# …` would swallow a joined line.
+        let lines = split(whereSeparator: \.isNewline)
+            .map { String($0.prefix { $0 != "#" }).trimmingCharacters(in: CharacterSet(charactersIn: " \t;")) }
+            .filter { !$0.isEmpty }
+        var joined = ""
+        var depth = 0
+        for line in lines {
+            if !joined.isEmpty {
+                let continues = depth > 0 || "+-*/^(,=".contains(joined.last!) || "+-*/^)".contains(line.first!)
+                joined += continues ? " " : "; "
+            }
+            joined += line
+            for character in line {
+                if character == "(" { depth += 1 } else if character == ")" { depth = Swift.max(0, depth - 1) }
+            }
+        }
+        return joined
     }
 }
