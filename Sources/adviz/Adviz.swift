@@ -17,4 +17,14 @@ struct Adviz: ParsableCommand {
         subcommands: [TraceCommand.self, RenderCommand.self, DiffCommand.self, CompareCommand.self, PlotCommand.self, LessonCommand.self, CodegenCommand.self, GradCommand.self, BenchCommand.self],
         defaultSubcommand: TraceCommand.self
     )
+
+    /// Reads the command line as a person means it (see ``ArgumentRewriting``), then runs the command.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let (word, suggestion) = ArgumentRewriting.mistypedCommand(arguments) {
+            printError("error: `\(word)` is not a command; did you mean `\(suggestion)`?\n  (to trace a program named `\(word)`, give the point: adviz trace \(word) --at …)")
+            Foundation.exit(64)
+        }
+        main(ArgumentRewriting.movingNegativeExpression(arguments))
+    }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// The options every command that reads a program shares: the program, the point, the outputs.
 struct ProgramOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The program: an expression, or statements separated by `;` or newlines; `-` reads standard input.", valueName: "expression"))
+    @Argument(help: ArgumentHelp("The program: an expression, or statements separated by `;` or newlines (a line that starts with + - * / ^ continues the one above); `-` reads standard input. An expression may start with a minus (`\"-x^2\"`); after `--`, every word is the expression.", valueName: "expression"))
     var expression: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file (`-` for standard input).", valueName: "path"))
@@ -87,13 +87,11 @@ struct SeedOptions: ParsableArguments {
     func traceOptions(for graph: Graph, mode: TraceMode) throws(AdvizError) -> TraceOptions {
         var options = TraceOptions(mode: mode, numberFormat: NumberFormat(significantDigits: precision))
         if let wrt {
-            guard let index = graph.inputNames.firstIndex(of: wrt) else {
-                throw .usage("--wrt `\(wrt)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
-            }
+            let index = try inputIndex(wrt, in: graph)
             options.seed = ForwardSweep.unitSeed(index, inputs: graph.inputCount)
         }
-        if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed") }
-        if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar") }
+        if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed", unnamedAreZero: true) }
+        if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar", unnamedAreZero: true) }
         return options
     }
 }
@@ -114,7 +112,9 @@ func outputHeading(_ graph: Graph, _ k: Int, format: ReportFormat = .text) -> St
 func inputIndex(_ name: String?, in graph: Graph) throws(AdvizError) -> Int {
     guard let name else { return 0 }
     guard let j = graph.inputNames.firstIndex(of: name) else {
-        throw .usage("--wrt `\(name)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+        if graph.inputCount == 0 { throw .usage("--wrt `\(name)`: the program has no inputs, so there is nothing to differentiate by (its derivative is 0)") }
+        let hint = Suggestion.closest(to: name, among: graph.inputNames).map { "did you mean `\($0)`? " } ?? ""
+        throw .usage("--wrt `\(name)` is not an input; \(hint)the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
     }
     return j
 }

@@ -29,11 +29,18 @@ struct TraceCommand: ParsableCommand {
 
     @OptionGroup var seeds: SeedOptions
 
+    @Flag(help: "With --format latex: a whole document (article class, amsmath and amssymb) that pdflatex compiles as it is.")
+    var standalone = false
+
     @Option(help: "Colour: auto (on a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorChoice = .auto
 
     @Option(help: ArgumentHelp("The text width for laying tables side by side (default: the terminal's, else 120).", valueName: "columns"))
     var width: Int?
+
+    func validate() throws {
+        if standalone && format != .latex { throw ValidationError("--standalone is for --format latex") }
+    }
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
@@ -42,7 +49,7 @@ struct TraceCommand: ParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             let report = TraceReport(trace, source: source.text)
-            let text = report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
+            let text = standalone ? report.latexDocument() : report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
             FileHandle.standardOutput.write(Data(text.utf8))
             if format != .json {
                 let warn = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: environment))

@@ -326,9 +326,10 @@ extension Op {
 }
 
 /// Finds the name a typo most likely meant.
-enum Suggestion {
-    /// The candidate closest to `word` by edit distance, if close enough to be a typo.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum Suggestion {
+    /// The candidate closest to `word` by edit distance, if close enough to be a typo
+    /// (one edit for words of up to three letters, two for longer ones).
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = word.count <= 3 ? 1 : 2
         var best: (String, Int)?
         for candidate in candidates {

@@ -5,7 +5,10 @@
 public enum PointBinding {
     /// The values of `text` for `names`, in the order of `names`. `what` names the option
     /// in messages (`--at`). Throws a usage error naming the variable at fault.
-    public static func bind(_ text: String, to names: [String], what: String = "--at") throws(AdvizError) -> [Double] {
+    ///
+    /// With `unnamedAreZero` (a seed: `--seed w1=1`, `--ybar y2=1`), names left out of a
+    /// named binding get 0, the direction's other components; a point needs every value.
+    public static func bind(_ text: String, to names: [String], what: String = "--at", unnamedAreZero: Bool = false) throws(AdvizError) -> [Double] {
         let parts = splitTopLevel(text)
         if parts.count == 1, parts[0].trimmed.isEmpty {
             if names.isEmpty { return [] }
@@ -31,6 +34,7 @@ public enum PointBinding {
                 values[index] = try number(pieces.count > 1 ? pieces[1] : "", for: name, what: what)
             }
             let missing = names.indices.filter { values[$0] == nil }.map { names[$0] }
+            if unnamedAreZero { return values.map { $0 ?? 0 } }
             guard missing.isEmpty else {
                 throw .usage("\(what) has no value for \(listing(missing)); expected values for \(listing(names))")
             }

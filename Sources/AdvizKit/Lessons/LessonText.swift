@@ -296,8 +296,8 @@ public struct LessonText: Sendable {
             table.append([TextTable.Cell(output.name, .label)] + forward.matrix[k].map { TextTable.Cell(format.string($0)) })
         }
         return [style.apply(.heading, "The Jacobian (\(graph.outputCount)×\(graph.inputCount))")] + table.lines(style: style) + [
-            "  forward mode: \(forward.sweeps) sweep\(forward.sweeps == 1 ? "" : "s") (one per input), \(forward.multiplyAdds) multiply-adds",
-            "  reverse mode: \(reverse.sweeps) sweep\(reverse.sweeps == 1 ? "" : "s") (one per output), \(reverse.multiplyAdds) multiply-adds",
+            "  forward mode: \(forward.sweeps) sweep\(forward.sweeps == 1 ? "" : "s") (one per input), \(counted(forward.multiplyAdds, "multiply-add"))",
+            "  reverse mode: \(reverse.sweeps) sweep\(reverse.sweeps == 1 ? "" : "s") (one per output), \(counted(reverse.multiplyAdds, "multiply-add"))",
             "  same matrix both ways: \(forward.matrix == reverse.matrix ? "yes" : "to rounding")",
         ]
     }

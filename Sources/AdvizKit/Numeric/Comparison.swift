@@ -56,17 +56,34 @@ public struct Comparison: Sendable {
             kinks.formUnion(d.kinks)
         }
         let tree = treeSizes.reduce(0, +)
-        rows.append(Row(method: "symbolic", detail: "simplified, \(NumberFormat(significantDigits: 6).string(tree)) nodes written out",
-                        derivatives: symbolic, error: error(symbolic), cost: "\(dagSizes.reduce(0, +)) expression nodes evaluated (with sharing)"))
+        rows.append(Row(method: "symbolic", detail: "simplified, \(counted(tree, "node", format: NumberFormat(significantDigits: 6).string)) written out",
+                        derivatives: symbolic, error: error(symbolic), cost: "\(counted(dagSizes.reduce(0, +), "expression node")) evaluated (with sharing)"))
         var reasons: [String] = []
+        var domainNotes: [String] = []
+        let shortNumber = NumberFormat(significantDigits: 2)
         for scheme in FiniteDifference.allCases {
             var derivatives: [Double] = []
             var hs: [Double] = []
             for j in 0..<n {
                 let chosen = scheme.defaultStep(at: point[j])
-                let h = step ?? chosen.h
+                var h = step ?? chosen.h
+                var derivative = scheme.derivative(graph, at: point, input: j, h: h)
+                // A step that leaves f's domain (log at x = 1e-9 with h = 1.5e-8) gives NaN where f
+                // and AD are finite: scale the step to |x| instead, and say so; if that fails too, say that.
+                if !derivative.isFinite, value.isFinite, reference[j].isFinite, scheme != .complexStep {
+                    let x = point[j]
+                    let scaled = h / Swift.max(1, Swift.abs(x)) * Swift.abs(x)
+                    let where_ = "\(scheme.rawValue) at \(graph.inputNames[j]) = \(shortNumber.string(x))"
+                    if step == nil, x != 0, scaled < h, case let retry = scheme.derivative(graph, at: point, input: j, h: scaled), retry.isFinite {
+                        domainNotes.append("\(where_): the step h = \(shortNumber.string(h)) leaves the domain of f (f is not finite there), so h is scaled to |x|: h = \(shortNumber.string(scaled))")
+                        h = scaled
+                        derivative = retry
+                    } else {
+                        domainNotes.append("\(where_): the step h = \(shortNumber.string(h)) leaves the domain of f (f is not finite at x ± h), so the estimate is \(NumberFormat().string(derivative))")
+                    }
+                }
                 hs.append(h)
-                derivatives.append(scheme.derivative(graph, at: point, input: j, h: h))
+                derivatives.append(derivative)
                 if j == 0, step == nil { reasons.append("\(scheme.rawValue): h = \(chosen.reason)") }
             }
             let hText = hs.isEmpty ? "" : "h = \(NumberFormat(significantDigits: 2).string(hs.max()!))"
@@ -76,7 +93,7 @@ public struct Comparison: Sendable {
         }
         self.rows = rows
         stepReasons = reasons
-        var notes: [String] = trace.warningMessages()
+        var notes: [String] = trace.warningMessages() + domainNotes
         if kinks.contains("sign") || kinks.contains("step") {
             notes.append("the symbolic derivative uses sign/step, which are undefined at their jumps; AD uses a subgradient there and differences straddle the kink")
         }

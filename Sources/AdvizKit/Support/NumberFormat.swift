@@ -46,3 +46,13 @@ public struct NumberFormat: Sendable, Equatable {
         return "\(x)"
     }
 }
+
+/// `1 node`, `3 nodes`, `0 multiply-adds`: a count with its noun, singular only for one.
+func counted(_ count: Int, _ word: String) -> String {
+    "\(count) \(word)\(count == 1 ? "" : "s")"
+}
+
+/// `1 node`, `2.5e+06 nodes`: a count that may be too large for an integer (a tree written out).
+func counted(_ count: Double, _ word: String, format: (Double) -> String) -> String {
+    "\(format(count)) \(word)\(count == 1 ? "" : "s")"
+}

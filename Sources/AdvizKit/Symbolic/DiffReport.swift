@@ -57,7 +57,7 @@ public enum DiffReport {
             if let text = d.arena.render(d.derivative, style: style, limit: printLimit) {
                 out.append("\(name) = \(text)")
             } else {
-                out.append("\(name): too long to print (\(NumberFormat(significantDigits: 3).string(d.arena.treeSize(d.derivative))) nodes written out)")
+                out.append("\(name): too long to print (\(counted(d.arena.treeSize(d.derivative), "node", format: NumberFormat(significantDigits: 3).string)) written out)")
             }
             for kink in d.kinks {
                 switch kink {
@@ -78,7 +78,7 @@ public enum DiffReport {
         if style == .text {
             let sizes = derivatives.map { "∂\(outputName)/∂\($0.variable): \(format($0.arena.treeSize($0.derivative))) written out, \($0.arena.dagSize($0.derivative)) with sharing" }
             out.append("")
-            out.append("sizes: \(outputName): \(format(f.arena.treeSize(f.function))) nodes written out; " + sizes.joined(separator: "; ") + "; AD tape: \(graph.stepCount) step\(graph.stepCount == 1 ? "" : "s")")
+            out.append("sizes: \(outputName): \(counted(f.arena.treeSize(f.function), "node", format: format)) written out; " + sizes.joined(separator: "; ") + "; AD tape: \(graph.stepCount) step\(graph.stepCount == 1 ? "" : "s")")
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -40,12 +40,12 @@ public struct TraceReport: Sendable {
     private var format: NumberFormat { trace.options.numberFormat }
     private var mode: TraceMode { trace.options.mode }
 
-    /// `x1 = 2, x2 = 5`.
     /// The outputs named, for headers: `(output: loss)`, `(outputs: y1, y2)`.
     private var outputsText: String {
         "(output\(graph.outputCount == 1 ? "" : "s"): \(graph.outputs.map(\.name).joined(separator: ", ")))"
     }
 
+    /// `x1 = 2, x2 = 5`.
     private func pointText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
         return zip(graph.inputNames, trace.point).map { "\(writer.symbol($0)) = \(writer.number($1).text)" }.joined(separator: ", ")
@@ -184,21 +184,30 @@ public struct TraceReport: Sendable {
             out += t.lines(style: style, indent: "    ", separator: "  ")
         }
         out.append("")
-        out.append(style.apply(.heading, "Cost of the whole Jacobian") + " (f: R\(superscript(n)) → R\(superscript(m)), \(graph.differentiableEdgeCount) multiply-adds per sweep)")
+        out.append(style.apply(.heading, "Cost of the whole Jacobian") + " (f: R\(superscript(n)) → R\(superscript(m)), \(counted(graph.differentiableEdgeCount, "multiply-add")) per sweep)")
         let r = trace.reverseJacobian
         let f = trace.forwardJacobian ?? JacobianResult(matrix: [], sweeps: n, multiplyAdds: n * graph.differentiableEdgeCount)
         var t = TextTable(rightAligned: [1, 4, 7])
         for (name, result, per) in [("forward mode:", f, "input"), ("reverse mode:", r, "output")] {
             t.append([
                 TextTable.Cell(name), TextTable.Cell("\(result.sweeps)"), TextTable.Cell(result.sweeps == 1 ? "sweep" : "sweeps"),
-                TextTable.Cell("×", .muted), TextTable.Cell("\(graph.differentiableEdgeCount)"), TextTable.Cell("multiply-adds", .muted),
+                TextTable.Cell("×", .muted), TextTable.Cell("\(graph.differentiableEdgeCount)"), TextTable.Cell(graph.differentiableEdgeCount == 1 ? "multiply-add" : "multiply-adds", .muted),
                 TextTable.Cell("=", .muted), TextTable.Cell("\(result.multiplyAdds)", .value), TextTable.Cell("(one sweep per \(per))", .muted),
             ])
         }
         out += t.lines(style: style)
         if trace.forwardJacobian != nil {
-            let difference = zip(f.matrix.joined(), r.matrix.joined()).map { Swift.abs($0 - $1) }.filter { !$0.isNaN }.max() ?? 0
-            out.append("  " + style.apply(.muted, "both give the same Jacobian (largest difference \(NumberFormat(significantDigits: 2).string(difference)))"))
+            // Entries that are both NaN, or the same infinity, agree; a NaN on one side only is a disagreement, never skipped.
+            let pairs = Array(zip(f.matrix.joined(), r.matrix.joined()))
+            let disagreeing = pairs.filter { a, b in a.isNaN != b.isNaN || (a.isInfinite || b.isInfinite) && a != b }
+            let difference = pairs.filter { $0.isFinite && $1.isFinite }.map { Swift.abs($0 - $1) }.max() ?? 0
+            if disagreeing.isEmpty {
+                out.append("  " + style.apply(.muted, "both give the same Jacobian (largest difference \(NumberFormat(significantDigits: 2).string(difference)))"))
+            } else {
+                let numbers = NumberFormat(significantDigits: 4)
+                let shown = disagreeing.prefix(3).map { "\(numbers.string($0)) forward, \(numbers.string($1)) reverse" }.joined(separator: "; ")
+                out.append("  " + style.apply(.warning, "the two Jacobians differ where a partial is not finite: \(shown)"))
+            }
         } else {
             out.append("  " + style.apply(.muted, "(the \(n) forward sweeps were counted, not run: the tape is long)"))
         }
@@ -242,7 +251,7 @@ public struct TraceReport: Sendable {
             out.append("| " + cells.joined(separator: " | ") + " |")
         }
         out.append("")
-        out.append("Jacobian by forward mode: \(graph.inputCount) sweep(s), \(graph.inputCount * graph.differentiableEdgeCount) multiply-adds; by reverse mode: \(trace.reverseJacobian.sweeps) sweep(s), \(trace.reverseJacobian.multiplyAdds) multiply-adds.")
+        out.append("Jacobian by forward mode: \(counted(graph.inputCount, "sweep")), \(counted(graph.inputCount * graph.differentiableEdgeCount, "multiply-add")); by reverse mode: \(counted(trace.reverseJacobian.sweeps, "sweep")), \(counted(trace.reverseJacobian.multiplyAdds, "multiply-add")).")
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -275,7 +284,51 @@ public struct TraceReport: Sendable {
             table("Local partials", trace.edgePartials(.latex).map { [$0.label, $0.formula, $0.substituted, writer.number($0.value).text] })
             table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows(.latex).map { cells($0, style: .latex) })
         }
+        out += latexResult()
         return out.joined(separator: "\n")
+    }
+
+    /// The result, the Jacobian and the cost, as the text report gives them.
+    private func latexResult() -> [String] {
+        let writer = TraceWriter(trace: trace, style: .latex)
+        let n = graph.inputCount, m = graph.outputCount
+        var out = ["\\noindent\\textbf{Result}", "\\["]
+        var lines = graph.outputs.enumerated().map { k, output in "\(writer.symbol(output.name)) = \(writer.number(trace.outputValues[k]).text)" }
+        if m == 1, n > 0 {
+            let name = writer.symbol(graph.outputs[0].name)
+            let parts = graph.inputNames.map { "\\frac{\\partial \(name)}{\\partial \(writer.symbol($0))}" }.joined(separator: ", ")
+            lines.append("\\nabla \(name) = \\left(\(parts)\\right) = (\(trace.gradient.map { writer.number($0).text }.joined(separator: ", ")))")
+        }
+        out.append(lines.joined(separator: ",\\qquad "))
+        out.append("\\]")
+        if m > 1, n > 0 {
+            out.append("\\noindent Jacobian (rows: outputs, columns: inputs)")
+            out.append("\\[")
+            out.append("\\begin{array}{c|" + String(repeating: "r", count: n) + "}")
+            out.append(" & " + graph.inputNames.map { "\\partial/\\partial \(writer.symbol($0))" }.joined(separator: " & ") + " \\\\ \\hline")
+            for (k, output) in graph.outputs.enumerated() {
+                out.append(writer.symbol(output.name) + " & " + trace.reverseJacobian.matrix[k].map { writer.number($0).text }.joined(separator: " & ") + " \\\\")
+            }
+            out.append("\\end{array}")
+            out.append("\\]")
+        }
+        let edges = graph.differentiableEdgeCount
+        let r = trace.reverseJacobian
+        out.append("\\noindent\\textbf{Cost of the whole Jacobian} ($f\\colon \\mathbb{R}^{\(n)} \\to \\mathbb{R}^{\(m)}$, \(counted(edges, "multiply-add")) per sweep)")
+        out.append("")
+        out.append("\\begin{tabular}{lrl}")
+        out.append("forward mode: & \(counted(n, "sweep")) $\\times$ \(edges) $=$ \(n * edges) & (one sweep per input) \\\\")
+        out.append("reverse mode: & \(counted(r.sweeps, "sweep")) $\\times$ \(edges) $=$ \(r.multiplyAdds) & (one sweep per output) \\\\")
+        out.append("\\end{tabular}")
+        out.append("")
+        return out
+    }
+
+    /// The LaTeX report as a document that compiles on its own (`pdflatex`): the preamble loads
+    /// `amsmath` and `amssymb` (for `\operatorname` and `\mathbb`), the only packages it needs.
+    public func latexDocument() -> String {
+        ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\usepackage[margin=2cm,landscape]{geometry}",
+         "\\begin{document}", "\\small", latex(), "\\end{document}", ""].joined(separator: "\n")
     }
 
     // MARK: JSON
@@ -314,7 +367,12 @@ public struct TraceReport: Sendable {
             if let name = graph.constantNames[i] { fields.append(("name", .string(name))) }
             if let name = graph.statementNames[i] { fields.append(("statement", .string(name))) }
             fields.append(("inputs", .array(node.arguments.map { .string(ids[$0]) })))
-            let partials = [trace.evaluation.partialA[i], trace.evaluation.partialB[i]].prefix(node.op.arity)
+            // The sweep skips partials by constants (nothing flows back to a constant); the JSON
+            // gives every edge its true partial, computed here from the table.
+            let values = trace.evaluation.values
+            let full = node.op.partials(
+                node.a >= 0 ? values[Int(node.a)] : 0, node.b >= 0 ? values[Int(node.b)] : 0, values[i])
+            let partials = [full.0, full.1].prefix(node.op.arity)
             fields.append(("partials", .array(partials.map { .finite($0) })))
             fields.append(("value", .finite(trace.evaluation.values[i])))
             if let tangents = trace.tangents { fields.append(("tangent", .finite(tangents[i]))) }
