@@ -127,7 +127,7 @@ struct AdvizRun {
         (["trace", "x1+x2", "--at", "1,inf"], "error: --at value `inf` for `x2` is infinite; expected a finite number"),
         (["trace", "x1+x2", "--at", "1,nan"], "error: --at value `nan` for `x2` is NaN; expected a finite number"),
         (["trace", "x1+x2"], "error: --at is missing: give a value for `x1`, `x2`, e.g. --at 1,1"),
-        (["trace", "x1+x2", "--at", "1,2", "--wrt", "x3"], "error: --wrt `x3` is not an input; the inputs are `x1`, `x2`"),
+        (["trace", "x1+x2", "--at", "1,2", "--wrt", "x3"], "error: --wrt `x3` is not an input; did you mean `x1`? the inputs are `x1`, `x2`"),
         (["trace", "x1+x2", "--at", "1,2", "--seed", "1"], "error: --seed has 1 value; expected 2 values, for `x1`, `x2` in that order (missing: `x2`)"),
         (["trace", "a = x1; b = a", "--at", "1", "--output", "c"], "error: unknown output `c`; the program's statements are `a`, `b`"),
     ] as [([String], String)])

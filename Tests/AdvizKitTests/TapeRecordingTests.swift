@@ -65,11 +65,11 @@ import PropertyBased
 
     /// Tapes come and go; a new tape reuses a core but never the values of an old one.
     @Test func tapesAreIndependent() {
-        let first = Tape(inputs: ["x"])
+        let first = try! Tape(inputs: ["x"])
         let y1 = sin(first.inputs[0]) * 2.0
         let g1 = first.graph(output: y1)
         for _ in 0..<3 {
-            let tape = Tape(inputs: ["a", "b"])
+            let tape = try! Tape(inputs: ["a", "b"])
             let (a, b) = (tape.inputs[0], tape.inputs[1])
             let graph = tape.graph(output: a * b + a * b)
             #expect(graph.nodes.count == 4)  // a, b, a·b shared, the sum
@@ -80,7 +80,7 @@ import PropertyBased
     /// A value whose tape is gone stops with a message instead of reading freed memory.
     @Test func aValueOutlivingItsTapeStops() async {
         await #expect(processExitsWith: .failure) {
-            func orphan() -> Traced { Tape(inputs: ["x"]).inputs[0] }
+            func orphan() -> Traced { try! Tape(inputs: ["x"]).inputs[0] }
             let x = orphan()
             _ = sin(x)
         }
@@ -89,7 +89,7 @@ import PropertyBased
     /// Values of two tapes cannot be combined.
     @Test func mixingTapesStops() async {
         await #expect(processExitsWith: .failure) {
-            let one = Tape(inputs: ["x"]), two = Tape(inputs: ["x"])
+            let one = try! Tape(inputs: ["x"]), two = try! Tape(inputs: ["x"])
             _ = one.inputs[0] + two.inputs[0]
         }
     }

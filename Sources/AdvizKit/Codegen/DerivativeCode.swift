@@ -106,10 +106,16 @@ public struct DerivativeCode: Sendable {
 
     /// The local partial of node `id` with respect to its argument `k` as code, parenthesised
     /// unless it is an atom: the table's formula, or its code where the formula cannot say it
-    /// (``Op/partialCode(_:in:)``: sign and step are 0, but NaN at NaN).
+    /// (``Op/partialCode(_:a:b:v:constantA:constantB:in:)``: sign and step are 0, but NaN at NaN; …).
     func partialCode(_ id: Int, argument k: Int) -> String {
         let node = graph.nodes[id]
-        if let special = node.op.partialCode(valueName(node.arguments[k]), in: language) { return special }
+        let arguments = node.arguments
+        if let special = node.op.partialCode(
+            k, a: valueName(arguments[0]), b: arguments.count > 1 ? valueName(arguments[1]) : "", v: valueName(id),
+            constantA: graph.isConstant(arguments[0]), constantB: arguments.count > 1 && graph.isConstant(arguments[1]), in: language)
+        {
+            return special
+        }
         return FormulaCode.parenthesised(code(partialExpression(id, argument: k), of: id))
     }
 

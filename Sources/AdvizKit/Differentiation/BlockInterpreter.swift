@@ -128,7 +128,36 @@ public struct BlockInterpreter: Sendable {
             if let values, method != .central {
                 (values + start).update(from: workspace.value(graph.outputs[0].node), count: count)
             }
+            if fusedSteps > 0, method == .reverse || method == .forward {
+                takeTheTapesNumbersWhereNotFinite(method, start..<(start + count), inputs: inputs, values: values, gradients: gradients)
+            }
             start += count
+        }
+    }
+
+    /// Where a fused polynomial meets an infinity, Horner's rule and the tape's steps part:
+    /// `2x³ − 3x²` at x = 1e155 is ∞ by Horner and ∞ − ∞ = NaN on the tape. A point whose value
+    /// or gradient came out infinite or NaN is therefore computed again by the scalar sweeps,
+    /// so the interpreter gives the trace's numbers there too (finite results agree to rounding).
+    private func takeTheTapesNumbersWhereNotFinite(
+        _ method: DerivativeMethod, _ points: Range<Int>, inputs: [UnsafePointer<Double>],
+        values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
+    ) {
+        let n = graph.inputCount, output = graph.outputs[0].node
+        for i in points {
+            var finite = values.map { $0[i].isFinite } ?? true
+            for j in 0..<n where !gradients[j][i].isFinite { finite = false }
+            guard !finite else { continue }
+            let evaluation = PrimalSweep.run(graph, at: (0..<n).map { inputs[$0][i] })
+            values?[i] = evaluation.values[output]
+            if method == .reverse {
+                let adjoints = ReverseSweep.adjoints(graph, evaluation, outputSeed: [1])
+                for j in 0..<n { gradients[j][i] = adjoints[j] }
+            } else {
+                for j in 0..<n {
+                    gradients[j][i] = ForwardSweep.tangents(graph, evaluation, seed: ForwardSweep.unitSeed(j, inputs: n))[output]
+                }
+            }
         }
     }
 

@@ -8,10 +8,10 @@ import Synchronization
 /// parser builds, so the graph, the trace and the figures are identical:
 ///
 /// ```swift
-/// let tape = Tape(inputs: ["x1", "x2"])
+/// let tape = try Tape(inputs: ["x1", "x2"])
 /// let (x1, x2) = (tape.inputs[0], tape.inputs[1])
 /// let y = log(x1 * x2) + sin(x2)
-/// let graph = tape.graph(outputs: ["y": y])
+/// let graph = try tape.graph(outputs: ["y": y])
 /// ```
 ///
 /// A tape belongs to one thread, as micrograd's graph does: it is not `Sendable`. Creation
@@ -22,7 +22,10 @@ public final class Tape {
     private let serial: UInt32
 
     /// A tape whose inputs are named `inputs` (numbered v-(n-1) … v0 in this order).
-    public init(inputs: [String], sharing: Bool = true) {
+    ///
+    /// Throws when a name is empty or given twice: a trace could not tell those inputs apart.
+    public init(inputs: [String], sharing: Bool = true) throws(AdvizError) {
+        try Graph.checkNames(inputs, of: "input")
         (core, serial) = TapeCore.take(GraphBuilder(inputs: inputs, sharing: sharing))
     }
 
@@ -40,13 +43,19 @@ public final class Tape {
     }
 
     /// The graph recorded so far, with the given outputs in order.
-    public func graph(outputs: KeyValuePairs<String, Traced>) -> Graph {
+    ///
+    /// Throws when an output's name is empty or given twice.
+    public func graph(outputs: KeyValuePairs<String, Traced>) throws(AdvizError) -> Graph {
+        try Graph.checkNames(outputs.map(\.key), of: "output")
         for output in outputs { precondition(output.value.isOn(core, serial), "output `\(output.key)` was recorded on another tape") }
         return core._withUnsafeGuaranteedRef { $0.builder.finish(outputs: outputs.map { GraphOutput(name: $0.key, node: Int($0.value.id)) }) }
     }
 
     /// The graph recorded so far, with one output named `y`.
-    public func graph(output: Traced) -> Graph { graph(outputs: ["y": output]) }
+    public func graph(output: Traced) -> Graph {
+        precondition(output.isOn(core, serial), "the output was recorded on another tape")
+        return core._withUnsafeGuaranteedRef { $0.builder.finish(outputs: [GraphOutput(name: "y", node: Int(output.id))]) }
+    }
 }
 
 /// The recording state of a live ``Tape``: what its ``Traced`` values append to.

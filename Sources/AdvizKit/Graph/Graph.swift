@@ -89,6 +89,16 @@ public struct Graph: Sendable {
         stepNumbers = StepNumbers(nodes, inputCount: inputNames.count)
     }
 
+    /// Throws unless every name in `names` is non-empty and given once; `kind` (`input`,
+    /// `output`) names them in the message. The library's own check on what a caller builds.
+    public static func checkNames(_ names: [String], of kind: String) throws(AdvizError) {
+        var seen = Set<String>()
+        for name in names {
+            guard !name.allSatisfy(\.isWhitespace) else { throw .usage("an \(kind) name is empty; every \(kind) needs a name") }
+            guard seen.insert(name).inserted else { throw .usage("the \(kind) name `\(name)` is given twice; each \(kind) needs its own name") }
+        }
+    }
+
     /// The number of inputs, n.
     public var inputCount: Int { inputNames.count }
     /// The number of outputs, m.

@@ -319,13 +319,31 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// The local partial ∂v/∂a as generated code where ``partialFormula(_:)`` cannot say it:
-    /// sign and step have the partial 0, written `0` in traces, but NaN where `a` is NaN (as
-    /// ``partials(_:_:_:withRespectToB:)`` gives), so the code tests for it. Nil elsewhere.
-    public func partialCode(_ a: String, in language: CodeLanguage) -> String? {
-        switch self {
-        case .sign, .step: language == .c ? "(\(a) != \(a) ? \(a) : 0.0)" : "(\(a).isNaN ? \(a) : 0.0)"
-        default: nil
+    /// The local partial by argument `k` as generated code where ``partialFormula(_:)`` would
+    /// compute another number than ``partials(_:_:_:withRespectToB:)``, nil elsewhere. `a`, `b`
+    /// and `v` name the arguments and the result; `constantA`/`constantB` say which are constants.
+    ///
+    /// - sign and step: the partial 0, but NaN where `a` is NaN;
+    /// - max and min: `1 − step(b − a)` is NaN at equal infinities (∞ − ∞), where the rule gives 1;
+    /// - pow: `b·a^(b−1)` is 0·∞ = NaN at a = 0, b = 0, where the rule gives 0 (a⁰ is constant),
+    ///   and `a^b·ln a` is 0·(−∞) at a = 0, where the rule gives its limit 0 (b > 0). With a constant
+    ///   exponent (x², the common case) the formula is exact and stays: `2.0 * v0` vectorises.
+    public func partialCode(
+        _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
+    ) -> String? {
+        let c = language == .c
+        let nan = c ? "NAN" : "Double.nan", inf = c ? "INFINITY" : "Double.infinity"
+        switch (self, k) {
+        case (.sign, _), (.step, _): return c ? "(\(a) != \(a) ? \(a) : 0.0)" : "(\(a).isNaN ? \(a) : 0.0)"
+        case (.max, 0): return "(\(a) >= \(b) ? 1.0 : (\(b) > \(a) ? 0.0 : \(nan)))"
+        case (.max, _): return "(\(a) >= \(b) ? 0.0 : (\(b) > \(a) ? 1.0 : \(nan)))"
+        case (.min, 0): return "(\(a) <= \(b) ? 1.0 : (\(b) < \(a) ? 0.0 : \(nan)))"
+        case (.min, _): return "(\(a) <= \(b) ? 0.0 : (\(b) < \(a) ? 1.0 : \(nan)))"
+        case (.pow, 0) where !constantB: return "(\(b) == 0.0 ? 0.0 : \(b) * pow(\(a), \(b) - 1.0))"
+        case (.pow, 1) where !(constantA && a.first != "(" && a != "0.0"):  // a positive constant base keeps v·ln a
+            let log = c ? "log(\(a))" : "Foundation.log(\(a))"
+            return "(\(a) > 0.0 ? \(v) * \(log) : (\(a) == 0.0 ? (\(b) > 0.0 ? 0.0 : -\(inf)) : \(nan)))"
+        default: return nil
         }
     }
 

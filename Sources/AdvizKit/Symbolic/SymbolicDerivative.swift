@@ -14,6 +14,11 @@ public struct SymbolicDerivative: Sendable {
     public let variable: String
     /// Non-smooth operations in the derivative (sign, step): where it does not exist.
     public let kinks: [String]
+    /// f's steps that vary with the variable, as the tape computes them (the operation on its
+    /// arguments' entries, unsimplified): where one is NaN, the derivative is NaN too, as AD's is,
+    /// though the simplified formula may no longer mention it (d step(u) = 0, x − x = 0 at ∞):
+    /// simplifying must not turn NaN into a number.
+    let dependentSteps: [(op: Op, a: Int, b: Int)]
 
     /// The derivative of output `output` of `graph` with respect to the input `variable`.
     public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true) throws(AdvizError) {
@@ -26,6 +31,7 @@ public struct SymbolicDerivative: Sendable {
         var expression = [Int](repeating: 0, count: root + 1)
         var derivative = [Int](repeating: 0, count: root + 1)
         let zero = arena.number(0), one = arena.number(1)
+        var dependentSteps: [(op: Op, a: Int, b: Int)] = []
         for i in 0...root {
             let node = graph.nodes[i]
             switch node.op {
@@ -39,6 +45,9 @@ public struct SymbolicDerivative: Sendable {
                 let args = node.arguments
                 let argExpressions = args.map { expression[$0] }
                 expression[i] = arena.apply(node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1)
+                if args.contains(where: { derivative[$0] != zero }) {
+                    dependentSteps.append((node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1))
+                }
                 var sum: Int? = nil
                 for (k, a) in args.enumerated() where derivative[a] != zero || !simplify {
                     let partial = SymbolicDerivative.build(node.op.partialFormula(k), args: argExpressions, in: &arena)
@@ -52,6 +61,7 @@ public struct SymbolicDerivative: Sendable {
         function = expression[root]
         self.derivative = derivative[root]
         self.variable = variable
+        self.dependentSteps = dependentSteps
         var found = Set<String>()
         let reachable = arena.dagSize(derivative[root])
         _ = reachable
@@ -76,7 +86,9 @@ public struct SymbolicDerivative: Sendable {
     public func value(at point: [String: Double]) -> Double {
         var values = point
         for (name, value) in Program.namedConstants where values[name] == nil { values[name] = value }
-        return arena.evaluate(derivative, values)
+        let all = arena.evaluateAll(upTo: Swift.max(derivative, dependentSteps.map { Swift.max($0.a, $0.b) }.max() ?? 0), values)
+        if dependentSteps.contains(where: { $0.op.evaluate(all[$0.a], $0.b >= 0 ? all[$0.b] : 0).isNaN }) { return .nan }
+        return all[derivative]
     }
 }
 

@@ -98,8 +98,12 @@ public struct SymbolicArena: Sendable {
             if cb == 0 { return number(1) }
             if cb == 1 { return a }
             if ca == 1 { return number(1) }
-            if case .apply(.pow, let base, let inner) = terms[a], constant(inner) != nil, cb != nil {
-                return apply(.pow, base, apply(.mul, inner, b))  // (x²)³ → x⁶
+            // (x²)³ → x⁶, but only for integer exponents: (x²)^0.5 is |x|, not x, and (x^0.5)² is NaN
+            // for x < 0 where x¹ is not.
+            if case .apply(.pow, let base, let inner) = terms[a], let ci = constant(inner), let cb,
+                ci == ci.rounded(), cb == cb.rounded()
+            {
+                return apply(.pow, base, apply(.mul, inner, b))
             }
         case .neg:
             if case .apply(.neg, let inner, _) = terms[a] { return inner }  // no --x
@@ -171,6 +175,11 @@ public struct SymbolicArena: Sendable {
 
     /// The value of `root` with variables bound by `values`.
     public func evaluate(_ root: Int, _ values: [String: Double]) -> Double {
+        evaluateAll(upTo: root, values)[root]
+    }
+
+    /// The value of every entry up to `root` (arguments come first, so one loop does it).
+    func evaluateAll(upTo root: Int, _ values: [String: Double]) -> [Double] {
         var value = [Double](repeating: 0, count: root + 1)
         for id in 0...root {
             switch terms[id] {
@@ -179,7 +188,7 @@ public struct SymbolicArena: Sendable {
             case .apply(let op, let a, let b): value[id] = op.evaluate(value[a], b >= 0 ? value[b] : 0)
             }
         }
-        return value[root]
+        return value
     }
 
     // MARK: Printing
