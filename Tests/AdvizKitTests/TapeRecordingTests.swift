@@ -93,4 +93,16 @@ import PropertyBased
             _ = one.inputs[0] + two.inputs[0]
         }
     }
+
+    /// The library checks what a caller builds: names that a trace could not tell apart throw.
+    @Test func duplicateOrEmptyNamesThrow() throws {
+        #expect(throws: AdvizError.self) { try Tape(inputs: ["x", "x"]) }
+        #expect(throws: AdvizError.self) { try Tape(inputs: ["x", ""]) }
+        #expect(throws: AdvizError.self) { try Tape(inputs: [" "]) }
+        let tape = try Tape(inputs: ["x"])
+        let x = tape.inputs[0]
+        #expect(throws: AdvizError.self) { try tape.graph(outputs: ["y": x, "y": sin(x)]) }
+        #expect(throws: AdvizError.self) { try tape.graph(outputs: ["": x]) }
+        #expect(try tape.graph(outputs: ["y1": x, "y2": sin(x)]).outputCount == 2)
+    }
 }
