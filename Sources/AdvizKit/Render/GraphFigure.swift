@@ -348,7 +348,7 @@ public struct GraphFigure: Sendable {
             DotAttribute("rankdir", options.rankdir), DotAttribute("bgcolor", theme.background),
             DotAttribute("fontname", options.fontName), DotAttribute("fontsize", fmt(fs)), DotAttribute("fontcolor", theme.text),
             DotAttribute("nodesep", count > 200 ? "0.15" : "0.3"), DotAttribute("ranksep", count > 200 ? "0.3" : "0.45"),
-            DotAttribute("dpi", fmt(options.dpi)), DotAttribute("pad", "0.2"), DotAttribute("labelloc", "b"),
+            DotAttribute("dpi", fmt(options.dpi)), DotAttribute("pad", "0.2"), DotAttribute("margin", "0"), DotAttribute("labelloc", "b"),
             DotAttribute("labeljust", "l"),
         ]
         // Layout effort by size: dot's crossing minimisation and network simplex grow fast with
