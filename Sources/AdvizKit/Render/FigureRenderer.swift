@@ -32,12 +32,16 @@ public final class FigureRenderer {
     private var lastEdgeStyles: [Int: [DotAttribute]] = [:]
     /// The first compact SVG frame, indexed for restyling (later frames are edits of it).
     private var restyler: SVGRestyler?
+    /// Whether frames draw their step's caption (pages that print it under the figure leave it out).
+    private let captionInFigure: Bool
 
-    /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
-    public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
+    /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption,
+    /// unless `captionInFigure` is false (players and slideshows write the caption as text).
+    public init(_ figure: GraphFigure, forFrames: Bool = false, captionInFigure: Bool = true) throws(AdvizError) {
         self.figure = figure
+        self.captionInFigure = captionInFigure
         compactFrames = forFrames && figure.usesLayeredLayout
-        var description = figure.description(afterStep: nil, reserveCaption: forFrames, compact: compactFrames)
+        var description = figure.description(afterStep: nil, reserveCaption: forFrames && captionInFigure, compact: compactFrames, caption: captionInFigure)
         do {
             if figure.usesLayeredLayout {
                 // Graphviz measures the labels (nop2 with every node at the origin), adviz places
@@ -85,11 +89,21 @@ public final class FigureRenderer {
             if format == .svg, restyler == nil { restyler = SVGRestyler(bytes) }
             return bytes
         }
-        let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames)
+        let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames, caption: captionInFigure)
+        return try renderFrame(description, format, what: "step \(step)")
+    }
+
+    /// A frame given by how far each sweep has gone (a lesson's), from the one layout.
+    public func render(_ progress: FigureProgress, _ format: FigureFormat) throws(AdvizError) -> [UInt8] {
+        try renderFrame(figure.description(progress), format, what: "the frame")
+    }
+
+    /// Draws `description`, which has the nodes and edges of the laid-out one, from the one layout.
+    private func renderFrame(_ description: DotGraph, _ format: FigureFormat, what: String) throws(AdvizError) -> [UInt8] {
         if format == .dot { return Array(description.dotText().utf8) }
         if compactFrames {
             // Styles only: Graphviz redraws fills and pens from the one layout.
-            let styles: Set<String> = ["fillcolor", "color", "penwidth"]
+            let styles: Set<String> = ["fillcolor", "color", "penwidth", "style"]
             for node in description.nodes {
                 let style = node.attributes.filter { styles.contains($0.name) }
                 if lastNodeStyles[node.id] != style {
@@ -117,7 +131,7 @@ public final class FigureRenderer {
             if let label = description.graphAttributes.first(where: { $0.name == "label" }) { drawing.setGraph([label]) }
             try drawing.relayout()
         } catch {
-            throw .cannotWrite("Graphviz could not draw step \(step): \(error)")
+            throw .cannotWrite("Graphviz could not draw \(what): \(error)")
         }
         return try renderDrawing(format)
     }

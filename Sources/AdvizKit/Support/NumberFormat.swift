@@ -46,3 +46,16 @@ public struct NumberFormat: Sendable, Equatable {
         return "\(x)"
     }
 }
+
+extension String {
+    /// The digits and minus signs of the string as Unicode subscripts (`-1` → `₋₁`); other characters unchanged.
+    public var subscripted: String {
+        String(map { c -> Character in
+            switch c {
+            case "-": return "₋"
+            case "0"..."9": return Character(Unicode.Scalar(0x2080 + UInt32(c.asciiValue! - 48))!)
+            default: return c
+            }
+        })
+    }
+}

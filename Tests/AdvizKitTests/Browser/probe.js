@@ -22,7 +22,10 @@
     svg.setAttribute("height", box.height);
     overlay.appendChild(document.importNode(svg, true));
     document.body.appendChild(overlay);
-    const nodes = [...overlay.querySelectorAll("g.node")].map((g) => ({ id: g.id, box: rect(g.getBoundingClientRect()) }));
+    // Nodes not drawn yet (a graph being built) have no shapes and no box.
+    const nodes = [...overlay.querySelectorAll("g.node")]
+      .map((g) => ({ id: g.id, box: rect(g.getBoundingClientRect()) }))
+      .filter((n) => n.box.right > n.box.left && n.box.bottom > n.box.top);
     overlay.remove();
     return nodes;
   }
