@@ -52,12 +52,47 @@ public final class FigureRenderer {
                     nodes: description.nodes.map(\.id), sizes: drawing.nodeSizes(),
                     edges: description.edges.map { ($0.tail, $0.head) }, rankdir: figure.options.rankdir)
                 try drawing.place(centers)
+            } else if let aspect = figure.options.fit {
+                drawing = try FigureRenderer.fitted(description, aspect: aspect)
             } else {
                 drawing = try GraphvizDrawing(description)
             }
         } catch {
             throw .cannotWrite("Graphviz could not lay the graph out: \(error)")
         }
+    }
+
+    /// `description` laid out to fill a page of `aspect` (width / height): laid out left to right
+    /// and top to bottom, the direction whose drawing comes closer to the page is kept, and dot
+    /// spreads it to the page's aspect (`ratio`: node sizes stay, the space between them grows).
+    static func fitted(_ description: DotGraph, aspect: Double) throws(GraphvizError) -> GraphvizDrawing {
+        func withAttributes(_ changes: [DotAttribute]) -> DotGraph {
+            var d = description
+            for change in changes {
+                d.graphAttributes.removeAll { $0.name == change.name }
+                d.graphAttributes.append(change)
+            }
+            return d
+        }
+        /// How far the drawing's aspect is from the page's, as a factor (1: a perfect fit).
+        func mismatch(_ drawing: GraphvizDrawing) -> Double {
+            let centers = drawing.nodeCenters(), sizes = drawing.nodeSizes()
+            var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+            for (id, c) in centers {
+                let size = sizes[id] ?? (0, 0)
+                minX = Swift.min(minX, c.x - size.width / 2)
+                maxX = Swift.max(maxX, c.x + size.width / 2)
+                minY = Swift.min(minY, c.y - size.height / 2)
+                maxY = Swift.max(maxY, c.y + size.height / 2)
+            }
+            guard maxX > minX, maxY > minY else { return 1 }
+            let drawn = (maxX - minX) / (maxY - minY)
+            return Swift.max(drawn / aspect, aspect / drawn)
+        }
+        let across = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "LR")]))
+        let down = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")]))
+        let rankdir = mismatch(across) <= mismatch(down) ? "LR" : "TB"
+        return try GraphvizDrawing(withAttributes([DotAttribute("rankdir", rankdir), DotAttribute("ratio", String(format: "%.4f", 1 / aspect))]))
     }
 
     /// The finished figure in `format`.

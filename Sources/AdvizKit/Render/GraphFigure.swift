@@ -659,6 +659,11 @@ public struct GraphFigure: Sendable {
             for (copy, user) in clusterOf.sorted(by: { $0.key < $1.key }) {
                 if let s = statementOf[user] { copiesByStatement[s, default: []].append(copy) }
             }
+            // A label on an edge inside a statement belongs in its box (else dot stacks the box's nodes on one rank).
+            for (k, label) in edgeLabelNodes.sorted(by: { $0.key < $1.key }) {
+                let edge = text.edges[k]
+                if let s = statementOf[edge.node], statementOf[edge.argument] == s { copiesByStatement[s, default: []].append(label) }
+            }
             for (index, statement) in graph.statements.enumerated() {
                 guard let name = statement.name, !collapsed.contains(index), graph.statements.count > 1 else { continue }
                 let members = statement.nodes.filter { !graph.isConstant($0) }.map { figureID($0) }
