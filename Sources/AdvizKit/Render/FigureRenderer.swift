@@ -161,7 +161,8 @@ public final class FigureRenderer {
                 pinned = true
             }
             // Same nodes and edges in the same order: only attributes change.
-            for node in description.nodes { drawing.setNode(node.id, node.attributes) }
+            // Sizes stay as pinned (a label's minimum `width`/`height` would shrink its node below its text).
+            for node in description.nodes { drawing.setNode(node.id, node.attributes.filter { $0.name != "width" && $0.name != "height" }) }
             for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes) }
             if let label = description.graphAttributes.first(where: { $0.name == "label" }) { drawing.setGraph([label]) }
             try drawing.relayout()
