@@ -79,6 +79,9 @@ public enum LessonSlides {
                         var options = FigureOptions()
                         options.show = show
                         options.theme = theme
+                        // The direction that suits the slide's figure pane (about 16:10 beside the narration).
+                        options.fit = 1.6
+                        options.spread = false
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
                     try AtomicFile.write(try renderers[key]!.render(figureProgress, .svg), to: folder + "/" + image)

@@ -53,7 +53,7 @@ public final class FigureRenderer {
                     edges: description.edges.map { ($0.tail, $0.head) }, rankdir: figure.options.rankdir)
                 try drawing.place(centers)
             } else if let aspect = figure.options.fit {
-                drawing = try FigureRenderer.fitted(description, aspect: aspect)
+                drawing = try FigureRenderer.fitted(description, aspect: aspect, spread: figure.options.spread)
             } else {
                 drawing = try GraphvizDrawing(description)
             }
@@ -65,7 +65,7 @@ public final class FigureRenderer {
     /// `description` laid out to fill a page of `aspect` (width / height): laid out left to right
     /// and top to bottom, the direction whose drawing comes closer to the page is kept, and dot
     /// spreads it to the page's aspect (`ratio`: node sizes stay, the space between them grows).
-    static func fitted(_ description: DotGraph, aspect: Double) throws(GraphvizError) -> GraphvizDrawing {
+    static func fitted(_ description: DotGraph, aspect: Double, spread: Bool = true) throws(GraphvizError) -> GraphvizDrawing {
         func withAttributes(_ changes: [DotAttribute]) -> DotGraph {
             var d = description
             for change in changes {
@@ -92,6 +92,7 @@ public final class FigureRenderer {
         let across = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "LR")]))
         let down = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")]))
         let rankdir = mismatch(across) <= mismatch(down) ? "LR" : "TB"
+        if !spread { return rankdir == "LR" ? across : try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")])) }
         return try GraphvizDrawing(withAttributes([DotAttribute("rankdir", rankdir), DotAttribute("ratio", String(format: "%.4f", 1 / aspect))]))
     }
 

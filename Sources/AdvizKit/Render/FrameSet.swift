@@ -151,13 +151,13 @@ public struct Slideshow: Sendable {
             const $ = (id) => document.getElementById(id);
             // Preload every frame so stepping never flickers.
             slides.forEach((s) => { const i = new Image(); i.src = s.image; });
-            // Text blocks shrink their font until they fit their width, and wrap if even the smallest does not.
+            // Text blocks shrink their font (down to 11px, still readable) until they fit their width, and wrap if they still do not.
             function fit() {
               for (const pre of document.querySelectorAll("pre")) {
                 pre.style.fontSize = "";
                 pre.style.whiteSpace = "";
                 let size = parseFloat(getComputedStyle(pre).fontSize);
-                while (pre.scrollWidth > pre.clientWidth && size > 9) { size -= 0.5; pre.style.fontSize = size + "px"; }
+                while (pre.scrollWidth > pre.clientWidth && size > 11) { size -= 0.5; pre.style.fontSize = size + "px"; }
                 if (pre.scrollWidth > pre.clientWidth) { pre.style.whiteSpace = "pre-wrap"; pre.style.overflowWrap = "anywhere"; }
               }
             }

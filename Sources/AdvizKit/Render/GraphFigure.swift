@@ -48,6 +48,8 @@ public struct FigureOptions: Sendable, Equatable {
     /// The aspect (width / height) of the page the figure goes on, such as 16/9 for a slide:
     /// the direction (LR or TB) that comes closer is chosen, and the drawing is spread to it.
     public var fit: Double?
+    /// With `fit`: spread the drawing to the aspect (false only chooses the direction, as slideshows do).
+    public var spread: Bool = true
 
     /// Default options.
     public init() {}
