@@ -57,7 +57,7 @@ let package = Package(
                 "AdvizKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Browser/probe.js"]
         ),
         // Runs the built `adviz` binary, as a user would.
         .testTarget(name: "AdvizCLITests", dependencies: ["adviz"]),

@@ -51,6 +51,16 @@ static inline double adviz_node_height(Agnode_t *n) { return ND_height(n); }
 /// gvc keeps the last layout engine's features in the context; exported by libgvc, not declared in its headers.
 extern int gvlayout_select(GVC_t *gvc, const char *layout);
 
+/// The resolution the layout read from the graph's `dpi` attribute (0 if none), which gvc
+/// uses to scale every format it renders.
+static inline double adviz_layout_dpi(Agraph_t *g) { return GD_drawing(g) ? GD_drawing(g)->dpi : 0; }
+
+/// Sets the resolution the next render uses: 72 for vector formats (SVG and PDF then keep
+/// their points as user units), the raster's own dpi for PNG.
+static inline void adviz_set_render_dpi(Agraph_t *g, double dpi) {
+    if (GD_drawing(g)) GD_drawing(g)->dpi = dpi;
+}
+
 /// Renders `g`, first making its own layout engine the context's current one (one context
 /// serves every drawing, and rendering reads the current engine's features).
 static inline int adviz_render(GVC_t *gvc, Agraph_t *g, const char *engine, const char *format, char **data, unsigned int *length) {

@@ -61,6 +61,8 @@ public final class GraphvizDrawing: @unchecked Sendable {
     private var edgeList: [UnsafeMutablePointer<Agedge_t>] = []
     private var engine: String
     private var isLaidOut = false
+    /// The graph's `dpi` attribute as the last layout read it: the resolution of raster output.
+    private var rasterDPI: Double = 0
 
     /// Builds the graph in cgraph and lays it out with `engine` (`dot` by default).
     ///
@@ -191,12 +193,19 @@ public final class GraphvizDrawing: @unchecked Sendable {
             throw .layoutFailed("the \(engine) layout failed")
         }
         isLaidOut = true
+        rasterDPI = adviz_layout_dpi(graph)
     }
 
     /// The drawing in `format`, as bytes.
+    ///
+    /// The graph's `dpi` attribute sets the resolution of PNG output only. gvc would scale
+    /// every format by it (an SVG at dpi 144 gets twice its size in points around a viewBox
+    /// of the original: browsers show its top-left quarter; a PDF twice its print size), so
+    /// vector formats are rendered at 72 dpi, where one point is one user unit.
     public func render(_ format: RenderFormat) throws(GraphvizError) -> [UInt8] {
         try graphvizLock.withLock { lastLaidOut throws(GraphvizError) in
             try ensureCurrent(&lastLaidOut)
+            adviz_set_render_dpi(graph, format == .png ? rasterDPI : 72)
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
             guard adviz_render(context, graph, engine, format.renderer, &data, &length) == 0, let data else {

@@ -16,8 +16,12 @@ struct RenderCommand: ParsableCommand {
               adviz render "log(x1*x2)+sin(x2)" --at 2,5 -o output/graph.png
               adviz render "x1*x2 + sin(x1)" --at 1,3 --show tangents \\
                   --wrt x2 --theme print -o fig.pdf
+              adviz render "x1*x2 + sin(x1)"
+                (no --at: the graph alone, names and operations)
               adviz render --step 9 -o output/step9.svg
                 (the state after step 9 of the sweeps)
+              adviz render "y = tanh(w1*x1 + w2*x2 + b)" --at 1,2,0.5,-0.3,0.1 \\
+                  --show values,adjoints --names --fit 16:9 -o slide.svg
               adviz render --frames output/frames
                 (one SVG per step, and an index.html that plays them)
             """
@@ -32,8 +36,8 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("svg, png, pdf or dot (default: from the file's extension).", valueName: "format"))
     var format: FigureFormat?
 
-    @Option(help: "What the nodes show: values, tangents, adjoints or all.")
-    var show: FigureOptions.Show = .all
+    @Option(help: ArgumentHelp("What the nodes show: all, or a list of values, tangents, adjoints (`values,adjoints`).", valueName: "list"))
+    var show: String = "all"
 
     @Option(name: .customLong("edge-labels"), help: "What the edges show: auto, none, partials, flow (v̄·∂ in reverse mode) or all.")
     var edgeLabels: FigureOptions.EdgeLabels = .auto
@@ -71,6 +75,15 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .customLong("no-clusters"), help: "Do not draw named statements as labelled boxes.")
     var noClusters = false
 
+    @Flag(name: .customLong("share-constants"), help: "Draw a constant once, with an edge to each node that reads it (default: a small copy beside each).")
+    var shareConstants = false
+
+    @Flag(help: "Name nodes by the program's names (inputs, named statements), with the v-number beside.")
+    var names = false
+
+    @Option(help: ArgumentHelp("Fit a page of this aspect, such as 16:9 for a slide: picks LR or TB, whichever is closer, and spreads the drawing to it.", valueName: "w:h"))
+    var fit: String?
+
     func validate() throws {
         guard ["LR", "TB"].contains(rankdir) else { throw ValidationError("--rankdir must be LR or TB, got `\(rankdir)`") }
         guard FigureTheme.named(theme) != nil else {
@@ -79,6 +92,10 @@ struct RenderCommand: ParsableCommand {
         guard fontSize > 2, fontSize < 200 else { throw ValidationError("--font-size must be between 2 and 200") }
         guard dpi >= 36, dpi <= 1200 else { throw ValidationError("--dpi must be between 36 and 1200") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive") }
+        guard FigureOptions.quantities(show) != nil else {
+            throw ValidationError("--show must be all, or a comma-separated list of values, tangents, adjoints; got `\(show)`")
+        }
+        if let fit, FigureOptions.aspect(fit) == nil { throw ValidationError("--fit must be an aspect such as 16:9, 4:3 or 1.5, got `\(fit)`") }
         if step != nil && frames != nil { throw ValidationError("give either --step or --frames, not both") }
         if frames != nil, let format, format != .svg, format != .png {
             throw ValidationError("--frames writes svg or png (the player shows images), not \(format.rawValue)")
@@ -90,15 +107,26 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let (source, graph, point) = try program.load()
-            let mode: TraceMode = switch show {
-            case .values, .all: .both
-            case .tangents: .forward
-            case .adjoints: .reverse
+            let shown = FigureOptions.quantities(show)!
+            // With no point (and inputs to give one to), the graph is drawn alone: names and operations.
+            let graphAlone = program.at == nil && (program.expression != nil || program.file != nil) && (try? program.loadGraph().graph.inputCount > 0) == true
+            if graphAlone, frames != nil { throw .usage("--frames needs a point: give it with --at") }
+            if graphAlone, let step, step > 0 { throw .usage("--step \(step) needs a point: give it with --at") }
+            let (source, graph, point): (SourceText, Graph, [Double])
+            if graphAlone {
+                let loaded = try program.loadGraph()
+                (source, graph, point) = (loaded.source, loaded.graph, Array(repeating: 0, count: loaded.graph.inputCount))
+            } else {
+                (source, graph, point) = try program.load()
             }
+            let mode: TraceMode = shown.contains(.adjoints) ? (shown.contains(.tangents) ? .both : .reverse) : (shown.contains(.tangents) ? .forward : .both)
             let trace = try Trace(graph, at: point, options: try seeds.traceOptions(for: graph, mode: mode))
             var options = FigureOptions()
-            options.show = show
+            options.show = shown
+            options.numbers = !graphAlone && step != 0
+            options.shareConstants = shareConstants
+            options.names = names
+            options.fit = fit.flatMap(FigureOptions.aspect)
             options.edgeLabels = edgeLabels
             options.rankdir = rankdir
             options.theme = FigureTheme.named(theme)!
@@ -111,7 +139,7 @@ struct RenderCommand: ParsableCommand {
             options.clusters = !noClusters
             let figure = try GraphFigure(trace, options: options)
             for note in figure.notes { printError("note: \(note)") }
-            for message in trace.warningMessages() { printError("warning: \(message)") }
+            if options.numbers { for message in trace.warningMessages() { printError("warning: \(message)") } }
 
             let name = program.expression == nil && program.file == nil ? "example" : Slug.make(source.text)
             if let frames {
@@ -130,9 +158,10 @@ struct RenderCommand: ParsableCommand {
             let path = out ?? "output/\(name)\(step.map { "-step\($0)" } ?? "").\((format ?? .svg).rawValue)"
             if out == nil { try AtomicFile.makeFolder("output") }
             let fileFormat = format ?? FigureFormat.from(path: path) ?? .svg
-            let renderer = try FigureRenderer(figure, forFrames: step != nil)
+            // Step 0 is the graph alone, laid out for itself (the figure draws no numbers).
+            let renderer = try FigureRenderer(figure, forFrames: step.map { $0 > 0 } ?? false)
             let bytes: [UInt8]
-            if let step { bytes = try renderer.renderStep(step, fileFormat) } else { bytes = try renderer.render(fileFormat) }
+            if let step, step > 0 { bytes = try renderer.renderStep(step, fileFormat) } else { bytes = try renderer.render(fileFormat) }
             try AtomicFile.write(bytes, to: path)
             printError("wrote \(path)")
         }
@@ -140,5 +169,4 @@ struct RenderCommand: ParsableCommand {
 }
 
 extension FigureFormat: ExpressibleByArgument {}
-extension FigureOptions.Show: ExpressibleByArgument {}
 extension FigureOptions.EdgeLabels: ExpressibleByArgument {}

@@ -62,14 +62,14 @@ import Testing
 
     @Test func mathematicalTroubleIsAWarningNamingTheNode() throws {
         let cases: [(String, String, String)] = [
-            ("log(x1)", "-1", "v1 = log(v0) at v0 = -1: log of a negative number: NaN"),
-            ("log(x1)", "0", "v1 = log(v0) at v0 = 0: log of 0: value −inf, ∂v1/∂v0 = inf"),
-            ("sqrt(x1)", "-4", "v1 = sqrt(v0) at v0 = -4: sqrt of a negative number: NaN"),
-            ("1/x1", "0", "v1 = 1/v0 at v0 = 0: division by zero: IEEE result ±inf"),
-            ("x1/x1", "0", "v1 = v0/v0 at v0 = 0: division by zero: IEEE result NaN"),
-            ("exp(x1)", "1000", "v1 = exp(v0) at v0 = 1000: overflow: the value is inf"),
-            ("pow(x1, x2)", "0,0", "v1 = v-1^v0 at v-1 = 0, v0 = 0: 0^0: taken as 1 (IEEE pow); ∂v1/∂v-1 = 0, and ∂v1/∂v0 = −inf where the exponent is not a constant (ln 0)"),
-            ("max(x1, x2)", "3,3", "v1 = max(v-1, v0) at v-1 = 3, v0 = 3: max at a tie: the first argument takes the derivative (∂v1/∂v-1 = 1, ∂v1/∂v0 = 0)"),
+            ("log(x1)", "-1", "v₁ = log(v₀) at v₀ = -1: log of a negative number: NaN"),
+            ("log(x1)", "0", "v₁ = log(v₀) at v₀ = 0: log of 0: value −inf, ∂v₁/∂v₀ = inf"),
+            ("sqrt(x1)", "-4", "v₁ = sqrt(v₀) at v₀ = -4: sqrt of a negative number: NaN"),
+            ("1/x1", "0", "v₁ = 1/v₀ at v₀ = 0: division by zero: IEEE result ±inf"),
+            ("x1/x1", "0", "v₁ = v₀/v₀ at v₀ = 0: division by zero: IEEE result NaN"),
+            ("exp(x1)", "1000", "v₁ = exp(v₀) at v₀ = 1000: overflow: the value is inf"),
+            ("pow(x1, x2)", "0,0", "v₁ = v₋₁^v₀ at v₋₁ = 0, v₀ = 0: 0^0: taken as 1 (IEEE pow); ∂v₁/∂v₋₁ = 0, and ∂v₁/∂v₀ = −inf where the exponent is not a constant (ln 0)"),
+            ("max(x1, x2)", "3,3", "v₁ = max(v₋₁, v₀) at v₋₁ = 3, v₀ = 3: max at a tie: the first argument takes the derivative (∂v₁/∂v₋₁ = 1, ∂v₁/∂v₀ = 0)"),
         ]
         for (program, point, warning) in cases {
             let trace = try Trace(expression: program, at: point)

@@ -61,7 +61,7 @@ import Testing
         #expect(frames[1].phase == .reverse && frames[1].progress == 1)
         #expect(frames[2].progress == frames[2].phaseLength && frames[2].completed.contains(.reverse))
         let transcript = LessonPlayer(lesson: lesson, frames: frames).transcript()
-        #expect(transcript.contains("v̄-1 = v̄1·∂v1/∂v-1 = 1·4"), "\(transcript)")
+        #expect(transcript.contains("v̄₋₁ = v̄₁·∂v₁/∂v₋₁ = 1·4"), "\(transcript)")
         #expect(transcript.contains("Answer to “What is ∂f/∂x1?”: 4"))
     }
 

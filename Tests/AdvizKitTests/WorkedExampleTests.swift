@@ -13,7 +13,7 @@ import Testing
         let primal = trace.primalRows()
         // Table 2, forward primal trace (the paper rounds to three decimals).
         let published: [(String, Double)] = [
-            ("v-1", 2), ("v0", 5), ("v1", 0.693), ("v2", 10), ("v3", -0.959), ("v4", 10.693), ("v5", 11.652),
+            ("v₋₁", 2), ("v₀", 5), ("v₁", 0.693), ("v₂", 10), ("v₃", -0.959), ("v₄", 10.693), ("v₅", 11.652),
         ]
         #expect(primal.map(\.label) == published.map(\.0))
         for (row, (_, value)) in zip(primal, published) {
@@ -26,17 +26,17 @@ import Testing
         }
         // Table 3, reverse adjoint trace from ȳ = v̄5 = 1, listed from v̄5 down to v̄-1.
         let adjoints: [(String, Double)] = [
-            ("v̄5", 1), ("v̄4", 1), ("v̄3", -1), ("v̄2", 1), ("v̄1", 1), ("v̄0", 1.716), ("v̄-1", 5.5),
+            ("v̄₅", 1), ("v̄₄", 1), ("v̄₃", -1), ("v̄₂", 1), ("v̄₁", 1), ("v̄₀", 1.716), ("v̄₋₁", 5.5),
         ]
         let rows = trace.adjointRows()
         #expect(rows.map(\.label) == adjoints.map(\.0))
         for (row, (_, value)) in zip(rows, adjoints) {
             #expect(abs(row.value - value) < 5e-4, "\(row.label) = \(row.value), paper: \(value)")
         }
-        // v̄0 has two consumers, v3 (sin) and v2 (the product): the paper's −0.284 + 2.
-        let v0 = try #require(rows.first { $0.label == "v̄0" })
-        #expect(v0.definition == "v̄3·∂v3/∂v0 + v̄2·∂v2/∂v0")
-        #expect(v0.formula == "v̄3·cos(v0) + v̄2·v-1")
+        // v̄₀ has two consumers, v₃ (sin) and v₂ (the product): the paper's −0.284 + 2.
+        let v0 = try #require(rows.first { $0.label == "v̄₀" })
+        #expect(v0.definition == "v̄₃·∂v₃/∂v₀ + v̄₂·∂v₂/∂v₀")
+        #expect(v0.formula == "v̄₃·cos(v₀) + v̄₂·v₋₁")
         #expect(v0.substituted == "(-1)·cos(5) + 1·2")
         #expect(trace.outputValues[0].isApproximately(log(2) + 10 - sin(5)))
         #expect(trace.gradient[0].isApproximately(5.5))
@@ -57,13 +57,13 @@ import Testing
         let trace = try Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5")
         let primal = trace.primalRows().map { "\($0.label) = \($0.definition) = \($0.substituted)" }
         #expect(primal == [
-            "v-1 = x1 = ", "v0 = x2 = ", "v1 = v-1·v0 = 2·5", "v2 = log(v1) = log(10)",
-            "v3 = sin(v0) = sin(5)", "v4 = v2 + v3 = 2.303 + (-0.9589)",
+            "v₋₁ = x1 = ", "v₀ = x2 = ", "v₁ = v₋₁·v₀ = 2·5", "v₂ = log(v₁) = log(10)",
+            "v₃ = sin(v₀) = sin(5)", "v₄ = v₂ + v₃ = 2.303 + (-0.9589)",
         ])
         let adjoint = trace.adjointRows().map { "\($0.label) = \($0.definition) = \($0.substituted) = \(NumberFormat().string($0.value))" }
-        #expect(adjoint.contains("v̄0 = v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0 = 1·cos(5) + 0.1·2 = 0.4837"))
-        #expect(adjoint.first == "v̄4 = ȳ = 1 = 1")
-        #expect(adjoint.last == "v̄-1 = v̄1·∂v1/∂v-1 = 0.1·5 = 0.5")
+        #expect(adjoint.contains("v̄₀ = v̄₃·∂v₃/∂v₀ + v̄₁·∂v₁/∂v₀ = 1·cos(5) + 0.1·2 = 0.4837"))
+        #expect(adjoint.first == "v̄₄ = ȳ = 1 = 1")
+        #expect(adjoint.last == "v̄₋₁ = v̄₁·∂v₁/∂v₋₁ = 0.1·5 = 0.5")
         #expect(trace.gradient[0].isApproximately(0.5))
         #expect(trace.gradient[1].isApproximately(0.2 + cos(5)))
     }

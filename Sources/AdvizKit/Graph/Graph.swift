@@ -124,6 +124,12 @@ public struct Graph: Sendable {
         return constantNames[id] ?? format.string(nodes[id].literal)
     }
 
+    /// The name of node `id` as text and figures write it: `v₋₁`, `v₃` (Unicode subscripts), or a constant's value.
+    public func displayLabel(_ id: Int, format: NumberFormat = NumberFormat()) -> String {
+        if let number = stepNumbers[id] { return "v" + String(number).subscripted }
+        return label(id, format: format)
+    }
+
     /// True if node `id` is a constant.
     public func isConstant(_ id: Int) -> Bool { nodes[id].op == .constant }
 

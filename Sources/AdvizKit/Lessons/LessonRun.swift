@@ -33,16 +33,34 @@ public struct LessonFrame: Sendable {
     /// Digits shown.
     public var precision: Int = 4
 
-    /// The figure step of the graph drawing for this frame (0 = before the sweeps), and what it shows.
-    public var figureState: (step: Int, show: FigureOptions.Show) {
-        guard let trace else { return (0, .values) }
-        let forward = trace.primalRows().count
+    /// What the graph drawing of this frame shows: how far each sweep has gone, and which
+    /// numbers the nodes carry. A sweep keeps what the sweeps before it computed: the tangent
+    /// sweep shows every value, the reverse sweep every value (and tangent, if one ran), and a
+    /// phase like `jacobian` everything computed so far.
+    public var figureProgress: (progress: FigureProgress, show: Set<FigureOptions.Quantity>) {
+        let rows = trace?.primalRows().count ?? 0
+        let adjointRows = trace?.adjointRows().count ?? 0
+        if phase == .build { return (FigureProgress(built: progress), [.values]) }
+        guard trace != nil else { return (FigureProgress(), [.values]) }
+        var p = FigureProgress(
+            values: completed.contains(.primal) ? rows : 0, tangents: completed.contains(.tangent) ? rows : 0,
+            adjoints: completed.contains(.reverse) ? adjointRows : 0)
         switch phase {
-        case nil, .build, .jacobian: return (completed.contains(.primal) ? forward : 0, completed.contains(.tangent) ? .tangents : .values)
-        case .primal: return (progress, .values)
-        case .tangent: return (progress, .tangents)
-        case .reverse: return (forward + progress, completed.contains(.tangent) ? .all : .adjoints)
+        case .primal?: p.values = progress; p.sweep = .primal
+        case .tangent?: p.tangents = progress; p.sweep = .tangent
+        case .reverse?: p.adjoints = progress; p.sweep = .reverse
+        case nil, .build?, .jacobian?: break
         }
+        var show: Set<FigureOptions.Quantity> = [.values]
+        if completed.contains(.tangent) || phase == .tangent { show.insert(.tangents) }
+        if completed.contains(.reverse) || phase == .reverse { show.insert(.adjoints) }
+        return (p, show)
+    }
+
+    /// True when the frame's graph has no numbers yet: it is drawn alone, names and operations.
+    public var showsGraphAlone: Bool {
+        let p = figureProgress.progress
+        return p.built != nil || (p.values == 0 && p.tangents == 0 && p.adjoints == 0)
     }
 }
 

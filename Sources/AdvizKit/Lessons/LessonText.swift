@@ -205,25 +205,26 @@ public struct LessonText: Sendable {
         }
     }
 
-    /// The Wengert list with what is known so far: each node's value, tangent and adjoint.
+    /// The Wengert list with what is known so far: each node's definition, value, tangent and adjoint.
     func graphListing(_ frame: LessonFrame, _ graph: Graph) -> [String] {
         let format = NumberFormat(significantDigits: frame.precision)
         let trace = frame.trace
-        let rows = trace?.primalRows() ?? []
+        // Definitions need no point: without one, a trace at zeros writes them (its numbers are not shown).
+        let writerTrace = trace ?? (try? Trace(graph, at: Array(repeating: 0, count: graph.inputCount)))
+        let rows = writerTrace?.primalRows() ?? []
         let definitions = Dictionary(uniqueKeysWithValues: rows.map { ($0.node, $0.definition) })
         var built = graph.nodes.count
         if frame.phase == .build { built = frame.progress }
-        let (step, show) = frame.figureState
-        let forwardKnown = Set(rows.prefix(Swift.min(step, rows.count)).map(\.node))
-        let reverseRows = trace?.adjointRows() ?? []
-        let reverseKnown = frame.phase == .reverse
-            ? Set(reverseRows.prefix(frame.progress).map(\.node)) : (frame.completed.contains(.reverse) ? Set(reverseRows.map(\.node)) : [])
-        let tangentsKnown = show == .tangents || show == .all
+        let (progress, show) = frame.figureProgress
+        let valuesKnown = Set(rows.prefix(progress.values).map(\.node))
+        let tangentsKnown = Set(rows.prefix(progress.tangents).map(\.node))
+        let adjointsKnown = Set((trace?.adjointRows() ?? []).prefix(progress.adjoints).map(\.node))
+        let numbers = trace != nil && !frame.showsGraphAlone
         var table = TextTable(rightAligned: [2, 3, 4])
         var header = [TextTable.Cell("node", .label), TextTable.Cell("is", .label)]
-        if trace != nil { header.append(TextTable.Cell("value", .label)) }
-        if tangentsKnown { header.append(TextTable.Cell("tangent v̇", .label)) }
-        if !reverseKnown.isEmpty || frame.phase == .reverse { header.append(TextTable.Cell("adjoint v̄", .label)) }
+        if numbers { header.append(TextTable.Cell("value", .label)) }
+        if numbers, show.contains(.tangents) { header.append(TextTable.Cell("tangent v̇", .label)) }
+        if numbers, show.contains(.adjoints) { header.append(TextTable.Cell("adjoint v̄", .label)) }
         table.append(header)
         var shown = 0
         for (i, node) in graph.nodes.enumerated() where node.op != .constant {
@@ -231,12 +232,12 @@ public struct LessonText: Sendable {
             shown += 1
             let definition = node.op == .input ? graph.inputNames[i] : (definitions[i] ?? node.op.name)
             let current = frame.phase == .build ? shown == built : nil
-            var cells = [TextTable.Cell(graph.label(i), current == true ? .highlight : nil), TextTable.Cell(definition)]
-            if trace != nil {
-                cells.append(TextTable.Cell(forwardKnown.contains(i) || (node.op == .input && step > 0) ? format.string(trace!.evaluation.values[i]) : "·"))
+            var cells = [TextTable.Cell(graph.displayLabel(i), current == true ? .highlight : nil), TextTable.Cell(definition)]
+            if numbers, let trace {
+                cells.append(TextTable.Cell(valuesKnown.contains(i) ? format.string(trace.evaluation.values[i]) : "·"))
+                if show.contains(.tangents), let tangents = trace.tangents { cells.append(TextTable.Cell(tangentsKnown.contains(i) ? format.string(tangents[i]) : "·")) }
+                if show.contains(.adjoints), let adjoints = trace.adjoints { cells.append(TextTable.Cell(adjointsKnown.contains(i) ? format.string(adjoints[i]) : "·")) }
             }
-            if tangentsKnown, let tangents = trace?.tangents { cells.append(TextTable.Cell(forwardKnown.contains(i) || node.op == .input ? format.string(tangents[i]) : "·")) }
-            if header.count > cells.count, let adjoints = trace?.adjoints { cells.append(TextTable.Cell(reverseKnown.contains(i) ? format.string(adjoints[i]) : "·")) }
             table.append(cells)
         }
         let title = frame.phase == .build ? "The Wengert list, \(built) of \(graph.nodes.count - graph.constantCount) nodes" : "The graph"

@@ -32,12 +32,16 @@ public final class FigureRenderer {
     private var lastEdgeStyles: [Int: [DotAttribute]] = [:]
     /// The first compact SVG frame, indexed for restyling (later frames are edits of it).
     private var restyler: SVGRestyler?
+    /// Whether frames draw their step's caption (pages that print it under the figure leave it out).
+    private let captionInFigure: Bool
 
-    /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption.
-    public init(_ figure: GraphFigure, forFrames: Bool = false) throws(AdvizError) {
+    /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption,
+    /// unless `captionInFigure` is false (players and slideshows write the caption as text).
+    public init(_ figure: GraphFigure, forFrames: Bool = false, captionInFigure: Bool = true) throws(AdvizError) {
         self.figure = figure
+        self.captionInFigure = captionInFigure
         compactFrames = forFrames && figure.usesLayeredLayout
-        var description = figure.description(afterStep: nil, reserveCaption: forFrames, compact: compactFrames)
+        var description = figure.description(afterStep: nil, reserveCaption: forFrames && captionInFigure, compact: compactFrames, caption: captionInFigure)
         do {
             if figure.usesLayeredLayout {
                 // Graphviz measures the labels (nop2 with every node at the origin), adviz places
@@ -48,12 +52,48 @@ public final class FigureRenderer {
                     nodes: description.nodes.map(\.id), sizes: drawing.nodeSizes(),
                     edges: description.edges.map { ($0.tail, $0.head) }, rankdir: figure.options.rankdir)
                 try drawing.place(centers)
+            } else if let aspect = figure.options.fit {
+                drawing = try FigureRenderer.fitted(description, aspect: aspect, spread: figure.options.spread)
             } else {
                 drawing = try GraphvizDrawing(description)
             }
         } catch {
             throw .cannotWrite("Graphviz could not lay the graph out: \(error)")
         }
+    }
+
+    /// `description` laid out to fill a page of `aspect` (width / height): laid out left to right
+    /// and top to bottom, the direction whose drawing comes closer to the page is kept, and dot
+    /// spreads it to the page's aspect (`ratio`: node sizes stay, the space between them grows).
+    static func fitted(_ description: DotGraph, aspect: Double, spread: Bool = true) throws(GraphvizError) -> GraphvizDrawing {
+        func withAttributes(_ changes: [DotAttribute]) -> DotGraph {
+            var d = description
+            for change in changes {
+                d.graphAttributes.removeAll { $0.name == change.name }
+                d.graphAttributes.append(change)
+            }
+            return d
+        }
+        /// How far the drawing's aspect is from the page's, as a factor (1: a perfect fit).
+        func mismatch(_ drawing: GraphvizDrawing) -> Double {
+            let centers = drawing.nodeCenters(), sizes = drawing.nodeSizes()
+            var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+            for (id, c) in centers {
+                let size = sizes[id] ?? (0, 0)
+                minX = Swift.min(minX, c.x - size.width / 2)
+                maxX = Swift.max(maxX, c.x + size.width / 2)
+                minY = Swift.min(minY, c.y - size.height / 2)
+                maxY = Swift.max(maxY, c.y + size.height / 2)
+            }
+            guard maxX > minX, maxY > minY else { return 1 }
+            let drawn = (maxX - minX) / (maxY - minY)
+            return Swift.max(drawn / aspect, aspect / drawn)
+        }
+        let across = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "LR")]))
+        let down = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")]))
+        let rankdir = mismatch(across) <= mismatch(down) ? "LR" : "TB"
+        if !spread { return rankdir == "LR" ? across : try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")])) }
+        return try GraphvizDrawing(withAttributes([DotAttribute("rankdir", rankdir), DotAttribute("ratio", String(format: "%.4f", 1 / aspect))]))
     }
 
     /// The finished figure in `format`.
@@ -85,11 +125,21 @@ public final class FigureRenderer {
             if format == .svg, restyler == nil { restyler = SVGRestyler(bytes) }
             return bytes
         }
-        let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames)
+        let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames, caption: captionInFigure)
+        return try renderFrame(description, format, what: "step \(step)")
+    }
+
+    /// A frame given by how far each sweep has gone (a lesson's), from the one layout.
+    public func render(_ progress: FigureProgress, _ format: FigureFormat) throws(AdvizError) -> [UInt8] {
+        try renderFrame(figure.description(progress), format, what: "the frame")
+    }
+
+    /// Draws `description`, which has the nodes and edges of the laid-out one, from the one layout.
+    private func renderFrame(_ description: DotGraph, _ format: FigureFormat, what: String) throws(AdvizError) -> [UInt8] {
         if format == .dot { return Array(description.dotText().utf8) }
         if compactFrames {
             // Styles only: Graphviz redraws fills and pens from the one layout.
-            let styles: Set<String> = ["fillcolor", "color", "penwidth"]
+            let styles: Set<String> = ["fillcolor", "color", "penwidth", "style"]
             for node in description.nodes {
                 let style = node.attributes.filter { styles.contains($0.name) }
                 if lastNodeStyles[node.id] != style {
@@ -112,12 +162,13 @@ public final class FigureRenderer {
                 pinned = true
             }
             // Same nodes and edges in the same order: only attributes change.
-            for node in description.nodes { drawing.setNode(node.id, node.attributes) }
+            // Sizes stay as pinned (a label's minimum `width`/`height` would shrink its node below its text).
+            for node in description.nodes { drawing.setNode(node.id, node.attributes.filter { $0.name != "width" && $0.name != "height" }) }
             for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes) }
             if let label = description.graphAttributes.first(where: { $0.name == "label" }) { drawing.setGraph([label]) }
             try drawing.relayout()
         } catch {
-            throw .cannotWrite("Graphviz could not draw step \(step): \(error)")
+            throw .cannotWrite("Graphviz could not draw \(what): \(error)")
         }
         return try renderDrawing(format)
     }

@@ -14,7 +14,8 @@ public enum FrameSet {
             throw .usage("frames are svg or png (the player shows images), not \(format.rawValue)")
         }
         try AtomicFile.makeFolder(folder)
-        let renderer = try FigureRenderer(figure, forFrames: true)
+        // The player writes each step's caption under the frame, larger than a figure could.
+        let renderer = try FigureRenderer(figure, forFrames: true, captionInFigure: false)
         let total = figure.steps.count
         var names: [String] = []
         for step in 1...Swift.max(1, total) {
@@ -37,9 +38,14 @@ public enum FrameSet {
 }
 
 /// A self-contained HTML page that plays a sequence of images: arrow keys, a slider,
-/// play/pause, and a caption per slide. It loads nothing from the network.
+/// play/pause, `#N` links, and a caption per slide. It loads nothing from the network.
+///
+/// The page fills the window: narration (if any) in a column on the left, and on the right the
+/// stage, whose figure takes all the height the caption and the text panels leave it and
+/// scales with the window. Text panels (traces, code, tables) shrink their font to fit their
+/// width, and wrap as a last resort: a number is never cut off.
 public struct Slideshow: Sendable {
-    /// One slide: an image beside it in the same folder, a caption, and optional narration (HTML).
+    /// One slide: an image beside it in the same folder, a caption, optional narration and panels (HTML).
     public struct Slide: Sendable {
         /// The image file, relative to the page.
         public var image: String
@@ -49,13 +55,16 @@ public struct Slideshow: Sendable {
         public var phase: String
         /// Narration beside the image, as HTML, if any.
         public var notes: String?
+        /// Text shown under the figure (a trace, a program, a table), as HTML, if any.
+        public var panels: String?
 
         /// A slide showing `image` with `caption`.
-        public init(image: String, caption: String, phase: String, notes: String?) {
+        public init(image: String, caption: String, phase: String, notes: String?, panels: String? = nil) {
             self.image = image
             self.caption = caption
             self.phase = phase
             self.notes = notes
+            self.panels = panels
         }
     }
 
@@ -78,7 +87,7 @@ public struct Slideshow: Sendable {
         let data = JSONValue.array(slides.map { slide in
             .object([
                 ("image", .string(slide.image)), ("caption", .string(slide.caption)), ("phase", .string(slide.phase)),
-                ("notes", slide.notes.map { .string($0) } ?? .null),
+                ("notes", slide.notes.map { .string($0) } ?? .null), ("panels", slide.panels.map { .string($0) } ?? .null),
             ])
         }).serialized(pretty: false).replacingOccurrences(of: "</", with: "<\\/")
         let hasNotes = slides.contains { $0.notes != nil }
@@ -92,23 +101,28 @@ public struct Slideshow: Sendable {
             <style>
               :root { --bg: \(theme.background); --fg: \(theme.text); --muted: \(theme.mutedText); --accent: \(theme.highlight); --tangent: \(theme.tangent); --adjoint: \(theme.adjoint); }
               * { box-sizing: border-box; }
-              body { margin: 0; background: var(--bg); color: var(--fg); font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; }
-              header { display: flex; align-items: baseline; gap: 1em; padding: .6em 1.2em; border-bottom: 1px solid var(--muted); }
+              html, body { height: 100%; }
+              body { margin: 0; display: flex; flex-direction: column; background: var(--bg); color: var(--fg); font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; }
+              header { flex: none; display: flex; align-items: baseline; gap: 1em; padding: .5em 1.2em; border-bottom: 1px solid var(--muted); }
               header h1 { font-size: 1.15em; margin: 0; }
               header .counter { color: var(--muted); margin-left: auto; font-variant-numeric: tabular-nums; }
-              main { display: grid; grid-template-columns: \(hasNotes ? "minmax(16em, 1fr) 2fr" : "1fr"); gap: 1.2em; padding: 1em 1.2em; }
-              .notes { overflow-wrap: anywhere; }
-              .notes code, .caption { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
-              .notes pre { overflow-x: auto; font: .78em/1.35 "DejaVu Sans Mono", ui-monospace, monospace; padding: .5em .7em; border-left: 3px solid var(--muted); }
-              .notes h2 { font-size: 1.2em; margin: .2em 0 .6em; }
-              .notes .question, .notes .answer { padding: .4em .7em; border-left: 4px solid var(--accent); }
+              main { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: \(hasNotes ? "minmax(16em, 31%) minmax(0, 1fr)" : "minmax(0, 1fr)"); gap: 1.4em; padding: .8em 1.2em; }
+              .notes { min-height: 0; overflow-y: auto; overflow-wrap: anywhere; padding-right: .3em; }
+              .notes h2 { font-size: 1.25em; margin: .1em 0 .6em; }
+              .notes .question, .notes .answer, .notes .warning { padding: .4em .7em; border-left: 4px solid var(--accent); }
+              .notes .warning { border-color: var(--adjoint); }
               .notes img { max-width: 100%; }
-              figure { margin: 0; text-align: center; }
-              figure img { max-width: 100%; max-height: 72vh; }
-              .caption { margin-top: .6em; padding: .4em .7em; border-left: 4px solid var(--accent); text-align: left; white-space: pre-wrap; }
+              code, pre, .caption { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
+              pre { margin: .4em 0; padding: .45em .7em; border-left: 3px solid var(--muted); white-space: pre; overflow: hidden; font-size: 14px; line-height: 1.35; }
+              .stage { display: flex; flex-direction: column; gap: .5em; min-height: 0; min-width: 0; }
+              figure { flex: 1 1 0; min-height: 10em; margin: 0; }
+              figure img { display: block; width: 100%; height: 100%; object-fit: contain; }
+              .caption { flex: none; padding: .35em .7em; border-left: 4px solid var(--accent); white-space: pre-wrap; overflow-wrap: anywhere; }
               .caption.forward { border-color: var(--tangent); }
               .caption.reverse { border-color: var(--adjoint); }
-              nav { display: flex; align-items: center; gap: .6em; padding: .6em 1.2em; border-top: 1px solid var(--muted); }
+              .panels { flex: 0 1 auto; max-height: 50%; overflow-y: auto; }
+              .panels:empty { display: none; }
+              nav { flex: none; display: flex; align-items: center; gap: .6em; padding: .5em 1.2em; border-top: 1px solid var(--muted); }
               nav input[type=range] { flex: 1; }
               button { font: inherit; padding: .2em .8em; background: transparent; color: var(--fg); border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }
               .help { color: var(--muted); font-size: .85em; }
@@ -118,14 +132,18 @@ public struct Slideshow: Sendable {
             <header><h1>\(htmlEscaped(title))</h1><span class="counter" id="counter"></span></header>
             <main>
             \(hasNotes ? "<section class=\"notes\" id=\"notes\"></section>" : "")
-            <figure><img id="frame" alt=""><figcaption class="caption" id="caption"></figcaption></figure>
+            <section class="stage">
+            <figure><img id="frame" alt=""></figure>
+            <div class="caption" id="caption"></div>
+            <div class="panels" id="panels"></div>
+            </section>
             </main>
             <nav>
               <button id="prev" title="previous (←)">←</button>
               <button id="play" title="play / pause (p)">play</button>
               <button id="next" title="next (→ or space)">→</button>
               <input type="range" id="slider" min="1" max="\(Swift.max(1, slides.count))" value="1" aria-label="step">
-              <span class="help">← → space: step · Home/End · p: play</span>
+              <span class="help">← → space: step · Home/End · p: play · #N: step N</span>
             </nav>
             <script>
             const slides = \(data);
@@ -133,6 +151,16 @@ public struct Slideshow: Sendable {
             const $ = (id) => document.getElementById(id);
             // Preload every frame so stepping never flickers.
             slides.forEach((s) => { const i = new Image(); i.src = s.image; });
+            // Text blocks shrink their font (down to 11px, still readable) until they fit their width, and wrap if they still do not.
+            function fit() {
+              for (const pre of document.querySelectorAll("pre")) {
+                pre.style.fontSize = "";
+                pre.style.whiteSpace = "";
+                let size = parseFloat(getComputedStyle(pre).fontSize);
+                while (pre.scrollWidth > pre.clientWidth && size > 11) { size -= 0.5; pre.style.fontSize = size + "px"; }
+                if (pre.scrollWidth > pre.clientWidth) { pre.style.whiteSpace = "pre-wrap"; pre.style.overflowWrap = "anywhere"; }
+              }
+            }
             function show(i) {
               index = Math.max(0, Math.min(slides.length - 1, i));
               const s = slides[index];
@@ -141,27 +169,34 @@ public struct Slideshow: Sendable {
               $("caption").textContent = s.caption;
               $("caption").className = "caption " + s.phase;
               if ($("notes")) $("notes").innerHTML = s.notes || "";
+              $("panels").innerHTML = s.panels || "";
               $("counter").textContent = (index + 1) + " / " + slides.length;
               $("slider").value = index + 1;
               if (location.hash !== "#" + (index + 1)) history.replaceState(null, "", "#" + (index + 1));
+              fit();
             }
             function play() {
               if (timer) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
               $("play").textContent = "pause";
               timer = setInterval(() => { if (index + 1 >= slides.length) play(); else show(index + 1); }, 1400);
             }
+            const fromHash = () => (Number(location.hash.slice(1)) || 1) - 1;
             $("prev").onclick = () => show(index - 1);
             $("next").onclick = () => show(index + 1);
             $("play").onclick = play;
             $("slider").oninput = (e) => show(Number(e.target.value) - 1);
+            // A link to #N (typed, or in the narration) goes to step N.
+            window.addEventListener("hashchange", () => show(fromHash()));
+            window.addEventListener("resize", fit);
             document.addEventListener("keydown", (e) => {
+              if (e.target && e.target.tagName === "INPUT" && e.target.type !== "range") return;
               if (e.key === "ArrowRight" || e.key === " " || e.key === "PageDown") { show(index + 1); e.preventDefault(); }
               else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(index - 1); e.preventDefault(); }
               else if (e.key === "Home") show(0);
               else if (e.key === "End") show(slides.length - 1);
               else if (e.key === "p") play();
             });
-            show(Number(location.hash.slice(1)) - 1 || 0);
+            show(fromHash());
             </script>
             </body>
             </html>

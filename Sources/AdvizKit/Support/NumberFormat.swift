@@ -56,3 +56,16 @@ func counted(_ count: Int, _ word: String) -> String {
 func counted(_ count: Double, _ word: String, format: (Double) -> String) -> String {
     "\(format(count)) \(word)\(count == 1 ? "" : "s")"
 }
+
+extension String {
+    /// The digits and minus signs of the string as Unicode subscripts (`-1` → `₋₁`); other characters unchanged.
+    public var subscripted: String {
+        String(map { c -> Character in
+            switch c {
+            case "-": return "₋"
+            case "0"..."9": return Character(Unicode.Scalar(0x2080 + UInt32(c.asciiValue! - 48))!)
+            default: return c
+            }
+        })
+    }
+}

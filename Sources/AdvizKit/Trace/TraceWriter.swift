@@ -29,8 +29,9 @@ struct TraceWriter {
     /// A variable's name in LaTeX: `x1` → `x_{1}`, `loss` → `\mathrm{loss}`.
     static func latexName(_ name: String) -> String { symbol(name, accent: .none, style: .latex) }
 
-    /// A name with an optional dot or bar, in `style`.
-    static func symbol(_ name: String, accent: Accent, style: MathStyle) -> String {
+    /// A name with an optional dot or bar, in `style`. With `subscripted`, text writes the index
+    /// in Unicode subscripts (`v₋₁`: a minus sign in `v-1` would read as "v minus 1").
+    static func symbol(_ name: String, accent: Accent, style: MathStyle, subscripted: Bool = false) -> String {
         let digits = String(name.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
         var stem = String(name.dropLast(digits.count))
         var index = digits
@@ -42,7 +43,7 @@ struct TraceWriter {
         case .text:
             guard let first = stem.first else { return name }
             let mark = accent == .dot ? "\u{0307}" : accent == .bar ? "\u{0304}" : ""
-            return String(first) + mark + stem.dropFirst() + index
+            return String(first) + mark + stem.dropFirst() + (subscripted ? index.subscripted : index)
         case .latex:
             let escaped = stem.replacingOccurrences(of: "_", with: "\\_")
             var base = stem.count > 1 ? "\\mathrm{\(escaped)}" : escaped
@@ -54,7 +55,7 @@ struct TraceWriter {
 
     /// The name of node `id` (`v3`; a constant's value or name).
     func nodeSymbol(_ id: Int, accent: Accent = .none) -> String {
-        if let number = graph.stepNumbers[id] { return symbol("v\(number)", accent: accent) }
+        if let number = graph.stepNumbers[id] { return TraceWriter.symbol("v\(number)", accent: accent, style: style, subscripted: true) }
         if let name = graph.constantNames[id] { return style == .latex && name == "pi" ? "\\pi" : name }
         return number(graph.nodes[id].literal).text
     }
@@ -155,7 +156,8 @@ struct TraceWriter {
         for (position, id) in n.arguments.enumerated() where !graph.isConstant(id) && seen.insert(id).inserted {
             let leaf = Self.tangentLeaf + position
             extra[leaf] = (nodeSymbol(id, accent: .dot), tangents[id])
-            let term = product(.arg(leaf), totalPartialFormula(node, id), keepOne: byValue)
+            // A partial of ±1 (sums, differences) adds or subtracts the tangent itself, by value too: `5.5 - 0`.
+            let term = product(.arg(leaf), totalPartialFormula(node, id), keepOne: false)
             if let previous = sum {
                 if case .apply(.neg, let inner) = term { sum = .apply(.sub, [previous, inner[0]]) } else { sum = .apply(.add, [previous, term]) }
             } else {
@@ -166,7 +168,7 @@ struct TraceWriter {
         return render(sum, node: node, byValue: byValue, extra: extra)
     }
 
-    /// `factor·partial`, written simply where the partial is ±1 or 1/x (unless numbers are shown).
+    /// `factor·partial`, written simply where the partial is ±1 or 1/x (unless `keepOne`).
     private func product(_ factor: Formula, _ partial: Formula, keepOne: Bool) -> Formula {
         if case .apply(.div, let parts) = partial, parts[0] == .number(1) { return .apply(.div, [factor, parts[1]]) }
         if !keepOne {

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import AdvizKit
+
+/// What adviz writes, opened in headless Chromium as a teacher would open it: every node of
+/// every figure on the visible page, and the players stepping with their keys and `#N` links.
+@Suite(.serialized, .enabled(if: chromiumIsInstalled, "needs Chromium (Debian's `chromium`); skipped without it"))
+struct BrowserTests {
+    static func folder() -> String {
+        NSTemporaryDirectory() + "/adviz-browser-\(UUID().uuidString)"
+    }
+
+    /// An SVG at any `--dpi` shows all of itself: Graphviz once scaled its drawing by dpi/72
+    /// inside a viewBox of the unscaled size, and browsers showed the top-left quarter.
+    @Test(arguments: [72.0, 144, 300])
+    func svgShowsEveryNodeAtAnyDPI(_ dpi: Double) throws {
+        var options = FigureOptions()
+        options.dpi = dpi
+        let figure = try GraphFigure(Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5"), options: options)
+        let report = try Chromium.svgNodeBoxes(try FigureRenderer(figure).render(.svg))
+        #expect(report.nodes.filter { !$0.id.hasSuffix(" label") }.count == 6, "six nodes, and the edges' labels")
+        for node in report.nodes {
+            #expect(report.root.contains(node.box), "\(node.id) at \(node.box) lies outside the SVG's box \(report.root)")
+            #expect(report.page.contains(node.box), "\(node.id) at \(node.box) lies outside the page \(report.page)")
+        }
+    }
+
+    /// A step of `render --step` and a top-to-bottom figure fit too.
+    @Test func stepAndTopToBottomFiguresFit() throws {
+        var options = FigureOptions()
+        options.rankdir = "TB"
+        let figure = try GraphFigure(Trace(expression: "sin(x1)*x2 + log(1 + x1^2) + log(1 + x2^2)", at: "1,2"), options: options)
+        let renderer = try FigureRenderer(figure, forFrames: true)
+        for step in [0, figure.steps.count / 2, figure.steps.count] {
+            let report = try Chromium.svgNodeBoxes(try renderer.renderStep(step, .svg))
+            #expect(!report.nodes.isEmpty)
+            for node in report.nodes { #expect(report.root.contains(node.box), "step \(step): \(node.id) at \(node.box) outside \(report.root)") }
+        }
+    }
+
+    /// Checks one probed page: every look saw its whole figure, no text panel cut, and the keys and links stepped.
+    func expectWholeAndStepping(_ report: ProbeReport, _ what: String, nodesExpected: Bool) {
+        #expect(report.errors.isEmpty, "\(what): \(report.errors)")
+        #expect(report.states.count == 5, "\(what): the probe looked \(report.states.count) times")
+        for check in report.checks { #expect(check.ok, "\(what): \(check.name)") }
+        for state in report.states {
+            #expect(state.loaded, "\(what) \(state.label): \(state.image) did not load")
+            if nodesExpected { #expect(!state.nodes.isEmpty, "\(what) \(state.label): no nodes in \(state.image)") }
+            #expect(state.outside.isEmpty, "\(what) \(state.label) (\(state.counter)): nodes \(state.outside) outside the visible figure \(state.imageBox)")
+            #expect(state.clipped.isEmpty, "\(what) \(state.label) (\(state.counter)): cut off: \(state.clipped)")
+        }
+    }
+
+    @Test func framesPlayerShowsWholeFramesAndSteps() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let figure = try GraphFigure(Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5"))
+        try FrameSet.write(figure, to: folder, title: "log(x1*x2)+sin(x2)")
+        expectWholeAndStepping(try Chromium.probe(page: folder + "/index.html"), "player", nodesExpected: true)
+        // Opened at a link to a step, the player starts there.
+        let opened = try Chromium.probe(page: folder + "/index.html", fragment: "#4")
+        #expect(opened.states.first?.counter == "4 / 12")
+    }
+
+    /// Every lesson's slideshow, on a laptop screen and on a 16:9 projector.
+    @Test(arguments: LessonTests.course)
+    func lessonSlideshowShowsWholeFramesAndSteps(_ path: String) throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try LessonSlides.build(try Lesson.load(path: path), to: folder)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        expectWholeAndStepping(try Chromium.probe(page: folder + "/index.html"), name, nodesExpected: false)
+        expectWholeAndStepping(try Chromium.probe(page: folder + "/index.html", width: 1280, height: 720), name + " at 1280×720", nodesExpected: false)
+    }
+}
