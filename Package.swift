@@ -16,15 +16,39 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
-        // The engine: expressions, the tape, the sweeps, the traces, the figures. Everything the CLI does lives here.
+        // The layers of the library, one target each, in the order the data flows (see
+        // Sources/AdvizKit/AdvizKit.swift); a layer imports only those before it.
+        // Text → Program → tape → sweeps → trace, and the trace's writers.
         .target(
-            name: "AdvizKit",
+            name: "AdvizCore",
+            dependencies: [.product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // The alternatives to AD: symbolic differentiation and finite differences.
+        .target(name: "AdvizSymbolic", dependencies: ["AdvizCore", .product(name: "ComplexModule", package: "swift-numerics")]),
+        // Many points at once: the block interpreter, the derivative as code, compiled kernels.
+        .target(name: "AdvizEngines", dependencies: ["AdvizCore", "AdvizSymbolic"]),
+        // The graph as a figure, through Graphviz.
+        .target(name: "AdvizFigures", dependencies: ["AdvizCore", "GraphvizKit"]),
+        // Plots of f, f′ and the error of finite differences, through Cairo.
+        .target(name: "AdvizPlots", dependencies: ["AdvizCore", "AdvizSymbolic", "CairoKit"]),
+        // Lessons: scripts, the terminal player, the HTML slideshow.
+        .target(
+            name: "AdvizLessons",
             dependencies: [
-                "GraphvizKit", "CairoKit", .product(name: "ComplexModule", package: "swift-numerics"),
-                .product(name: "RealModule", package: "swift-numerics"), .product(name: "Yams", package: "Yams"),
+                "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "TerminalKit", .product(name: "Yams", package: "Yams"),
                 .product(name: "Ink", package: "Ink"),
             ]
         ),
+        // `adviz bench`: the race, the scaling table, rendering.
+        .target(name: "AdvizBench", dependencies: ["AdvizCore", "AdvizEngines", "AdvizFigures"]),
+        // The umbrella: `import AdvizKit` brings every layer.
+        .target(
+            name: "AdvizKit",
+            dependencies: ["AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench", "TerminalKit"]
+        ),
+        // The terminal's C calls (its size, raw keys): the only code besides GraphvizKit and
+        // CairoKit that sees a C pointer.
+        .target(name: "TerminalKit"),
         // Graphviz's C libraries (cgraph, gvc) as Debian's libgraphviz-dev installs them.
         .systemLibrary(
             name: "CGraphviz",
@@ -54,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "AdvizKitTests",
             dependencies: [
-                "AdvizKit",
+                "AdvizKit", "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Golden", "Browser/probe.js"]

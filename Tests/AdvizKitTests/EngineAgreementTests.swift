@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// One answer per question, whatever the engine: the trace's sweeps are the reference, and the
 /// block interpreter, the compiled kernels (IEEE-strict) and the symbolic derivative must give

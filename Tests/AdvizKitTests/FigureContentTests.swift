@@ -2,7 +2,14 @@ import Foundation
 import GraphvizKit
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// What figures and lesson frames show: values that stay, the graph alone, constants beside
 /// their users, the numbers asked for, and sentences that say each thing once.

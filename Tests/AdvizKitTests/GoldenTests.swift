@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// The tables as printed, kept in `Golden/`: a change to any character of the output shows up
 /// here. Regenerate on purpose with `ADVIZ_UPDATE_GOLDEN=1 swift test --filter GoldenTests`.

@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// Bad input of every kind ends in a result or an `AdvizError` with a place — never a trap.
 @Suite struct HardeningTests {

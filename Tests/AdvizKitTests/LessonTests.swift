@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// The lesson format, its checks, and the course in `lessons/`.
 @Suite struct LessonTests {

@@ -2,7 +2,14 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// The many-point engines (compiled kernels, the block interpreter) against the scalar sweeps.
 @Suite(.serialized) struct ManyPointsTests {

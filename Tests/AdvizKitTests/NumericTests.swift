@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 @Suite struct NumericTests {
     /// The notes' lesson: the central scheme's best error is far below the forward scheme's, at a larger h.

@@ -2,7 +2,14 @@ import Foundation
 import Testing
 import _Differentiation
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 // The functions, as Swift the compiler differentiates. (Keeping differentiable closures in an
 // array crashes this compiler's SIL generation, so each is a plain function.)

@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// The expression language: precedence, associativity, functions, programs, and errors with their places.
 @Suite struct ParserTests {

@@ -5,7 +5,14 @@ import Testing
 import FoundationXML
 #endif
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// Counts the drawing elements of an SVG: Cairo writes strokes as paths and text as glyph uses.
 final class SVGElementCounter: NSObject, XMLParserDelegate {

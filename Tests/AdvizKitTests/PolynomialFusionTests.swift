@@ -2,7 +2,14 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// Polynomial fusion in the block interpreter: the table's polynomial rule, which stretches of a
 /// tape fuse, and the fused interpreter's gradients against the scalar sweeps.

@@ -2,7 +2,14 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// Random smooth expressions in x1, x2, x3, made from a seed.
 ///

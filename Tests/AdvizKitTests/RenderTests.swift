@@ -6,7 +6,14 @@ import Testing
 import FoundationXML
 #endif
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// Reads an SVG as XML: node and edge groups by id, and the text of each.
 final class SVGReader: NSObject, XMLParserDelegate {

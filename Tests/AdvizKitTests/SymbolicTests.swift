@@ -2,7 +2,14 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 @Suite struct SymbolicTests {
     func derivative(_ text: String, _ variable: String = "x", simplify: Bool = true) throws -> SymbolicDerivative {

@@ -1,6 +1,13 @@
 import Testing
 import PropertyBased
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// The recording machinery: sharing through first users and a partial table must find exactly
 /// the nodes a plain dictionary of every node finds, and a ``Traced`` value must never outlive its tape silently.

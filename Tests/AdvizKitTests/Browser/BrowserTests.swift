@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+@testable import AdvizFigures
 @testable import AdvizKit
+@testable import AdvizLessons
+@testable import AdvizPlots
+@testable import AdvizSymbolic
 
 /// What adviz writes, opened in headless Chromium as a teacher would open it: every node of
 /// every figure on the visible page, and the players stepping with their keys and `#N` links.

@@ -1,0 +1,135 @@
+/// A warning about the mathematics at one node: a kink, a pole, a value outside the domain.
+public struct MathWarning: Sendable, Equatable {
+    /// The node it concerns.
+    public var node: Int
+    /// What happened and the convention used ("log of a negative number: NaN").
+    public var message: String
+}
+
+/// The result of the forward primal sweep: every node's value and local partials.
+///
+/// The partials are computed once here, where the arguments are at hand, and then
+/// reused by every tangent and adjoint sweep (this is what "the tape" stores).
+public struct Evaluation: Sendable {
+    /// The value of each node, in tape order.
+    public var values: [Double]
+    /// ∂node/∂(first argument) of each node (0 for inputs and constants).
+    public var partialA: [Double]
+    /// ∂node/∂(second argument) of each node (0 for unary operations and for a constant second argument).
+    public var partialB: [Double]
+    /// Kinks and undefined points met on the way, in tape order.
+    public var warnings: [MathWarning]
+
+    /// An evaluation from its columns (empty ones make a buffer for ``PrimalSweep/run(_:at:into:)``).
+    public init(values: [Double], partialA: [Double], partialB: [Double], warnings: [MathWarning]) {
+        self.values = values
+        self.partialA = partialA
+        self.partialB = partialB
+        self.warnings = warnings
+    }
+
+    /// The value of each output, in order.
+    public func outputValues(of graph: Graph) -> [Double] {
+        graph.outputs.map { values[$0.node] }
+    }
+}
+
+/// The forward primal sweep: evaluates the tape at a point, node after node.
+public enum PrimalSweep {
+    /// Evaluates `graph` at `point` (one value per input, in input order).
+    public static func run(_ graph: Graph, at point: [Double]) -> Evaluation {
+        var evaluation = Evaluation(values: [], partialA: [], partialB: [], warnings: [])
+        run(graph, at: point, into: &evaluation)
+        return evaluation
+    }
+
+    /// Evaluates `graph` at `point` into `evaluation`, reusing its arrays: an optimisation loop
+    /// sweeps the same tape again and again, and fresh arrays of a big tape cost page faults.
+    public static func run(_ graph: Graph, at point: [Double], into evaluation: inout Evaluation) {
+        precondition(point.count == graph.inputCount, "one value per input")
+        let count = graph.nodes.count
+        if evaluation.values.count != count || evaluation.partialA.count != count || evaluation.partialB.count != count {
+            evaluation.values = [Double](repeating: 0, count: count)
+            evaluation.partialA = [Double](repeating: 0, count: count)
+            evaluation.partialB = [Double](repeating: 0, count: count)
+        }
+        var warnings: [MathWarning] = []
+        // One loop over raw buffers: this sweep runs once per node of graphs with millions of them.
+        evaluation.values.withUnsafeMutableBufferPointer { v in
+            evaluation.partialA.withUnsafeMutableBufferPointer { pA in
+                evaluation.partialB.withUnsafeMutableBufferPointer { pB in
+                    graph.nodes.withUnsafeBufferPointer { tape in
+                        for i in 0..<count {
+                            let node = tape[i]
+                            switch node.op {
+                            case .input:
+                                v[i] = point[i]
+                                pA[i] = 0
+                                pB[i] = 0
+                            case .constant:
+                                v[i] = node.literal
+                                pA[i] = 0
+                                pB[i] = 0
+                            default:
+                                let a = v[Int(node.a)]
+                                let b = node.b >= 0 ? v[Int(node.b)] : 0
+                                let value = node.op.evaluate(a, b)
+                                // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
+                                let constantB = node.b >= 0 && tape[Int(node.b)].op == .constant
+                                var (pa, pb) = node.op.partials(a, b, value, withRespectToB: !constantB)
+                                if constantB { pb = 0 }
+                                if tape[Int(node.a)].op == .constant { pa = 0 }
+                                v[i] = value
+                                pA[i] = pa
+                                pB[i] = pb
+                                let ordinary = !node.op.hasKinks && value.isFinite && pa.isFinite && pb.isFinite
+                                if !ordinary, let message = diagnose(node.op, a, b, value, pa, pb) {
+                                    warnings.append(MathWarning(node: i, message: message))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        evaluation.warnings = warnings
+    }
+
+    /// The outputs' values at `point`, with nothing else computed: f alone, the baseline of
+    /// the cheap gradient principle (time(∇f) is a small multiple of this).
+    public static func value(_ graph: Graph, at point: [Double]) -> [Double] {
+        var values: [Double] = []
+        return value(graph, at: point, buffer: &values)
+    }
+
+    /// f alone, with `buffer` (resized to the tape) reused for the nodes' values.
+    public static func value(_ graph: Graph, at point: [Double], buffer values: inout [Double]) -> [Double] {
+        precondition(point.count == graph.inputCount, "one value per input")
+        let nodes = graph.nodes
+        if values.count != nodes.count { values = [Double](repeating: 0, count: nodes.count) }
+        values.withUnsafeMutableBufferPointer { v in
+            nodes.withUnsafeBufferPointer { tape in
+                for i in 0..<tape.count {
+                    let node = tape[i]
+                    switch node.op {
+                    case .input: v[i] = point[i]
+                    case .constant: v[i] = node.literal
+                    default: v[i] = node.op.evaluate(v[Int(node.a)], node.b >= 0 ? v[Int(node.b)] : 0)
+                    }
+                }
+            }
+        }
+        return graph.outputs.map { values[$0.node] }
+    }
+
+    /// The warning for one step, reported only where the trouble starts (its arguments are finite).
+    @inline(__always)
+    private static func diagnose(_ op: Op, _ a: Double, _ b: Double, _ v: Double, _ pa: Double, _ pb: Double) -> String? {
+        guard a.isFinite, b.isFinite else { return nil }
+        if let kink = op.kink(a, b) { return kink }
+        if v.isNaN { return "\(op.name) is undefined here: NaN" }
+        if v.isInfinite { return "overflow: the value is \(v < 0 ? "-inf" : "inf")" }
+        if !pa.isFinite || !pb.isFinite { return "the local partial is \(pa.isNaN || pb.isNaN ? "NaN" : "infinite")" }
+        return nil
+    }
+}

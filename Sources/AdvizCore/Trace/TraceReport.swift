@@ -1,0 +1,418 @@
+import Foundation
+
+/// The output formats of `adviz trace`.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    /// Aligned tables for a terminal (colour when asked).
+    case text
+    /// Markdown tables for notes.
+    case markdown
+    /// LaTeX tabulars for papers and slides.
+    case latex
+    /// A JSON object other tools read (see the README for its fields).
+    case json
+}
+
+/// Writes a ``Trace`` as text, Markdown, LaTeX or JSON.
+public struct TraceReport: Sendable {
+    /// The trace to write.
+    public var trace: Trace
+    /// The program text, shown in headings; nil to leave it out.
+    public var source: String?
+
+    /// A report of `trace`, headed by `source` when given.
+    public init(_ trace: Trace, source: String? = nil) {
+        self.trace = trace
+        self.source = source
+    }
+
+    /// The report in `format`. `width` is the text width for laying tables side by side
+    /// (nil: always one under the other); `style` colours text output.
+    public func render(_ format: ReportFormat, width: Int? = nil, style: TerminalStyle = .plain) -> String {
+        switch format {
+        case .text: text(width: width, style: style)
+        case .markdown: markdown()
+        case .latex: latex()
+        case .json: json().serialized() + "\n"
+        }
+    }
+
+    private var graph: Graph { trace.graph }
+    private var format: NumberFormat { trace.options.numberFormat }
+    private var mode: TraceMode { trace.options.mode }
+
+    /// The outputs named, for headers: `(output: loss)`, `(outputs: y1, y2)`.
+    private var outputsText: String {
+        "(output\(graph.outputCount == 1 ? "" : "s"): \(graph.outputs.map(\.name).joined(separator: ", ")))"
+    }
+
+    /// `x1 = 2, x2 = 5`.
+    private func pointText(_ style: MathStyle) -> String {
+        let writer = TraceWriter(trace: trace, style: style)
+        return zip(graph.inputNames, trace.point).map { "\(writer.symbol($0)) = \(writer.number($1).text)" }.joined(separator: ", ")
+    }
+
+    /// `ẋ1 = 1, ẋ2 = 0`.
+    private func seedText(_ style: MathStyle) -> String {
+        let writer = TraceWriter(trace: trace, style: style)
+        return zip(graph.inputNames, trace.seed).map { "\(writer.symbol($0, accent: .dot)) = \(writer.number($1).text)" }.joined(separator: ", ")
+    }
+
+    /// `ȳ = 1`.
+    private func outputSeedText(_ style: MathStyle) -> String {
+        let writer = TraceWriter(trace: trace, style: style)
+        return zip(graph.outputs, trace.outputSeed).map { "\(writer.outputSeedSymbol($0.name)) = \(writer.number($1).text)" }.joined(separator: ", ")
+    }
+
+    /// The rows' cells: `label = definition = substituted = value`, the substitution left out where it adds nothing.
+    private func cells(_ row: TraceRow, style: MathStyle, showFormula: Bool = false) -> [String] {
+        let value = TraceWriter(trace: trace, style: style).number(row.value).text
+        var cells = [row.label, row.definition]
+        if showFormula { cells.append(row.formula == row.definition ? "" : row.formula) }
+        cells.append(row.substituted == value || row.substituted == row.definition ? "" : row.substituted)
+        cells.append(value)
+        return cells
+    }
+
+    /// The output rows that close the primal trace: `y = v4 = 1.344`.
+    private func outputRows(_ style: MathStyle) -> [[String]] {
+        let writer = TraceWriter(trace: trace, style: style)
+        return graph.outputs.map { [writer.symbol($0.name), writer.nodeSymbol($0.node), "", writer.number(trace.evaluation.values[$0.node]).text] }
+    }
+
+    // MARK: Text
+
+    private func text(width: Int?, style: TerminalStyle) -> String {
+        var out: [String] = []
+        let heading = { (title: String) in style.apply(.heading, title) }
+        if let source {
+            let isProgram = !graph.statementNames.isEmpty || source.contains("=")
+            out.append(heading((isProgram ? "program: " : "f = ") + source.trimmed.replacingNewlines()) + "  at " + pointText(.text) + (isProgram ? "  " + outputsText : ""))
+            out.append("")
+        }
+
+        func table(_ rows: [[String]], notes: [String] = []) -> [String] {
+            var t = TextTable()
+            for (r, row) in rows.enumerated() {
+                var cells: [TextTable.Cell] = [TextTable.Cell(row[0], .label)]
+                for (i, cell) in row.dropFirst().enumerated() {
+                    let isValue = i == row.count - 2
+                    cells.append(TextTable.Cell(cell.isEmpty ? "" : "= " + cell, isValue ? .value : nil))
+                }
+                if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
+                t.append(cells)
+            }
+            return t.lines(style: style)
+        }
+
+        // The statement that names a node (`a = x1*x2`) is noted beside its row.
+        let primalRows = trace.primalRows()
+        let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
+        let primal = [heading("Forward primal trace")] + table(primalRows.map { cells($0, style: .text) } + outputRows(.text), notes: names)
+        if mode.showsForward {
+            let tangent = [heading("Forward tangent trace") + " (\(seedText(.text)))"] + table(trace.tangentRows().map { cells($0, style: .text) })
+            out += sideBySide(primal, tangent, width: width)
+        } else {
+            out += primal
+        }
+        out.append("")
+
+        if mode.showsReverse {
+            let partials = trace.edgePartials()
+            if !partials.isEmpty {
+                out.append(heading("Local partials") + " (one per edge; reverse mode multiplies by them)")
+                let writer = TraceWriter(trace: trace, style: .text)
+                out += table(partials.map { p in
+                    let value = writer.number(p.value).text
+                    return [p.label, p.formula, p.substituted == value || p.substituted == p.formula ? "" : p.substituted, value]
+                })
+                out.append("")
+            }
+            out.append(heading("Reverse adjoint trace") + " (\(outputSeedText(.text)))")
+            out += table(trace.adjointRows().map { cells($0, style: .text) })
+            out.append("")
+        }
+
+        out += resultLines(style: style)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Two blocks next to each other when they fit in `width`, else one under the other.
+    private func sideBySide(_ left: [String], _ right: [String], width: Int?) -> [String] {
+        let leftWidth = left.map(\.visibleWidth).max() ?? 0
+        let rightWidth = right.map(\.visibleWidth).max() ?? 0
+        guard let width, leftWidth + 4 + rightWidth <= width else { return left + [""] + right }
+        return (0..<Swift.max(left.count, right.count)).map { i in
+            let l = i < left.count ? left[i] : ""
+            let r = i < right.count ? right[i] : ""
+            let line = l + String(repeating: " ", count: leftWidth - l.visibleWidth + 4) + r
+            return r.isEmpty ? l : line
+        }
+    }
+
+    private func resultLines(style: TerminalStyle) -> [String] {
+        let writer = TraceWriter(trace: trace, style: .text)
+        var out = [style.apply(.heading, "Result")]
+        let n = graph.inputCount, m = graph.outputCount
+        for (k, output) in graph.outputs.enumerated() {
+            let name = writer.symbol(output.name)
+            out.append("  \(name) = \(style.apply(.value, writer.number(trace.outputValues[k]).text))")
+        }
+        if m == 1, n > 6 {
+            let name = writer.symbol(graph.outputs[0].name)
+            out.append("  ∇\(name):")
+            var t = TextTable()
+            for (j, input) in graph.inputNames.enumerated() {
+                t.append([TextTable.Cell("∂\(name)/∂\(writer.symbol(input))", .label), TextTable.Cell("= " + writer.number(trace.gradient[j]).text, .value)])
+            }
+            out += t.lines(style: style, indent: "    ")
+        } else if m == 1, n > 0 {
+            let name = writer.symbol(graph.outputs[0].name)
+            let parts = graph.inputNames.map { "∂\(name)/∂\(writer.symbol($0))" }.joined(separator: ", ")
+            let values = trace.gradient.map { writer.number($0).text }.joined(separator: ", ")
+            out.append("  ∇\(name) = (\(parts)) = (\(style.apply(.value, values)))")
+            if let tangents = trace.tangents {
+                let directional = tangents[graph.outputs[0].node]
+                out.append("  ∇\(name)·(\(trace.seed.map { writer.number($0).text }.joined(separator: ", "))) = \(writer.number(directional).text)  (the tangent ẏ of the forward sweep)")
+            }
+        } else if n > 0 {
+            out.append("  Jacobian (rows: outputs, columns: inputs)")
+            var t = TextTable(rightAligned: Set(1...n))
+            t.append([TextTable.Cell("")] + graph.inputNames.map { TextTable.Cell("∂/∂" + writer.symbol($0), .muted) })
+            for (k, output) in graph.outputs.enumerated() {
+                t.append([TextTable.Cell(writer.symbol(output.name), .label)] + trace.reverseJacobian.matrix[k].map { TextTable.Cell(writer.number($0).text) })
+            }
+            out += t.lines(style: style, indent: "    ", separator: "  ")
+        }
+        out.append("")
+        out.append(style.apply(.heading, "Cost of the whole Jacobian") + " (f: R\(superscript(n)) → R\(superscript(m)), \(counted(graph.differentiableEdgeCount, "multiply-add")) per sweep)")
+        let r = trace.reverseJacobian
+        let f = trace.forwardJacobian ?? JacobianResult(matrix: [], sweeps: n, multiplyAdds: n * graph.differentiableEdgeCount)
+        var t = TextTable(rightAligned: [1, 4, 7])
+        for (name, result, per) in [("forward mode:", f, "input"), ("reverse mode:", r, "output")] {
+            t.append([
+                TextTable.Cell(name), TextTable.Cell("\(result.sweeps)"), TextTable.Cell(result.sweeps == 1 ? "sweep" : "sweeps"),
+                TextTable.Cell("×", .muted), TextTable.Cell("\(graph.differentiableEdgeCount)"), TextTable.Cell(graph.differentiableEdgeCount == 1 ? "multiply-add" : "multiply-adds", .muted),
+                TextTable.Cell("=", .muted), TextTable.Cell("\(result.multiplyAdds)", .value), TextTable.Cell("(one sweep per \(per))", .muted),
+            ])
+        }
+        out += t.lines(style: style)
+        if trace.forwardJacobian != nil {
+            // Entries that are both NaN, or the same infinity, agree; a NaN on one side only is a disagreement, never skipped.
+            let pairs = Array(zip(f.matrix.joined(), r.matrix.joined()))
+            let disagreeing = pairs.filter { a, b in a.isNaN != b.isNaN || (a.isInfinite || b.isInfinite) && a != b }
+            let difference = pairs.filter { $0.isFinite && $1.isFinite }.map { Swift.abs($0 - $1) }.max() ?? 0
+            if disagreeing.isEmpty {
+                out.append("  " + style.apply(.muted, "both give the same Jacobian (largest difference \(NumberFormat(significantDigits: 2).string(difference)))"))
+            } else {
+                let numbers = NumberFormat(significantDigits: 4)
+                let shown = disagreeing.prefix(3).map { "\(numbers.string($0)) forward, \(numbers.string($1)) reverse" }.joined(separator: "; ")
+                out.append("  " + style.apply(.warning, "the two Jacobians differ where a partial is not finite: \(shown)"))
+            }
+        } else {
+            out.append("  " + style.apply(.muted, "(the \(n) forward sweeps were counted, not run: the tape is long)"))
+        }
+        return out
+    }
+
+    private func superscript(_ n: Int) -> String { Superscript.digits(String(n)) ?? String(n) }
+
+    // MARK: Markdown
+
+    private func markdown() -> String {
+        var out: [String] = []
+        if let source {
+            let isProgram = !graph.statementNames.isEmpty || source.contains("=")
+            out += ["**\(isProgram ? "program:" : "f =") `\(source.trimmed.replacingNewlines())`** at \(pointText(.text))" + (isProgram ? " " + outputsText : ""), ""]
+        }
+        func table(_ title: String, _ header: [String], _ rows: [[String]]) {
+            out.append("### \(title)")
+            out.append("")
+            out.append("| " + header.joined(separator: " | ") + " |")
+            out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
+            for row in rows { out.append("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |") }
+            out.append("")
+        }
+        table("Forward primal trace", ["node", "definition", "substituted", "value"], trace.primalRows().map { cells($0, style: .text) } + outputRows(.text))
+        if mode.showsForward {
+            table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], trace.tangentRows().map { cells($0, style: .text) })
+        }
+        if mode.showsReverse {
+            table("Local partials", ["partial", "formula", "substituted", "value"], trace.edgePartials().map { [$0.label, $0.formula, $0.substituted, format.string($0.value)] })
+            table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], trace.adjointRows().map { cells($0, style: .text, showFormula: true) })
+        }
+        out.append("### Result")
+        out.append("")
+        let writer = TraceWriter(trace: trace, style: .text)
+        let header = ["output", "value"] + graph.inputNames.map { "∂/∂\(writer.symbol($0))" }
+        out.append("| " + header.joined(separator: " | ") + " |")
+        out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
+        for (k, output) in graph.outputs.enumerated() {
+            let cells = [writer.symbol(output.name), format.string(trace.outputValues[k])] + trace.reverseJacobian.matrix[k].map { format.string($0) }
+            out.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        out.append("")
+        out.append("Jacobian by forward mode: \(counted(graph.inputCount, "sweep")), \(counted(graph.inputCount * graph.differentiableEdgeCount, "multiply-add")); by reverse mode: \(counted(trace.reverseJacobian.sweeps, "sweep")), \(counted(trace.reverseJacobian.multiplyAdds, "multiply-add")).")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: LaTeX
+
+    private func latex() -> String {
+        var out: [String] = []
+        let isProgram = !graph.statementNames.isEmpty || (source?.contains("=") ?? true)
+        out.append("% adviz trace" + (source.map { ": " + $0.trimmed.replacingNewlines() } ?? "") + " at " + pointText(.text) + (isProgram ? " " + outputsText : ""))
+        func table(_ title: String, _ rows: [[String]]) {
+            let columns = rows.map(\.count).max() ?? 4
+            out.append("\\begin{tabular}{" + String(repeating: "l", count: columns) + "}")
+            out.append("\\multicolumn{\(columns)}{l}{\\textbf{\(title)}} \\\\")
+            out.append("\\hline")
+            for row in rows {
+                let cellsText = row.enumerated().map { i, cell in
+                    cell.isEmpty ? "" : (i == 0 ? "$\(cell)$" : "$= \(cell)$")
+                }
+                out.append(cellsText.joined(separator: " & ") + " \\\\")
+            }
+            out.append("\\end{tabular}")
+            out.append("")
+        }
+        table("Forward primal trace", trace.primalRows(.latex).map { cells($0, style: .latex) } + outputRows(.latex))
+        if mode.showsForward {
+            table("Forward tangent trace ($\(seedText(.latex))$)", trace.tangentRows(.latex).map { cells($0, style: .latex) })
+        }
+        if mode.showsReverse {
+            let writer = TraceWriter(trace: trace, style: .latex)
+            table("Local partials", trace.edgePartials(.latex).map { [$0.label, $0.formula, $0.substituted, writer.number($0.value).text] })
+            table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows(.latex).map { cells($0, style: .latex) })
+        }
+        out += latexResult()
+        return out.joined(separator: "\n")
+    }
+
+    /// The result, the Jacobian and the cost, as the text report gives them.
+    private func latexResult() -> [String] {
+        let writer = TraceWriter(trace: trace, style: .latex)
+        let n = graph.inputCount, m = graph.outputCount
+        var out = ["\\noindent\\textbf{Result}", "\\["]
+        var lines = graph.outputs.enumerated().map { k, output in "\(writer.symbol(output.name)) = \(writer.number(trace.outputValues[k]).text)" }
+        if m == 1, n > 0 {
+            let name = writer.symbol(graph.outputs[0].name)
+            let parts = graph.inputNames.map { "\\frac{\\partial \(name)}{\\partial \(writer.symbol($0))}" }.joined(separator: ", ")
+            lines.append("\\nabla \(name) = \\left(\(parts)\\right) = (\(trace.gradient.map { writer.number($0).text }.joined(separator: ", ")))")
+        }
+        out.append(lines.joined(separator: ",\\qquad "))
+        out.append("\\]")
+        if m > 1, n > 0 {
+            out.append("\\noindent Jacobian (rows: outputs, columns: inputs)")
+            out.append("\\[")
+            out.append("\\begin{array}{c|" + String(repeating: "r", count: n) + "}")
+            out.append(" & " + graph.inputNames.map { "\\partial/\\partial \(writer.symbol($0))" }.joined(separator: " & ") + " \\\\ \\hline")
+            for (k, output) in graph.outputs.enumerated() {
+                out.append(writer.symbol(output.name) + " & " + trace.reverseJacobian.matrix[k].map { writer.number($0).text }.joined(separator: " & ") + " \\\\")
+            }
+            out.append("\\end{array}")
+            out.append("\\]")
+        }
+        let edges = graph.differentiableEdgeCount
+        let r = trace.reverseJacobian
+        out.append("\\noindent\\textbf{Cost of the whole Jacobian} ($f\\colon \\mathbb{R}^{\(n)} \\to \\mathbb{R}^{\(m)}$, \(counted(edges, "multiply-add")) per sweep)")
+        out.append("")
+        out.append("\\begin{tabular}{lrl}")
+        out.append("forward mode: & \(counted(n, "sweep")) $\\times$ \(edges) $=$ \(n * edges) & (one sweep per input) \\\\")
+        out.append("reverse mode: & \(counted(r.sweeps, "sweep")) $\\times$ \(edges) $=$ \(r.multiplyAdds) & (one sweep per output) \\\\")
+        out.append("\\end{tabular}")
+        out.append("")
+        return out
+    }
+
+    /// The LaTeX report as a document that compiles on its own (`pdflatex`): the preamble loads
+    /// `amsmath` and `amssymb` (for `\operatorname` and `\mathbb`), the only packages it needs.
+    public func latexDocument() -> String {
+        ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\usepackage[margin=2cm,landscape]{geometry}",
+         "\\begin{document}", "\\small", latex(), "\\end{document}", ""].joined(separator: "\n")
+    }
+
+    // MARK: JSON
+
+    /// The JSON contract: `value`/`outputs`, `gradient`/`jacobian`, `nodes` in tape order, `warnings`.
+    public func json() -> JSONValue {
+        var constantNumber = 0
+        var ids: [String] = []
+        ids.reserveCapacity(graph.nodes.count)
+        for i in graph.nodes.indices {
+            if let n = graph.stepNumbers[i] {
+                ids.append("v\(n)")
+            } else {
+                constantNumber += 1
+                ids.append("c\(constantNumber)")
+            }
+        }
+        var members: [(String, JSONValue)] = []
+        if let source { members.append(("expression", .string(source))) }
+        members.append(("inputs", .array(graph.inputNames.map { .string($0) })))
+        members.append(("point", .object(zip(graph.inputNames, trace.point).map { ($0, .finite($1)) })))
+        if graph.outputCount == 1 {
+            members.append(("value", .finite(trace.outputValues[0])))
+            members.append(("gradient", .object(zip(graph.inputNames, trace.gradient).map { ($0, .finite($1)) })))
+        }
+        members.append(("outputs", .object(zip(graph.outputs, trace.outputValues).map { ($0.name, .finite($1)) })))
+        members.append(("jacobian", .object(zip(graph.outputs, trace.reverseJacobian.matrix).map { output, row in
+            (output.name, .object(zip(graph.inputNames, row).map { ($0, .finite($1)) }))
+        })))
+        if trace.tangents != nil { members.append(("seed", .object(zip(graph.inputNames, trace.seed).map { ($0, .finite($1)) }))) }
+        if trace.adjoints != nil { members.append(("output_seed", .object(zip(graph.outputs, trace.outputSeed).map { ($0.name, .finite($1)) }))) }
+        let nodes: [JSONValue] = graph.nodes.indices.map { i in
+            let node = graph.nodes[i]
+            var fields: [(String, JSONValue)] = [("id", .string(ids[i])), ("op", .string(node.op.name))]
+            if node.op == .input { fields.append(("name", .string(graph.inputNames[i]))) }
+            if let name = graph.constantNames[i] { fields.append(("name", .string(name))) }
+            if let name = graph.statementNames[i] { fields.append(("statement", .string(name))) }
+            fields.append(("inputs", .array(node.arguments.map { .string(ids[$0]) })))
+            // The sweep skips partials by constants (nothing flows back to a constant); the JSON
+            // gives every edge its true partial, computed here from the table.
+            let values = trace.evaluation.values
+            let full = node.op.partials(
+                node.a >= 0 ? values[Int(node.a)] : 0, node.b >= 0 ? values[Int(node.b)] : 0, values[i])
+            let partials = [full.0, full.1].prefix(node.op.arity)
+            fields.append(("partials", .array(partials.map { .finite($0) })))
+            fields.append(("value", .finite(trace.evaluation.values[i])))
+            if let tangents = trace.tangents { fields.append(("tangent", .finite(tangents[i]))) }
+            if let adjoints = trace.adjoints { fields.append(("adjoint", .finite(adjoints[i]))) }
+            return .object(fields)
+        }
+        members.append(("nodes", .array(nodes)))
+        members.append(("cost", .object([
+            ("forward", .object([("sweeps", .integer(graph.inputCount)), ("multiply_adds", .integer(graph.inputCount * graph.differentiableEdgeCount))])),
+            ("reverse", .object([("sweeps", .integer(trace.reverseJacobian.sweeps)), ("multiply_adds", .integer(trace.reverseJacobian.multiplyAdds))])),
+        ])))
+        let writer = TraceWriter(trace: trace, style: .text)
+        members.append(("warnings", .array(trace.evaluation.warnings.map {
+            .object([("node", .string(ids[$0.node])), ("message", .string($0.message)), ("text", .string(writer.warning($0)))])
+        })))
+        return .object(members)
+    }
+}
+
+extension String {
+    /// A multi-line program on one line: statements joined by `; `, and a line that continues
+    /// the statement above (it starts with a binary operator, or the line above ends in one or
+    /// in an open parenthesis) joined with a space.
+    package func replacingNewlines() -> String {
+        // Comments go: a header has no room for them, and `# …` would swallow a joined line.
+        let lines = split(whereSeparator: \.isNewline)
+            .map { String($0.prefix { $0 != "#" }).trimmingCharacters(in: CharacterSet(charactersIn: " \t;")) }
+            .filter { !$0.isEmpty }
+        var joined = ""
+        var depth = 0
+        for line in lines {
+            if !joined.isEmpty {
+                let continues = depth > 0 || "+-*/^(,=".contains(joined.last!) || "+-*/^)".contains(line.first!)
+                joined += continues ? " " : "; "
+            }
+            joined += line
+            for character in line {
+                if character == "(" { depth += 1 } else if character == ")" { depth = Swift.max(0, depth - 1) }
+            }
+        }
+        return joined
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import AdvizCore
+import AdvizSymbolic
+
+/// One line of a generated derivative program: a variable, its defining expression, and
+/// the trace row it stands for.
+public struct CodeStatement: Sendable, Equatable {
+    /// The variable defined (`v3`, `vb3` for v̄3, `vd3` for v̇3).
+    public var name: String
+    /// Its expression in the target language, over earlier variables.
+    public var expression: String
+    /// The trace row, as `adviz trace` prints it (`v̄0 = v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0`).
+    public var comment: String
+}
+
+/// The derivative program of a tape, statement by statement: source-transformation AD.
+///
+/// As Tapenade does, the tape becomes code: the primal statements in tape order, then
+/// (reverse mode) one adjoint statement per node in reverse order, each the whole chain-rule
+/// sum over the node's consumers, or (forward mode) one tangent statement per node. Every
+/// statement is a row of the trace table, so a student can read the program beside it. The
+/// expressions come from the primitive table (``Op/code(_:_:in:)`` and
+/// ``Op/partialFormula(_:)``): the compiled kernels and the printed program are the same text.
+public struct DerivativeCode: Sendable {
+    /// The graph the code is for.
+    public let graph: Graph
+    /// The language of the expressions.
+    public let language: CodeLanguage
+
+    /// Code for `graph` in `language`.
+    public init(_ graph: Graph, language: CodeLanguage) {
+        self.graph = graph
+        self.language = language
+    }
+
+    // MARK: Names
+
+    /// The variable holding node `id`'s value: `vm1` for v-1, `v3` for v3, a literal for a constant.
+    public func valueName(_ id: Int) -> String {
+        guard let number = graph.stepNumbers[id] else { return literal(graph.nodes[id].literal) }
+        return number < 0 ? "vm\(-number)" : "v\(number)"
+    }
+
+    /// The variable holding node `id`'s adjoint v̄ (`vbm1`, `vb3`).
+    public func adjointName(_ id: Int) -> String { "vb" + valueName(id).dropFirst() }
+
+    /// The variable holding node `id`'s tangent v̇ (`vdm1`, `vd3`).
+    public func tangentName(_ id: Int) -> String { "vd" + valueName(id).dropFirst() }
+
+    /// A number as a literal of the language that reads back exactly (`2.0`, `(-3.0)`, `0.1`).
+    public func literal(_ x: Double) -> String {
+        if x.isNaN { return language == .c ? "NAN" : "Double.nan" }
+        if x.isInfinite {
+            let inf = language == .c ? "INFINITY" : "Double.infinity"
+            return x < 0 ? "(-\(inf))" : inf
+        }
+        var text = "\(x)"  // Swift prints the shortest text that reads back exactly
+        if !text.contains(".") && !text.contains("e") { text += ".0" }
+        return x < 0 ? "(\(text))" : text
+    }
+
+    private func traceName(_ id: Int) -> String { graph.label(id) }
+
+    // MARK: Statements
+
+    /// The primal statements: one per step, in tape order (inputs are read by the caller).
+    public func primalStatements() -> [CodeStatement] {
+        var statements: [CodeStatement] = []
+        for (i, node) in graph.nodes.enumerated() where node.op.arity > 0 {
+            let a = valueName(Int(node.a))
+            let b = node.op.arity == 2 ? valueName(Int(node.b)) : ""
+            statements.append(CodeStatement(
+                name: valueName(i), expression: valueExpression(node.op, a, b, bNode: node.op.arity == 2 ? Int(node.b) : nil),
+                comment: "\(traceName(i)) = \(traceExpression(i))"))
+        }
+        return statements
+    }
+
+    /// The value of one step; a constant integer power is written as products (`v0 * v0 * v0`),
+    /// exact to the last bit for squares and far cheaper than `pow`.
+    private func valueExpression(_ op: Op, _ a: String, _ b: String, bNode: Int?) -> String {
+        if op == .pow, let bNode, graph.isConstant(bNode), let product = integerPower(a, graph.nodes[bNode].literal) {
+            return product
+        }
+        return op.code(a, b, in: language)
+    }
+
+    private func integerPower(_ base: String, _ exponent: Double) -> String? {
+        guard exponent == exponent.rounded(), exponent >= 2, exponent <= 4 else { return nil }
+        return Array(repeating: base, count: Int(exponent)).joined(separator: " * ")
+    }
+
+    private func traceExpression(_ id: Int) -> String {
+        let node = graph.nodes[id]
+        let formula = Formula.apply(node.op, node.arguments.indices.map { .arg($0) })
+        return formula.render(.text, leaf: { FormulaLeaf(traceName(node.arguments[$0])) }, number: { FormulaLeaf("\($0)") })
+    }
+
+    /// The local partial of node `id` with respect to its argument `k`, as an expression
+    /// (constant arguments folded in: `∂(3·v0)/∂v0` is `3.0`).
+    public func partialExpression(_ id: Int, argument k: Int) -> Formula {
+        let node = graph.nodes[id]
+        let arguments: [Formula] = node.arguments.enumerated().map { index, argument in
+            graph.isConstant(argument) ? .number(graph.nodes[argument].literal) : .arg(index)
+        }
+        return node.op.partialFormula(k).substituting(arguments).folded()
+    }
+
+    /// The local partial of node `id` with respect to its argument `k` as code, parenthesised
+    /// unless it is an atom: the table's formula, or its code where the formula cannot say it
+    /// (``Op/partialCode(_:a:b:v:constantA:constantB:in:)``: sign and step are 0, but NaN at NaN; …).
+    func partialCode(_ id: Int, argument k: Int) -> String {
+        let node = graph.nodes[id]
+        let arguments = node.arguments
+        if let special = node.op.partialCode(
+            k, a: valueName(arguments[0]), b: arguments.count > 1 ? valueName(arguments[1]) : "", v: valueName(id),
+            constantA: graph.isConstant(arguments[0]), constantB: arguments.count > 1 && graph.isConstant(arguments[1]), in: language)
+        {
+            return special
+        }
+        return FormulaCode.parenthesised(code(partialExpression(id, argument: k), of: id))
+    }
+
+    /// `formula` as code, `.arg(k)` standing for node `id`'s argument k.
+    func code(_ formula: Formula, of id: Int) -> String {
+        let arguments = graph.nodes[id].arguments
+        return FormulaCode(language: language, name: { valueName(arguments[$0]) }, literal: literal).write(formula).text
+    }
+
+    /// The adjoint statements, in reverse tape order: each node's v̄ as the sum over its consumers.
+    ///
+    /// `seed(k)` is the expression of ȳ for output k (`ybar[0]`, or `1.0` in a kernel). Nodes
+    /// that do not reach an output, and constants, get no statement: their adjoint is 0.
+    public func adjointStatements(seed: (Int) -> String) -> [CodeStatement] {
+        let consumers = graph.consumers()
+        var live = [Bool](repeating: false, count: graph.nodes.count)
+        var seeds: [Int: [Int]] = [:]
+        for (k, output) in graph.outputs.enumerated() { seeds[output.node, default: []].append(k) }
+        var statements: [CodeStatement] = []
+        for i in stride(from: graph.nodes.count - 1, through: 0, by: -1) where !graph.isConstant(i) {
+            var terms: [String] = []
+            var comment: [String] = []
+            for k in seeds[i] ?? [] {
+                terms.append(seed(k))
+                comment.append(graph.outputCount > 1 ? "ȳ\(k + 1)" : "ȳ")
+            }
+            for c in consumers[i] where live[c] {
+                // `x*x` uses its argument twice: both partials go to the same adjoint.
+                let adjoint = adjointName(c)
+                let partials = graph.nodes[c].arguments.indices.filter { graph.nodes[c].arguments[$0] == i }.map { partialCode(c, argument: $0) }
+                for partial in partials {
+                    switch partial {
+                    case "1.0": terms.append(adjoint)
+                    case "(-1.0)": terms.append("-" + adjoint)
+                    // A zero partial is multiplied all the same, as the trace does: 0·∞ is NaN.
+                    default: terms.append("\(adjoint) * \(partial)")
+                    }
+                }
+                comment.append("v̄\(stepLabel(c))·∂\(traceName(c))/∂\(traceName(i))")
+            }
+            guard !terms.isEmpty else { continue }
+            live[i] = true
+            var expression = terms[0]
+            for term in terms.dropFirst() {
+                expression += term.hasPrefix("-") ? " - " + term.dropFirst() : " + " + term
+            }
+            statements.append(CodeStatement(name: adjointName(i), expression: expression, comment: "v̄\(stepLabel(i)) = " + comment.joined(separator: " + ")))
+        }
+        return statements
+    }
+
+    /// The tangent statements, in tape order: v̇ᵢ = Σ ∂vᵢ/∂aₖ · v̇ₐₖ.
+    ///
+    /// `seed(j)` is the expression of input j's tangent, or nil where it is zero (a unit seed
+    /// in a kernel); tangents that are zero get no statement and drop out of the sums.
+    public func tangentStatements(prefix: String = "", seed: (Int) -> String?) -> [CodeStatement] {
+        var nonzero = [Bool](repeating: false, count: graph.nodes.count)
+        var statements: [CodeStatement] = []
+        for (i, node) in graph.nodes.enumerated() {
+            switch node.op {
+            case .constant: continue
+            case .input:
+                guard let s = seed(i) else { continue }
+                nonzero[i] = true
+                statements.append(CodeStatement(name: prefix + tangentName(i), expression: s, comment: "v̇\(stepLabel(i)) = ẋ\(i + 1)"))
+            default:
+                var terms: [String] = []
+                var comment: [String] = []
+                for (k, argument) in node.arguments.enumerated() where nonzero[argument] {
+                    let partial = partialCode(i, argument: k)
+                    let tangent = prefix + tangentName(argument)
+                    comment.append("∂\(traceName(i))/∂\(traceName(argument))·v̇\(stepLabel(argument))")
+                    switch partial {
+                    case "1.0": terms.append(tangent)
+                    case "(-1.0)": terms.append("-" + tangent)
+                    // A zero partial is multiplied all the same, as the trace does: 0·∞ is NaN.
+                    default: terms.append("\(partial) * \(tangent)")
+                    }
+                }
+                guard !terms.isEmpty else { continue }
+                nonzero[i] = true
+                var expression = terms[0]
+                for term in terms.dropFirst() {
+                    expression += term.hasPrefix("-") ? " - " + term.dropFirst() : " + " + term
+                }
+                statements.append(CodeStatement(name: prefix + tangentName(i), expression: expression, comment: "v̇\(stepLabel(i)) = " + comment.joined(separator: " + ")))
+            }
+        }
+        return statements
+    }
+
+    private func stepLabel(_ id: Int) -> String { String(traceName(id).dropFirst()) }
+}
+
+/// Writes a ``Formula`` as an expression of generated code, parenthesising every operation.
+struct FormulaCode {
+    let language: CodeLanguage
+    let name: (Int) -> String
+    let literal: (Double) -> String
+
+    struct Written {
+        var text: String
+        var isAtom: Bool
+    }
+
+    /// `text` in parentheses unless it is a name, a literal or a call.
+    static func parenthesised(_ text: String) -> String {
+        let isName: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+        let call = text.firstIndex(of: "(").map { open in
+            open > text.startIndex && text[..<open].allSatisfy(isName) && text.hasSuffix(")")
+                && balanced(text[text.index(after: open)..<text.index(before: text.endIndex)])
+        } ?? false
+        let atom = text.allSatisfy(isName) || call
+            || (text.hasPrefix("(") && text.hasSuffix(")") && balanced(text.dropFirst().dropLast()))
+        return atom ? text : "(\(text))"
+    }
+
+    private static func balanced(_ text: Substring) -> Bool {
+        var depth = 0
+        for character in text {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1; if depth < 0 { return false } }
+        }
+        return depth == 0
+    }
+
+    func write(_ formula: Formula) -> Written {
+        switch formula {
+        case .arg(let k): return Written(text: name(k), isAtom: true)
+        case .number(let x): return Written(text: literal(x), isAtom: true)
+        case .apply(let op, let operands):
+            let parts = operands.map { write($0).text }.map(FormulaCode.parenthesised)
+            if op == .pow, case .number(let n) = operands[1], n == n.rounded(), n >= 2, n <= 4 {
+                return Written(text: Array(repeating: parts[0], count: Int(n)).joined(separator: " * "), isAtom: false)
+            }
+            return Written(text: op.code(parts[0], parts.count > 1 ? parts[1] : "", in: language), isAtom: false)
+        }
+    }
+}

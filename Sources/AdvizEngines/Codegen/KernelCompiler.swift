@@ -1,0 +1,206 @@
+import Foundation
+import Synchronization
+import AdvizCore
+import AdvizSymbolic
+
+/// Compiles kernel sources with the toolchain's clang and caches the shared objects.
+///
+/// The compiler is the `clang` that ships beside `swift` (found through `PATH`, symlinks
+/// resolved), or `$ADVIZ_CC`; the cache is `$ADVIZ_CACHE_DIR`, else `$XDG_CACHE_HOME/adviz/kernels`,
+/// else `~/.cache/adviz/kernels`. An entry is named by a hash of everything that decides the
+/// machine code (the source, the compiler, its flags, the CPU) and is loaded only if the
+/// source stored beside it is byte for byte the one adviz just wrote, from a folder only
+/// this user can write to: nothing runs that adviz did not write. A cache that cannot be
+/// written is noted once and bypassed (the kernel is built in a private temporary folder).
+public final class KernelCompiler: Sendable {
+    /// The compiler found, or nil.
+    public let compiler: String?
+    /// The cache folder, or nil if it cannot be used.
+    public let cacheFolder: String?
+    /// Why the cache is not used, when it is not.
+    public let cacheProblem: String?
+    /// The flags a kernel is built with (plus `$ADVIZ_CFLAGS`, split at spaces, for experiments).
+    ///
+    /// ``KernelMath/strict`` (the default) keeps IEEE arithmetic as the tape does it: no
+    /// reassociation, no reciprocals, no fused multiply-adds (`-ffp-contract=off`: a fused
+    /// a·b + c rounds once where the tape rounds twice), signed zeros kept, NaN and infinities
+    /// with their meaning. Only flags that change no result remain: no `errno` from `sqrt`
+    /// (so it is one instruction) and no trapping (so loops vectorise). ``KernelMath/fast``
+    /// adds what XLA and `-ffast-math` allow short of `-ffinite-math-only`: results may then
+    /// differ from the trace's, and the bench labels its rows.
+    public static func flags(_ math: KernelMath) -> [String] {
+        let extra = ProcessInfo.processInfo.environment["ADVIZ_CFLAGS"]?.split(separator: " ").map(String.init) ?? []
+        let common = ["-std=c99", "-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fPIC", "-shared", "-w"]
+        switch math {
+        case .strict: return common + ["-ffp-contract=off"] + extra
+        case .fast: return common + ["-ffp-contract=fast", "-fno-signed-zeros", "-fassociative-math", "-freciprocal-math"] + extra
+        }
+    }
+
+    private let notes = Mutex<Set<String>>([])
+    private let loaded = Mutex<[UInt64: CompiledKernel]>([:])
+
+    /// The process-wide compiler (one lookup, one cache of loaded kernels).
+    public static let shared = KernelCompiler()
+
+    /// A compiler set up from the environment.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        compiler = KernelCompiler.findCompiler(environment)
+        let folder = KernelCompiler.cacheFolder(environment)
+        var problem: String? = nil
+        if let folder {
+            problem = KernelCompiler.prepare(folder)
+        } else {
+            problem = "no cache folder (neither HOME nor XDG_CACHE_HOME is set)"
+        }
+        cacheFolder = problem == nil ? folder : nil
+        cacheProblem = problem
+    }
+
+    /// The toolchain's clang: `$ADVIZ_CC`, else the `clang` beside `swift` on PATH, else `clang` or `cc` on PATH.
+    static func findCompiler(_ environment: [String: String]) -> String? {
+        let fm = FileManager.default
+        if let chosen = environment["ADVIZ_CC"] {
+            return chosen.isEmpty ? nil : (fm.isExecutableFile(atPath: chosen) ? chosen : nil)
+        }
+        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        func onPath(_ name: String) -> String? {
+            path.map { $0 + "/" + name }.first { fm.isExecutableFile(atPath: $0) }
+        }
+        if let swift = onPath("swift") {
+            let real = URL(fileURLWithPath: swift).resolvingSymlinksInPath().deletingLastPathComponent()
+            let clang = real.appendingPathComponent("clang").path
+            if fm.isExecutableFile(atPath: clang) { return clang }
+        }
+        return onPath("clang") ?? onPath("cc")
+    }
+
+    static func cacheFolder(_ environment: [String: String]) -> String? {
+        if let folder = environment["ADVIZ_CACHE_DIR"], !folder.isEmpty { return folder }
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/adviz/kernels" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/adviz/kernels" }
+        return nil
+    }
+
+    /// Creates the folder (mode 700) and checks that only this user can write to it; the problem, if any.
+    static func prepare(_ folder: String) -> String? {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return "cannot create the kernel cache `\(folder)`"
+        }
+        var info = stat()
+        guard stat(folder, &info) == 0 else { return "cannot read the kernel cache `\(folder)`" }
+        guard info.st_uid == getuid() else { return "the kernel cache `\(folder)` belongs to another user" }
+        guard info.st_mode & 0o022 == 0 else { return "the kernel cache `\(folder)` is writable by others" }
+        guard access(folder, W_OK) == 0 else { return "the kernel cache `\(folder)` is read-only" }
+        return nil
+    }
+
+    /// Says `message` on stderr once per process.
+    func noteOnce(_ message: String, _ say: (String) -> Void) {
+        let first = notes.withLock { $0.insert(message).inserted }
+        if first { say(message) }
+    }
+
+    /// The kernel for `source`: from this process's table, the cache, or a fresh compile.
+    ///
+    /// `note` receives one-time notes (a read-only cache). Throws when there is no compiler
+    /// or the compile fails; callers then use the ``BlockInterpreter``.
+    public func kernel(for source: KernelSource, note: (String) -> Void = { _ in }) throws(AdvizError) -> CompiledKernel {
+        guard let compiler else { throw .usage("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)") }
+        let key = KernelCompiler.key(source.text, compiler: compiler, flags: KernelCompiler.flags(source.math))
+        if let kernel = loaded.withLock({ $0[key] }) { return kernel }
+        let name = String(key, radix: 16)
+        var folder = cacheFolder
+        if folder == nil, let cacheProblem { noteOnce("note: \(cacheProblem); compiling kernels in a temporary folder", note) }
+        // A cached entry: used only if its stored source is exactly ours.
+        if let folder {
+            let c = folder + "/" + name + ".c", so = folder + "/" + name + ".so"
+            if let stored = FileManager.default.contents(atPath: c), stored == Data(source.text.utf8),
+                FileManager.default.fileExists(atPath: so), let kernel = try? CompiledKernel(path: so, source: source, compileSeconds: 0)
+            {
+                loaded.withLock { $0[key] = kernel }
+                return kernel
+            }
+        }
+        var temporary: String? = nil
+        if folder == nil {
+            let template = NSTemporaryDirectory() + "/adviz-kernel-XXXXXX"
+            var bytes = Array(template.utf8CString)
+            guard mkdtemp(&bytes) != nil else { throw .cannotCreate("cannot create a temporary folder for the kernel") }
+            folder = String(cString: bytes)
+            temporary = folder
+        }
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        let kernel = try compile(source, compiler: compiler, folder: folder!, name: name)
+        loaded.withLock { $0[key] = kernel }
+        return kernel
+    }
+
+    private func compile(_ source: KernelSource, compiler: String, folder: String, name: String) throws(AdvizError) -> CompiledKernel {
+        let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let cTemporary = folder + "/.\(name).\(unique).c", soTemporary = folder + "/.\(name).\(unique).so"
+        let c = folder + "/" + name + ".c", so = folder + "/" + name + ".so"
+        defer {
+            unlink(cTemporary)
+            unlink(soTemporary)
+        }
+        guard FileManager.default.createFile(atPath: cTemporary, contents: Data(source.text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw .cannotWrite("cannot write the kernel source in `\(folder)`")
+        }
+        let start = ContinuousClock.now
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: compiler)
+        process.arguments = KernelCompiler.flags(source.math) + ["-o", soTemporary, cTemporary, "-lm"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .usage("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
+        }
+        let messages = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: messages, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
+            throw .usage("the C compiler failed on the kernel (exit \(process.terminationStatus)):\n\(text)")
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        // The .so first, then the .c: a reader that finds the new source also finds its object.
+        guard rename(soTemporary, so) == 0, rename(cTemporary, c) == 0 else {
+            throw .cannotWrite("cannot store the kernel in `\(folder)`: \(String(cString: strerror(errno)))")
+        }
+        return try CompiledKernel(path: so, source: source, compileSeconds: seconds)
+    }
+
+    /// FNV-1a over the source, the compiler's path, size and date, the flags and the CPU model.
+    static func key(_ source: String, compiler: String, flags: [String]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            hash ^= 0xff
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        mix(source)
+        mix(compiler)
+        var info = stat()
+        if stat(compiler, &info) == 0 { mix("\(info.st_size)-\(info.st_mtim.tv_sec)") }
+        mix(flags.joined(separator: " "))
+        mix(cpuModel)
+        return hash
+    }
+
+    /// The CPU model line of /proc/cpuinfo: `-march=native` code must not move to another CPU.
+    static let cpuModel: String = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        let lines = text.split(separator: "\n")
+        let model = lines.first { $0.hasPrefix("model name") } ?? ""
+        let flags = lines.first { $0.hasPrefix("flags") } ?? ""
+        return String(model) + String(flags)
+    }()
+}

@@ -1,0 +1,171 @@
+import Foundation
+import AdvizCore
+import AdvizSymbolic
+
+/// The C source of a graph's compiled kernels: the derivative program with the point loop around it.
+///
+/// Every function takes a range of points `[begin, end)` and columns of Doubles (one per
+/// input), so the caller can split the points over cores. Per point the whole program runs
+/// in registers: primal statements, then tangents or adjoints, no tape in memory; with no
+/// calls in the body (polynomials, say) clang vectorises the loop. The functions are:
+///
+/// - `adviz_reverse(begin, end, in, value, grad)`: value (if `value` is not NULL) and gradient, reverse mode;
+/// - `adviz_forward(begin, end, in, value, grad)`: the same by n forward sweeps;
+/// - `adviz_central(begin, end, in, grad)`: central differences, two evaluations per input;
+/// - `adviz_symbolic(begin, end, in, grad)`: the symbolic derivative's expressions (only when
+///   `symbolic` was given: it can swell beyond what is worth compiling).
+public struct KernelSource: Sendable {
+    /// The single-output graph the kernels differentiate.
+    public let graph: Graph
+    /// The C text.
+    public let text: String
+    /// Whether `adviz_symbolic` is in the source.
+    public let hasSymbolic: Bool
+    /// How strictly the compiler must keep IEEE arithmetic.
+    public let math: KernelMath
+
+    /// The relative step of the central differences: ∛ε, which balances truncation (h²) against round-off (ε/h).
+    public static let centralStep = 6.0554544523933395e-06
+
+    /// Kernels for output `output` of `graph`; `symbolic` adds the compiled symbolic derivative.
+    public init(_ graph: Graph, output: Int = 0, symbolic: [SymbolicDerivative]? = nil, math: KernelMath = .strict) {
+        let graph = graph.keepingOutput(output)
+        self.graph = graph
+        self.math = math
+        let code = DerivativeCode(graph, language: .c)
+        let n = graph.inputCount
+        let primal = code.primalStatements()
+        let y = code.valueName(graph.outputs[0].node)
+        var c = """
+            /* adviz kernels, generated from the tape; see `adviz codegen` for the readable program. */
+            /* math: \(math.rawValue) */
+            #include <math.h>
+
+            """
+
+        func inputs(_ indent: String) -> [String] {
+            (0..<n).map { "\(indent)const double \(code.valueName($0)) = in\($0)[i];" }
+        }
+        func body(_ statements: [CodeStatement], _ indent: String) -> [String] {
+            statements.map { "\(indent)const double \($0.name) = \($0.expression);" }
+        }
+        func columns() -> String {
+            (0..<n).map { "    const double *restrict in\($0) = in[\($0)];\n    double *restrict g\($0) = grad[\($0)];\n" }.joined()
+        }
+        /// A function whose loop is `perPoint` and, when `value` is given, also stores the value.
+        func function(_ name: String, perPoint: [String], gradients: [String]) -> String {
+            var f = "void \(name)(long begin, long end, const double *const *in, double *value, double *const *grad)\n{\n"
+            f += columns()
+            for withValue in [true, false] {
+                f += withValue ? "    if (value) {\n        double *restrict out = value;\n" : "    } else {\n"
+                f += "        for (long i = begin; i < end; i++) {\n"
+                f += perPoint.map { "            " + $0 + "\n" }.joined()
+                if withValue { f += "            out[i] = \(y);\n" }
+                f += gradients.enumerated().map { "            g\($0.offset)[i] = \($0.element);\n" }.joined()
+                f += "        }\n"
+            }
+            f += "    }\n}\n\n"
+            return f
+        }
+
+        // Reverse mode: one adjoint sweep per point.
+        let adjoint = code.adjointStatements { _ in "1.0" }
+        let adjointNames = Set(adjoint.map(\.name))
+        c += function(
+            "adviz_reverse", perPoint: inputs("") + body(primal, "") + body(adjoint, ""),
+            gradients: (0..<n).map { adjointNames.contains(code.adjointName($0)) ? code.adjointName($0) : "0.0" })
+
+        // Forward mode: n tangent sweeps per point, one per input direction.
+        var forward = inputs("") + body(primal, "")
+        var tangents: [String] = []
+        for j in 0..<n {
+            let prefix = "t\(j)_"
+            let statements = code.tangentStatements(prefix: prefix) { $0 == j ? "1.0" : nil }
+            forward += body(statements, "")
+            let output = graph.outputs[0].node
+            let name = prefix + code.tangentName(output)
+            tangents.append(statements.last?.name == name || statements.contains { $0.name == name } ? name : "0.0")
+        }
+        c += function("adviz_forward", perPoint: forward, gradients: tangents)
+
+        // Central differences: f at x ± h·eⱼ, divided by the step actually taken.
+        let parameters = (0..<n).map { "double \(code.valueName($0))" }.joined(separator: ", ")
+        c += "static inline double adviz_f(\(parameters))\n{\n"
+        c += body(primal, "    ").joined(separator: "\n") + "\n    return \(y);\n}\n\n"
+        c += "void adviz_central(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
+        c += "    for (long i = begin; i < end; i++) {\n"
+        c += inputs("        ").joined(separator: "\n") + "\n"
+        for j in 0..<n {
+            let x = code.valueName(j)
+            let plus = (0..<n).map { $0 == j ? "xp" : code.valueName($0) }.joined(separator: ", ")
+            let minus = (0..<n).map { $0 == j ? "xm" : code.valueName($0) }.joined(separator: ", ")
+            c += "        {\n"
+            c += "            const double h = \(KernelSource.centralStep) * fmax(1.0, fabs(\(x)));\n"
+            c += "            const double xp = \(x) + h, xm = \(x) - h;\n"
+            c += "            g\(j)[i] = (adviz_f(\(plus)) - adviz_f(\(minus))) / (xp - xm);\n"
+            c += "        }\n"
+        }
+        c += "    }\n}\n"
+
+        if let symbolic, symbolic.count == n {
+            c += "\nvoid adviz_symbolic(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
+            c += "    for (long i = begin; i < end; i++) {\n"
+            c += inputs("        ").joined(separator: "\n") + "\n"
+            let names = Dictionary(uniqueKeysWithValues: graph.inputNames.enumerated().map { ($0.element, code.valueName($0.offset)) })
+            for (j, derivative) in symbolic.enumerated() {
+                let (statements, result) = KernelSource.symbolicStatements(derivative, prefix: "s\(j)_", inputs: names, code: code)
+                c += statements.map { "        \($0)\n" }.joined()
+                c += "        g\(j)[i] = \(result);\n"
+            }
+            c += "    }\n}\n"
+            hasSymbolic = true
+        } else {
+            hasSymbolic = false
+        }
+        text = c
+    }
+
+    /// The derivative's DAG as C statements, one per shared subexpression, in arena order.
+    static func symbolicStatements(_ derivative: SymbolicDerivative, prefix: String, inputs: [String: String], code: DerivativeCode) -> ([String], String) {
+        let arena = derivative.arena
+        let root = derivative.derivative
+        var needed = [Bool](repeating: false, count: root + 1)
+        needed[root] = true
+        for id in stride(from: root, through: 0, by: -1) where needed[id] {
+            if case .apply(_, let a, let b) = arena.terms[id] {
+                needed[a] = true
+                if b >= 0 { needed[b] = true }
+            }
+        }
+        var names = [String](repeating: "", count: root + 1)
+        var statements: [String] = []
+        let writer = FormulaCode(language: .c, name: { _ in "" }, literal: code.literal)
+        for id in 0...root where needed[id] {
+            switch arena.terms[id] {
+            case .variable(let name):
+                names[id] = inputs[name] ?? code.literal(Program.namedConstants[name] ?? .nan)
+            case .number(let x):
+                names[id] = code.literal(x)
+            case .apply(let op, let a, let b):
+                let formula = Formula.apply(op, b >= 0 ? [.arg(0), .arg(1)] : [.arg(0)])
+                let argumentNames = [names[a], b >= 0 ? names[b] : ""]
+                let expression = FormulaCode(language: .c, name: { argumentNames[$0] }, literal: writer.literal).write(
+                    // A constant exponent must stay a number for the product form of integer powers.
+                    b >= 0 && arena.constant(b) != nil && op == .pow ? .apply(.pow, [.arg(0), .number(arena.constant(b)!)]) : formula
+                ).text
+                names[id] = "\(prefix)\(id)"
+                statements.append("const double \(prefix)\(id) = \(expression);")
+            }
+        }
+        return (statements, names[root])
+    }
+}
+
+/// How a compiled kernel may compute: exactly as the trace does, or faster with other roundings.
+public enum KernelMath: String, Sendable, CaseIterable {
+    /// IEEE arithmetic in the tape's order: the trace's numbers (the default).
+    case strict
+    /// Reassociation, reciprocals, fused multiply-adds, no signed zeros: faster, and may differ
+    /// from the trace (`(x + 1e16)*x - 1e16*x` at 1 gives 1 where the trace gives 0).
+    case fast
+}

@@ -1,0 +1,171 @@
+import Dispatch
+import Foundation
+import AdvizCore
+import AdvizSymbolic
+
+/// Which engine evaluates derivatives over many points.
+public enum EngineChoice: String, Sendable, CaseIterable {
+    /// The compiled kernel where a compiler exists and the graph is small enough, else the interpreter.
+    case auto
+    /// The compiled C kernel (an error if it cannot be built).
+    case compiled
+    /// The vectorised block interpreter.
+    case interpreted
+}
+
+/// Points stored column-wise: one contiguous column of Doubles per input.
+public struct PointColumns: Sendable {
+    /// The columns, all of the same length.
+    public var columns: [[Double]]
+
+    /// Points from columns (one per input).
+    public init(columns: [[Double]]) {
+        precondition(Set(columns.map(\.count)).count <= 1, "columns of one length")
+        self.columns = columns
+    }
+
+    /// The number of points.
+    public var count: Int { columns.first?.count ?? 0 }
+}
+
+/// Values and gradients at many points, and how they were computed.
+public struct GradientColumns: Sendable {
+    /// f at each point (empty when values were not asked for).
+    public var values: [Double]
+    /// ∂f/∂xⱼ at each point, one column per input.
+    public var gradients: [[Double]]
+    /// The engine that ran: `compiled` or `interpreted`.
+    public var engine: String
+    /// Seconds spent compiling (0 when cached or interpreted).
+    public var compileSeconds: Double
+    /// Seconds of the computation itself.
+    public var seconds: Double
+}
+
+/// Evaluates a graph's value and gradient over many points, compiled or interpreted, on all cores.
+///
+/// ```swift
+/// let engine = try GradientEngine(graph, choice: .auto)
+/// let result = engine.gradient(at: PointColumns(columns: [xs]))
+/// ```
+public final class GradientEngine: @unchecked Sendable {
+    /// The graph (its first output is differentiated unless another is chosen).
+    public let graph: Graph
+    /// The compiled kernel, when the compiled engine is used.
+    public let kernel: CompiledKernel?
+    /// The interpreter (always ready: it is the fallback).
+    public let interpreter: BlockInterpreter
+    /// The interpreter of the symbolic derivative's own graph, when one was built.
+    public let symbolicInterpreter: BlockInterpreter?
+    /// How many threads share the points.
+    public let threads: Int
+
+    /// Graphs above this many nodes are interpreted under `auto`: compiling them takes longer than it saves.
+    public static let compileLimit = 20_000
+
+    /// An engine for output `output` of `graph`. `symbolic` also prepares the symbolic derivative
+    /// (compiled and interpreted), for comparisons; `note` receives one-time notes.
+    public init(
+        _ graph: Graph, output: Int = 0, choice: EngineChoice = .auto, symbolic: Bool = false,
+        threads: Int? = nil, compiler: KernelCompiler = .shared, math: KernelMath = .strict, note: (String) -> Void = { _ in }
+    ) throws(AdvizError) {
+        self.graph = graph.keepingOutput(output)
+        interpreter = BlockInterpreter(graph, output: output)
+        self.threads = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var derivatives: [SymbolicDerivative]? = nil
+        if symbolic {
+            derivatives = try graph.inputNames.map { name throws(AdvizError) in try SymbolicDerivative(graph, output: output, variable: name) }
+            symbolicInterpreter = BlockInterpreter(SymbolicDerivative.graph(of: derivatives!, inputs: graph.inputNames), output: nil)
+        } else {
+            symbolicInterpreter = nil
+        }
+        switch choice {
+        case .interpreted:
+            kernel = nil
+        case .compiled:
+            kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives, math: math), note: note)
+        case .auto:
+            if graph.nodes.count > GradientEngine.compileLimit {
+                kernel = nil
+            } else if compiler.compiler == nil {
+                compiler.noteOnce("note: no C compiler found; using the vectorised interpreter", note)
+                kernel = nil
+            } else {
+                do {
+                    kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives, math: math), note: note)
+                } catch {
+                    compiler.noteOnce("note: compiling the kernel failed, using the vectorised interpreter\n" + error.rendered, note)
+                    kernel = nil
+                }
+            }
+        }
+    }
+
+    /// The engine that runs: `compiled`, `compiled fast-math` (results may differ from the trace's) or `interpreted`.
+    public var engineName: String { kernel == nil ? "interpreted" : (kernel!.source.math == .fast ? "compiled fast-math" : "compiled") }
+
+    /// Value and gradient at every point, by `method` (reverse mode unless said otherwise).
+    public func gradient(at points: PointColumns, method: DerivativeMethod = .reverse, values wantValues: Bool = true) -> GradientColumns {
+        let n = points.count, inputCount = graph.inputCount
+        // One contiguous block for the inputs and one for the gradients: stable pointers, any number of inputs.
+        let inputBlock = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, n * inputCount))
+        let gradientBlock = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, n * inputCount))
+        let valueBlock = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, n))
+        defer {
+            inputBlock.deallocate()
+            gradientBlock.deallocate()
+            valueBlock.deallocate()
+        }
+        for (j, column) in points.columns.enumerated() {
+            column.withUnsafeBufferPointer { (inputBlock + j * n).update(from: $0.baseAddress!, count: n) }
+        }
+        // Reverse and forward mode compute the value on the way; central differences and the
+        // symbolic derivative do not, so a primal pass (a reverse run, untimed) supplies it.
+        let valuesOnTheWay = method != .central && method != .symbolic
+        let inputs = (0..<inputCount).map { UnsafePointer(inputBlock + $0 * n) }
+        if wantValues && !valuesOnTheWay {
+            run(.reverse, count: n, inputs: inputs, values: valueBlock, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
+        }
+        let start = ContinuousClock.now
+        run(
+            method, count: n, inputs: inputs,
+            values: wantValues && valuesOnTheWay ? valueBlock : nil, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
+        let seconds = (ContinuousClock.now - start).seconds
+        let values = wantValues ? Array(UnsafeBufferPointer(start: valueBlock, count: n)) : []
+        let gradients = (0..<inputCount).map { Array(UnsafeBufferPointer(start: gradientBlock + $0 * n, count: n)) }
+        return GradientColumns(values: values, gradients: gradients, engine: engineName, compileSeconds: kernel?.compileSeconds ?? 0, seconds: seconds)
+    }
+
+    /// Runs `method` over `count` points already in memory, writing into caller-owned buffers
+    /// (what the benchmark times: no allocation, no copying).
+    public func run(
+        _ method: DerivativeMethod, count: Int, inputs: [UnsafePointer<Double>],
+        values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
+    ) {
+        // Small jobs stay on one thread: starting the others costs more than it saves.
+        let chunks = count >= 20_000 ? threads : 1
+        let per = (count + chunks - 1) / chunks
+        let buffers = SharedBuffers(inputs: inputs, values: values, gradients: gradients)
+        let job: @Sendable (Int) -> Void = { [self] chunk in
+            let (inputs, values, gradients) = (buffers.inputs, buffers.values, buffers.gradients)
+            let range = Swift.min(count, chunk * per)..<Swift.min(count, (chunk + 1) * per)
+            guard !range.isEmpty else { return }
+            if let kernel, method != .symbolic || kernel.hasSymbolic {
+                kernel.run(method, range: range, inputs: inputs, values: values, gradients: gradients)
+            } else if method == .symbolic {
+                symbolicInterpreter?.evaluate(range: range, inputs: inputs, outputs: gradients)
+            } else {
+                interpreter.run(method, range: range, inputs: inputs, values: values, gradients: gradients)
+            }
+        }
+        if chunks == 1 { job(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: job) }
+    }
+}
+
+
+/// Buffers handed to the threads of one run: each thread writes only its own range of points.
+struct SharedBuffers: @unchecked Sendable {
+    let inputs: [UnsafePointer<Double>]
+    let values: UnsafeMutablePointer<Double>?
+    let gradients: [UnsafeMutablePointer<Double>]
+}

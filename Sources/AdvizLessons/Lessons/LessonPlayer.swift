@@ -1,0 +1,116 @@
+import Foundation
+import TerminalKit
+import AdvizCore
+import AdvizEngines
+import AdvizSymbolic
+import AdvizFigures
+import AdvizPlots
+
+/// Plays a lesson: full screen, one step at a time, on a terminal; every step in order otherwise.
+///
+/// Keys: → or space (or `n`, `l`) next; ← (or `p`, `h`, backspace) back; Home/End first/last;
+/// `g` then a number and Enter to go to a step; `q` (or Ctrl-C) to quit. The terminal is
+/// put in raw mode on the alternate screen and restored on every way out.
+public struct LessonPlayer {
+    /// The lesson.
+    public let lesson: Lesson
+    /// Its frames.
+    public let frames: [LessonFrame]
+
+    /// A player for `lesson` (its frames are computed now, so errors come before the screen changes).
+    public init(_ lesson: Lesson) throws(AdvizError) {
+        self.lesson = lesson
+        frames = try LessonRun.frames(lesson)
+    }
+
+    /// Every step, one after the other: for pipes, CI and the test suite.
+    public func transcript(style: TerminalStyle = .plain, width: Int = 100) -> String {
+        let text = LessonText(style: style, width: width)
+        var out = style.apply(.heading, "# " + lesson.title) + "\n"
+        if !lesson.introduction.isEmpty { out += "\n" + text.narration(lesson.introduction).joined(separator: "\n") + "\n" }
+        for frame in frames {
+            out += "\n" + String(repeating: "═", count: Swift.min(width, 60)) + "\n" + text.render(frame, lesson: lesson, total: frames.count)
+        }
+        return out
+    }
+
+    /// A player over frames already computed.
+    public init(lesson: Lesson, frames: [LessonFrame]) {
+        self.lesson = lesson
+        self.frames = frames
+    }
+
+    /// A key the player understands.
+    public enum Key: Equatable, Sendable {
+        case next, back, first, last, quit, go(Int), redraw
+    }
+
+    /// The step shown after `key` at step `index` (nil: quit).
+    public func step(after key: Key, at index: Int) -> Int? {
+        switch key {
+        case .next: return Swift.min(frames.count - 1, index + 1)
+        case .back: return Swift.max(0, index - 1)
+        case .first: return 0
+        case .last: return frames.count - 1
+        case .go(let k): return Swift.max(0, Swift.min(frames.count - 1, k - 1))
+        case .redraw: return index
+        case .quit: return nil
+        }
+    }
+
+    /// Runs the interactive player on the terminal (standard input and output must be terminals).
+    public func play(style: TerminalStyle) {
+        let played = RawTerminal.withRawMode {
+            write("\u{1B}[?1049h\u{1B}[?25l")  // the alternate screen, cursor hidden
+            defer { write("\u{1B}[?25h\u{1B}[?1049l") }
+            var index = 0
+            while true {
+                let width = Terminal.width(environment: ProcessInfo.processInfo.environment) ?? 100
+                let text = LessonText(style: style, width: Swift.min(width, 110))
+                var screen = "\u{1B}[H\u{1B}[2J" + text.render(frames[index], lesson: lesson, total: frames.count)
+                screen += "\n" + style.apply(.muted, "→/space next · ← back · g go to step · q quit") + "\n"
+                write(screen.replacingOccurrences(of: "\n", with: "\r\n"))
+                guard let next = step(after: readKey(), at: index) else { return }
+                index = next
+            }
+        }
+        if !played { print(transcript(style: style)) }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func readByte() -> UInt8? { RawTerminal.readByte() }
+
+    /// Reads one key press (arrow keys arrive as escape sequences).
+    private func readKey() -> Key {
+        guard let byte = readByte() else { return .quit }
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "n"), UInt8(ascii: "l"), 13, 10: return .next
+        case UInt8(ascii: "p"), UInt8(ascii: "h"), 127, 8: return .back
+        case UInt8(ascii: "q"), 3, 4: return .quit
+        case UInt8(ascii: "g"):
+            write("\r\n" + "go to step: ")
+            var digits = ""
+            while let d = readByte(), d != 13, d != 10 {
+                if d >= 48 && d <= 57 { digits.append(Character(UnicodeScalar(d))); write(String(UnicodeScalar(d))) }
+                if d == 27 || d == 3 { return .redraw }
+            }
+            return Int(digits).map { .go($0) } ?? .redraw
+        case 27:
+            guard let second = readByte() else { return .quit }
+            guard second == UInt8(ascii: "[") || second == UInt8(ascii: "O") else { return second == 27 ? .quit : .redraw }
+            switch readByte() {
+            case UInt8(ascii: "C"): return .next
+            case UInt8(ascii: "D"): return .back
+            case UInt8(ascii: "H"): return .first
+            case UInt8(ascii: "F"): return .last
+            case UInt8(ascii: "1"), UInt8(ascii: "7"): _ = readByte(); return .first
+            case UInt8(ascii: "4"), UInt8(ascii: "8"): _ = readByte(); return .last
+            default: return .redraw
+            }
+        default: return .redraw
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import AdvizCore
+import AdvizEngines
+import AdvizSymbolic
+import AdvizFigures
+import AdvizPlots
+
+/// The state of a lesson after one step: what the student sees.
+public struct LessonFrame: Sendable {
+    /// The step's position (0-based) and heading.
+    public var index: Int
+    /// The step's heading.
+    public var title: String
+    /// The narration (Markdown).
+    public var narration: String
+    /// The program being taught, if one is set.
+    public var program: String?
+    /// Its graph.
+    public var graph: Graph?
+    /// The full trace at the point (what has been revealed is `phase` and `progress`).
+    public var trace: Trace?
+    /// The phase running or last run.
+    public var phase: LessonPhase?
+    /// Nodes of the phase done (rows revealed).
+    public var progress: Int = 0
+    /// Rows in the phase.
+    public var phaseLength: Int = 0
+    /// Phases completed for this program and point.
+    public var completed: Set<LessonPhase> = []
+    /// What is shown.
+    public var shows: [LessonShow] = []
+    /// A question asked at this step.
+    public var question: String?
+    /// The previous step's question and its answer, revealed now.
+    public var revealed: (question: String, answer: String)?
+    /// The plot's x range.
+    public var range: (Double, Double)?
+    /// Digits shown.
+    public var precision: Int = 4
+
+    /// What the graph drawing of this frame shows: how far each sweep has gone, and which
+    /// numbers the nodes carry. A sweep keeps what the sweeps before it computed: the tangent
+    /// sweep shows every value, the reverse sweep every value (and tangent, if one ran), and a
+    /// phase like `jacobian` everything computed so far.
+    public var figureProgress: (progress: FigureProgress, show: Set<FigureOptions.Quantity>) {
+        let rows = trace?.primalRows().count ?? 0
+        let adjointRows = trace?.adjointRows().count ?? 0
+        if phase == .build { return (FigureProgress(built: progress), [.values]) }
+        guard trace != nil else { return (FigureProgress(), [.values]) }
+        var p = FigureProgress(
+            values: completed.contains(.primal) ? rows : 0, tangents: completed.contains(.tangent) ? rows : 0,
+            adjoints: completed.contains(.reverse) ? adjointRows : 0)
+        switch phase {
+        case .primal?: p.values = progress; p.sweep = .primal
+        case .tangent?: p.tangents = progress; p.sweep = .tangent
+        case .reverse?: p.adjoints = progress; p.sweep = .reverse
+        case nil, .build?, .jacobian?: break
+        }
+        var show: Set<FigureOptions.Quantity> = [.values]
+        if completed.contains(.tangent) || phase == .tangent { show.insert(.tangents) }
+        if completed.contains(.reverse) || phase == .reverse { show.insert(.adjoints) }
+        return (p, show)
+    }
+
+    /// True when the frame's graph has no numbers yet: it is drawn alone, names and operations.
+    public var showsGraphAlone: Bool {
+        let p = figureProgress.progress
+        return p.built != nil || (p.values == 0 && p.tangents == 0 && p.adjoints == 0)
+    }
+}
+
+/// Plays a lesson's actions in order and records the frame after each step.
+public enum LessonRun {
+    /// Every step's frame; errors that need the run (a phase before its prerequisite) point at the file.
+    public static func frames(_ lesson: Lesson) throws(AdvizError) -> [LessonFrame] {
+        var state = LessonFrame(index: -1, title: lesson.title, narration: lesson.introduction)
+        var wrt: String? = nil
+        var ybar: [Double]? = nil
+        var point: [Double]? = nil
+        var pendingQuestion: (String, String)? = nil
+        func fail(_ message: String, _ span: SourceSpan?, hint: String? = nil) -> AdvizError {
+            .input(Diagnostic(message, at: span ?? SourceSpan(start: 0, length: 1), hint: hint), lesson.source)
+        }
+        func retrace() throws(AdvizError) {
+            guard let graph = state.graph, let point else {
+                state.trace = nil
+                return
+            }
+            var options = TraceOptions(mode: .both, numberFormat: NumberFormat(significantDigits: state.precision))
+            if let wrt, let j = graph.inputNames.firstIndex(of: wrt) { options.seed = ForwardSweep.unitSeed(j, inputs: graph.inputCount) }
+            if let ybar { options.outputSeed = ybar }
+            state.trace = try Trace(graph, at: point, options: options)
+        }
+        func length(of phase: LessonPhase) -> Int {
+            guard let graph = state.graph else { return 0 }
+            switch phase {
+            case .build: return graph.nodes.count - graph.constantCount
+            case .primal: return state.trace?.primalRows().count ?? 0
+            case .tangent: return state.trace?.tangentRows().count ?? 0
+            case .reverse: return state.trace?.adjointRows().count ?? 0
+            case .jacobian: return 1
+            }
+        }
+
+        var frames: [LessonFrame] = []
+        let actions = [(lesson.setup, -1)] + lesson.steps.enumerated().map { ($0.element.action, $0.offset) }
+        for (maybeAction, index) in actions {
+            let action = maybeAction ?? LessonAction()
+            let spans = action.spans
+            if let text = action.expression {
+                state.program = text
+                state.graph = try? Graph(parsing: text)  // checked when the lesson was read
+                state.completed = []
+                state.phase = nil
+                state.progress = 0
+                point = nil
+                wrt = nil
+                ybar = nil
+            }
+            if let precision = action.precision { state.precision = precision }
+            if let text = action.point {
+                guard let graph = state.graph else { throw fail("`at` before any `expression`", spans["at"]) }
+                do {
+                    point = try PointBinding.bind(text, to: graph.inputNames)
+                } catch {
+                    let reason = error.rendered.replacingOccurrences(of: "error: ", with: "").replacingOccurrences(of: "--at", with: "`at`")
+                    throw fail(reason.trimmingCharacters(in: .whitespacesAndNewlines), spans["at"])
+                }
+                state.completed = state.completed.intersection([.build])
+                if state.phase != .build { state.phase = nil }
+            }
+            if let name = action.wrt {
+                guard let graph = state.graph else { throw fail("`wrt` before any `expression`", spans["wrt"]) }
+                guard graph.inputNames.contains(name) else {
+                    throw fail("`\(name)` is not an input", spans["wrt"], hint: "the inputs are \(PointBinding.listing(graph.inputNames))")
+                }
+                wrt = name
+                state.completed.remove(.tangent)
+                if state.phase == .tangent { state.phase = nil }
+            }
+            if let seeds = action.ybar {
+                guard let graph = state.graph else { throw fail("`ybar` before any `expression`", spans["ybar"]) }
+                guard seeds.count == graph.outputCount else {
+                    throw fail("`ybar` has \(seeds.count) number\(seeds.count == 1 ? "" : "s") for \(graph.outputCount) output\(graph.outputCount == 1 ? "" : "s")", spans["ybar"])
+                }
+                ybar = seeds
+                state.completed.remove(.reverse)
+                if state.phase == .reverse { state.phase = nil }
+            }
+            if action.expression != nil || action.point != nil || action.wrt != nil || action.ybar != nil || action.precision != nil {
+                try retrace()
+            }
+            if let phase = action.run {
+                guard state.graph != nil else { throw fail("`run: \(phase.rawValue)` before any `expression`", spans["run"], hint: "set the program with `expression:` first") }
+                if phase != .build, point == nil { throw fail("`run: \(phase.rawValue)` needs a point", spans["run"], hint: "give it with `at:`") }
+                if (phase == .tangent || phase == .reverse), !state.completed.contains(.primal) {
+                    throw fail("`\(phase.rawValue)` needs the primal values first", spans["run"], hint: "run `primal` in an earlier step")
+                }
+                state.phase = phase
+                state.progress = 0
+                state.phaseLength = length(of: phase)
+                state.completed.remove(phase)
+            }
+            if action.run != nil || action.advance != nil {
+                guard let phase = state.phase else {
+                    throw fail("`advance` with no phase running", spans["advance"], hint: "start one with `run:`")
+                }
+                if action.run == nil, state.progress >= state.phaseLength {
+                    throw fail("the `\(phase.rawValue)` phase is already complete", spans["advance"], hint: "start the next one with `run:`")
+                }
+                switch action.advance ?? .phase {
+                case .phase: state.progress = state.phaseLength
+                case .nodes(let k): state.progress = Swift.min(state.phaseLength, state.progress + k)
+                }
+                if state.progress >= state.phaseLength { state.completed.insert(phase) }
+            }
+            if let shows = action.show {
+                for show in shows {
+                    switch show {
+                    case .graph, .code, .diff, .plot:
+                        if state.graph == nil { throw fail("`show: \(show.rawValue)` needs a program", spans["show"], hint: "set one with `expression:`") }
+                    case .trace:
+                        if state.phase == nil { throw fail("`show: trace` needs a phase", spans["show"], hint: "run one with `run:` (primal, tangent, reverse, …)") }
+                    case .compare, .errorStudy:
+                        if point == nil { throw fail("`show: \(show.rawValue)` needs a point", spans["show"], hint: "give it with `at:`") }
+                    case .none: break
+                    }
+                }
+                if shows.contains(.plot), let graph = state.graph, graph.inputCount == 0 {
+                    throw fail("`show: plot` needs an input to plot against", spans["show"])
+                }
+            }
+            state.range = action.range ?? state.range
+            guard index >= 0 else { continue }  // the introduction sets up; it is not a step of its own
+            let step = lesson.steps[index]
+            var frame = state
+            frame.index = index
+            frame.title = step.title
+            frame.narration = step.narration
+            frame.shows = action.show ?? (state.graph == nil ? [] : (state.phase == nil ? [.graph] : [.graph, .trace]))
+            frame.shows.removeAll { $0 == .none }
+            frame.question = action.question
+            frame.revealed = pendingQuestion.map { (question: $0.0, answer: $0.1) }
+            pendingQuestion = action.question.map { ($0, action.answer ?? "") }
+            frames.append(frame)
+        }
+        return frames
+    }
+}

@@ -1,0 +1,122 @@
+import AdvizCore
+
+/// Symbolic differentiation: the derivative as an expression, by the rules of the primitive table.
+///
+/// The rules are the same ones AD uses — each operation's partials as ``Formula``s — applied
+/// to expressions instead of numbers: d(vᵢ) = Σₖ ∂vᵢ/∂aₖ · d(aₖ), node by node along the
+/// tape. Where AD multiplies numbers, this builds expressions, which is why they swell.
+public struct SymbolicDerivative: Sendable {
+    /// The arena holding the function and its derivative.
+    public private(set) var arena: SymbolicArena
+    /// The function's expression.
+    public let function: Int
+    /// The derivative's expression.
+    public let derivative: Int
+    /// The input differentiated by.
+    public let variable: String
+    /// Non-smooth operations in the derivative (sign, step): where it does not exist.
+    public let kinks: [String]
+    /// f's steps that vary with the variable, as the tape computes them (the operation on its
+    /// arguments' entries, unsimplified): where one is NaN, the derivative is NaN too, as AD's is,
+    /// though the simplified formula may no longer mention it (d step(u) = 0, x − x = 0 at ∞):
+    /// simplifying must not turn NaN into a number.
+    let dependentSteps: [(op: Op, a: Int, b: Int)]
+
+    /// The derivative of output `output` of `graph` with respect to the input `variable`.
+    public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true) throws(AdvizError) {
+        guard let j = graph.inputNames.firstIndex(of: variable) else {
+            throw .usage("`\(variable)` is not an input; the inputs are \(PointBinding.listing(graph.inputNames))")
+        }
+        guard graph.outputs.indices.contains(output) else { throw .usage("the graph has no output \(output + 1)") }
+        var arena = SymbolicArena(simplifies: simplify)
+        let root = graph.outputs[output].node
+        var expression = [Int](repeating: 0, count: root + 1)
+        var derivative = [Int](repeating: 0, count: root + 1)
+        let zero = arena.number(0), one = arena.number(1)
+        var dependentSteps: [(op: Op, a: Int, b: Int)] = []
+        for i in 0...root {
+            let node = graph.nodes[i]
+            switch node.op {
+            case .input:
+                expression[i] = arena.variable(graph.inputNames[i])
+                derivative[i] = i == j ? one : zero
+            case .constant:
+                expression[i] = graph.constantNames[i].map { arena.variable($0) } ?? arena.number(node.literal)
+                derivative[i] = zero
+            default:
+                let args = node.arguments
+                let argExpressions = args.map { expression[$0] }
+                expression[i] = arena.apply(node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1)
+                if args.contains(where: { derivative[$0] != zero }) {
+                    dependentSteps.append((node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1))
+                }
+                var sum: Int? = nil
+                for (k, a) in args.enumerated() where derivative[a] != zero || !simplify {
+                    let partial = SymbolicDerivative.build(node.op.partialFormula(k), args: argExpressions, in: &arena)
+                    let term = arena.apply(.mul, partial, derivative[a])
+                    sum = sum.map { arena.apply(.add, $0, term) } ?? term
+                }
+                derivative[i] = sum ?? zero
+            }
+        }
+        self.arena = arena
+        function = expression[root]
+        self.derivative = derivative[root]
+        self.variable = variable
+        self.dependentSteps = dependentSteps
+        var found = Set<String>()
+        let reachable = arena.dagSize(derivative[root])
+        _ = reachable
+        for term in arena.terms {
+            if case .apply(let op, _, _) = term, op == .sign || op == .step { found.insert(op.name) }
+        }
+        kinks = found.sorted()
+    }
+
+    /// A table formula as an expression, its `.arg(k)` replaced by `args[k]`.
+    static func build(_ formula: Formula, args: [Int], in arena: inout SymbolicArena) -> Int {
+        switch formula {
+        case .arg(let k): return args[k]
+        case .number(let x): return arena.number(x)
+        case .apply(let op, let operands):
+            let parts = operands.map { build($0, args: args, in: &arena) }
+            return arena.apply(op, parts[0], parts.count > 1 ? parts[1] : -1)
+        }
+    }
+
+    /// The derivative's value at a point (inputs and the constants `pi`, `e` by name).
+    public func value(at point: [String: Double]) -> Double {
+        var values = point
+        for (name, value) in Program.namedConstants where values[name] == nil { values[name] = value }
+        let all = arena.evaluateAll(upTo: Swift.max(derivative, dependentSteps.map { Swift.max($0.a, $0.b) }.max() ?? 0), values)
+        if dependentSteps.contains(where: { $0.op.evaluate(all[$0.a], $0.b >= 0 ? all[$0.b] : 0).isNaN }) { return .nan }
+        return all[derivative]
+    }
+}
+
+extension SymbolicDerivative {
+    /// The derivatives as one tape, output j being the derivative with respect to `inputs[j]`'s variable,
+    /// so the symbolic derivative can be evaluated by the same engines as the function.
+    public static func graph(of derivatives: [SymbolicDerivative], inputs: [String]) -> Graph {
+        var builder = GraphBuilder(inputs: inputs)
+        let inputIndex = Dictionary(uniqueKeysWithValues: inputs.enumerated().map { ($0.element, Int32($0.offset)) })
+        var outputs: [GraphOutput] = []
+        for derivative in derivatives {
+            let arena = derivative.arena
+            let root = derivative.derivative
+            var node = [Int32](repeating: -1, count: root + 1)
+            for id in 0...root {
+                switch arena.terms[id] {
+                case .variable(let name):
+                    node[id] = inputIndex[name] ?? builder.constant(Program.namedConstants[name] ?? .nan, name: name)
+                case .number(let x):
+                    node[id] = builder.constant(x)
+                case .apply(let op, let a, let b):
+                    node[id] = builder.apply(op, node[a], b >= 0 ? node[b] : -1)
+                }
+            }
+            outputs.append(GraphOutput(name: "d/d\(derivative.variable)", node: Int(node[root])))
+        }
+        return builder.finish(outputs: outputs)
+    }
+}

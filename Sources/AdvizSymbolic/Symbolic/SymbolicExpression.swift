@@ -1,0 +1,231 @@
+import Foundation
+import AdvizCore
+
+/// Expressions for symbolic differentiation, stored as a hash-consed DAG.
+///
+/// Every distinct subexpression is one entry of an arena, so a derivative that repeats
+/// `6·x² − 6·x` a hundred times stores it once: the DAG size is what a computer algebra
+/// system with sharing keeps, the tree size is what a reader of the printed formula sees.
+/// Both are measured, to show *expression swell*. The arena is built bottom-up, so every
+/// pass over it is a loop; printing a deep expression uses an explicit stack.
+public struct SymbolicArena: Sendable {
+    /// One entry: a variable, a number, or an operation on earlier entries.
+    public enum Term: Hashable, Sendable {
+        case variable(String)
+        case number(Double)
+        case apply(Op, Int, Int)  // second argument -1 for unary operations
+    }
+
+    /// The entries; an entry's arguments always come before it.
+    public private(set) var terms: [Term] = []
+    private var index: [Term: Int] = [:]
+    /// Whether the smart constructors simplify (`--no-simplify` shows the raw rules).
+    public let simplifies: Bool
+
+    /// An empty arena; `simplifies` turns the simplifier on.
+    public init(simplifies: Bool = true) {
+        self.simplifies = simplifies
+    }
+
+    private mutating func intern(_ term: Term) -> Int {
+        if let id = index[term] { return id }
+        terms.append(term)
+        index[term] = terms.count - 1
+        return terms.count - 1
+    }
+
+    /// The entry for a variable.
+    public mutating func variable(_ name: String) -> Int { intern(.variable(name)) }
+
+    /// The entry for a number.
+    public mutating func number(_ x: Double) -> Int { intern(.number(x == 0 ? 0 : x)) }
+
+    /// The number an entry holds, if it is one.
+    public func constant(_ id: Int) -> Double? {
+        if case .number(let x) = terms[id] { return x }
+        return nil
+    }
+
+    /// `op` applied to `a` (and `b`), simplified when the arena simplifies.
+    public mutating func apply(_ op: Op, _ a: Int, _ b: Int = -1) -> Int {
+        guard simplifies else { return intern(.apply(op, a, op.arity == 2 ? b : -1)) }
+        let ca = constant(a), cb = b >= 0 ? constant(b) : nil
+        // Constant folding, except where a kink convention would be hidden.
+        if let ca, op.arity == 1 || cb != nil, op != .step, op != .sign, op != .abs, op != .relu {
+            let value = op.evaluate(ca, cb ?? 0)
+            if value.isFinite, value == value.rounded() || op == .add || op == .sub || op == .mul || op == .neg {
+                return number(value)
+            }
+        }
+        switch op {
+        case .add:
+            if ca == 0 { return b }
+            if cb == 0 { return a }
+            if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 {
+                return scaled(k1 + k2, t1)  // collect like terms: 2x + 3x → 5x
+            }
+            if case .apply(.neg, let inner, _) = terms[b] { return apply(.sub, a, inner) }
+        case .sub:
+            if cb == 0 { return a }
+            if ca == 0 { return apply(.neg, b) }
+            if a == b { return number(0) }
+            if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 { return scaled(k1 - k2, t1) }
+            if case .apply(.neg, let inner, _) = terms[b] { return apply(.add, a, inner) }
+        case .mul:
+            if ca == 0 || cb == 0 { return number(0) }
+            if ca == 1 { return b }
+            if cb == 1 { return a }
+            if ca == -1 { return apply(.neg, b) }
+            if cb == -1 { return apply(.neg, a) }
+            if cb != nil, ca == nil { return apply(.mul, b, a) }  // numbers first: 3·x
+            if let ca, case .apply(.mul, let inner, let rest) = terms[b], let ci = constant(inner) {
+                return apply(.mul, number(ca * ci), rest)  // 2·(3·x) → 6·x
+            }
+            if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
+            if case .apply(.div, let n, let d) = terms[a], constant(n) == 1 { return apply(.div, b, d) }  // (1/d)·b → b/d
+            if case .apply(.div, let n, let d) = terms[b], constant(n) == 1 { return apply(.div, a, d) }
+            if let (base1, e1) = power(a), let (base2, e2) = power(b), base1 == base2 {
+                return apply(.pow, base1, apply(.add, e1, e2))  // x²·x → x³
+            }
+        case .div:
+            if ca == 0 { return number(0) }
+            if cb == 1 { return a }
+            if a == b { return number(1) }
+            if case .apply(.mul, let p, let q) = terms[b] {  // a/(a·q) → 1/q, a/(p·a) → 1/p
+                if p == a { return apply(.div, number(1), q) }
+                if q == a { return apply(.div, number(1), p) }
+            }
+        case .pow:
+            if cb == 0 { return number(1) }
+            if cb == 1 { return a }
+            if ca == 1 { return number(1) }
+            // (x²)³ → x⁶, but only for integer exponents: (x²)^0.5 is |x|, not x, and (x^0.5)² is NaN
+            // for x < 0 where x¹ is not.
+            if case .apply(.pow, let base, let inner) = terms[a], let ci = constant(inner), let cb,
+                ci == ci.rounded(), cb == cb.rounded()
+            {
+                return apply(.pow, base, apply(.mul, inner, b))
+            }
+        case .neg:
+            if case .apply(.neg, let inner, _) = terms[a] { return inner }  // no --x
+            if let ca { return number(-ca) }
+            if case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k) { return apply(.mul, number(-ck), rest) }
+        default: break
+        }
+        return intern(.apply(op, a, op.arity == 2 ? b : -1))
+    }
+
+    /// `k·t` with the usual identities (0 and 1 folding).
+    private mutating func scaled(_ k: Double, _ t: Int) -> Int {
+        if k == 0 { return number(0) }
+        if k == 1 { return t }
+        if k == -1 { return apply(.neg, t) }
+        return intern(.apply(.mul, number(k), t))
+    }
+
+    /// Splits `k·t` (or `t`, or `−t`) into its coefficient and term, for collecting like terms.
+    private func coefficient(_ id: Int) -> (Double, Int)? {
+        switch terms[id] {
+        case .number: return nil
+        case .apply(.mul, let k, let t): if let c = constant(k) { return (c, t) }
+        case .apply(.neg, let t, _): return (-1, t)
+        default: break
+        }
+        return (1, id)
+    }
+
+    /// Splits `x^e` (or `x`, as `x^1`) into base and exponent, when the exponent is a number.
+    private mutating func power(_ id: Int) -> (Int, Int)? {
+        switch terms[id] {
+        case .number: return nil
+        case .apply(.pow, let base, let e): return constant(e) != nil ? (base, e) : nil
+        default: return (id, number(1))
+        }
+    }
+
+    // MARK: Sizes
+
+    /// The number of distinct entries reachable from `root`: the size with sharing.
+    public func dagSize(_ root: Int) -> Int {
+        var seen = [Bool](repeating: false, count: terms.count)
+        var stack = [root]
+        var count = 0
+        while let id = stack.popLast() {
+            guard !seen[id] else { continue }
+            seen[id] = true
+            count += 1
+            if case .apply(_, let a, let b) = terms[id] {
+                stack.append(a)
+                if b >= 0 { stack.append(b) }
+            }
+        }
+        return count
+    }
+
+    /// The number of nodes of `root` written out as a tree (a Double: it can be astronomically large).
+    public func treeSize(_ root: Int) -> Double {
+        var size = [Double](repeating: 0, count: root + 1)
+        for id in 0...root {
+            switch terms[id] {
+            case .variable, .number: size[id] = 1
+            case .apply(_, let a, let b): size[id] = 1 + size[a] + (b >= 0 ? size[b] : 0)
+            }
+        }
+        return size[root]
+    }
+
+    /// The value of `root` with variables bound by `values`.
+    public func evaluate(_ root: Int, _ values: [String: Double]) -> Double {
+        evaluateAll(upTo: root, values)[root]
+    }
+
+    /// The value of every entry up to `root` (arguments come first, so one loop does it).
+    func evaluateAll(upTo root: Int, _ values: [String: Double]) -> [Double] {
+        var value = [Double](repeating: 0, count: root + 1)
+        for id in 0...root {
+            switch terms[id] {
+            case .variable(let name): value[id] = values[name] ?? .nan
+            case .number(let x): value[id] = x
+            case .apply(let op, let a, let b): value[id] = op.evaluate(value[a], b >= 0 ? value[b] : 0)
+            }
+        }
+        return value
+    }
+
+    // MARK: Printing
+
+    /// `root` written out in `style`, with the fewest parentheses; nil if longer than `limit` characters.
+    public func render(_ root: Int, style: MathStyle = .text, format: NumberFormat = NumberFormat(significantDigits: 12), limit: Int = 1_000_000) -> String? {
+        guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
+        let writer = FormulaWriter(
+            style: style, leaf: { _ in FormulaLeaf("") },
+            number: { x in
+                let text = format.string(x)
+                return FormulaLeaf(text, isNegative: x < 0)
+            })
+        // Bottom-up over the entries the root needs: each is written once, from its arguments' text.
+        var written = [FormulaWriter.Written?](repeating: nil, count: root + 1)
+        var needed = [Bool](repeating: false, count: root + 1)
+        needed[root] = true
+        for id in stride(from: root, through: 0, by: -1) where needed[id] {
+            if case .apply(_, let a, let b) = terms[id] {
+                needed[a] = true
+                if b >= 0 { needed[b] = true }
+            }
+        }
+        for id in 0...root where needed[id] {
+            switch terms[id] {
+            case .variable(let name):
+                written[id] = FormulaWriter.Written(text: style == .latex ? MathName.latex(name) : name, precedence: 99)
+            case .number(let x):
+                let leaf = writer.number(x)
+                written[id] = FormulaWriter.Written(text: leaf.text, precedence: 99, isNegativeAtom: leaf.isNegative)
+            case .apply(let op, let a, let b):
+                let parts = b >= 0 ? [written[a]!, written[b]!] : [written[a]!]
+                written[id] = writer.combine(op, parts)
+            }
+            if let text = written[id]?.text, text.utf8.count > limit { return nil }
+        }
+        return written[root]!.text
+    }
+}
