@@ -76,7 +76,7 @@ struct GradCommand: ParsableCommand {
                 let gradientEngine = try GradientEngine(
                     graph, output: k, choice: engine, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict
                 ) { printError($0) }
-                results.append(gradientEngine.gradient(at: points, method: method))
+                results.append(try gradientEngine.gradient(at: points, method: method))
             }
             let report = GradientReport(graph: graph, points: points, results: results, method: method)
             let text = summary ? report.summary() : report.csv()

@@ -45,7 +45,7 @@ import Testing
 
     static func check(_ engine: GradientEngine, _ graph: Graph, method: DerivativeMethod, tolerance: Double, count: Int = 1500) {
         let points = points(count)
-        let result = engine.gradient(at: points, method: method)
+        let result = try! engine.gradient(at: points, method: method)
         for i in stride(from: 0, to: count, by: 7) {
             let point = points.columns.map { $0[i] }
             let (value, gradient) = reference(graph, point)
@@ -94,7 +94,7 @@ import Testing
             var engines = [try! GradientEngine(graph, choice: .interpreted, threads: 1)]
             if compiler.compiler != nil { engines.append(try! GradientEngine(graph, choice: .compiled, threads: 2, compiler: compiler)) }
             for engine in engines {
-                let result = engine.gradient(at: points)
+                let result = try! engine.gradient(at: points)
                 for i in stride(from: 0, to: count, by: 11) {
                     let (value, gradient) = Self.reference(graph, columns.map { $0[i] })
                     #expect(Self.close(result.values[i], value, 1e-9), "\(engine.engineName): \(text)")
@@ -112,7 +112,7 @@ import Testing
         let compiler = KernelCompiler(environment: ["ADVIZ_CACHE_DIR": Self.cache, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""])
         if compiler.compiler != nil { engines.append(try GradientEngine(graph, choice: .compiled, compiler: compiler)) }
         for engine in engines {
-            let result = engine.gradient(at: points)
+            let result = try! engine.gradient(at: points)
             #expect(result.values[0].isNaN, "\(engine.engineName)")
             #expect(result.gradients[0][0].isNaN || result.gradients[0][0] == -2, "\(engine.engineName): \(result.gradients[0][0])")
             #expect(result.values[2] == Foundation.log(2) + 0.5)

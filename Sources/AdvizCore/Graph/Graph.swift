@@ -215,3 +215,16 @@ extension Graph {
             statementNames: statementNames, spans: spans.storage, statements: statements)
     }
 }
+
+extension Graph {
+    /// The local partial of node `id` by its argument at `position`, as a formula over the node's
+    /// arguments (`.arg(k)` stands for argument k) with constant arguments folded in: ∂(3·v0)/∂v0
+    /// is `3`. Traces print it and generated code computes it: one substitution for both.
+    public func partialFormula(_ id: Int, argument position: Int) -> Formula {
+        let node = nodes[id]
+        let arguments: [Formula] = node.arguments.enumerated().map { index, argument in
+            isConstant(argument) ? .number(nodes[argument].literal) : .arg(index)
+        }
+        return node.op.partialFormula(position).substituting(arguments).folded()
+    }
+}

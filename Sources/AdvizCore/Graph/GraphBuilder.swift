@@ -36,9 +36,6 @@ public struct GraphBuilder: Sendable {
         if sharing { users.append(contentsOf: repeatElement(UserList(), count: inputs.count)) }
     }
 
-    /// The node of input `index`.
-    public func input(_ index: Int) -> Int32 { Int32(index) }
-
     /// The number of nodes so far.
     public var count: Int { nodes.count }
 
@@ -395,11 +392,6 @@ extension Graph {
 /// The order in which inputs are numbered: x1, x2, …, x10 first, then the other names
 /// with numbers compared as numbers (w2 before w10).
 public enum NaturalOrder {
-    /// True if `lhs` comes before `rhs`.
-    public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        precedes((lhs, key(lhs)), (rhs, key(rhs)))
-    }
-
     /// `names` in natural order; each name's key is computed once (a million inputs sort in a second, not a minute).
     public static func sorted(_ names: some Sequence<String>) -> [String] {
         names.map { ($0, key($0)) }.sorted(by: precedes).map(\.0)

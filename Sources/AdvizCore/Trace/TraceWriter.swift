@@ -68,13 +68,8 @@ package struct TraceWriter {
 
     /// The local partial of `node` with respect to its argument at `position`, with constant arguments folded in.
     package func partialFormula(_ node: Int, _ position: Int) -> Formula {
-        let n = graph.nodes[node]
-        let args = n.arguments.map { graph.isConstant($0) ? Formula.number(graph.nodes[$0].literal) : .arg(argPosition($0, in: n)) }
-        return n.op.partialFormula(position).substituting(args).folded()
+        graph.partialFormula(node, argument: position)
     }
-
-    /// The argument position of `id` in `node` (0 or 1); constants never reach here.
-    private func argPosition(_ id: Int, in node: Node) -> Int { Int(node.a) == id ? 0 : 1 }
 
     /// The total partial of `node` with respect to the node `argument` (a sum if it is used twice).
     package func totalPartialFormula(_ node: Int, _ argument: Int) -> Formula {

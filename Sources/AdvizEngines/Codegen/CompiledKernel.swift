@@ -51,7 +51,7 @@ public final class CompiledKernel: @unchecked Sendable {
     /// Runs `method` on points `range` of `points`, writing `values` (if given) and `gradients`.
     ///
     /// Buffers are column-wise: one per input, each at least `range.upperBound` long.
-    public func run(
+    package func run(
         _ method: DerivativeMethod, range: Range<Int>, inputs: [UnsafePointer<Double>],
         values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
     ) {

@@ -99,11 +99,7 @@ public struct DerivativeCode: Sendable {
     /// The local partial of node `id` with respect to its argument `k`, as an expression
     /// (constant arguments folded in: `∂(3·v0)/∂v0` is `3.0`).
     public func partialExpression(_ id: Int, argument k: Int) -> Formula {
-        let node = graph.nodes[id]
-        let arguments: [Formula] = node.arguments.enumerated().map { index, argument in
-            graph.isConstant(argument) ? .number(graph.nodes[argument].literal) : .arg(index)
-        }
-        return node.op.partialFormula(k).substituting(arguments).folded()
+        graph.partialFormula(id, argument: k)
     }
 
     /// The local partial of node `id` with respect to its argument `k` as code, parenthesised
@@ -160,11 +156,7 @@ public struct DerivativeCode: Sendable {
             }
             guard !terms.isEmpty else { continue }
             live[i] = true
-            var expression = terms[0]
-            for term in terms.dropFirst() {
-                expression += term.hasPrefix("-") ? " - " + term.dropFirst() : " + " + term
-            }
-            statements.append(CodeStatement(name: adjointName(i), expression: expression, comment: "v̄\(stepLabel(i)) = " + comment.joined(separator: " + ")))
+            statements.append(CodeStatement(name: adjointName(i), expression: DerivativeCode.signedSum(terms), comment: "v̄\(stepLabel(i)) = " + comment.joined(separator: " + ")))
         }
         return statements
     }
@@ -199,14 +191,19 @@ public struct DerivativeCode: Sendable {
                 }
                 guard !terms.isEmpty else { continue }
                 nonzero[i] = true
-                var expression = terms[0]
-                for term in terms.dropFirst() {
-                    expression += term.hasPrefix("-") ? " - " + term.dropFirst() : " + " + term
-                }
-                statements.append(CodeStatement(name: prefix + tangentName(i), expression: expression, comment: "v̇\(stepLabel(i)) = " + comment.joined(separator: " + ")))
+                statements.append(CodeStatement(name: prefix + tangentName(i), expression: DerivativeCode.signedSum(terms), comment: "v̇\(stepLabel(i)) = " + comment.joined(separator: " + ")))
             }
         }
         return statements
+    }
+
+    /// Terms joined into a sum, a term written `-t` subtracted: `a - b + c`.
+    static func signedSum(_ terms: [String]) -> String {
+        var expression = terms[0]
+        for term in terms.dropFirst() {
+            expression += term.hasPrefix("-") ? " - " + term.dropFirst() : " + " + term
+        }
+        return expression
     }
 
     private func stepLabel(_ id: Int) -> String { String(traceName(id).dropFirst()) }

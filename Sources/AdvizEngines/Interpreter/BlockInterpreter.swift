@@ -101,12 +101,11 @@ public struct BlockInterpreter: Sendable {
     /// Runs `method` over points `range`: values (if `values` is given, output 0) and the gradient columns.
     ///
     /// `.symbolic` is not a method of the tape: interpret the symbolic derivative's own graph with ``evaluate(range:inputs:outputs:)``.
-    public func run(
+    package func run(
         _ method: DerivativeMethod, range: Range<Int>, inputs: [UnsafePointer<Double>],
         values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
     ) {
         var workspace = Workspace(nodes: graph.nodes.count, blockSize: blockSize, coefficients: coefficients)
-        defer { workspace.release() }
         workspace.fillConstants(graph)
         var start = range.lowerBound
         while start < range.upperBound {
@@ -164,9 +163,26 @@ public struct BlockInterpreter: Sendable {
     }
 
     /// Evaluates every output over points `range`, into one column per output.
-    public func evaluate(range: Range<Int>, inputs: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>]) {
+    /// Every output at every point, one column per output: the safe form of
+    /// ``evaluate(range:inputs:outputs:)``, for callers outside the engines.
+    public func evaluate(at points: PointColumns) -> [[Double]] {
+        precondition(points.columns.count == graph.inputCount, "one column per input")
+        let n = points.count, m = graph.outputCount
+        // One contiguous block in and one out: the pointers live only inside the closures.
+        let inputBlock: [Double] = points.columns.reduce(into: []) { $0 += $1 } + [0]
+        var outputBlock = [Double](repeating: 0, count: n * m + 1)
+        inputBlock.withUnsafeBufferPointer { input in
+            outputBlock.withUnsafeMutableBufferPointer { output in
+                evaluate(
+                    range: 0..<n, inputs: (0..<graph.inputCount).map { input.baseAddress! + $0 * n },
+                    outputs: (0..<m).map { output.baseAddress! + $0 * n })
+            }
+        }
+        return (0..<m).map { Array(outputBlock[($0 * n)..<($0 * n + n)]) }
+    }
+
+    package func evaluate(range: Range<Int>, inputs: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>]) {
         var workspace = Workspace(nodes: graph.nodes.count, blockSize: blockSize, coefficients: coefficients)
-        defer { workspace.release() }
         workspace.fillConstants(graph)
         var start = range.lowerBound
         while start < range.upperBound {
@@ -521,7 +537,9 @@ struct TangentLoop: BlockLoop {
 ///
 /// Raw buffers throughout, allocated once per run: the per-block bookkeeping (which buffer is
 /// whose, which adjoints are nonzero) must cost nothing beside the loops over the block.
-struct Workspace {
+/// The buffers of one run: a block's values and adjoints and the rows that point into them.
+/// A class, so that its memory is freed when the run lets it go (`deinit`), on every path out.
+final class Workspace {
     let blockSize: Int
     let nodeCount: Int
     let values: UnsafeMutablePointer<Double>
@@ -565,7 +583,7 @@ struct Workspace {
         _ = coefficientStore.initialize(from: coefficients)
     }
 
-    func release() {
+    deinit {
         values.deallocate()
         adjoints.deallocate()
         valuePointers.deallocate()
@@ -584,14 +602,14 @@ struct Workspace {
         UnsafeBufferPointer(rebasing: coefficientStore[range])
     }
 
-    mutating func fillConstants(_ graph: Graph) {
+    func fillConstants(_ graph: Graph) {
         for (i, node) in graph.nodes.enumerated() where node.op == .constant {
             (values + i * blockSize).update(repeating: node.literal, count: blockSize)
         }
     }
 
     /// Points the inputs' rows at the input columns (no copy).
-    mutating func bindInputs(_ inputs: [UnsafePointer<Double>], at start: Int, count: Int) {
+    func bindInputs(_ inputs: [UnsafePointer<Double>], at start: Int, count: Int) {
         for j in 0..<count { valuePointers[j] = UnsafeMutablePointer(mutating: inputs[j] + start) }
     }
 
@@ -599,7 +617,7 @@ struct Workspace {
 
     /// The adjoint buffer of `node`, and whether this is its first use in the block (write, do not add).
     @inline(__always)
-    mutating func startAdjoint(_ node: Int) -> (UnsafeMutablePointer<Double>, assign: Bool) {
+    func startAdjoint(_ node: Int) -> (UnsafeMutablePointer<Double>, assign: Bool) {
         let first = !touched[node]
         touched[node] = true
         return (adjointPointers[node], first)

@@ -46,7 +46,7 @@ public struct GradientColumns: Sendable {
 ///
 /// ```swift
 /// let engine = try GradientEngine(graph, choice: .auto)
-/// let result = engine.gradient(at: PointColumns(columns: [xs]))
+/// let result = try engine.gradient(at: PointColumns(columns: [xs]))
 /// ```
 public final class GradientEngine: @unchecked Sendable {
     /// The graph (its first output is differentiated unless another is chosen).
@@ -105,7 +105,13 @@ public final class GradientEngine: @unchecked Sendable {
     public var engineName: String { kernel == nil ? "interpreted" : (kernel!.source.math == .fast ? "compiled fast-math" : "compiled") }
 
     /// Value and gradient at every point, by `method` (reverse mode unless said otherwise).
-    public func gradient(at points: PointColumns, method: DerivativeMethod = .reverse, values wantValues: Bool = true) -> GradientColumns {
+    ///
+    /// Throws for `.symbolic` when the engine was made without the symbolic derivative.
+    public func gradient(at points: PointColumns, method: DerivativeMethod = .reverse, values wantValues: Bool = true) throws(AdvizError) -> GradientColumns {
+        precondition(points.columns.count == graph.inputCount, "one column per input")
+        if method == .symbolic, symbolicInterpreter == nil, kernel?.hasSymbolic != true {
+            throw .usage("this engine was made without the symbolic derivative; make it with `symbolic: true` to ask for `.symbolic`")
+        }
         let n = points.count, inputCount = graph.inputCount
         // One contiguous block for the inputs and one for the gradients: stable pointers, any number of inputs.
         let inputBlock = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, n * inputCount))
@@ -138,7 +144,7 @@ public final class GradientEngine: @unchecked Sendable {
 
     /// Runs `method` over `count` points already in memory, writing into caller-owned buffers
     /// (what the benchmark times: no allocation, no copying).
-    public func run(
+    package func run(
         _ method: DerivativeMethod, count: Int, inputs: [UnsafePointer<Double>],
         values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
     ) {

@@ -227,8 +227,8 @@ extension Lesson {
             guard let key = keyNode.string else { throw fail("keys are words such as `run`", at(keyNode.mark), nil) }
             let keySpan = at(keyNode.mark, length: key.utf8.count)
             guard Lesson.keys.contains(key) else {
-                let near = Lesson.keys.min { editDistance($0, key) < editDistance($1, key) }!
-                throw fail("unknown key `\(key)`", keySpan, editDistance(near, key) <= 2 ? "did you mean `\(near)`?" : "the keys are \(Lesson.keys.map { "`\($0)`" }.joined(separator: ", "))")
+                let near = Suggestion.closest(to: key, among: Lesson.keys)
+                throw fail("unknown key `\(key)`", keySpan, near.map { "did you mean `\($0)`?" } ?? "the keys are \(Lesson.keys.map { "`\($0)`" }.joined(separator: ", "))")
             }
             let valueSpan = at(value.mark, length: Swift.max(1, (value.scalar?.string.utf8.count ?? 1)))
             action.spans[key] = valueSpan
@@ -338,21 +338,5 @@ extension Lesson {
             throw fail("the `jacobian` phase runs whole; it cannot `advance` by nodes", action.spans["advance"]!, nil)
         }
         return action
-    }
-
-    /// Levenshtein distance, for "did you mean" hints.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...Swift.max(1, a.count) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let saved = row[j]
-                row[j] = Swift.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = saved
-            }
-        }
-        return row[b.count]
     }
 }

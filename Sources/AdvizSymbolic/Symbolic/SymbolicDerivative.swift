@@ -65,10 +65,9 @@ public struct SymbolicDerivative: Sendable {
         self.variable = variable
         self.dependentSteps = dependentSteps
         var found = Set<String>()
-        let reachable = arena.dagSize(derivative[root])
-        _ = reachable
-        for term in arena.terms {
-            if case .apply(let op, _, _) = term, op == .sign || op == .step { found.insert(op.name) }
+        // Only the derivative's own terms: f's (or a term simplified away) say nothing about where it exists.
+        for (id, used) in arena.reachable(from: derivative[root]).enumerated() where used {
+            if case .apply(let op, _, _) = arena.terms[id], op == .sign || op == .step { found.insert(op.name) }
         }
         kinks = found.sorted()
     }

@@ -147,19 +147,20 @@ public struct SymbolicArena: Sendable {
 
     /// The number of distinct entries reachable from `root`: the size with sharing.
     public func dagSize(_ root: Int) -> Int {
-        var seen = [Bool](repeating: false, count: terms.count)
-        var stack = [root]
-        var count = 0
-        while let id = stack.popLast() {
-            guard !seen[id] else { continue }
-            seen[id] = true
-            count += 1
+        reachable(from: root).reduce(0) { $0 + ($1 ? 1 : 0) }
+    }
+
+    /// For every entry up to `root`, whether `root` uses it (one backward pass: arguments come first).
+    package func reachable(from root: Int) -> [Bool] {
+        var used = [Bool](repeating: false, count: root + 1)
+        used[root] = true
+        for id in stride(from: root, through: 0, by: -1) where used[id] {
             if case .apply(_, let a, let b) = terms[id] {
-                stack.append(a)
-                if b >= 0 { stack.append(b) }
+                used[a] = true
+                if b >= 0 { used[b] = true }
             }
         }
-        return count
+        return used
     }
 
     /// The number of nodes of `root` written out as a tree (a Double: it can be astronomically large).
