@@ -19,11 +19,14 @@ enum ArgumentRewriting {
         "--summary", "--swell", "--symbolic", "--help", "--version", "--share-constants", "--names", "--standalone",
     ]
 
-    /// A mistyped command: the first word is a bare name within two edits of a command, and no
-    /// `--at`, `--file` or `-f` follows that would make it a program.
+    /// A mistyped command: the first word is a bare name within two edits of a command, and either
+    /// a second word follows (a command's program), or no `--at`, `--file` or `-f` follows that
+    /// would make the first word a program of its own.
     static func mistypedCommand(_ arguments: [String]) -> (word: String, suggestion: String)? {
         guard let first = arguments.first, !commandNames.contains(first), first.allSatisfy({ $0.isLetter }) else { return nil }
-        guard !arguments.contains(where: { $0 == "--at" || $0.hasPrefix("--at=") || $0 == "-f" || $0 == "--file" }) else { return nil }
+        // `adviz traec x --at 1`: a second program after the first word means the first was a command.
+        let secondWord = arguments.count > 1 && !arguments[1].hasPrefix("-")
+        guard secondWord || !arguments.contains(where: { $0 == "--at" || $0.hasPrefix("--at=") || $0 == "-f" || $0 == "--file" }) else { return nil }
         guard let suggestion = Suggestion.closest(to: first, among: commandNames.filter { $0 != "help" }) else { return nil }
         return (first, suggestion)
     }

@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
             case .markdown: report.markdown()
             case .json: report.json().serialized() + "\n"
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writeStandardOutput(text)
         }
     }
 }

@@ -53,7 +53,7 @@ struct CodegenCommand: ParsableCommand {
             if let outputFile {
                 try AtomicFile.write(text, to: outputFile)
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                try writeStandardOutput(text)
             }
         }
     }

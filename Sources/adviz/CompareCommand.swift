@@ -59,7 +59,7 @@ struct CompareCommand: ParsableCommand {
             let text = format == .json && sections.count > 1
                 ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
                 : sections.joined(separator: "\n")
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writeStandardOutput(text)
         }
     }
 }

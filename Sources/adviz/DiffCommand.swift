@@ -48,7 +48,7 @@ struct DiffCommand: ParsableCommand {
             if swell {
                 let inner = program.expression ?? ExpressionSwell.notesPolynomial
                 let rows = try ExpressionSwell.measure(inner, maxDepth: depth)
-                FileHandle.standardOutput.write(Data(DiffReport.swellTable(rows, inner: inner, json: format == .json).utf8))
+                try writeStandardOutput(DiffReport.swellTable(rows, inner: inner, json: format == .json))
                 return
             }
             let (origin, source, graph) = try program.loadProgram()
@@ -78,7 +78,7 @@ struct DiffCommand: ParsableCommand {
             let text = format == .json && sections.count > 1
                 ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
                 : sections.joined(separator: format == .json ? "" : "\n")
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writeStandardOutput(text)
         }
     }
 }

@@ -83,7 +83,7 @@ struct GradCommand: ParsableCommand {
             if let outputFile {
                 try AtomicFile.write(text, to: outputFile)
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                try writeStandardOutput(text)
             }
         }
     }

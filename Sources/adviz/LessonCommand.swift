@@ -97,7 +97,7 @@ struct LessonPlay: ParsableCommand {
                 player.play(style: style)
             } else {
                 let columns = width ?? Terminal.width(environment: ProcessInfo.processInfo.environment) ?? 100
-                FileHandle.standardOutput.write(Data(player.transcript(style: style, width: columns).utf8))
+                try writeStandardOutput(player.transcript(style: style, width: columns))
             }
         }
     }

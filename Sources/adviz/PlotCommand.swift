@@ -49,6 +49,7 @@ struct PlotCommand: ParsableCommand {
     var title: String?
 
     func validate() throws {
+        guard from.isFinite, to.isFinite else { throw ValidationError("--from and --to must be finite numbers") }
         guard from < to else { throw ValidationError("--from must be below --to") }
         guard (2...100_000).contains(samples) else { throw ValidationError("--samples must be between 2 and 100000") }
         if let out, !["svg", "png", "pdf"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) {

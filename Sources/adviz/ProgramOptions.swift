@@ -91,7 +91,7 @@ struct SeedOptions: ParsableArguments {
             options.seed = ForwardSweep.unitSeed(index, inputs: graph.inputCount)
         }
         if let seed { options.seed = try PointBinding.bind(seed, to: graph.inputNames, what: "--seed", unnamedAreZero: true) }
-        if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar", unnamedAreZero: true) }
+        if let ybar { options.outputSeed = try PointBinding.bind(ybar, to: graph.outputs.map(\.name), what: "--ybar", kind: "output", unnamedAreZero: true) }
         return options
     }
 }
@@ -129,6 +129,16 @@ func runReportingErrors(_ body: () throws(AdvizError) -> Void) throws {
         if message.hasPrefix("error:") { message = color.apply(.error, "error:") + message.dropFirst(6) }
         FileHandle.standardError.write(Data(message.utf8))
         throw ExitCode(error.exitCode)
+    }
+}
+
+/// Writes the command's result to standard output; a full disk or a closed pipe is an error that
+/// says so (exit 74), never a crash.
+func writeStandardOutput(_ text: String) throws(AdvizError) {
+    do {
+        try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    } catch {
+        throw .cannotWrite("cannot write to standard output: \((error as NSError).localizedDescription)")
     }
 }
 

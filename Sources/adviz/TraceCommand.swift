@@ -50,7 +50,7 @@ struct TraceCommand: ParsableCommand {
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             let report = TraceReport(trace, source: source.text)
             let text = standalone ? report.latexDocument() : report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writeStandardOutput(text)
             if format != .json {
                 let warn = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: environment))
                 for message in trace.warningMessages() { printError(warn.apply(.warning, "warning:") + " " + message) }

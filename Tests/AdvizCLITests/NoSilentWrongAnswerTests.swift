@@ -67,7 +67,12 @@ func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
     @Test func warningsDoNotContradictTheResult() throws {
         let run = try AdvizRun(["trace", "x^x", "--at", "0"])
         #expect(run.stdout.contains("∇y = (∂y/∂x) = (-inf)"))
-        #expect(run.stderr.contains("= −inf where the exponent is not a constant"))
+        #expect(run.stderr.contains("0^0: taken as 1 (IEEE pow); ∂v₁/∂v₀ (by the first argument) = 0; ∂v₁/∂v₀ (by the second) = −inf (ln 0)"))
+        // A constant's partial is not spoken of: 0^x at 0 has only ∂/∂x.
+        let constantBase = try AdvizRun(["trace", "0^x", "--at", "0"])
+        #expect(constantBase.stderr.contains("0^0: taken as 1 (IEEE pow); ∂v₁/∂v₀ = −inf (ln 0)"), "\(constantBase.stderr)")
+        // A square at 0 says nothing of the exponent.
+        #expect(try AdvizRun(["trace", "x^2", "--at", "0"]).stderr.isEmpty)
     }
 
     // MARK: Every output everywhere

@@ -75,7 +75,7 @@ import Testing
             ("1/x1", "0", "v₁ = 1/v₀ at v₀ = 0: division by zero: IEEE result ±inf"),
             ("x1/x1", "0", "v₁ = v₀/v₀ at v₀ = 0: division by zero: IEEE result NaN"),
             ("exp(x1)", "1000", "v₁ = exp(v₀) at v₀ = 1000: overflow: the value is inf"),
-            ("pow(x1, x2)", "0,0", "v₁ = v₋₁^v₀ at v₋₁ = 0, v₀ = 0: 0^0: taken as 1 (IEEE pow); ∂v₁/∂v₋₁ = 0, and ∂v₁/∂v₀ = −inf where the exponent is not a constant (ln 0)"),
+            ("pow(x1, x2)", "0,0", "v₁ = v₋₁^v₀ at v₋₁ = 0, v₀ = 0: 0^0: taken as 1 (IEEE pow); ∂v₁/∂v₋₁ = 0; ∂v₁/∂v₀ = −inf (ln 0)"),
             ("max(x1, x2)", "3,3", "v₁ = max(v₋₁, v₀) at v₋₁ = 3, v₀ = 3: max at a tie: the first argument takes the derivative (∂v₁/∂v₋₁ = 1, ∂v₁/∂v₀ = 0)"),
         ]
         for (program, point, warning) in cases {

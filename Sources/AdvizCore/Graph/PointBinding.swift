@@ -8,8 +8,17 @@ public enum PointBinding {
     ///
     /// With `unnamedAreZero` (a seed: `--seed w1=1`, `--ybar y2=1`), names left out of a
     /// named binding get 0, the direction's other components; a point needs every value.
-    public static func bind(_ text: String, to names: [String], what: String = "--at", unnamedAreZero: Bool = false) throws(AdvizError) -> [Double] {
+    /// `kind` says what the names are (`input`, `output`) in messages.
+    public static func bind(
+        _ text: String, to names: [String], what: String = "--at", kind: String = "input", unnamedAreZero: Bool = false
+    ) throws(AdvizError) -> [Double] {
         let parts = splitTopLevel(text)
+        if names.isEmpty, !parts.allSatisfy({ $0.trimmed.isEmpty }) {
+            throw .usage("\(what) gives values, but the program has no \(kind)s; leave \(what) out")
+        }
+        if let empty = parts.firstIndex(where: { $0.trimmed.isEmpty }), parts.count > 1 {
+            throw .usage("\(what) has an empty value (value \(empty + 1) of \(parts.count), between two commas)")
+        }
         if parts.count == 1, parts[0].trimmed.isEmpty {
             if names.isEmpty { return [] }
             throw .usage("\(what) is empty; expected \(names.count) value\(names.count == 1 ? "" : "s") for \(listing(names))")
@@ -28,7 +37,7 @@ public enum PointBinding {
                 guard let index = names.firstIndex(of: name) else {
                     let hint = Suggestion.closest(to: name, among: names).map { "; did you mean `\($0)`?" } ?? ""
                     throw .usage(
-                        "\(what) names `\(name)`, which is not an input\(hint) (the inputs are \(listing(names)))")
+                        "\(what) names `\(name)`, which is not an \(kind)\(hint) (the \(kind)s are \(listing(names)))")
                 }
                 guard values[index] == nil else { throw .usage("\(what) gives `\(name)` twice") }
                 values[index] = try number(pieces.count > 1 ? pieces[1] : "", for: name, what: what)

@@ -182,6 +182,13 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         let result: Polynomial
         switch self {
         case .add, .sub:
+            // No terms of one degree may cancel, the leading ones or any other: the tape computes
+            // `x + 1e16 − 1e16` as (x + 1e16) − 1e16 = 0 at x = 1, the collected x + 0 gives 1; and
+            // at x = ∞ the tape's ∞ − ∞ is NaN where a collected coefficient gives ±∞.
+            for k in 0..<Swift.min(a.coefficients.count, b.coefficients.count) {
+                let p = a.coefficients[k], q = self == .add ? b.coefficients[k] : -b.coefficients[k]
+                if p != 0, q != 0, (p > 0) != (q > 0) { return nil }
+            }
             result = self == .add ? a + b : a - b
             guard result.degree == Swift.max(a.degree, b.degree) else { return nil }
         case .mul:
@@ -268,7 +275,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .div:
             return b == 0 ? "division by zero: IEEE result \(a == 0 ? "NaN" : "±inf")" : nil
         case .pow:
-            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow); ∂/∂a = 0, and ∂/∂b = −inf where the exponent is not a constant (ln 0)" }
+            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow); ∂/∂a = 0; ∂/∂b = −inf (ln 0)" }
             if a == 0 && b < 0 { return "power of 0 with a negative exponent: value inf, ∂/∂a infinite" }
             if a == 0 && b < 1 && b != 0 { return "power of 0 with exponent < 1: ∂/∂a is infinite" }
             if a < 0 && b.rounded() != b { return "negative base with a non-integer exponent: NaN" }

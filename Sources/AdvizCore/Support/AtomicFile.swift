@@ -4,7 +4,20 @@ import Foundation
 /// over it, so an interrupted or failed run never leaves a truncated SVG or slideshow.
 public enum AtomicFile {
     /// Writes `bytes` to `path`. Errors: 73 when the folder is missing or not writable, 74 when writing fails.
+    ///
+    /// A symbolic link is followed (the file it names is replaced, the link stays). Something
+    /// that is not a regular file — `/dev/stdout`, a pipe, a device — is written to as it is:
+    /// renaming over it would replace it with a plain file.
     public static func write(_ bytes: [UInt8], to path: String) throws(AdvizError) {
+        var path = path
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            if target != path { path = target }
+        }
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
+            return try writeInPlace(bytes, to: path)
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -32,6 +45,17 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw .cannotWrite("cannot write `\(path)`: \(reason)")
+        }
+    }
+
+    /// Writes to a device or a pipe directly: there is no file to replace.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(AdvizError) {
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw .cannotWrite("cannot write `\(path)`: it cannot be opened for writing") }
+        defer { try? handle.close() }
+        do {
+            try handle.write(contentsOf: Data(bytes))
+        } catch {
+            throw .cannotWrite("cannot write `\(path)`: \(error.localizedDescription)")
         }
     }
 

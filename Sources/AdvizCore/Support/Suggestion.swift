@@ -4,12 +4,18 @@ public enum Suggestion {
     /// (one edit for words of up to three letters, two for longer ones).
     public static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = word.count <= 3 ? 1 : 2
-        var best: (String, Int)?
+        // Fewest edits first; among equals, the longest common start (`sinn` is `sin`, not `sign`).
+        var best: (name: String, distance: Int, prefix: Int)?
+        let lowered = word.lowercased()
         for candidate in candidates {
-            let distance = editDistance(word.lowercased(), candidate)
-            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+            let distance = editDistance(lowered, candidate)
+            guard distance <= limit else { continue }
+            let prefix = zip(lowered, candidate).prefix { $0 == $1 }.count
+            if best == nil || distance < best!.distance || (distance == best!.distance && prefix > best!.prefix) {
+                best = (candidate, distance, prefix)
+            }
         }
-        return best?.0
+        return best?.name
     }
 
     /// Levenshtein distance, with an adjacent swap counted as one edit.

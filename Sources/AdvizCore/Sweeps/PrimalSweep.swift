@@ -77,6 +77,9 @@ public enum PrimalSweep {
                                 // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
                                 let constantB = node.b >= 0 && tape[Int(node.b)].op == .constant
                                 var (pa, pb) = node.op.partials(a, b, value, withRespectToB: !constantB)
+                                // A step whose value is NaN has NaN local partials, whatever the rule's formula
+                                // says there (log at −1 has 1/a = −1): NaN is never turned into a number.
+                                if value.isNaN { (pa, pb) = (.nan, .nan) }
                                 if constantB { pb = 0 }
                                 if tape[Int(node.a)].op == .constant { pa = 0 }
                                 v[i] = value

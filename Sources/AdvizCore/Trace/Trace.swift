@@ -92,6 +92,28 @@ public struct Trace: Sendable {
     /// The Jacobian by m reverse sweeps.
     public let reverseJacobian: JacobianResult
 
+    /// For every node, whether the tangent sweep reaches it from an input with a nonzero seed;
+    /// the others hold a structural zero (see ``ForwardSweep/tangents(_:_:seed:)``).
+    public var reachedBySeed: [Bool] {
+        var active = [Bool](repeating: false, count: graph.nodes.count)
+        for (j, s) in seed.enumerated() { active[j] = s != 0 }
+        for i in graph.inputCount..<graph.nodes.count where graph.nodes[i].op.arity > 0 {
+            active[i] = graph.nodes[i].arguments.contains { active[$0] }
+        }
+        return active
+    }
+
+    /// For every node, whether the adjoint sweep reaches it from an output with a nonzero seed;
+    /// the others hold a structural zero (see ``ReverseSweep/adjoints(_:_:outputSeed:)``).
+    public var reachingSeededOutputs: [Bool] {
+        var live = [Bool](repeating: false, count: graph.nodes.count)
+        for (k, output) in graph.outputs.enumerated() where outputSeed[k] != 0 { live[output.node] = true }
+        for i in graph.nodes.indices.reversed() where live[i] {
+            for argument in graph.nodes[i].arguments { live[argument] = true }
+        }
+        return live
+    }
+
     /// Traces `graph` at `point`. Throws a usage error for seeds of the wrong length.
     public init(_ graph: Graph, at point: [Double], options: TraceOptions = TraceOptions()) throws(AdvizError) {
         guard graph.outputCount > 0 else { throw .usage("the graph has no outputs: name one with --output") }

@@ -201,8 +201,11 @@ public struct TraceReport: Sendable {
             let pairs = Array(zip(f.matrix.joined(), r.matrix.joined()))
             let disagreeing = pairs.filter { a, b in a.isNaN != b.isNaN || (a.isInfinite || b.isInfinite) && a != b }
             let difference = pairs.filter { $0.isFinite && $1.isFinite }.map { Swift.abs($0 - $1) }.max() ?? 0
-            if disagreeing.isEmpty {
+            let scale = pairs.flatMap { [$0, $1] }.filter(\.isFinite).map(Swift.abs).max() ?? 0
+            if disagreeing.isEmpty, difference <= 1e-12 * Swift.max(1, scale) {
                 out.append("  " + style.apply(.muted, "both give the same Jacobian (largest difference \(NumberFormat(significantDigits: 2).string(difference)))"))
+            } else if disagreeing.isEmpty {
+                out.append("  " + style.apply(.warning, "the two Jacobians differ by up to \(NumberFormat(significantDigits: 2).string(difference)): forward and reverse mode add the same products in other orders, and here rounding shows (a sum that cancels)"))
             } else {
                 let numbers = NumberFormat(significantDigits: 4)
                 let shown = disagreeing.prefix(3).map { "\(numbers.string($0)) forward, \(numbers.string($1)) reverse" }.joined(separator: "; ")

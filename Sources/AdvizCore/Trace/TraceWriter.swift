@@ -124,7 +124,11 @@ package struct TraceWriter {
     }
 
     /// The tangent of one node as a sum over its arguments: `v̇-1·v0 + v̇0·v-1`, `v̇1/v1`.
-    private func tangentSum(_ node: Int, byValue: Bool, tangents: [Double]) -> String {
+    ///
+    /// By value, an argument that no seeded input reaches, across an edge whose partial is not
+    /// finite, adds a plain `0`: its tangent is a structural zero and is never multiplied
+    /// (`0/(2·sqrt(0))` would read as 0/0 = 0). Across a finite partial the product stays (`0·2`).
+    private func tangentSum(_ node: Int, byValue: Bool, tangents: [Double], active: [Bool]) -> String {
         let n = graph.nodes[node]
         var extra: [Int: (symbol: String, value: Double)] = [:]
         var sum: Formula?
@@ -133,7 +137,10 @@ package struct TraceWriter {
             let leaf = Self.tangentLeaf + position
             extra[leaf] = (nodeSymbol(id, accent: .dot), tangents[id])
             // A partial of ±1 (sums, differences) adds or subtracts the tangent itself, by value too: `5.5 - 0`.
-            let term = product(.arg(leaf), totalPartialFormula(node, id), keepOne: false)
+            var term = product(.arg(leaf), totalPartialFormula(node, id), keepOne: false)
+            if byValue, !active[id], !totalPartialValue(node, id).isFinite {
+                if case .apply(.neg, _) = term { term = .apply(.neg, [.number(0)]) } else { term = .number(0) }
+            }
             if let previous = sum {
                 if case .apply(.neg, let inner) = term { sum = .apply(.sub, [previous, inner[0]]) } else { sum = .apply(.add, [previous, term]) }
             } else {
@@ -156,6 +163,7 @@ package struct TraceWriter {
 
     package func tangentRows() -> [TraceRow] {
         guard let tangents = trace.tangents else { return [] }
+        let active = trace.reachedBySeed
         return graph.nodes.indices.compactMap { i in
             switch graph.nodes[i].op {
             case .constant: return nil
@@ -163,10 +171,10 @@ package struct TraceWriter {
                 let seedSymbol = symbol(graph.inputNames[i], accent: .dot)
                 return TraceRow(node: i, label: nodeSymbol(i, accent: .dot), definition: seedSymbol, formula: seedSymbol, substituted: "", value: tangents[i])
             default:
-                let def = tangentSum(i, byValue: false, tangents: tangents)
+                let def = tangentSum(i, byValue: false, tangents: tangents, active: active)
                 return TraceRow(
                     node: i, label: nodeSymbol(i, accent: .dot), definition: def, formula: def,
-                    substituted: tangentSum(i, byValue: true, tangents: tangents), value: tangents[i])
+                    substituted: tangentSum(i, byValue: true, tangents: tangents, active: active), value: tangents[i])
             }
         }
     }
@@ -174,6 +182,7 @@ package struct TraceWriter {
     package func adjointRows() -> [TraceRow] {
         guard let adjoints = trace.adjoints else { return [] }
         let consumers = graph.consumers()
+        let live = trace.reachingSeededOutputs
         var seedTerms: [Int: [(symbol: String, value: Double)]] = [:]
         for (k, output) in graph.outputs.enumerated() {
             seedTerms[output.node, default: []].append((outputSeedSymbol(output.name), trace.outputSeed[k]))
@@ -193,7 +202,10 @@ package struct TraceWriter {
                 let partial = totalPartialFormula(c, i)
                 let extra = [Self.adjointLeaf: (symbol: bar, value: adjoints[c])]
                 formulas.append(render(.apply(.mul, [.arg(Self.adjointLeaf), partial]), node: c, byValue: false, extra: extra))
-                numeric.append(render(.apply(.mul, [.arg(Self.adjointLeaf), partial]), node: c, byValue: true, extra: extra))
+                // A consumer that reaches no seeded output passes a structural zero: a plain `0`, not 0·partial.
+                numeric.append(
+                    live[c] || totalPartialValue(c, i).isFinite
+                        ? render(.apply(.mul, [.arg(Self.adjointLeaf), partial]), node: c, byValue: true, extra: extra) : "0")
             }
             let join = { (parts: [String]) in parts.isEmpty ? "0" : parts.joined(separator: " + ") }
             rows.append(
@@ -227,10 +239,16 @@ package struct TraceWriter {
         let at = args.filter { seen.insert($0).inserted }.map { "\(nodeSymbol($0)) = \(number(values[$0]).text)" }
         let place = at.isEmpty ? "" : " at \(at.joined(separator: ", "))"
         // The table speaks of the arguments as a and b; name them as the trace does.
-        var message = warning.message
+        // A clause about a constant's partial is left out (a constant takes no derivative), and
+        // where one node is both arguments (`x^x`) each partial says which role it is.
         let node = graph.nodes[i]
-        if node.op.arity > 0 { message = message.replacingOccurrences(of: "∂/∂a", with: partialSymbol(i, Int(node.a))) }
-        if node.op.arity > 1 { message = message.replacingOccurrences(of: "∂/∂b", with: partialSymbol(i, Int(node.b))) }
+        var clauses = warning.message.components(separatedBy: "; ")
+        if node.op.arity > 0, graph.isConstant(Int(node.a)) { clauses.removeAll { $0.contains("∂/∂a") && !$0.contains("∂/∂b") } }
+        if node.op.arity > 1, graph.isConstant(Int(node.b)) { clauses.removeAll { $0.contains("∂/∂b") && !$0.contains("∂/∂a") } }
+        var message = clauses.joined(separator: "; ")
+        let same = node.op.arity > 1 && node.a == node.b
+        if node.op.arity > 0 { message = message.replacingOccurrences(of: "∂/∂a", with: partialSymbol(i, Int(node.a)) + (same ? " (by the first argument)" : "")) }
+        if node.op.arity > 1 { message = message.replacingOccurrences(of: "∂/∂b", with: partialSymbol(i, Int(node.b)) + (same ? " (by the second)" : "")) }
         return "\(nodeSymbol(i)) = \(definition(i, byValue: false))\(place): \(message)"
     }
 }

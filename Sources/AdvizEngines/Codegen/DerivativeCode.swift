@@ -28,9 +28,26 @@ public struct DerivativeCode: Sendable {
     public let language: CodeLanguage
 
     /// Code for `graph` in `language`.
+    /// The nodes whose partials the code guards with the trace's NaN rule (a step whose value is
+    /// NaN has NaN partials): those upstream of a power that can absorb a NaN (`pow(NaN, 0) =
+    /// pow(1, NaN) = 1`). Elsewhere a NaN value reaches an output, and the output's guarded seed
+    /// (reverse) or tangent (forward) makes every adjoint and tangent NaN, as the rule does node by node.
+    let nanGuarded: Set<Int>
+
     public init(_ graph: Graph, language: CodeLanguage) {
         self.graph = graph
         self.language = language
+        var guarded = Set<Int>()
+        var upstream = [Bool](repeating: false, count: graph.nodes.count)
+        for i in graph.nodes.indices.reversed() {
+            let node = graph.nodes[i]
+            let absorbing = node.op == .pow && (!graph.isConstant(Int(node.b)) || graph.nodes[Int(node.b)].literal == 0)
+            if absorbing || upstream[i] {
+                for argument in node.arguments where !graph.isConstant(argument) { upstream[argument] = true }
+            }
+            if upstream[i] { guarded.insert(i) }
+        }
+        nanGuarded = guarded
     }
 
     // MARK: Names
@@ -106,6 +123,18 @@ public struct DerivativeCode: Sendable {
     /// unless it is an atom: the table's formula, or its code where the formula cannot say it
     /// (``Op/partialCode(_:a:b:v:constantA:constantB:in:)``: sign and step are 0, but NaN at NaN; …).
     func partialCode(_ id: Int, argument k: Int) -> String {
+        let partial = tablePartialCode(id, argument: k)
+        return nanGuarded.contains(id) ? nanGuard(id, partial) : partial
+    }
+
+    /// `expression`, or NaN where node `id`'s value is NaN: the trace's rule that a step whose value
+    /// is NaN has NaN partials (an output's seed or tangent guarded so stands for all of them).
+    func nanGuard(_ id: Int, _ expression: String) -> String {
+        let v = valueName(id)
+        return language == .c ? "(\(v) != \(v) ? NAN : \(expression))" : "(\(v).isNaN ? Double.nan : \(expression))"
+    }
+
+    private func tablePartialCode(_ id: Int, argument k: Int) -> String {
         let node = graph.nodes[id]
         let arguments = node.arguments
         if let special = node.op.partialCode(
@@ -137,7 +166,7 @@ public struct DerivativeCode: Sendable {
             var terms: [String] = []
             var comment: [String] = []
             for k in seeds[i] ?? [] {
-                terms.append(seed(k))
+                terms.append(graph.nodes[i].op == .input ? seed(k) : nanGuard(i, seed(k)))
                 comment.append(graph.outputCount > 1 ? "ȳ\(k + 1)" : "ȳ")
             }
             for c in consumers[i] where live[c] {
@@ -191,7 +220,9 @@ public struct DerivativeCode: Sendable {
                 }
                 guard !terms.isEmpty else { continue }
                 nonzero[i] = true
-                statements.append(CodeStatement(name: prefix + tangentName(i), expression: DerivativeCode.signedSum(terms), comment: "v̇\(stepLabel(i)) = " + comment.joined(separator: " + ")))
+                let sum = DerivativeCode.signedSum(terms)
+                let isOutput = graph.outputs.contains { $0.node == i }
+                statements.append(CodeStatement(name: prefix + tangentName(i), expression: isOutput ? nanGuard(i, sum) : sum, comment: "v̇\(stepLabel(i)) = " + comment.joined(separator: " + ")))
             }
         }
         return statements

@@ -89,7 +89,8 @@ public struct BlockInterpreter: Sendable {
         }
         for k in instructions.indices {
             let own = instructions[k].form != .polynomial && instructions[k].form != .integerPower && instructions[k].op.partialsReadValue
-            instructions[k].valueNeeded = read[instructions[k].target] || own
+            // The output's own value is always computed: where it is NaN, the run takes the tape's numbers.
+            instructions[k].valueNeeded = read[instructions[k].target] || own || instructions[k].target == graph.outputs.first?.node
         }
         fusedSteps = fusion.absorbed.reduce(0) { $0 + ($1 ? 1 : 0) }
         self.instructions = instructions
@@ -129,24 +130,28 @@ public struct BlockInterpreter: Sendable {
             if let values, method != .central {
                 (values + start).update(from: workspace.value(graph.outputs[0].node), count: count)
             }
-            if fusedSteps > 0, method == .reverse || method == .forward {
-                takeTheTapesNumbersWhereNotFinite(method, start..<(start + count), inputs: inputs, values: values, gradients: gradients)
+            if method == .reverse || method == .forward {
+                takeTheTapesNumbersWhereNotFinite(
+                    method, start..<(start + count), outputValues: workspace.value(graph.outputs[0].node), inputs: inputs, values: values,
+                    gradients: gradients)
             }
             start += count
         }
     }
 
-    /// Where a fused polynomial meets an infinity, Horner's rule and the tape's steps part:
-    /// `2x³ − 3x²` at x = 1e155 is ∞ by Horner and ∞ − ∞ = NaN on the tape. A point whose value
-    /// or gradient came out infinite or NaN is therefore computed again by the scalar sweeps,
-    /// so the interpreter gives the trace's numbers there too (finite results agree to rounding).
+    /// Points where the block's arithmetic and the trace's rules can part are computed again by
+    /// the scalar sweeps, so the interpreter gives the trace's numbers there too (finite results
+    /// agree to rounding): where the value or a derivative is not finite. There a fused polynomial
+    /// may meet an infinity (`2x³ − 3x²` at x = 1e155 is ∞ by Horner, ∞ − ∞ = NaN on the tape), and
+    /// a NaN value must make the derivatives NaN (the trace's rule: a step whose value is NaN has
+    /// NaN partials, where `log` at −1 would give 1/a = −1). Such points are rare, so this costs a scan.
     private func takeTheTapesNumbersWhereNotFinite(
-        _ method: DerivativeMethod, _ points: Range<Int>, inputs: [UnsafePointer<Double>],
+        _ method: DerivativeMethod, _ points: Range<Int>, outputValues: UnsafePointer<Double>, inputs: [UnsafePointer<Double>],
         values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
     ) {
         let n = graph.inputCount, output = graph.outputs[0].node
         for i in points {
-            var finite = values.map { $0[i].isFinite } ?? true
+            var finite = outputValues[i - points.lowerBound].isFinite
             for j in 0..<n where !gradients[j][i].isFinite { finite = false }
             guard !finite else { continue }
             let evaluation = PrimalSweep.run(graph, at: (0..<n).map { inputs[$0][i] })

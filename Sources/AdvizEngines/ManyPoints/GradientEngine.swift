@@ -129,7 +129,7 @@ public final class GradientEngine: @unchecked Sendable {
         // symbolic derivative do not, so a primal pass (a reverse run, untimed) supplies it.
         let valuesOnTheWay = method != .central && method != .symbolic
         let inputs = (0..<inputCount).map { UnsafePointer(inputBlock + $0 * n) }
-        if wantValues && !valuesOnTheWay {
+        if (wantValues && !valuesOnTheWay) || method == .symbolic {
             run(.reverse, count: n, inputs: inputs, values: valueBlock, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
         }
         let start = ContinuousClock.now
@@ -137,6 +137,14 @@ public final class GradientEngine: @unchecked Sendable {
             method, count: n, inputs: inputs,
             values: wantValues && valuesOnTheWay ? valueBlock : nil, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
         let seconds = (ContinuousClock.now - start).seconds
+        if method == .symbolic {
+            // The simplified formula may no longer mention what made f undefined (log x − log x = 0):
+            // where f is NaN, so is every derivative by an input it depends on, as in AD.
+            let needed = graph.neededByOutputs()
+            for i in 0..<n where valueBlock[i].isNaN {
+                for j in 0..<inputCount where needed[j] { gradientBlock[j * n + i] = .nan }
+            }
+        }
         let values = wantValues ? Array(UnsafeBufferPointer(start: valueBlock, count: n)) : []
         let gradients = (0..<inputCount).map { Array(UnsafeBufferPointer(start: gradientBlock + $0 * n, count: n)) }
         return GradientColumns(values: values, gradients: gradients, engine: engineName, compileSeconds: kernel?.compileSeconds ?? 0, seconds: seconds)

@@ -73,7 +73,9 @@ public enum DiffReport {
             let at = zip(graph.inputNames, point).map { "\($0) = \(numbers.string($1))" }.joined(separator: ", ")
             out.append("")
             out.append(style == .latex ? "% at \(at)" : "at \(at):")
-            out.append("  \(outputName) = \(numbers.string(f.arena.evaluate(f.function, bindings)))")
+            // f's value as the tape computes it, not its simplified formula (x/x is 1 only where x ≠ 0).
+            let value = PrimalSweep.run(graph, at: point).values[graph.outputs[output].node]
+            out.append("  \(outputName) = \(numbers.string(value))")
             for d in derivatives { out.append("  ∂\(outputName)/∂\(d.variable) = \(numbers.string(d.value(at: bindings)))") }
         }
         if style == .text {
