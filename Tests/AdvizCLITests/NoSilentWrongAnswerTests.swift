@@ -64,6 +64,68 @@ func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
         #expect(grad.stdout == "x,y,dy/dx\n-1.0,nan,nan\n", "\(program)")
     }
 
+    /// Outside a function's domain its value is NaN, and so is its derivative, in every engine
+    /// (the table's 1/x would say −1 for log at −1).
+    @Test(arguments: ["log(x)", "0*log(x)", "log(x) - log(x)", "sqrt(x)*0 + x"])
+    func undefinedMeansNoDerivative(program: String) throws {
+        let json = try jsonObject(try AdvizRun(["trace", program, "--at", "-1", "--format", "json"]))
+        #expect((json["gradient"] as? [String: Any])?["x"] is NSNull, "\(program)")
+        for method in ["reverse", "forward", "symbolic"] {
+            let grad = try AdvizRun(["grad", program, "--grid", "-1:-1:1", "--method", method, "--engine", "interpreted"])
+            #expect(grad.stdout == "x,y,dy/dx\n-1.0,nan,nan\n", "\(program) \(method): \(grad.stdout)")
+        }
+        let diff = try AdvizRun(["diff", program, "--at", "-1"])
+        #expect(diff.stdout.contains("∂f/∂x = NaN"), "\(program): \(diff.stdout)")
+    }
+
+    @Test func diffGivesTheValueTheTapeComputes() throws {
+        let run = try AdvizRun(["diff", "x/x", "--at", "0"])
+        #expect(run.stdout.contains("at x = 0:\n  f = NaN\n  ∂f/∂x = NaN"), "\(run.stdout)")
+    }
+
+    @Test func structuralZerosAreNotWrittenAsZeroTimesInfinity() throws {
+        let forward = try AdvizRun(["trace", "x*sqrt(y)", "--at", "2,0", "--mode", "forward"])
+        #expect(!forward.stdout.contains("0/(2·sqrt(0))"))
+        #expect(forward.stdout.contains("v̇₂  = v̇₋₁·v₁ + v̇₁·v₋₁ = 1·0 + 0·2 = 0"), "a finite partial keeps its product")
+        let reverse = try AdvizRun(["trace", "y1 = sqrt(y)*x; y2 = x+y", "--at", "2,0", "--ybar", "0,1", "--mode", "reverse"])
+        #expect(reverse.stdout.contains("v̄₀  = v̄₃·∂v₃/∂v₀ + v̄₁·∂v₁/∂v₀   = 1·1 + 0   = 1"), "\(reverse.stdout)")
+    }
+
+    @Test func forwardAndReverseSayWhenRoundingParts() throws {
+        let run = try AdvizRun(["trace", "(x + 1e16)*x - 1e16*x", "--at", "1"])
+        #expect(run.stdout.contains("the two Jacobians differ by up to 1"))
+        #expect(!run.stdout.contains("both give the same Jacobian"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "needs /dev/full"))
+    func aStandardOutputThatCannotBeWrittenIsExit74() throws {
+        for arguments in [["trace", "x", "--at", "1"], ["grad", "x", "--grid", "0:1:3"], ["codegen", "x"]] {
+            let process = Process()
+            process.executableURL = AdvizRun.executable
+            process.arguments = arguments
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 74, "\(arguments): \(message)")
+            #expect(message.hasPrefix("error: cannot write to standard output"))
+        }
+    }
+
+    @Test func outputToALinkReplacesItsTargetAndKeepsTheLink() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-link-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("target.csv"), link = folder.appendingPathComponent("link.csv")
+        try "old".write(to: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        #expect(try AdvizRun(["grad", "x", "--grid", "0:1:2", "-o", link.path]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == target.path)
+        #expect(try String(contentsOf: target, encoding: .utf8).hasPrefix("x,y,dy/dx"))
+    }
+
     @Test func warningsDoNotContradictTheResult() throws {
         let run = try AdvizRun(["trace", "x^x", "--at", "0"])
         #expect(run.stdout.contains("∇y = (∂y/∂x) = (-inf)"))
