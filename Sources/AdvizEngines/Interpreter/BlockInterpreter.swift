@@ -139,6 +139,18 @@ public struct BlockInterpreter: Sendable {
         }
     }
 
+    static let exponentMask: UInt64 = 0x7FF0_0000_0000_0000
+
+    /// The largest exponent field among `count` Doubles (``exponentMask`` if one is not finite).
+    @inline(__always)
+    static func largestExponent(_ numbers: UnsafePointer<Double>, _ count: Int) -> UInt64 {
+        numbers.withMemoryRebound(to: UInt64.self, capacity: count) { bits in
+            var largest: UInt64 = 0
+            for k in 0..<count { largest = Swift.max(largest, bits[k] & exponentMask) }
+            return largest
+        }
+    }
+
     /// Points where the block's arithmetic and the trace's rules can part are computed again by
     /// the scalar sweeps, so the interpreter gives the trace's numbers there too (finite results
     /// agree to rounding): where the value or a derivative is not finite. There a fused polynomial
@@ -150,6 +162,11 @@ public struct BlockInterpreter: Sendable {
         values: UnsafeMutablePointer<Double>?, gradients: [UnsafeMutablePointer<Double>]
     ) {
         let n = graph.inputCount, output = graph.outputs[0].node
+        // First a branch-free pass over the block (the largest exponent field seen; all ones means
+        // an infinity or a NaN): almost every block has nothing to redo, and this costs a load per number.
+        var largest = BlockInterpreter.largestExponent(outputValues, points.count)
+        for j in 0..<n { largest = Swift.max(largest, BlockInterpreter.largestExponent(gradients[j] + points.lowerBound, points.count)) }
+        guard largest == BlockInterpreter.exponentMask else { return }
         for i in points {
             var finite = outputValues[i - points.lowerBound].isFinite
             for j in 0..<n where !gradients[j][i].isFinite { finite = false }
