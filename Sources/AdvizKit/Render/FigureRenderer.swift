@@ -236,6 +236,9 @@ public final class FigureRenderer {
         }
     }
 
+    /// The direction the figure was laid out in (`LR` or `TB`): its options', or the one `fit` chose.
+    public var rankdir: String { chosenAttributes.last { $0.name == "rankdir" }?.value ?? figure.options.rankdir }
+
     /// Each figure node's centre in points, as laid out.
     public func nodeCenters() -> [String: (x: Double, y: Double)] { drawing.nodeCenters() }
 }
