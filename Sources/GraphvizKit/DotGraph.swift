@@ -27,18 +27,16 @@ public struct DotGraph: Sendable, Equatable {
         for a in graphAttributes { out += "  \(a.name)=\(a.isHTML ? "<\(a.value)>" : DotGraph.quote(a.value));\n" }
         if !nodeDefaults.isEmpty { out += "  node [\(list(nodeDefaults))];\n" }
         if !edgeDefaults.isEmpty { out += "  edge [\(list(edgeDefaults))];\n" }
-        var clustered = Set<String>()
+        // Nodes first, in order: cgraph numbers them as they come and dot's first ordering follows
+        // that, so the file lays out as the in-process graph does. Clusters then only name their nodes.
+        for node in nodes {
+            out += "  \(DotGraph.quote(node.id)) [\(list(node.attributes))];\n"
+        }
         for (i, cluster) in clusters.enumerated() {
             out += "  subgraph cluster_\(i) {\n"
             for a in cluster.attributes { out += "    \(a.name)=\(a.isHTML ? "<\(a.value)>" : DotGraph.quote(a.value));\n" }
-            for id in cluster.nodes {
-                clustered.insert(id)
-                if let node = nodes.first(where: { $0.id == id }) { out += "    \(DotGraph.quote(node.id)) [\(list(node.attributes))];\n" }
-            }
+            for id in cluster.nodes { out += "    \(DotGraph.quote(id));\n" }
             out += "  }\n"
-        }
-        for node in nodes where !clustered.contains(node.id) {
-            out += "  \(DotGraph.quote(node.id)) [\(list(node.attributes))];\n"
         }
         for edge in edges {
             out += "  \(DotGraph.quote(edge.tail)) -> \(DotGraph.quote(edge.head))"

@@ -165,6 +165,44 @@ final class SVGReader: NSObject, XMLParserDelegate {
         #expect(throws: AdvizError.self) { try figure(program, at: "1,2,0.1,0.3,0.4", options: options) }
     }
 
+    /// Statement boxes that share ranks come in statement order, read from the layout itself:
+    /// top to bottom when the graph runs left to right, left to right when it runs down.
+    /// dot alone draws a layer of four neurons h3, h2, h1, h4.
+    @Test(arguments: ["LR", "TB"]) func statementBoxesComeInStatementOrder(rankdir: String) throws {
+        let neurons = (1...4).map { "h\($0) = tanh(w\($0)1*x1 + w\($0)2*x2 + b\($0))" }
+        let layer = (neurons + ["out = v1*h1 + v2*h2 + v3*h3 + v4*h4", "loss = (out - t)^2"]).joined(separator: "\n")
+        let twoLayers = ((1...4).map { "h\($0) = tanh(w\($0)1*x1 + w\($0)2*x2 + w\($0)3*x3 + b\($0))" }
+            + (1...3).map { k in "g\(k) = tanh(" + (1...4).map { "u\(k)\($0)*h\($0)" }.joined(separator: " + ") + " + c\(k))" }
+            + ["out = v1*g1 + v2*g2 + v3*g3", "loss = (out - t)^2"]).joined(separator: "\n")
+        let branches = "u = x1*x2\nv = sin(u) + x1\nw = cos(u) * x2\ny = v*w + u"
+        var compared = 0
+        for program in [layer, twoLayers, branches] {
+            let graph = try Graph(parsing: program)
+            for numbers in [true, false] {
+                var options = FigureOptions()
+                options.rankdir = rankdir
+                options.numbers = numbers
+                let point = (0..<graph.inputCount).map { 0.1 * Double($0 % 7) - 0.3 }
+                let renderer = try FigureRenderer(try GraphFigure(try Trace(graph, at: point), options: options))
+                let centers = renderer.nodeCenters()
+                // Each box: its nodes' centres along the ranks (from, to) and its middle across them, in reading order.
+                let boxes: [(name: String, from: Double, to: Double, middle: Double)] = renderer.figure.description().clusters.map { cluster in
+                    let points = cluster.nodes.compactMap { centers[$0] }.map { rankdir == "LR" ? (along: $0.x, across: -$0.y) : (along: -$0.y, across: $0.x) }
+                    let name = cluster.attributes.first { $0.name == "label" }?.value ?? "?"
+                    return (name, points.map(\.along).min()!, points.map(\.along).max()!, points.map(\.across).reduce(0, +) / Double(points.count))
+                }
+                for i in boxes.indices {
+                    for j in boxes.indices where j > i && max(boxes[i].from, boxes[j].from) <= min(boxes[i].to, boxes[j].to) + 1 {
+                        compared += 1
+                        #expect(boxes[i].middle < boxes[j].middle, "\(rankdir), numbers \(numbers): \(boxes[i].name) should come before \(boxes[j].name) in \(boxes.map(\.name))")
+                    }
+                }
+            }
+        }
+        // The layer's 6 pairs of neurons, the two layers' 6 + 3, and v beside w, with numbers and without.
+        #expect(compared >= 2 * (6 + 6 + 3 + 1))
+    }
+
     @Test func bigGraphsFoldThemselvesAndSaySo() throws {
         let layer = (1...30).map { "h\($0) = tanh(w\($0)*x1 + b\($0))" }.joined(separator: "; ")
         let program = layer + "; y = " + (1...30).map { "h\($0)" }.joined(separator: " + ")

@@ -35,6 +35,9 @@ public final class FigureRenderer {
     private var restyler: SVGRestyler?
     /// Whether frames draw their step's caption (pages that print it under the figure leave it out).
     private let captionInFigure: Bool
+    /// Graph attributes the layout chose (the direction and spread of `--fit`, dot's effort that
+    /// keeps the statements' boxes in order), written into `.dot` output so that it lays out alike.
+    private var chosenAttributes: [DotAttribute] = []
 
     /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption,
     /// unless `captionInFigure` is false (players and slideshows write the caption as text).
@@ -54,9 +57,9 @@ public final class FigureRenderer {
                     edges: description.edges.map { ($0.tail, $0.head) }, rankdir: figure.options.rankdir)
                 try drawing.place(centers)
             } else if let aspect = figure.options.fit {
-                drawing = try FigureRenderer.fitted(description, aspect: aspect, spread: figure.options.spread)
+                (drawing, chosenAttributes) = try FigureRenderer.fitted(description, aspect: aspect, spread: figure.options.spread)
             } else {
-                drawing = try GraphvizDrawing(description)
+                (drawing, chosenAttributes) = try FigureRenderer.inStatementOrder(description)
             }
         } catch {
             throw .cannotWrite("Graphviz could not lay the graph out: \(error)")
@@ -66,15 +69,8 @@ public final class FigureRenderer {
     /// `description` laid out to fill a page of `aspect` (width / height): laid out left to right
     /// and top to bottom, the direction whose drawing comes closer to the page is kept, and dot
     /// spreads it to the page's aspect (`ratio`: node sizes stay, the space between them grows).
-    static func fitted(_ description: DotGraph, aspect: Double, spread: Bool = true) throws(GraphvizError) -> GraphvizDrawing {
-        func withAttributes(_ changes: [DotAttribute]) -> DotGraph {
-            var d = description
-            for change in changes {
-                d.graphAttributes.removeAll { $0.name == change.name }
-                d.graphAttributes.append(change)
-            }
-            return d
-        }
+    /// Returns the drawing and the graph attributes chosen.
+    static func fitted(_ description: DotGraph, aspect: Double, spread: Bool = true) throws(GraphvizError) -> (GraphvizDrawing, [DotAttribute]) {
         /// How far the drawing's aspect is from the page's, as a factor (1: a perfect fit).
         func mismatch(_ drawing: GraphvizDrawing) -> Double {
             let centers = drawing.nodeCenters(), sizes = drawing.nodeSizes()
@@ -90,16 +86,69 @@ public final class FigureRenderer {
             let drawn = (maxX - minX) / (maxY - minY)
             return Swift.max(drawn / aspect, aspect / drawn)
         }
-        let across = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "LR")]))
-        let down = try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")]))
-        let rankdir = mismatch(across) <= mismatch(down) ? "LR" : "TB"
-        if !spread { return rankdir == "LR" ? across : try GraphvizDrawing(withAttributes([DotAttribute("rankdir", "TB")])) }
-        return try GraphvizDrawing(withAttributes([DotAttribute("rankdir", rankdir), DotAttribute("ratio", String(format: "%.4f", 1 / aspect))]))
+        let across = try inStatementOrder(description.with([DotAttribute("rankdir", "LR")]))
+        let down = try inStatementOrder(description.with([DotAttribute("rankdir", "TB")]))
+        let chosen = mismatch(across.drawing) <= mismatch(down.drawing) ? across : down
+        if !spread { return chosen }
+        let spreadOut = chosen.attributes + [DotAttribute("ratio", String(format: "%.4f", 1 / aspect))]
+        return (try GraphvizDrawing(description.with(spreadOut)), spreadOut)
+    }
+
+    /// `description` laid out by dot with its statements' boxes in statement order (top to bottom
+    /// when the graph runs left to right, left to right when it runs down), as the program reads.
+    ///
+    /// dot orders each rank to cut edge crossings, and its passes that swap neighbours of equal
+    /// crossings scramble boxes that are alike (the four neurons of a layer come out h3, h2, h1,
+    /// h4). Its first order follows the order nodes were created in, which is the program's; so
+    /// when the boxes come out of order, dot lays the graph out again keeping that first order
+    /// (`mclimit` small: no reordering passes, only swaps that remove crossings), and the layout
+    /// with fewer boxes out of order is kept. Graphs whose boxes come out in order keep dot's layout.
+    static func inStatementOrder(_ description: DotGraph) throws(GraphvizError) -> (drawing: GraphvizDrawing, attributes: [DotAttribute]) {
+        let chosen = description.graphAttributes.filter { $0.name == "rankdir" }
+        let first = try GraphvizDrawing(description)
+        let misplaced = clusterInversions(description, first.nodeCenters(), first.nodeSizes())
+        guard misplaced > 0 else { return (first, chosen) }
+        let keepOrder = chosen + [DotAttribute("mclimit", "0.05")]
+        let second = try GraphvizDrawing(description.with(keepOrder))
+        guard clusterInversions(description, second.nodeCenters(), second.nodeSizes()) < misplaced else { return (first, chosen) }
+        return (second, keepOrder)
+    }
+
+    /// The pairs of statement boxes out of statement order: of two boxes that share ranks (they
+    /// overlap along the graph's direction), the earlier statement's should come first across it
+    /// (above when the graph runs left to right, to the left when it runs down).
+    static func clusterInversions(_ description: DotGraph, _ centers: [String: (x: Double, y: Double)], _ sizes: [String: (width: Double, height: Double)]) -> Int {
+        let across = (description.graphAttributes.last { $0.name == "rankdir" }?.value ?? "TB") == "LR"
+        /// A box's extent along the ranks, and its middle across them (growing in reading order).
+        var boxes: [(from: Double, to: Double, middle: Double)] = []
+        for cluster in description.clusters {
+            var from = Double.infinity, to = -Double.infinity, low = Double.infinity, high = -Double.infinity
+            for id in cluster.nodes {
+                guard let c = centers[id] else { continue }
+                let size = sizes[id] ?? (0, 0)
+                // Along the ranks: x when the graph runs across, y when it runs down. Across them,
+                // reading order: top to bottom (y falls in Graphviz's points), or left to right.
+                let (along, alongHalf, acrossAxis, acrossHalf) = across ? (c.x, size.width / 2, -c.y, size.height / 2) : (-c.y, size.height / 2, c.x, size.width / 2)
+                from = Swift.min(from, along - alongHalf)
+                to = Swift.max(to, along + alongHalf)
+                low = Swift.min(low, acrossAxis - acrossHalf)
+                high = Swift.max(high, acrossAxis + acrossHalf)
+            }
+            if from <= to { boxes.append((from, to, (low + high) / 2)) }
+        }
+        var inversions = 0
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                let overlap = Swift.min(boxes[i].to, boxes[j].to) - Swift.max(boxes[i].from, boxes[j].from)
+                if overlap > 1, boxes[i].middle > boxes[j].middle { inversions += 1 }
+            }
+        }
+        return inversions
     }
 
     /// The finished figure in `format`.
     public func render(_ format: FigureFormat) throws(AdvizError) -> [UInt8] {
-        if format == .dot { return Array(figure.description().dotText().utf8) }
+        if format == .dot { return Array(figure.description().with(chosenAttributes).dotText().utf8) }
         return try renderDrawing(format)
     }
 
@@ -137,7 +186,7 @@ public final class FigureRenderer {
 
     /// Draws `description`, which has the nodes and edges of the laid-out one, from the one layout.
     private func renderFrame(_ description: DotGraph, _ format: FigureFormat, what: String) throws(AdvizError) -> [UInt8] {
-        if format == .dot { return Array(description.dotText().utf8) }
+        if format == .dot { return Array(description.with(chosenAttributes).dotText().utf8) }
         if compactFrames {
             // Styles only: Graphviz redraws fills and pens from the one layout.
             let styles: Set<String> = ["fillcolor", "color", "penwidth", "style"]
@@ -188,6 +237,21 @@ public final class FigureRenderer {
         }
     }
 
+    /// The direction the figure was laid out in (`LR` or `TB`): its options', or the one `fit` chose.
+    public var rankdir: String { chosenAttributes.last { $0.name == "rankdir" }?.value ?? figure.options.rankdir }
+
     /// Each figure node's centre in points, as laid out.
     public func nodeCenters() -> [String: (x: Double, y: Double)] { drawing.nodeCenters() }
+}
+
+extension DotGraph {
+    /// The graph with these graph attributes set (replacing any of the same name).
+    func with(_ changes: [DotAttribute]) -> DotGraph {
+        var d = self
+        for change in changes {
+            d.graphAttributes.removeAll { $0.name == change.name }
+            d.graphAttributes.append(change)
+        }
+        return d
+    }
 }

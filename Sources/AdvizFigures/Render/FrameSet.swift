@@ -45,6 +45,11 @@ public enum FrameSet {
 /// stage, whose figure takes all the height the caption and the text panels leave it and
 /// scales with the window. Text panels (traces, code, tables) shrink their font to fit their
 /// width, and wrap as a last resort: a number is never cut off.
+///
+/// A big figure comes first: when the text panels at full height would shrink it, they get
+/// a fifth of the stage (six lines at least) and scroll, the current row (▶) kept in view, and `t` (or the
+/// button) hides them. A slide may carry its figure drawn both ways (left to right and top to
+/// bottom): the page shows the one that comes out larger in the pane the window leaves it.
 public struct Slideshow: Sendable {
     /// One slide: an image beside it in the same folder, a caption, optional narration and panels (HTML).
     public struct Slide: Sendable {
@@ -58,14 +63,18 @@ public struct Slideshow: Sendable {
         public var notes: String?
         /// Text shown under the figure (a trace, a program, a table), as HTML, if any.
         public var panels: String?
+        /// The same figure drawn the other way (top to bottom for left to right), if any: the
+        /// page shows whichever of the two comes out larger in its pane.
+        public var turned: String?
 
         /// A slide showing `image` with `caption`.
-        public init(image: String, caption: String, phase: String, notes: String?, panels: String? = nil) {
+        public init(image: String, caption: String, phase: String, notes: String?, panels: String? = nil, turned: String? = nil) {
             self.image = image
             self.caption = caption
             self.phase = phase
             self.notes = notes
             self.panels = panels
+            self.turned = turned
         }
     }
 
@@ -89,6 +98,7 @@ public struct Slideshow: Sendable {
             .object([
                 ("image", .string(slide.image)), ("caption", .string(slide.caption)), ("phase", .string(slide.phase)),
                 ("notes", slide.notes.map { .string($0) } ?? .null), ("panels", slide.panels.map { .string($0) } ?? .null),
+                ("turned", slide.turned.map { .string($0) } ?? .null),
             ])
         }).serialized(pretty: false).replacingOccurrences(of: "</", with: "<\\/")
         let hasNotes = slides.contains { $0.notes != nil }
@@ -121,8 +131,10 @@ public struct Slideshow: Sendable {
               .caption { flex: none; padding: .35em .7em; border-left: 4px solid var(--accent); white-space: pre-wrap; overflow-wrap: anywhere; }
               .caption.forward { border-color: var(--tangent); }
               .caption.reverse { border-color: var(--adjoint); }
-              .panels { flex: 0 1 auto; max-height: 50%; overflow-y: auto; }
-              .panels:empty { display: none; }
+              .panels { flex: 0 0 auto; max-height: 50%; overflow-y: auto; position: relative; }
+              .panels.scrolls { border-bottom: 1px dashed var(--muted); }
+              .panels:empty, .panels.hidden { display: none; }
+              .panels .current { font-weight: bold; }
               nav { flex: none; display: flex; align-items: center; gap: .6em; padding: .5em 1.2em; border-top: 1px solid var(--muted); }
               nav input[type=range] { flex: 1; }
               button { font: inherit; padding: .2em .8em; background: transparent; color: var(--fg); border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }
@@ -133,8 +145,8 @@ public struct Slideshow: Sendable {
             <header><h1>\(htmlEscaped(title))</h1><span class="counter" id="counter"></span></header>
             <main>
             \(hasNotes ? "<section class=\"notes\" id=\"notes\"></section>" : "")
-            <section class="stage">
-            <figure><img id="frame" alt=""></figure>
+            <section class="stage" id="stage">
+            <figure id="figure"><img id="frame" alt=""></figure>
             <div class="caption" id="caption"></div>
             <div class="panels" id="panels"></div>
             </section>
@@ -143,15 +155,60 @@ public struct Slideshow: Sendable {
               <button id="prev" title="previous (←)">←</button>
               <button id="play" title="play / pause (p)">play</button>
               <button id="next" title="next (→ or space)">→</button>
+              <button id="toggle" title="hide or show the text under the figure (t)" hidden>text ▾</button>
               <input type="range" id="slider" min="1" max="\(Swift.max(1, slides.count))" value="1" aria-label="step">
-              <span class="help">← → space: step · Home/End · p: play · #N: step N</span>
+              <span class="help">← → space: step · Home/End · p: play · t: text · #N: step N</span>
             </nav>
             <script>
             const slides = \(data);
-            let index = 0, timer = null;
+            let index = 0, timer = null, textHidden = false;
             const $ = (id) => document.getElementById(id);
-            // Preload every frame so stepping never flickers.
-            slides.forEach((s) => { const i = new Image(); i.src = s.image; });
+            // Each drawing's natural size, known once loaded; every frame is preloaded so stepping never flickers.
+            const sizes = {};
+            const drawings = (s) => s.turned ? [s.image, s.turned] : [s.image];
+            slides.forEach((s) => drawings(s).forEach((src) => {
+              const i = new Image();
+              i.onload = () => { sizes[src] = { w: i.naturalWidth, h: i.naturalHeight }; if (slides[index] === s) layout(); };
+              i.src = src;
+            }));
+            // The figure first: for each drawing of the slide, how large it comes out beside the panels at
+            // full height, and with the panels cut to a fifth of the stage, six lines at least (scrolling). The panels are cut
+            // only when that makes the figure clearly larger; the drawing that comes out larger is shown.
+            function layout() {
+              const s = slides[index], panels = $("panels"), stage = $("stage");
+              panels.style.maxHeight = "";
+              panels.classList.remove("scrolls");
+              panels.classList.toggle("hidden", textHidden);
+              const gap = parseFloat(getComputedStyle(stage).rowGap) || 8;
+              const width = $("figure").clientWidth;
+              const room = stage.clientHeight - $("caption").offsetHeight - gap * (s.panels && !textHidden ? 2 : 1);
+              const full = s.panels && !textHidden ? Math.min(panels.scrollHeight, room / 2) : 0;
+              const pre = panels.querySelector("pre");
+              const line = pre ? parseFloat(getComputedStyle(pre).lineHeight) || 19 : 19;
+              const cut = Math.min(full, Math.max(room / 5, 6 * line + 16));
+              let best = { src: s.image, scale: 0, panels: full };
+              for (const src of drawings(s)) {
+                const size = sizes[src];
+                if (!size) continue;
+                // Past one and a half times its size a figure gains nothing worth a panel's lines.
+                const scaleAt = (h) => Math.min(width / size.w, Math.max(h, 1) / size.h, 1.5);
+                const choice = scaleAt(room - full) >= 0.8 * scaleAt(room - cut) ? { src, scale: scaleAt(room - full), panels: full } : { src, scale: scaleAt(room - cut), panels: cut };
+                if (choice.scale > best.scale * 1.05) best = choice;
+              }
+              if ($("frame").getAttribute("src") !== best.src) $("frame").src = best.src;
+              if (s.panels && !textHidden) {
+                // Cut by whole lines, so that scrolled to its end the panel starts with a whole line.
+                const whole = panels.scrollHeight;
+                const height = best.panels < whole ? whole - Math.ceil((whole - best.panels) / line) * line : whole;
+                panels.style.maxHeight = Math.floor(height) + "px";
+                if (whole > panels.clientHeight + 1) {
+                  panels.classList.add("scrolls");
+                  // The current row in the middle, whole lines above it.
+                  const current = panels.querySelector(".current");
+                  if (current) panels.scrollTop = current.offsetTop - Math.floor(panels.clientHeight / 2 / line) * line;
+                }
+              }
+            }
             // Text blocks shrink their font (down to 11px, still readable) until they fit their width, and wrap if they still do not.
             function fit() {
               for (const pre of document.querySelectorAll("pre")) {
@@ -165,16 +222,28 @@ public struct Slideshow: Sendable {
             function show(i) {
               index = Math.max(0, Math.min(slides.length - 1, i));
               const s = slides[index];
-              $("frame").src = s.image;
+              if (!drawings(s).includes($("frame").getAttribute("src"))) $("frame").src = s.image;
               $("frame").alt = s.caption;
               $("caption").textContent = s.caption;
               $("caption").className = "caption " + s.phase;
               if ($("notes")) $("notes").innerHTML = s.notes || "";
               $("panels").innerHTML = s.panels || "";
+              $("toggle").hidden = !s.panels;
               $("counter").textContent = (index + 1) + " / " + slides.length;
               $("slider").value = index + 1;
               if (location.hash !== "#" + (index + 1)) history.replaceState(null, "", "#" + (index + 1));
               fit();
+              layout();
+            }
+            // The frame shown is measured as soon as it loads too (the preloads may come later).
+            $("frame").addEventListener("load", () => {
+              const f = $("frame"), src = f.getAttribute("src");
+              if (!sizes[src] && f.naturalWidth > 0) { sizes[src] = { w: f.naturalWidth, h: f.naturalHeight }; layout(); }
+            });
+            function toggleText() {
+              textHidden = !textHidden;
+              $("toggle").textContent = textHidden ? "text ▸" : "text ▾";
+              layout();
             }
             function play() {
               if (timer) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
@@ -185,10 +254,11 @@ public struct Slideshow: Sendable {
             $("prev").onclick = () => show(index - 1);
             $("next").onclick = () => show(index + 1);
             $("play").onclick = play;
+            $("toggle").onclick = toggleText;
             $("slider").oninput = (e) => show(Number(e.target.value) - 1);
             // A link to #N (typed, or in the narration) goes to step N.
             window.addEventListener("hashchange", () => show(fromHash()));
-            window.addEventListener("resize", fit);
+            window.addEventListener("resize", () => { fit(); layout(); });
             document.addEventListener("keydown", (e) => {
               if (e.target && e.target.tagName === "INPUT" && e.target.type !== "range") return;
               if (e.key === "ArrowRight" || e.key === " " || e.key === "PageDown") { show(index + 1); e.preventDefault(); }
@@ -196,6 +266,7 @@ public struct Slideshow: Sendable {
               else if (e.key === "Home") show(0);
               else if (e.key === "End") show(slides.length - 1);
               else if (e.key === "p") play();
+              else if (e.key === "t" && slides[index].panels) toggleText();
             });
             show(fromHash());
             </script>

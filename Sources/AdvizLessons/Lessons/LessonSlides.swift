@@ -24,17 +24,36 @@ public enum LessonSlides {
         try AtomicFile.makeFolder(folder)
         let markdown = MarkdownParser()
         var renderers: [String: FigureRenderer] = [:]
+        var turnedRenderers: [String: FigureRenderer] = [:]
         var written: [String] = []
         var slides: [Slideshow.Slide] = []
         let text = LessonText(style: .plain, width: 88)
+        /// The figure of `key` drawn the other way (top to bottom for left to right), written as
+        /// `image` with `-turned` before its extension: the page shows whichever fills its pane more.
+        func writeTurned(_ key: String, _ progress: FigureProgress, _ image: String) throws(AdvizError) -> String? {
+            guard let renderer = renderers[key], !renderer.figure.usesLayeredLayout else { return nil }
+            if turnedRenderers[key] == nil {
+                var options = renderer.figure.options
+                options.fit = nil
+                options.rankdir = renderer.rankdir == "LR" ? "TB" : "LR"
+                turnedRenderers[key] = try FigureRenderer(try GraphFigure(renderer.figure.trace, options: options), forFrames: true, captionInFigure: false)
+            }
+            let name = image.replacingOccurrences(of: ".svg", with: "-turned.svg")
+            try AtomicFile.write(try turnedRenderers[key]!.render(progress, .svg), to: folder + "/" + name)
+            written.append(folder + "/" + name)
+            return name
+        }
         for frame in frames {
             let number = String(format: "%03d", frame.index + 1)
             var image = "step-\(number).svg"
+            var turned: String?
             var caption = frame.title
             var phase = "forward"
             var panels = ""
             func panel(_ lines: [String]) {
-                if !lines.isEmpty { panels += "<pre>\(htmlEscaped(lines.joined(separator: "\n")))</pre>\n" }
+                // The row the sweep is at (marked ▶) is a span, so that a panel too tall for the slide can scroll to it.
+                let marked = lines.map { $0.contains("▶") ? "<span class=\"current\">\(htmlEscaped($0))</span>" : htmlEscaped($0) }
+                if !lines.isEmpty { panels += "<pre>\(marked.joined(separator: "\n"))</pre>\n" }
             }
             if frame.shows.contains(.plot), let graph = frame.graph {
                 // The plot takes the main pane.
@@ -67,6 +86,7 @@ public enum LessonSlides {
                     }
                     let renderer = renderers[key]!
                     try AtomicFile.write(try renderer.render(figureProgress, .svg), to: folder + "/" + image)
+                    turned = try writeTurned(key, figureProgress, image)
                     caption = "the graph of f = \(frame.program ?? "")"
                     if let built = figureProgress.built {
                         let rows = renderer.figure.trace.primalRows()
@@ -90,6 +110,7 @@ public enum LessonSlides {
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
                     try AtomicFile.write(try renderers[key]!.render(figureProgress, .svg), to: folder + "/" + image)
+                    turned = try writeTurned(key, figureProgress, image)
                     caption = currentRowCaption(trace, figureProgress) ?? "f = \(frame.program ?? "") at \(trace.pointDescription)"
                     phase = figureProgress.sweep == .reverse ? "reverse" : "forward"
                 }
@@ -115,7 +136,7 @@ public enum LessonSlides {
             if let question = frame.question {
                 notes += "<p class=\"question\"><strong>Question:</strong> \(htmlEscaped(question)) <em>(the answer comes with the next step)</em></p>\n"
             }
-            slides.append(Slideshow.Slide(image: image, caption: caption, phase: phase, notes: notes, panels: panels.isEmpty ? nil : panels))
+            slides.append(Slideshow.Slide(image: image, caption: caption, phase: phase, notes: notes, panels: panels.isEmpty ? nil : panels, turned: turned))
             progress(frame.index + 1, frames.count)
         }
         let page = Slideshow(title: lesson.title, slides: slides, theme: theme)

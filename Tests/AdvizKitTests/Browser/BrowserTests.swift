@@ -70,6 +70,24 @@ struct BrowserTests {
         #expect(opened.states.first?.counter == "4 / 12")
     }
 
+    /// A big graph takes the slide: at lesson 07's last step (13 nodes over a 13-row trace) the
+    /// drawn graph gets about half the page's height in a 1280×720 window (the trace scrolls
+    /// instead); it once got less than a quarter of it.
+    @Test func bigGraphTakesTheSlide() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = LessonTests.course.first { $0.hasSuffix("07-neuron-backprop.md") }!
+        try LessonSlides.build(try Lesson.load(path: path), to: folder)
+        let report = try Chromium.probe(page: folder + "/index.html", fragment: "#7", width: 1280, height: 720)
+        let shown = try #require(report.states.first)
+        #expect(shown.counter == "7 / 7")
+        let nodes = shown.nodes.map(\.box)
+        let drawn = (nodes.map(\.bottom).max() ?? 0) - (nodes.map(\.top).min() ?? 0)
+        #expect(nodes.count >= 13)
+        let page = shown.page.bottom - shown.page.top
+        #expect(drawn >= 0.45 * page, "the graph is drawn \(Int(drawn)) px high in a page \(Int(page)) px high (the image \(shown.imageBox))")
+    }
+
     /// Every lesson's slideshow, on a laptop screen and on a 16:9 projector.
     @Test(arguments: LessonTests.course)
     func lessonSlideshowShowsWholeFramesAndSteps(_ path: String) throws {

@@ -47,7 +47,7 @@
       }
     }
     // Text panels that scroll or cut their content (a number clipped in the trace panel).
-    for (const e of document.querySelectorAll(".notes pre, .caption, .notes p, .notes h2, .panel pre")) {
+    for (const e of document.querySelectorAll(".notes pre, .caption, .notes p, .notes h2, .panels pre")) {
       if (e.scrollWidth > e.clientWidth + 1) state.clipped.push(e.tagName.toLowerCase() + ": " + e.textContent.slice(0, 60));
     }
     if (!inside(imageBox, page, 1)) state.clipped.push("the figure lies outside the page");
