@@ -4,7 +4,7 @@
 ///
 /// Sharing is exact common-subexpression elimination, but most lookups never touch a hash
 /// table: a node `op(a, b)` can only exist already among the users of `a`. So each node keeps
-/// its first few users (``UserList``), and a lookup scans the shorter list; only when both
+/// its first few users (a `UserList`), and a lookup scans the shorter list; only when both
 /// arguments have more users than a list holds does it ask the hash table, which therefore
 /// holds only the nodes whose arguments all overflowed their lists. On a long expression that
 /// is a small fraction of the tape (nodes on two much-used constants, say), and the lookups

@@ -65,7 +65,7 @@ public struct EdgePartial: Sendable, Equatable {
 
 /// A traced evaluation: the graph, its sweeps, and everything the tables show, as data.
 ///
-/// `Trace` runs the sweeps; ``rows(_:)``-style accessors write them in a ``MathStyle``, and
+/// `Trace` runs the sweeps and keeps them; its rows are written in a ``MathStyle``, and
 /// the text, Markdown, LaTeX and JSON writers lay those rows out.
 public struct Trace: Sendable {
     /// The graph traced.
