@@ -46,4 +46,37 @@ import Testing
             #expect(text == expected, "\(name).\(ext) differs from its golden file")
         }
     }
+
+    /// The derivative program, the symbolic derivative and the figure's DOT, as printed: a change
+    /// to a generated statement, a simplification or a label shows up here.
+    static let programCases: [(name: String, program: String)] = [
+        ("mission", "log(x1*x2)+sin(x2)"),
+        ("neuron", "h = tanh(w1*x1 + w2*x2 + b); loss = 0.5*(h - 1)^2"),
+        ("kinks", "abs(x1) + relu(x2) + max(x1, x2) + sign(x1)*step(x2)"),
+    ]
+
+    @Test(arguments: programCases.map(\.name))
+    func generatedCodeDerivativesAndFiguresMatchTheGoldenFiles(name: String) throws {
+        let c = Self.programCases.first { $0.name == name }!
+        let graph = try Graph(parsing: c.program)
+        var outputs: [(String, String)] = [
+            ("reverse.c", DerivativeProgram.write(graph, mode: .reverse, language: .c, source: c.program)),
+            ("forward.swift", DerivativeProgram.write(graph, mode: .forward, language: .swift, source: c.program)),
+        ]
+        let derivatives = try graph.inputNames.map { try SymbolicDerivative(graph, variable: $0) }
+        outputs.append(("diff.txt", DiffReport.render(derivatives, graph: graph, source: c.program, style: .text, json: false)))
+        outputs.append(("diff.tex", DiffReport.render(derivatives, graph: graph, source: c.program, style: .latex, json: false)))
+        let point = [Double](repeating: 0.5, count: graph.inputCount)
+        let figure = try GraphFigure(try Trace(graph, at: point))
+        outputs.append(("dot", figure.description().dotText()))
+        for (ext, text) in outputs {
+            let url = Self.folder.appendingPathComponent("\(name).\(ext)")
+            if ProcessInfo.processInfo.environment["ADVIZ_UPDATE_GOLDEN"] == "1" {
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try String(contentsOf: url, encoding: .utf8)
+            #expect(text == expected, "\(name).\(ext) differs from its golden file")
+        }
+    }
 }

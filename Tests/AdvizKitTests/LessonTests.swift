@@ -130,10 +130,17 @@ import Testing
         for frame in player.frames where frame.shows.contains(.trace) && frame.phase == .primal || frame.phase == .reverse {
             guard let trace = frame.trace, frame.shows.contains(.trace) else { continue }
             let report = TraceReport(trace, source: frame.program ?? "").render(.text, width: 200, style: .plain)
+            // Each row as the report prints it: its label and its value on one line, not merely the
+            // value somewhere in the text.
             let rows = frame.phase == .primal ? trace.primalRows() : trace.adjointRows()
+            let reportLines = report.split(separator: "\n"), transcriptLines = transcript.split(separator: "\n")
             for row in rows.prefix(frame.progress) {
                 let value = trace.options.numberFormat.string(row.value)
-                #expect(report.contains(value) && transcript.contains(value), "\(path): \(row.label) = \(value)")
+                func printed(_ line: Substring) -> Bool {
+                    line.contains(row.label + " ") && (line.hasSuffix("= " + value) || line.contains("= " + value + " "))
+                }
+                #expect(reportLines.contains(where: printed), "\(path): the report has no row `\(row.label) … = \(value)`")
+                #expect(transcriptLines.contains(where: printed), "\(path): the transcript has no row `\(row.label) … = \(value)`")
             }
         }
     }
