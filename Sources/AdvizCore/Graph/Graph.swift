@@ -136,6 +136,17 @@ public struct Graph: Sendable {
         return label(id, format: format)
     }
 
+    /// Every node's id for tools (JSON, the SVG's element ids): `v-1`, `v0`, `v3` as Baydin numbers
+    /// them, and `c1`, `c2`, … for constants in tape order. One spelling, in ASCII, for every writer.
+    public func nodeIDs() -> [String] {
+        var constantNumber = 0
+        return nodes.indices.map { i in
+            if let n = stepNumbers[i] { return "v\(n)" }
+            constantNumber += 1
+            return "c\(constantNumber)"
+        }
+    }
+
     /// True if node `id` is a constant.
     public func isConstant(_ id: Int) -> Bool { nodes[id].op == .constant }
 

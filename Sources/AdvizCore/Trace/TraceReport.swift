@@ -338,17 +338,7 @@ public struct TraceReport: Sendable {
 
     /// The JSON contract: `value`/`outputs`, `gradient`/`jacobian`, `nodes` in tape order, `warnings`.
     public func json() -> JSONValue {
-        var constantNumber = 0
-        var ids: [String] = []
-        ids.reserveCapacity(graph.nodes.count)
-        for i in graph.nodes.indices {
-            if let n = graph.stepNumbers[i] {
-                ids.append("v\(n)")
-            } else {
-                constantNumber += 1
-                ids.append("c\(constantNumber)")
-            }
-        }
+        let ids = graph.nodeIDs()
         var members: [(String, JSONValue)] = []
         if let source { members.append(("expression", .string(source))) }
         members.append(("inputs", .array(graph.inputNames.map { .string($0) })))

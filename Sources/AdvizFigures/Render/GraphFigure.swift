@@ -410,9 +410,9 @@ public struct GraphFigure: Sendable {
         var t = FigureText()
         let n = graph.nodes.count
         t.names.reserveCapacity(n)
+        t.ids = graph.nodeIDs()
         for i in 0..<n {
             t.names.append(writer.nodeSymbol(i))
-            t.ids.append(graph.label(i))
             t.bars.append(graph.isConstant(i) ? "" : writer.nodeSymbol(i, accent: .bar))
             t.values.append(format.string(trace.evaluation.values[i]))
         }
