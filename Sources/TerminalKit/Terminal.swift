@@ -42,4 +42,12 @@ public enum RawTerminal {
         var byte: UInt8 = 0
         return read(STDIN_FILENO, &byte, 1) == 1 ? byte : nil
     }
+
+    /// The next byte if one arrives within `milliseconds`, else nil: an arrow key's escape
+    /// sequence arrives at once, a lone Esc is followed by nothing.
+    public static func readByte(within milliseconds: Int32) -> UInt8? {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, milliseconds) == 1 else { return nil }
+        return readByte()
+    }
 }

@@ -99,9 +99,10 @@ public struct LessonPlayer {
             }
             return Int(digits).map { .go($0) } ?? .redraw
         case 27:
-            guard let second = readByte() else { return .quit }
-            guard second == UInt8(ascii: "[") || second == UInt8(ascii: "O") else { return second == 27 ? .quit : .redraw }
-            switch readByte() {
+            // A lone Esc (nothing follows at once) does nothing; an arrow key's sequence follows at once.
+            guard let second = RawTerminal.readByte(within: 50) else { return .redraw }
+            guard second == UInt8(ascii: "[") || second == UInt8(ascii: "O") else { return .redraw }
+            switch RawTerminal.readByte(within: 50) {
             case UInt8(ascii: "C"): return .next
             case UInt8(ascii: "D"): return .back
             case UInt8(ascii: "H"): return .first
