@@ -54,7 +54,7 @@ struct DiffCommand: ParsableCommand {
             let (origin, source, graph) = try program.loadProgram()
             var point: [Double]? = nil
             if let at = program.at {
-                point = try PointBinding.bind(at, to: graph.inputNames)
+                point = try PointBinding.bind(at, to: graph.inputNames, what: "--at")
             } else if origin == .example {
                 point = try PointBinding.bind(ProgramSource.builtInPoint, to: graph.inputNames)
             }

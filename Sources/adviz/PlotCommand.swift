@@ -64,7 +64,7 @@ struct PlotCommand: ParsableCommand {
             // The point is needed for the inputs that stay fixed (and for the error study); one input needs none.
             let point: [Double]
             if let at = program.at {
-                point = try PointBinding.bind(at, to: graph.inputNames)
+                point = try PointBinding.bind(at, to: graph.inputNames, what: "--at")
             } else if origin == .example {
                 point = try PointBinding.bind(ProgramSource.builtInPoint, to: graph.inputNames)
             } else if graph.inputCount == 1 && !errorStudy {

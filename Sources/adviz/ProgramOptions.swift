@@ -60,7 +60,7 @@ struct ProgramOptions: ParsableArguments {
         } else {
             throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
         }
-        return (source, graph, try PointBinding.bind(pointText, to: graph.inputNames))
+        return (source, graph, try PointBinding.bind(pointText, to: graph.inputNames, what: "--at"))
     }
 }
 

@@ -3,14 +3,14 @@
 /// `2,5` binds by position, in the inputs' natural order; `x2=5,x1=2` binds by name.
 /// A value may be any constant expression: `pi/4`, `-1e-3`, `sqrt(2)`.
 public enum PointBinding {
-    /// The values of `text` for `names`, in the order of `names`. `what` names the option
-    /// in messages (`--at`). Throws a usage error naming the variable at fault.
+    /// The values of `text` for `names`, in the order of `names`. `what` names the text in
+    /// messages (the command line passes `--at`, a lesson `` `at` ``). Throws a usage error naming the variable at fault.
     ///
     /// With `unnamedAreZero` (a seed: `--seed w1=1`, `--ybar y2=1`), names left out of a
     /// named binding get 0, the direction's other components; a point needs every value.
     /// `kind` says what the names are (`input`, `output`) in messages.
     public static func bind(
-        _ text: String, to names: [String], what: String = "--at", kind: String = "input", unnamedAreZero: Bool = false
+        _ text: String, to names: [String], what: String = "the point", kind: String = "input", unnamedAreZero: Bool = false
     ) throws(AdvizError) -> [Double] {
         let parts = splitTopLevel(text)
         if names.isEmpty, !parts.allSatisfy({ $0.trimmed.isEmpty }) {

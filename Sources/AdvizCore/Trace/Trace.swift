@@ -116,17 +116,17 @@ public struct Trace: Sendable {
 
     /// Traces `graph` at `point`. Throws a usage error for seeds of the wrong length.
     public init(_ graph: Graph, at point: [Double], options: TraceOptions = TraceOptions()) throws(AdvizError) {
-        guard graph.outputCount > 0 else { throw .usage("the graph has no outputs: name one with --output") }
+        guard graph.outputCount > 0 else { throw .usage("the graph has no outputs: a trace needs at least one") }
         guard point.count == graph.inputCount else {
             throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
         }
         let seed = options.seed ?? (graph.inputCount > 0 ? ForwardSweep.unitSeed(0, inputs: graph.inputCount) : [])
         guard seed.count == graph.inputCount else {
-            throw .usage("--seed has \(seed.count) values; expected \(graph.inputCount), one per input (\(PointBinding.listing(graph.inputNames)))")
+            throw .usage("the tangent seed has \(seed.count) values; expected \(graph.inputCount), one per input (\(PointBinding.listing(graph.inputNames)))")
         }
         let outputSeed = options.outputSeed ?? ReverseSweep.unitSeed(0, outputs: graph.outputCount)
         guard outputSeed.count == graph.outputCount else {
-            throw .usage("--ybar has \(outputSeed.count) values; expected \(graph.outputCount), one per output (\(PointBinding.listing(graph.outputs.map(\.name))))")
+            throw .usage("the output seed ȳ has \(outputSeed.count) values; expected \(graph.outputCount), one per output (\(PointBinding.listing(graph.outputs.map(\.name))))")
         }
         self.graph = graph
         self.options = options
@@ -177,5 +177,34 @@ public struct Trace: Sendable {
     /// Every local partial on an edge that carries a derivative, in tape order.
     public func edgePartials(_ style: MathStyle = .text) -> [EdgePartial] {
         TraceWriter(trace: self, style: style).edgePartials()
+    }
+}
+
+/// The trace's point and seeds in words, for captions and headings (figures, lessons).
+extension Trace {
+    /// `ẋ1 = 1, ẋ2 = 0`: the tangent sweep's seed.
+    public var seedDescription: String {
+        let writer = TraceWriter(trace: self, style: .text)
+        let pairs = zip(graph.inputNames, seed).map { (writer.symbol($0, accent: .dot), $1) }
+        // With many inputs, name only the ones the direction moves.
+        if pairs.count > 4 {
+            let moving = pairs.filter { $0.1 != 0 }
+            if moving.count < pairs.count {
+                return moving.map { "\($0.0) = \(options.numberFormat.string($0.1))" }.joined(separator: ", ") + (moving.isEmpty ? "all 0" : ", the others 0")
+            }
+        }
+        return pairs.map { "\($0.0) = \(options.numberFormat.string($0.1))" }.joined(separator: ", ")
+    }
+
+    /// `x1 = 2, x2 = 5`: the point of the trace.
+    public var pointDescription: String {
+        let writer = TraceWriter(trace: self, style: .text)
+        return zip(graph.inputNames, point).map { "\(writer.symbol($0)) = \(options.numberFormat.string($1))" }.joined(separator: ", ")
+    }
+
+    /// `ȳ = 1`: the adjoint sweep's seed.
+    public var outputSeedDescription: String {
+        let writer = TraceWriter(trace: self, style: .text)
+        return zip(graph.outputs, outputSeed).map { "\(writer.outputSeedSymbol($0.name)) = \(options.numberFormat.string($1))" }.joined(separator: ", ")
     }
 }

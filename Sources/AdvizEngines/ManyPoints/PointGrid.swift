@@ -10,13 +10,13 @@ public enum PointGrid {
     /// Parses one grid `start:stop:count` (count points from start to stop, both included).
     public static func axis(_ text: String) throws(AdvizError) -> (start: Double, stop: Double, count: Int) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 3 else { throw .usage("--grid `\(text)` is not start:stop:count (for example -5:5:1000000)") }
-        guard let start = Double(parts[0]), start.isFinite else { throw .usage("--grid `\(text)`: the start `\(parts[0])` is not a number") }
-        guard let stop = Double(parts[1]), stop.isFinite else { throw .usage("--grid `\(text)`: the stop `\(parts[1])` is not a number") }
+        guard parts.count == 3 else { throw .usage("the grid `\(text)` is not start:stop:count (for example -5:5:1000000)") }
+        guard let start = Double(parts[0]), start.isFinite else { throw .usage("the grid `\(text)`: the start `\(parts[0])` is not a number") }
+        guard let stop = Double(parts[1]), stop.isFinite else { throw .usage("the grid `\(text)`: the stop `\(parts[1])` is not a number") }
         guard let count = Int(parts[2].replacingOccurrences(of: "_", with: "")), count >= 1 else {
-            throw .usage("--grid `\(text)`: the count `\(parts[2])` is not a positive whole number")
+            throw .usage("the grid `\(text)`: the count `\(parts[2])` is not a positive whole number")
         }
-        guard count <= maximumPoints else { throw .usage("--grid `\(text)`: at most \(maximumPoints) points") }
+        guard count <= maximumPoints else { throw .usage("the grid `\(text)`: at most \(maximumPoints) points") }
         return (start, stop, count)
     }
 
@@ -41,7 +41,7 @@ public enum PointGrid {
             if let equals = grid.firstIndex(of: "="), !grid[..<equals].contains(":") {
                 let name = grid[..<equals].trimmingCharacters(in: .whitespaces)
                 guard let j = inputs.firstIndex(of: name) else {
-                    throw .usage("--grid names `\(name)`, which is not an input; the inputs are \(PointBinding.listing(inputs))")
+                    throw .usage("a grid names `\(name)`, which is not an input; the inputs are \(PointBinding.listing(inputs))")
                 }
                 axes[j] = try axis(String(grid[grid.index(after: equals)...]))
             } else {
@@ -51,7 +51,7 @@ public enum PointGrid {
         }
         let missing = inputs.indices.filter { axes[$0] == nil }
         guard missing.isEmpty else {
-            throw .usage("--grid is missing for \(missing.map { "`\(inputs[$0])`" }.joined(separator: ", ")): give one grid per input")
+            throw .usage("a grid is missing for \(missing.map { "`\(inputs[$0])`" }.joined(separator: ", ")): give one grid per input")
         }
         let counts = axes.map { $0!.count }
         let total = counts.reduce(1.0) { $0 * Double($1) }

@@ -187,7 +187,7 @@ public struct GraphFigure: Sendable {
         for name in options.collapse {
             guard let index = graph.statements.firstIndex(where: { $0.name == name }) else {
                 let names = graph.statements.compactMap(\.name)
-                throw .usage("--collapse `\(name)` is not a statement; the named statements are \(names.isEmpty ? "none" : names.map { "`\($0)`" }.joined(separator: ", "))")
+                throw .usage("`\(name)`, to fold, is not a statement; the named statements are \(names.isEmpty ? "none" : names.map { "`\($0)`" }.joined(separator: ", "))")
             }
             requested.insert(index)
         }
@@ -770,33 +770,5 @@ public struct GraphFigure: Sendable {
     private func fmt(_ x: Double) -> String {
         guard x.isFinite, Swift.abs(x) < 1e9 else { return "12" }
         return x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
-    }
-}
-
-extension Trace {
-    /// `ẋ1 = 1, ẋ2 = 0`: the tangent sweep's seed.
-    public var seedDescription: String {
-        let writer = TraceWriter(trace: self, style: .text)
-        let pairs = zip(graph.inputNames, seed).map { (writer.symbol($0, accent: .dot), $1) }
-        // With many inputs, name only the ones the direction moves.
-        if pairs.count > 4 {
-            let moving = pairs.filter { $0.1 != 0 }
-            if moving.count < pairs.count {
-                return moving.map { "\($0.0) = \(options.numberFormat.string($0.1))" }.joined(separator: ", ") + (moving.isEmpty ? "all 0" : ", the others 0")
-            }
-        }
-        return pairs.map { "\($0.0) = \(options.numberFormat.string($0.1))" }.joined(separator: ", ")
-    }
-
-    /// `x1 = 2, x2 = 5`: the point of the trace.
-    public var pointDescription: String {
-        let writer = TraceWriter(trace: self, style: .text)
-        return zip(graph.inputNames, point).map { "\(writer.symbol($0)) = \(options.numberFormat.string($1))" }.joined(separator: ", ")
-    }
-
-    /// `ȳ = 1`: the adjoint sweep's seed.
-    public var outputSeedDescription: String {
-        let writer = TraceWriter(trace: self, style: .text)
-        return zip(graph.outputs, outputSeed).map { "\(writer.outputSeedSymbol($0.name)) = \(options.numberFormat.string($1))" }.joined(separator: ", ")
     }
 }

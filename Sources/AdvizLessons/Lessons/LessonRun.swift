@@ -121,9 +121,9 @@ public enum LessonRun {
             if let text = action.point {
                 guard let graph = state.graph else { throw fail("`at` before any `expression`", spans["at"]) }
                 do {
-                    point = try PointBinding.bind(text, to: graph.inputNames)
+                    point = try PointBinding.bind(text, to: graph.inputNames, what: "`at`")
                 } catch {
-                    let reason = error.rendered.replacingOccurrences(of: "error: ", with: "").replacingOccurrences(of: "--at", with: "`at`")
+                    let reason = error.rendered.replacingOccurrences(of: "error: ", with: "")
                     throw fail(reason.trimmingCharacters(in: .whitespacesAndNewlines), spans["at"])
                 }
                 state.completed = state.completed.intersection([.build])

@@ -47,7 +47,7 @@ public struct FunctionPlot: Sendable {
         guard options.to > options.from, options.from.isFinite, options.to.isFinite else {
             throw .usage("the interval must have --from below --to, got [\(options.from), \(options.to)]")
         }
-        guard (2...100_000).contains(options.samples) else { throw .usage("--samples must be between 2 and 100000") }
+        guard (2...100_000).contains(options.samples) else { throw .usage("the number of samples must be between 2 and 100000") }
         let name = options.variable ?? graph.inputNames.first ?? ""
         guard let j = graph.inputNames.firstIndex(of: name) else {
             throw .usage("plot needs an input to vary; the inputs are \(PointBinding.listing(graph.inputNames))")
