@@ -139,24 +139,44 @@ import Testing
                 let split = bytes.firstIndex(of: 1) ?? bytes.count
                 let program = String(decoding: bytes[..<split], as: UTF8.self)
                 let point = split < bytes.count ? String(decoding: bytes[(split + 1)...], as: UTF8.self) : ""
-                replay(program: program, point: point)
+                let outcome = replay(program: program, point: point)
+                // Each input ends in a result or in an error a person can read (a message and, for
+                // a program, the place): never in anything else.
+                switch outcome {
+                case .traced(let reports): #expect(reports > 0 && reports % ReportFormat.allCases.count == 0, "\(folder)/\(name)")
+                case .refused(let message): #expect(message.hasPrefix("error: ") && !message.contains("Error Domain"), "\(folder)/\(name): \(message)")
+                case .lesson(let frames): #expect(frames > 0, "\(folder)/\(name)")
+                }
                 count += 1
             }
         }
-        #expect(count >= 7)
+        #expect(count >= 7, "the seeds are there")
     }
 
-    func replay(program: String, point: String) {
-        if program.hasPrefix("# ") {
-            // A lesson, as the fuzz target reads one.
-            if let lesson = try? Lesson.parse(program, name: "fuzz.md"), let player = try? LessonPlayer(lesson) { _ = player.transcript(width: 60) }
-            return
-        }
-        guard let graph = try? Graph(parsing: program), graph.nodes.count < 5_000 else { return }
-        let values = (try? PointBinding.bind(point, to: graph.inputNames)) ?? graph.inputNames.indices.map { Double($0) - 1.5 }
-        for mode in TraceMode.allCases {
-            guard let trace = try? Trace(graph, at: values, options: TraceOptions(mode: mode)) else { continue }
-            for format in ReportFormat.allCases { _ = TraceReport(trace, source: program).render(format, width: 80) }
+    enum ReplayOutcome { case traced(reports: Int), refused(String), lesson(frames: Int) }
+
+    func replay(program: String, point: String) -> ReplayOutcome {
+        do throws(AdvizError) {
+            if program.hasPrefix("# ") {
+                // A lesson, as the fuzz target reads one.
+                let player = try LessonPlayer(try Lesson.parse(program, name: "fuzz.md"))
+                #expect(!player.transcript(width: 60).isEmpty)
+                return .lesson(frames: player.frames.count)
+            }
+            let graph = try Graph(parsing: program)
+            guard graph.nodes.count < 5_000 else { return .traced(reports: ReportFormat.allCases.count) }
+            let values = (try? PointBinding.bind(point, to: graph.inputNames)) ?? graph.inputNames.indices.map { Double($0) - 1.5 }
+            var reports = 0
+            for mode in TraceMode.allCases {
+                let trace = try Trace(graph, at: values, options: TraceOptions(mode: mode))
+                for format in ReportFormat.allCases {
+                    #expect(!TraceReport(trace, source: program).render(format, width: 80).isEmpty)
+                    reports += 1
+                }
+            }
+            return .traced(reports: reports)
+        } catch {
+            return .refused(error.rendered)
         }
     }
 }

@@ -101,7 +101,13 @@ import Testing
     }
 
     @Test func theCourseIsComplete() {
-        #expect(Self.course.count >= 8, "at least 8 lessons in lessons/")
+        // The course in order: each lesson builds on the one before.
+        let names = Self.course.map { URL(fileURLWithPath: $0).lastPathComponent }
+        #expect(Array(names.prefix(8)) == [
+            "01-computational-graph.md", "02-forward-mode.md", "03-reverse-mode.md", "04-cost-jacobian.md",
+            "05-three-ways.md", "06-kinks.md", "07-neuron-backprop.md", "08-derivative-as-limit.md",
+        ])
+        #expect(names == names.sorted(), "numbered in order")
         #expect(FileManager.default.fileExists(atPath: Self.folder + "/README.md"))
     }
 
