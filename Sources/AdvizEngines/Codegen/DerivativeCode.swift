@@ -156,7 +156,11 @@ public struct DerivativeCode: Sendable {
     ///
     /// `seed(k)` is the expression of ȳ for output k (`ybar[0]`, or `1.0` in a kernel). Nodes
     /// that do not reach an output, and constants, get no statement: their adjoint is 0.
-    public func adjointStatements(seed: (Int) -> String) -> [CodeStatement] {
+    ///
+    /// With `guardingSeeds` (the default) an output's seed is NaN where the output is (the trace's
+    /// rule, see ``nanGuard(_:_:)``); a caller that guards the gradients it stores instead passes
+    /// false, which keeps a constant seed constant for the compiler to fold.
+    public func adjointStatements(guardingSeeds: Bool = true, seed: (Int) -> String) -> [CodeStatement] {
         let consumers = graph.consumers()
         var live = [Bool](repeating: false, count: graph.nodes.count)
         var seeds: [Int: [Int]] = [:]
@@ -166,7 +170,7 @@ public struct DerivativeCode: Sendable {
             var terms: [String] = []
             var comment: [String] = []
             for k in seeds[i] ?? [] {
-                terms.append(graph.nodes[i].op == .input ? seed(k) : nanGuard(i, seed(k)))
+                terms.append(graph.nodes[i].op == .input || !guardingSeeds ? seed(k) : nanGuard(i, seed(k)))
                 comment.append(graph.outputCount > 1 ? "ȳ\(k + 1)" : "ȳ")
             }
             for c in consumers[i] where live[c] {

@@ -69,11 +69,17 @@ public struct KernelSource: Sendable {
         }
 
         // Reverse mode: one adjoint sweep per point.
-        let adjoint = code.adjointStatements { _ in "1.0" }
+        // The seed stays the constant 1.0, so clang folds the adjoints' constant factors; the trace's
+        // NaN rule (where y is NaN, so is every derivative) is applied to the gradients stored.
+        let adjoint = code.adjointStatements(guardingSeeds: false) { _ in "1.0" }
         let adjointNames = Set(adjoint.map(\.name))
         c += function(
             "adviz_reverse", perPoint: inputs("") + body(primal, "") + body(adjoint, ""),
-            gradients: (0..<n).map { adjointNames.contains(code.adjointName($0)) ? code.adjointName($0) : "0.0" })
+            gradients: (0..<n).map {
+                guard adjointNames.contains(code.adjointName($0)) else { return "0.0" }
+                let output = graph.outputs[0].node  // y = x: the seed itself, no partial to be NaN
+                return graph.nodes[output].op == .input ? code.adjointName($0) : code.nanGuard(output, code.adjointName($0))
+            })
 
         // Forward mode: n tangent sweeps per point, one per input direction.
         var forward = inputs("") + body(primal, "")
