@@ -64,3 +64,19 @@ import Testing
         }
     }
 }
+
+/// Errors print as the command line prints them, not as an enum dump.
+@Suite struct AdvizErrorDescriptionTests {
+    @Test func errorsPrintReadably() {
+        do {
+            _ = try Graph(parsing: "y = sine(x1)")
+            Issue.record("`sine` should not parse")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("error: unknown function `sine`"))
+            #expect(text.contains("did you mean `sin`?"))
+            #expect(!text.hasSuffix("\n"))
+        }
+        #expect("\(AdvizError.usage("bad --at"))" == "error: bad --at")
+    }
+}
