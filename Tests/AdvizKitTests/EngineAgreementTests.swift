@@ -24,8 +24,10 @@ import Testing
     static func randomPrograms(count: Int, seed: UInt64) -> [String] {
         var random = SplitMix64(state: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
-        let unary = ["sin", "cos", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "sign", "step", "-"]
-        let binary = ["+", "-", "*", "/", "^", "max", "min"]
+        let unary = ["sin", "cos", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "sign", "step", "-",
+                     "atan", "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "log10", "log2", "log1p", "expm1",
+                     "cbrt", "erf", "floor", "ceil", "round"]
+        let binary = ["+", "-", "*", "/", "^", "max", "min", "atan2", "hypot", "log"]
         let constants = ["0", "1", "2", "0.5", "-3", "1e16", "1e-300", "3"]
         return (0..<count).map { _ in
             var names = ["x1", "x2"]

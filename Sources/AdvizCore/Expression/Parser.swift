@@ -172,6 +172,9 @@ struct Parser {
                 guard case .call(let op, let name, let span, let arguments) = pending.last else {
                     throw Diagnostic("`,` outside a function call", at: token.span, hint: "write one statement per `;`")
                 }
+                // log(x, b) is log(x)/log(b), as Python's math.log(x, base) computes it: the first
+                // argument's logarithm is taken here, before the base is read.
+                if op == .log, arguments == 1 { output.append(ExpressionItem(kind: .apply(.log), span: span)) }
                 pending[pending.count - 1] = .call(op, name: name, span: span, arguments: arguments + 1)
                 expectOperand = true
 
@@ -191,8 +194,16 @@ struct Parser {
                 guard let top = pending.popLast() else {
                     throw Diagnostic("unmatched `)`", at: token.span, hint: "remove it, or add a `(` before it")
                 }
-                if case .call(let op, let name, let span, let arguments) = top {
+                if case .call(.log, _, let span, 2) = top {
+                    output.append(ExpressionItem(kind: .apply(.log), span: span))
+                    output.append(ExpressionItem(kind: .apply(.div), span: span))
+                } else if case .call(let op, let name, let span, let arguments) = top {
                     guard arguments == op.arity else {
+                        if op == .log {
+                            throw Diagnostic(
+                                "`\(name)` takes 1 argument (or 2: `log(x, b)` is the logarithm to base b), got \(arguments)",
+                                at: SourceSpan(start: span.start, length: token.span.start + 1 - span.start))
+                        }
                         throw Diagnostic(
                             "`\(name)` takes \(op.arity) argument\(op.arity == 1 ? "" : "s"), got \(arguments)",
                             at: SourceSpan(start: span.start, length: token.span.start + 1 - span.start))
@@ -275,6 +286,9 @@ struct Parser {
     }
 
     private func unknownFunction(_ name: String, at span: SourceSpan) -> Diagnostic {
+        if let hint = Parser.namesFromElsewhere[name.lowercased()] {
+            return Diagnostic("unknown function `\(name)`", at: span, hint: hint)
+        }
         if let suggestion = Suggestion.closest(to: name, among: Op.functionNames) {
             return Diagnostic("unknown function `\(name)`", at: span, hint: "did you mean `\(suggestion)`?")
         }
@@ -282,6 +296,33 @@ struct Parser {
             "unknown function `\(name)`", at: span,
             hint: "the functions are \(Op.functionNames.joined(separator: ", ")); write `\(name)*(…)` for a product")
     }
+}
+
+extension Parser {
+    /// Names a student brings from NumPy, C, Swift or a textbook, with what to write here.
+    /// Looked up before the edit-distance guess, which would send `erfc` to `erf` and `sec` to `sech`.
+    static let namesFromElsewhere: [String: String] = [
+        "sec": "write `1/cos(x)`", "csc": "write `1/sin(x)`", "cosec": "write `1/sin(x)`", "cot": "write `1/tan(x)`",
+        "acot": "write `atan(1/x)`", "arccot": "write `atan(1/x)`", "tg": "did you mean `tan`?", "arctg": "did you mean `atan`?",
+        "arsinh": "did you mean `asinh`?", "arcosh": "did you mean `acosh`?", "artanh": "did you mean `atanh`?",
+        "sech": "write `1/cosh(x)`", "csch": "write `1/sinh(x)`", "coth": "write `1/tanh(x)`",
+        "lg": "did you mean `log10`?", "lb": "did you mean `log2`?", "ld": "did you mean `log2`?",
+        "logn": "write `log(x, b)` for the logarithm to base b", "logb": "write `log(x, b)` for the logarithm to base b",
+        "exp2": "write `2^x`", "exp10": "write `10^x`", "pow10": "write `10^x`", "power": "did you mean `pow`?",
+        "sqr": "write `x^2`", "square": "write `x^2`", "root": "write `x^(1/n)`, or `sqrt`, `cbrt`", "nthroot": "write `x^(1/n)`",
+        "fabs": "did you mean `abs`?", "absolute": "did you mean `abs`?", "magnitude": "did you mean `abs`?",
+        "sgn": "did you mean `sign`?", "signum": "did you mean `sign`?",
+        "heaviside": "did you mean `step` (Heaviside's, 0 at 0)?", "theta": "did you mean `step` (Heaviside's, 0 at 0)?",
+        "maximum": "did you mean `max`?", "fmax": "did you mean `max`?", "amax": "did you mean `max`?",
+        "minimum": "did you mean `min`?", "fmin": "did you mean `min`?", "amin": "did you mean `min`?",
+        "rint": "did you mean `round`? (it rounds halves away from zero, as C's `round`)",
+        "around": "did you mean `round`? (it rounds halves away from zero, as C's `round`)",
+        "nearbyint": "did you mean `round`? (it rounds halves away from zero, as C's `round`)",
+        "ceiling": "did you mean `ceil`?", "trunc": "write `sign(x)*floor(abs(x))`",
+        "erfc": "write `1 - erf(x)`", "expit": "did you mean `sigmoid`?", "logit": "write `log(x/(1 - x))`",
+        "softplus": "write `log1p(exp(x))`", "norm": "write `hypot(a, b)` for √(a² + b²)",
+        "sinc": "write `sin(x)/x`",
+    ]
 }
 
 extension Parser.Pending {

@@ -157,6 +157,7 @@ package struct FormulaWriter {
         case .function(let name, let latex):
             if style == .latex {
                 if op == .sqrt { return Written(text: "\\sqrt{\(parts[0].text)}", precedence: 99) }
+                if op == .cbrt { return Written(text: "\\sqrt[3]{\(parts[0].text)}", precedence: 99) }
                 let inner = parts.map(\.text).joined(separator: ", ")
                 return Written(text: "\(latex)\\left(\(inner)\\right)", precedence: 99)
             }

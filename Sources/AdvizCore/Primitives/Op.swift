@@ -18,13 +18,24 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     case add, sub, mul, div, pow, max, min
     /// Unary operations: −a and the functions of one argument (`step` is Heaviside's, 0 at 0).
     case neg, sin, cos, tan, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, step
+    /// Binary functions: `atan2(y, x)`, the angle of the point (x, y), and `hypot(a, b)` = √(a² + b²).
+    case atan2, hypot
+    /// Inverse trigonometric and hyperbolic functions, as in C's `<math.h>` and NumPy.
+    case atan, asin, acos, sinh, cosh, asinh, acosh, atanh
+    /// Logarithms to base 10 and 2, log(1 + a), eᵃ − 1, the real cube root, the error function.
+    case log10, log2, log1p, expm1, cbrt, erf
+    /// Rounding: piecewise constant, so the derivative is 0 (NaN at NaN) and a warning marks each jump.
+    /// `round` rounds halves away from zero, as C's `round` and Swift's `rounded()` do.
+    case floor, ceil, round
 
     /// How many arguments the operation takes (0 for inputs and constants).
     public var arity: Int {
         switch self {
         case .input, .constant: 0
-        case .add, .sub, .mul, .div, .pow, .max, .min: 2
+        case .add, .sub, .mul, .div, .pow, .max, .min, .atan2, .hypot: 2
         case .neg, .sin, .cos, .tan, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .sign, .step: 1
+        case .atan, .asin, .acos, .sinh, .cosh, .asinh, .acosh, .atanh: 1
+        case .log10, .log2, .log1p, .expm1, .cbrt, .erf, .floor, .ceil, .round: 1
         }
     }
 
@@ -52,6 +63,25 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .relu: .function(name: "relu", latex: "\\operatorname{relu}")
         case .sign: .function(name: "sign", latex: "\\operatorname{sign}")
         case .step: .function(name: "step", latex: "H")
+        case .atan2: .function(name: "atan2", latex: "\\operatorname{atan2}")
+        case .hypot: .function(name: "hypot", latex: "\\operatorname{hypot}")
+        case .atan: .function(name: "atan", latex: "\\arctan")
+        case .asin: .function(name: "asin", latex: "\\arcsin")
+        case .acos: .function(name: "acos", latex: "\\arccos")
+        case .sinh: .function(name: "sinh", latex: "\\sinh")
+        case .cosh: .function(name: "cosh", latex: "\\cosh")
+        case .asinh: .function(name: "asinh", latex: "\\operatorname{arsinh}")
+        case .acosh: .function(name: "acosh", latex: "\\operatorname{arcosh}")
+        case .atanh: .function(name: "atanh", latex: "\\operatorname{artanh}")
+        case .log10: .function(name: "log10", latex: "\\log_{10}")
+        case .log2: .function(name: "log2", latex: "\\log_{2}")
+        case .log1p: .function(name: "log1p", latex: "\\operatorname{log1p}")
+        case .expm1: .function(name: "expm1", latex: "\\operatorname{expm1}")
+        case .cbrt: .function(name: "cbrt", latex: "\\sqrt[3]")
+        case .erf: .function(name: "erf", latex: "\\operatorname{erf}")
+        case .floor: .function(name: "floor", latex: "\\operatorname{floor}")
+        case .ceil: .function(name: "ceil", latex: "\\operatorname{ceil}")
+        case .round: .function(name: "round", latex: "\\operatorname{round}")
         }
     }
 
@@ -64,6 +94,14 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .log: ["ln"]
         case .pow: ["pow"]
         case .sigmoid: ["logistic"]
+        // NumPy's spellings.
+        case .atan: ["arctan"]
+        case .asin: ["arcsin"]
+        case .acos: ["arccos"]
+        case .atan2: ["arctan2"]
+        case .asinh: ["arcsinh"]
+        case .acosh: ["arccosh"]
+        case .atanh: ["arctanh"]
         default: []
         }
     }
@@ -93,6 +131,25 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .relu: a > 0 ? a : (a.isNaN ? a : 0)
         case .sign: a > 0 ? 1 : (a < 0 ? -1 : (a.isNaN ? a : 0))
         case .step: a > 0 ? 1 : (a.isNaN ? a : 0)
+        case .atan2: Foundation.atan2(a, b)
+        case .hypot: Foundation.hypot(a, b)
+        case .atan: Foundation.atan(a)
+        case .asin: Foundation.asin(a)
+        case .acos: Foundation.acos(a)
+        case .sinh: Foundation.sinh(a)
+        case .cosh: Foundation.cosh(a)
+        case .asinh: Foundation.asinh(a)
+        case .acosh: Foundation.acosh(a)
+        case .atanh: Foundation.atanh(a)
+        case .log10: Foundation.log10(a)
+        case .log2: Foundation.log2(a)
+        case .log1p: Foundation.log1p(a)
+        case .expm1: Foundation.expm1(a)
+        case .cbrt: Foundation.cbrt(a)
+        case .erf: Foundation.erf(a)
+        case .floor: Foundation.floor(a)
+        case .ceil: Foundation.ceil(a)
+        case .round: Foundation.round(a)
         }
     }
 
@@ -127,8 +184,25 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .tanh: Complex.tanh(a)
         case .sigmoid: 1 / (1 + Complex.exp(-a))
         case .relu: a.real > 0 ? a : .zero
-        case .sign: Complex(evaluate(a.real, 0), 0)
-        case .step: Complex(evaluate(a.real, 0), 0)
+        case .sign, .step, .floor, .ceil, .round: Complex(evaluate(a.real, 0), 0)
+        // swift-numerics' inverse functions compute the real part of log|w| for a w near 1, where
+        // the complex step's 1e-20 is rounded away; these formulas keep it (see ComplexStep).
+        case .atan2: ComplexStep.atan2(a, b)
+        case .hypot: ComplexStep.hypot(a, b)
+        case .atan: ComplexStep.atan(a)
+        case .asin: ComplexStep.asin(a)
+        case .acos: ComplexStep.acos(a)
+        case .sinh: Complex.sinh(a)
+        case .cosh: Complex.cosh(a)
+        case .asinh: ComplexStep.asinh(a)
+        case .acosh: ComplexStep.acosh(a)
+        case .atanh: ComplexStep.atanh(a)
+        case .log10: Complex.log(a) / Complex(Foundation.log(10.0))
+        case .log2: Complex.log(a) / Complex(Foundation.log(2.0))
+        case .log1p: Complex.log(onePlus: a)
+        case .expm1: Complex.expMinusOne(a)
+        case .cbrt: ComplexStep.cbrt(a)
+        case .erf: ComplexStep.erf(a)
         }
     }
 
@@ -165,7 +239,25 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .tanh: (1 - v * v, 0)
         case .sigmoid: (v * (1 - v), 0)
         case .relu: (a > 0 ? 1 : (a <= 0 ? 0 : .nan), 0)
-        case .sign, .step: (a.isNaN ? a : 0, 0)
+        case .sign, .step, .floor, .ceil, .round: (a.isNaN ? a : 0, 0)
+        // atan2(y, x): ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²); 0/0 = NaN at the origin, where no angle is smooth.
+        case .atan2: (b / (a * a + b * b), -(a / (a * a + b * b)))
+        // hypot: a/v and b/v; at the origin (a cone's tip) the subgradient 0, as abs takes at 0.
+        case .hypot: a == 0 && b == 0 ? (0, 0) : (a / v, b / v)
+        case .atan: (1 / (1 + a * a), 0)
+        case .asin: (1 / (1 - a * a).squareRoot(), 0)
+        case .acos: (-(1 / (1 - a * a).squareRoot()), 0)
+        case .sinh: (Foundation.cosh(a), 0)
+        case .cosh: (Foundation.sinh(a), 0)
+        case .asinh: (1 / (a * a + 1).squareRoot(), 0)
+        case .acosh: (1 / (a * a - 1).squareRoot(), 0)
+        case .atanh: (1 / (1 - a * a), 0)
+        case .log10: (1 / (a * Foundation.log(10.0)), 0)
+        case .log2: (1 / (a * Foundation.log(2.0)), 0)
+        case .log1p: (1 / (1 + a), 0)
+        case .expm1: (Foundation.exp(a), 0)
+        case .cbrt: (1 / (3 * (v * v)), 0)
+        case .erf: (2 / Double.pi.squareRoot() * Foundation.exp(-(a * a)), 0)
         }
     }
 
@@ -201,7 +293,9 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .pow:
             guard let n = b.constantValue, n >= 0, n == n.rounded(), n <= Double(maximumDegree), a.isMonomial || n <= 1 else { return nil }
             result = a.power(Int(n))
-        case .input, .constant, .max, .min, .sin, .cos, .tan, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .sign, .step:
+        case .input, .constant, .max, .min, .sin, .cos, .tan, .exp, .log, .sqrt, .abs, .tanh, .sigmoid, .relu, .sign, .step,
+            .atan2, .hypot, .atan, .asin, .acos, .sinh, .cosh, .asinh, .acosh, .atanh, .log10, .log2, .log1p, .expm1, .cbrt,
+            .erf, .floor, .ceil, .round:
             return nil
         }
         guard result.degree <= maximumDegree, result.coefficients.allSatisfy(\.isFinite),
@@ -214,8 +308,10 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// where it does not, a sweep that only needs partials need not keep the node's value.
     public var partialsReadValue: Bool {
         switch self {
-        case .pow, .tan, .exp, .sqrt, .tanh, .sigmoid: true
+        case .pow, .tan, .exp, .sqrt, .tanh, .sigmoid, .hypot, .cbrt: true
         case .input, .constant, .add, .sub, .mul, .div, .max, .min, .neg, .sin, .cos, .log, .abs, .relu, .sign, .step: false
+        case .atan2, .atan, .asin, .acos, .sinh, .cosh, .asinh, .acosh, .atanh, .log10, .log2, .log1p, .expm1, .erf: false
+        case .floor, .ceil, .round: false
         }
     }
 
@@ -251,7 +347,29 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case (.sigmoid, _):
             return .apply(.mul, [.apply(.sigmoid, [a]), .apply(.sub, [one, .apply(.sigmoid, [a])])])
         case (.relu, _): return .apply(.step, [a])
-        case (.sign, _), (.step, _): return .number(0)
+        case (.sign, _), (.step, _), (.floor, _), (.ceil, _), (.round, _): return .number(0)
+        case (.atan2, 0): return .apply(.div, [b, .apply(.add, [.apply(.pow, [a, .number(2)]), .apply(.pow, [b, .number(2)])])])
+        case (.atan2, _):
+            return .apply(.neg, [.apply(.div, [a, .apply(.add, [.apply(.pow, [a, .number(2)]), .apply(.pow, [b, .number(2)])])])])
+        case (.hypot, 0): return .apply(.div, [a, .apply(.hypot, [a, b])])
+        case (.hypot, _): return .apply(.div, [b, .apply(.hypot, [a, b])])
+        case (.atan, _): return .apply(.div, [one, .apply(.add, [one, .apply(.pow, [a, .number(2)])])])
+        case (.asin, _): return .apply(.div, [one, .apply(.sqrt, [.apply(.sub, [one, .apply(.pow, [a, .number(2)])])])])
+        case (.acos, _):
+            return .apply(.neg, [.apply(.div, [one, .apply(.sqrt, [.apply(.sub, [one, .apply(.pow, [a, .number(2)])])])])])
+        case (.sinh, _): return .apply(.cosh, [a])
+        case (.cosh, _): return .apply(.sinh, [a])
+        case (.asinh, _): return .apply(.div, [one, .apply(.sqrt, [.apply(.add, [.apply(.pow, [a, .number(2)]), one])])])
+        case (.acosh, _): return .apply(.div, [one, .apply(.sqrt, [.apply(.sub, [.apply(.pow, [a, .number(2)]), one])])])
+        case (.atanh, _): return .apply(.div, [one, .apply(.sub, [one, .apply(.pow, [a, .number(2)])])])
+        case (.log10, _): return .apply(.div, [one, .apply(.mul, [a, .apply(.log, [.number(10)])])])
+        case (.log2, _): return .apply(.div, [one, .apply(.mul, [a, .apply(.log, [.number(2)])])])
+        case (.log1p, _): return .apply(.div, [one, .apply(.add, [one, a])])
+        case (.expm1, _): return .apply(.exp, [a])
+        case (.cbrt, _): return .apply(.div, [one, .apply(.mul, [.number(3), .apply(.pow, [.apply(.cbrt, [a]), .number(2)])])])
+        case (.erf, _):
+            // 2/√π · e^(−a²), the constant written as the quotient the reader recognises.
+            return .apply(.mul, [.apply(.div, [.number(2), .apply(.sqrt, [.number(Double.pi)])]), .apply(.exp, [.apply(.neg, [.apply(.pow, [a, .number(2)])])])])
         }
     }
 
@@ -260,7 +378,27 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     public var hasKinks: Bool {
         switch self {
         case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid: false
+        case .atan, .sinh, .cosh, .asinh, .expm1, .erf: false
         case .step, .div, .pow, .tan, .log, .sqrt, .abs, .relu, .sign, .max, .min: true
+        case .atan2, .hypot, .asin, .acos, .acosh, .atanh, .log10, .log2, .log1p, .cbrt, .floor, .ceil, .round: true
+        }
+    }
+
+    /// Which smooth piece (`a`, `b`) lies on, for an operation with kinks or jumps that a line
+    /// through the inputs crosses (a plot marks where the piece changes); nil for the others.
+    ///
+    /// abs, relu, sign, step and cbrt change piece where `a` changes sign; max and min where
+    /// a − b does; floor, ceil and round at each new integer value; atan2 where the point
+    /// crosses its branch cut (y = 0 left of the origin).
+    public func piece(_ a: Double, _ b: Double) -> Double? {
+        switch self {
+        case .abs, .relu, .sign, .step, .cbrt: a > 0 ? 1 : (a < 0 ? -1 : (a == 0 ? 0 : .nan))
+        case .max, .min: a > b ? 1 : (a < b ? -1 : (a == b ? 0 : .nan))
+        case .floor, .ceil, .round: evaluate(a, b)
+        case .atan2: b < 0 ? (a.sign == .minus ? -1 : 1) : 0
+        case .input, .constant, .add, .sub, .mul, .div, .pow, .neg, .sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .sigmoid,
+            .hypot, .atan, .asin, .acos, .sinh, .cosh, .asinh, .acosh, .atanh, .log10, .log2, .log1p, .expm1, .erf:
+            nil
         }
     }
 
@@ -271,6 +409,38 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         switch self {
         case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid:
             return nil
+        case .atan, .sinh, .cosh, .asinh, .expm1, .erf:
+            return nil
+        case .atan2:
+            if a == 0 && b == 0 { return "atan2 at the origin: no angle is smooth there, ∂ = 0/0 = NaN" }
+            if a == 0 && b < 0 { return "atan2 on its branch cut (y = 0, x < 0): the angle jumps between π and −π" }
+            return nil
+        case .hypot: return a == 0 && b == 0 ? "hypot at the origin (a cone's tip): subgradient 0 used" : nil
+        case .asin, .acos:
+            if Swift.abs(a) == 1 { return "\(name) at ±1: ∂/∂a is infinite" }
+            if Swift.abs(a) > 1 { return "\(name) outside [−1, 1]: NaN" }
+            return nil
+        case .acosh:
+            if a == 1 { return "acosh at 1: ∂/∂a is infinite" }
+            if a < 1 { return "acosh below 1: NaN" }
+            return nil
+        case .atanh:
+            if Swift.abs(a) == 1 { return "atanh at ±1: value ±inf, ∂/∂a = inf" }
+            if Swift.abs(a) > 1 { return "atanh outside [−1, 1]: NaN" }
+            return nil
+        case .log10, .log2:
+            if a == 0 { return "\(name) of 0: value −inf, ∂/∂a = inf" }
+            if a < 0 { return "\(name) of a negative number: NaN" }
+            return nil
+        case .log1p:
+            if a == -1 { return "log1p at −1: value −inf, ∂/∂a = inf" }
+            if a < -1 { return "log1p below −1: NaN" }
+            return nil
+        case .cbrt: return a == 0 ? "cbrt at 0: ∂/∂a = inf (a vertical tangent)" : nil
+        case .floor, .ceil:
+            return a.isFinite && a == a.rounded() ? "\(name) at an integer (a jump): derivative 0 used" : nil
+        case .round:
+            return a.isFinite && Swift.abs(a - a.rounded(.towardZero)) == 0.5 ? "round at a half-integer (a jump): derivative 0 used" : nil
         case .step: return a == 0 ? "step at 0 (a jump): derivative 0 used" : nil
         case .div:
             return b == 0 ? "division by zero: IEEE result \(a == 0 ? "NaN" : "±inf")" : nil
@@ -317,6 +487,11 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .min: return "(\(a) <= \(b) ? \(a) : (\(b) < \(a) ? \(b) : \(a) + \(b)))"
         case .neg: return "-\(a)"
         case .sin, .cos, .tan, .exp, .log, .tanh: return "\(name)(\(a))"
+        // The same names in C's <math.h> and in Swift's Foundation.
+        case .atan, .asin, .acos, .sinh, .cosh, .asinh, .acosh, .atanh, .log10, .log2, .log1p, .expm1, .cbrt, .erf,
+            .floor, .ceil, .round:
+            return "\(name)(\(a))"
+        case .atan2, .hypot: return "\(name)(\(a), \(b))"
         case .sqrt: return c ? "sqrt(\(a))" : "\(a).squareRoot()"
         case .abs: return c ? "fabs(\(a))" : "Swift.abs(\(a))"
         case .sigmoid: return "1.0 / (1.0 + exp(-\(a)))"
@@ -341,7 +516,11 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         let c = language == .c
         let nan = c ? "NAN" : "Double.nan", inf = c ? "INFINITY" : "Double.infinity"
         switch (self, k) {
-        case (.sign, _), (.step, _): return c ? "(\(a) != \(a) ? \(a) : 0.0)" : "(\(a).isNaN ? \(a) : 0.0)"
+        case (.sign, _), (.step, _), (.floor, _), (.ceil, _), (.round, _): return c ? "(\(a) != \(a) ? \(a) : 0.0)" : "(\(a).isNaN ? \(a) : 0.0)"
+        // hypot: a/v is 0/0 at the origin, where the rule takes the subgradient 0.
+        case (.hypot, _):
+            let top = k == 0 ? a : b
+            return "(\(a) == 0.0 && \(b) == 0.0 ? 0.0 : \(top) / \(v))"
         case (.max, 0): return "(\(a) >= \(b) ? 1.0 : (\(b) > \(a) ? 0.0 : \(nan)))"
         case (.max, _): return "(\(a) >= \(b) ? 0.0 : (\(b) > \(a) ? 1.0 : \(nan)))"
         case (.min, 0): return "(\(a) <= \(b) ? 1.0 : (\(b) < \(a) ? 0.0 : \(nan)))"

@@ -32,3 +32,12 @@ public enum AdvizError: Error, Sendable {
         }
     }
 }
+
+extension AdvizError: CustomStringConvertible {
+    /// The message as the command line prints it (``rendered`` without its last newline),
+    /// so that `print(error)` in a program that uses the library reads as the tool's errors do.
+    public var description: String {
+        let text = rendered
+        return text.hasSuffix("\n") ? String(text.dropLast()) : text
+    }
+}

@@ -95,30 +95,32 @@ public struct FunctionPlot: Sendable {
         kinks = FunctionPlot.findKinks(graph, at: point, input: j, xs: xs)
     }
 
-    /// Points where a non-smooth operation's deciding quantity changes sign between samples, refined by bisection.
+    /// Points where a non-smooth operation moves to another smooth piece (``Op/piece(_:_:)``)
+    /// between samples, refined by bisection, and samples that land on a kink exactly.
     static func findKinks(_ graph: Graph, at point: [Double], input j: Int, xs: [Double]) -> [Double] {
-        let kinky = graph.nodes.indices.filter { [.abs, .relu, .sign, .step, .max, .min].contains(graph.nodes[$0].op) }
+        let kinky = graph.nodes.indices.filter { graph.nodes[$0].op.piece(0, 0) != nil }
         guard !kinky.isEmpty else { return [] }
-        func deciding(_ x: Double) -> [Double] {
+        func deciding(_ x: Double) -> [(piece: Double, onKink: Bool)] {
             var p = point
             p[j] = x
             let values = PrimalSweep.run(graph, at: p).values
             return kinky.map { i in
                 let node = graph.nodes[i]
-                let a = values[Int(node.a)]
-                return node.op.arity == 2 ? a - values[Int(node.b)] : a
+                let a = values[Int(node.a)], b = node.op.arity == 2 ? values[Int(node.b)] : 0
+                return (node.op.piece(a, b) ?? 0, node.op.kink(a, b) != nil)
             }
         }
+        func samePiece(_ p: Double, _ q: Double) -> Bool { p == q || (p.isNaN && q.isNaN) }
         var found: [Double] = []
         var previous = deciding(xs[0])
         for k in 1..<xs.count {
             let current = deciding(xs[k])
-            for m in kinky.indices where previous[m].sign != current[m].sign || current[m] == 0 {
-                if current[m] == 0 { found.append(xs[k]); continue }
+            for m in kinky.indices where !samePiece(previous[m].piece, current[m].piece) || current[m].onKink {
+                if current[m].onKink { found.append(xs[k]); continue }
                 var lo = xs[k - 1], hi = xs[k]
                 for _ in 0..<60 {
                     let mid = (lo + hi) / 2
-                    if deciding(mid)[m].sign == previous[m].sign { lo = mid } else { hi = mid }
+                    if samePiece(deciding(mid)[m].piece, previous[m].piece) { lo = mid } else { hi = mid }
                 }
                 found.append((lo + hi) / 2)
             }
