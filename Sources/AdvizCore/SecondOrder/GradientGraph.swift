@@ -180,6 +180,11 @@ struct SharingTape {
 
     /// v̄·p, the product the reverse sweep forms (1·v̄ and −1·v̄ are exact, so they need no node).
     mutating func times(_ adjoint: Int32, _ partial: Int32) -> Int32 {
+        switch literal(adjoint) {
+        case 1: return partial
+        case -1: return apply(.neg, partial)
+        default: break
+        }
         switch literal(partial) {
         case 1: return adjoint
         case -1: return apply(.neg, adjoint)

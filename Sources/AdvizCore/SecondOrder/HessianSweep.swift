@@ -114,7 +114,7 @@ public struct HessianCost: Sendable, Equatable {
         let pairs = n * (n + 1) / 2
         ways = [
             Way(name: "forward-over-reverse", how: "n tangent sweeps of the gradient graph (H·eⱼ)", sweeps: n, multiplyAdds: n * bigE),
-            Way(name: "reverse-over-reverse", how: "n adjoint sweeps of the gradient graph (eⱼᵀ·H), its tape kept", sweeps: n, multiplyAdds: n * bigE),
+            Way(name: "reverse-over-reverse", how: "n adjoint sweeps of the gradient graph (eⱼᵀ·H), tape kept", sweeps: n, multiplyAdds: n * bigE),
             Way(name: "forward-over-forward", how: "n(n+1)/2 hyper-dual sweeps of f, 3 tangents each", sweeps: pairs, multiplyAdds: 3 * e * pairs),
         ]
     }
