@@ -79,7 +79,11 @@ struct DiffCommand: ParsableCommand {
                     let second = try SymbolicSecondDerivatives(graph, output: k, simplify: !noSimplify)
                     sections.append(second.render(source: source.text, point: point, style: format == .latex ? .latex : .text, json: format == .json))
                 }
-                try writeStandardOutput(sections.joined(separator: format == .json ? "" : "\n"))
+                // Several outputs in JSON: one array of their objects, as --order 1 writes them.
+                let text = format == .json && sections.count > 1
+                    ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
+                    : sections.joined(separator: format == .json ? "" : "\n")
+                try writeStandardOutput(text)
                 return
             }
             // Every output in turn, a section each.
