@@ -19,6 +19,7 @@ struct CodegenCommand: ParsableCommand {
     )
 
     @OptionGroup var program: ProgramOptions
+    @OptionGroup var gradientGraph: GradientGraphOptions
 
     @Option(help: "forward (tangents, one direction per call) or reverse (adjoints, the whole gradient).")
     var mode: CodegenMode = .reverse
@@ -42,7 +43,8 @@ struct CodegenCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let (source, graph) = try program.loadGraph()
+            let (source, loaded) = try program.loadGraph()
+            let graph = try gradientGraph.apply(to: loaded).graph
             // The derivative program takes every output (ȳ weights them); a kernel differentiates
             // one output, so --kernel writes one per output.
             let text = kernel

@@ -15,6 +15,8 @@ struct DiffCommand: ParsableCommand {
                 (sign(x), and where it does not exist)
               adviz diff "x1^2*x2" --at 3,2
                 (the derivatives, then their values at the point)
+              adviz diff "x1^2*sin(x2)" --order 2 --at 1,2
+                (the second derivatives ∂²f/∂xᵢ∂xⱼ, their values, and how they swell)
               adviz diff --swell
                 (the course notes' polynomial 2x³ − 3x² + 5 nested 1 to 6 times)
             """
@@ -34,6 +36,9 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Measure expression swell: the notes' polynomial (or EXPR, in x) nested 1 to --depth times.")
     var swell = false
 
+    @Option(help: "1 for the gradient, 2 for the second derivatives ∂²f/∂xᵢ∂xⱼ (i ≤ j).")
+    var order: Int = 1
+
     @Option(help: "The deepest nesting for --swell.")
     var depth: Int = 6
 
@@ -41,6 +46,8 @@ struct DiffCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...12).contains(depth) else { throw ValidationError("--depth must be between 1 and 12") }
+        guard (1...2).contains(order) else { throw ValidationError("--order must be 1 or 2, got \(order)") }
+        if order == 2 && (swell || wrt != nil) { throw ValidationError("--order 2 gives every second derivative; it takes neither --swell nor --wrt") }
     }
 
     func run() throws {
@@ -66,6 +73,19 @@ struct DiffCommand: ParsableCommand {
                 }
                 return [name]
             } ?? graph.inputNames
+            if order == 2 {
+                var sections: [String] = []
+                for k in graph.outputs.indices {
+                    let second = try SymbolicSecondDerivatives(graph, output: k, simplify: !noSimplify)
+                    sections.append(second.render(source: source.text, point: point, style: format == .latex ? .latex : .text, json: format == .json))
+                }
+                // Several outputs in JSON: one array of their objects, as --order 1 writes them.
+                let text = format == .json && sections.count > 1
+                    ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
+                    : sections.joined(separator: format == .json ? "" : "\n")
+                try writeStandardOutput(text)
+                return
+            }
             // Every output in turn, a section each.
             var sections: [String] = []
             for k in graph.outputs.indices {

@@ -162,3 +162,19 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension TraceMode: ExpressibleByArgument {}
+
+/// `--gradient-graph`: replace the program's graph by its gradient graph (f, then the backward
+/// pass as nodes), which `render`, `trace` and `codegen` then treat like any other graph.
+struct GradientGraphOptions: ParsableArguments {
+    @Flag(name: .customLong("gradient-graph"), help: "Use the gradient graph: f's nodes, then the backward pass (every adjoint v̄ᵢ and its sum) as nodes of its own; its outputs are f and ∂f/∂xⱼ.")
+    var enabled = false
+
+    /// `graph`, or its gradient graph (of the first output) when the flag is given.
+    func apply(to graph: Graph) throws(AdvizError) -> (graph: Graph, gradient: GradientGraph?) {
+        guard enabled else { return (graph, nil) }
+        guard graph.outputCount > 0 else { throw .usage("the program has no outputs: name one with --output") }
+        if graph.outputCount > 1 { printError("note: --gradient-graph differentiates the first output, `\(graph.outputs[0].name)` (choose another with --output)") }
+        let gradient = try GradientGraph(of: graph, output: 0)
+        return (gradient.graph, gradient)
+    }
+}

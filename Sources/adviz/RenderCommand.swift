@@ -22,6 +22,8 @@ struct RenderCommand: ParsableCommand {
                 (the state after step 9 of the sweeps)
               adviz render "y = tanh(w1*x1 + w2*x2 + b)" --at 1,2,0.5,-0.3,0.1 \\
                   --show values,adjoints --names --fit 16:9 -o slide.svg
+              adviz render "log(x1*x2)+sin(x2)" --at 2,5 --gradient-graph
+                (the backward pass drawn as a graph: f's nodes, then each v̄ᵢ and its sum)
               adviz render --frames output/frames
                 (one SVG per step, and an index.html that plays them)
             """
@@ -29,6 +31,7 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var program: ProgramOptions
     @OptionGroup var seeds: SeedOptions
+    @OptionGroup var gradientGraph: GradientGraphOptions
 
     @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write (default output/<expression>.svg).", valueName: "path"))
     var out: String?
@@ -112,13 +115,14 @@ struct RenderCommand: ParsableCommand {
             let graphAlone = program.at == nil && (program.expression != nil || program.file != nil) && (try? program.loadGraph().graph.inputCount > 0) == true
             if graphAlone, frames != nil { throw .usage("--frames needs a point: give it with --at") }
             if graphAlone, let step, step > 0 { throw .usage("--step \(step) needs a point: give it with --at") }
-            let (source, graph, point): (SourceText, Graph, [Double])
+            let (source, loadedGraph, point): (SourceText, Graph, [Double])
             if graphAlone {
                 let loaded = try program.loadGraph()
-                (source, graph, point) = (loaded.source, loaded.graph, Array(repeating: 0, count: loaded.graph.inputCount))
+                (source, loadedGraph, point) = (loaded.source, loaded.graph, Array(repeating: 0, count: loaded.graph.inputCount))
             } else {
-                (source, graph, point) = try program.load()
+                (source, loadedGraph, point) = try program.load()
             }
+            let (graph, gradient) = try gradientGraph.apply(to: loadedGraph)
             let mode: TraceMode = shown.contains(.adjoints) ? (shown.contains(.tangents) ? .both : .reverse) : (shown.contains(.tangents) ? .forward : .both)
             let trace = try Trace(graph, at: point, options: try seeds.traceOptions(for: graph, mode: mode))
             var options = FigureOptions()
@@ -137,6 +141,7 @@ struct RenderCommand: ParsableCommand {
             options.collapse = collapse
             options.maxNodes = maxNodes
             options.clusters = !noClusters
+            options.backwardPassStart = gradient?.primalCount
             let figure = try GraphFigure(trace, options: options)
             for note in figure.notes { printError("note: \(note)") }
             if options.numbers { for message in trace.warningMessages() { printError("warning: \(message)") } }

@@ -28,6 +28,7 @@ struct TraceCommand: ParsableCommand {
     var format: ReportFormat = .text
 
     @OptionGroup var seeds: SeedOptions
+    @OptionGroup var gradientGraph: GradientGraphOptions
 
     @Flag(help: "With --format latex: a whole document (article class, amsmath and amssymb) that pdflatex compiles as it is.")
     var standalone = false
@@ -44,7 +45,8 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let (source, graph, point) = try program.load()
+            let (source, loaded, point) = try program.load()
+            let graph = try gradientGraph.apply(to: loaded).graph
             let trace = try Trace(graph, at: point, options: try seeds.traceOptions(for: graph, mode: mode))
             let environment = ProcessInfo.processInfo.environment
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain

@@ -51,6 +51,9 @@ public struct FigureOptions: Sendable, Equatable {
     public var fit: Double?
     /// With `fit`: spread the drawing to the aspect (false only chooses the direction, as slideshows do).
     public var spread: Bool = true
+    /// For a gradient graph (``GradientGraph``): the first node of its backward pass. Those nodes,
+    /// and the boxes of their adjoint sums, are drawn in the adjoint colour, apart from f's nodes.
+    public var backwardPassStart: Int?
 
     /// Default options.
     public init() {}
@@ -621,8 +624,9 @@ public struct GraphFigure: Sendable {
             else if outputNames[i] != nil { fill = theme.outputFill }
             else { fill = theme.stepFill }
             attributes.append(DotAttribute("fillcolor", faded ? theme.background : fill))
-            attributes.append(DotAttribute("color", isCurrent ? theme.highlight : (faded ? theme.faded : theme.border)))
-            attributes.append(DotAttribute("penwidth", isCurrent ? "2.6" : "1.2"))
+            let backward = options.backwardPassStart.map { i >= $0 } ?? false
+            attributes.append(DotAttribute("color", isCurrent ? theme.highlight : (faded ? theme.faded : (backward ? theme.adjoint : theme.border))))
+            attributes.append(DotAttribute("penwidth", isCurrent ? "2.6" : (backward ? "1.8" : "1.2")))
             if outputNames[i] != nil { attributes.append(DotAttribute("peripheries", "2")) }
             d.nodes.append(DotNode(id: id, attributes: attributes))
         }
@@ -672,9 +676,10 @@ public struct GraphFigure: Sendable {
                 let members = statement.nodes.filter { !graph.isConstant($0) }.map { figureID($0) }
                 guard members.count > 1 else { continue }
                 let constants = options.shareConstants ? statement.nodes.filter { graph.isConstant($0) }.map { figureID($0) } : copiesByStatement[index] ?? []
+                let backward = options.backwardPassStart.map { statement.root >= $0 } ?? false
                 d.clusters.append(DotCluster(nodes: members + constants, attributes: [
-                    DotAttribute("label", name), DotAttribute("style", "rounded,dashed"), DotAttribute("color", theme.clusterBorder),
-                    DotAttribute("fontcolor", theme.mutedText), DotAttribute("labeljust", "l"), DotAttribute("labelloc", "t"),
+                    DotAttribute("label", name), DotAttribute("style", "rounded,dashed"), DotAttribute("color", backward ? theme.adjoint : theme.clusterBorder),
+                    DotAttribute("fontcolor", backward ? theme.adjoint : theme.mutedText), DotAttribute("labeljust", "l"), DotAttribute("labelloc", "t"),
                 ]))
             }
         }

@@ -1,0 +1,121 @@
+/// The Hessian of one output, with its gradient and value, and what it cost.
+public struct HessianResult: Sendable, Equatable {
+    /// f at the point.
+    public var value: Double
+    /// ∇f at the point, one entry per input.
+    public var gradient: [Double]
+    /// `matrix[i][j]` is ∂²f/∂xᵢ∂xⱼ: column j is the Hessian-vector product with eⱼ.
+    public var matrix: [[Double]]
+    /// The tangent sweeps over the gradient graph it took (one per input).
+    public var sweeps: Int
+    /// The nodes of the gradient graph (the tape each sweep walks).
+    public var gradientGraphNodes: Int
+    /// Multiply-adds of those sweeps: one per differentiable edge of the gradient graph per sweep.
+    public var multiplyAdds: Int
+    /// Kinks and undefined points met by the primal sweep over the gradient graph: f's warnings,
+    /// then those of the backward pass, in terms of the original nodes where they are f's.
+    public var warnings: [MathWarning]
+
+    /// The largest |Hᵢⱼ − Hⱼᵢ|, 0 for an exactly symmetric Hessian (NaN entries are skipped).
+    public var asymmetry: Double {
+        var worst = 0.0
+        for i in matrix.indices {
+            for j in matrix.indices where j > i {
+                let d = Swift.abs(matrix[i][j] - matrix[j][i])
+                if !d.isNaN { worst = Swift.max(worst, d) }
+            }
+        }
+        return worst
+    }
+
+    /// Whether H equals its transpose to `tolerance` relative to its largest entry (Schwarz's
+    /// theorem, for a twice continuously differentiable f). Forward-over-reverse computes Hᵢⱼ and
+    /// Hⱼᵢ by different sums, so they may differ in the last bits.
+    public func isSymmetric(tolerance: Double = 1e-12) -> Bool {
+        let scale = matrix.joined().filter(\.isFinite).map { Swift.abs($0) }.max() ?? 0
+        return asymmetry <= tolerance * Swift.max(scale, 1)
+    }
+}
+
+/// Second derivatives by forward-over-reverse: tangent sweeps over the ``GradientGraph``.
+///
+/// The gradient graph computes ∇f(x) from x. A tangent sweep over it with input direction u
+/// gives the directional derivative of ∇f along u, that is H·u, the Hessian-vector product, at
+/// a small constant multiple of the cost of f (Pearlmutter 1994; JAX's `jvp(grad(f))`). The
+/// full Hessian takes n of them, one per unit vector eⱼ. The sweeps are the first-order ones,
+/// run over a bigger tape: exactness rules, structural zeros and kink conventions carry over.
+public enum HessianSweep {
+    /// H·`direction` at the point `evaluation` was computed at (a primal sweep of the gradient graph).
+    public static func hessianVectorProduct(_ gradientGraph: GradientGraph, _ evaluation: Evaluation, direction: [Double]) -> [Double] {
+        let tangents = ForwardSweep.tangents(gradientGraph.graph, evaluation, seed: direction)
+        return gradientGraph.gradientNodes.map { tangents[$0] }
+    }
+
+    /// H·`direction` at `point`: one primal and one tangent sweep over the gradient graph.
+    public static func hessianVectorProduct(_ gradientGraph: GradientGraph, at point: [Double], direction: [Double]) -> [Double] {
+        hessianVectorProduct(gradientGraph, PrimalSweep.run(gradientGraph.graph, at: point), direction: direction)
+    }
+
+    /// The whole Hessian at `point`: one primal sweep of the gradient graph, then n tangent sweeps.
+    public static func hessian(_ gradientGraph: GradientGraph, at point: [Double]) -> HessianResult {
+        let graph = gradientGraph.graph
+        let n = graph.inputCount
+        let evaluation = PrimalSweep.run(graph, at: point)
+        var matrix = Array(repeating: [Double](repeating: 0, count: n), count: n)
+        for j in 0..<n {
+            let column = hessianVectorProduct(gradientGraph, evaluation, direction: ForwardSweep.unitSeed(j, inputs: n))
+            for i in 0..<n { matrix[i][j] = column[i] }
+        }
+        return HessianResult(
+            value: evaluation.values[gradientGraph.valueNode],
+            gradient: gradientGraph.gradientNodes.map { evaluation.values[$0] },
+            matrix: matrix, sweeps: n, gradientGraphNodes: graph.nodes.count,
+            multiplyAdds: n * graph.differentiableEdgeCount, warnings: evaluation.warnings)
+    }
+
+    /// The Hessian of output `output` of `graph` at `point`.
+    public static func hessian(_ graph: Graph, output: Int = 0, at point: [Double]) throws(AdvizError) -> HessianResult {
+        guard point.count == graph.inputCount else {
+            throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
+        }
+        return hessian(try GradientGraph(of: graph, output: output), at: point)
+    }
+}
+
+/// What the Hessian costs by each way of computing it, counted in multiply-adds (one per
+/// differentiable edge of a tape per sweep) so that the ways compare on one scale.
+public struct HessianCost: Sendable, Equatable {
+    /// One way, and its count.
+    public struct Way: Sendable, Equatable {
+        /// Its name (`forward-over-reverse`).
+        public var name: String
+        /// What it does, in a phrase.
+        public var how: String
+        /// Sweeps over a tape.
+        public var sweeps: Int
+        /// Multiply-adds.
+        public var multiplyAdds: Int
+    }
+
+    /// The ways, cheapest first for large n: forward-over-reverse, reverse-over-reverse, forward-over-forward.
+    public var ways: [Way]
+
+    /// The counts for `gradientGraph` (n inputs; f has e differentiable edges, its gradient graph E).
+    ///
+    /// - forward-over-reverse: n tangent sweeps of the gradient graph, n·E;
+    /// - reverse-over-reverse: n adjoint sweeps of the gradient graph (one per row), n·E, and the
+    ///   gradient graph's whole tape kept in memory for them;
+    /// - forward-over-forward: one second-order (hyper-dual) sweep of f per pair i ≤ j, each
+    ///   pushing three tangents (v̇, v̇′, v̈) through every edge, 3e·n(n+1)/2.
+    public init(_ gradientGraph: GradientGraph) {
+        let n = gradientGraph.graph.inputCount
+        let bigE = gradientGraph.graph.differentiableEdgeCount
+        let e = gradientGraph.original.differentiableEdgeCount
+        let pairs = n * (n + 1) / 2
+        ways = [
+            Way(name: "forward-over-reverse", how: "n tangent sweeps of the gradient graph (H·eⱼ)", sweeps: n, multiplyAdds: n * bigE),
+            Way(name: "reverse-over-reverse", how: "n adjoint sweeps of the gradient graph (eⱼᵀ·H), tape kept", sweeps: n, multiplyAdds: n * bigE),
+            Way(name: "forward-over-forward", how: "n(n+1)/2 hyper-dual sweeps of f, 3 tangents each", sweeps: pairs, multiplyAdds: 3 * e * pairs),
+        ]
+    }
+}

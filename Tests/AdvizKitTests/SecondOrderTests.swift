@@ -1,0 +1,174 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import AdvizCore
+@testable import AdvizSymbolic
+
+/// The gradient graph and forward-over-reverse Hessians, checked against referees adviz did not
+/// compute the same way: the reverse sweep (bit for bit), symbolic second derivatives, central
+/// differences of the gradient, and numbers from SymPy.
+@Suite struct SecondOrderTests {
+    /// Same number, NaN equal to NaN.
+    static func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
+
+    /// The gradient graph's outputs are the reverse sweep's adjoints, bit for bit, at random points.
+    @Test func gradientGraphComputesTheReverseSweepsNumbers() async {
+        await propertyCheck(count: 200, input: Gen.uint64(), Gen.double(in: -2...2), Gen.double(in: -2...2), Gen.double(in: -2...2)) { seed, a, b, c in
+            var random = RandomExpression(state: seed)
+            let graph = try Graph(parsing: random.expression(depth: 4))
+            let point = graph.inputNames.map { ["x1": a, "x2": b, "x3": c][$0]! }
+            let gradientGraph = try GradientGraph(of: graph)
+            let reverse = ReverseSweep.adjoints(graph, PrimalSweep.run(graph, at: point), outputSeed: [1])
+            let values = PrimalSweep.run(gradientGraph.graph, at: point).outputValues(of: gradientGraph.graph)
+            #expect(SecondOrderTests.same(values[0], PrimalSweep.value(graph, at: point)[0]))
+            for j in 0..<graph.inputCount {
+                #expect(SecondOrderTests.same(values[1 + j], reverse[j]), "∂/∂\(graph.inputNames[j]) of \(random)")
+            }
+        }
+    }
+
+    /// At kinks, jumps and outside domains the gradient graph keeps the sweeps' conventions:
+    /// subgradient 0 at abs/relu's kink, the first argument at a max tie, NaN everywhere once a value is NaN.
+    @Test(arguments: [
+        ("abs(x1)*x2", "0,3"), ("relu(x1) + x1^2", "0"), ("max(x1, x2)*x1", "2,2"), ("min(x1, x2)^2", "-1,-1"),
+        ("log(x1)*x2 + x2", "-1,2"), ("sqrt(x1) + x2", "0,1"), ("sign(x1)*x2 + step(x2)", "0,0"), ("x1/x2", "0,0"),
+        ("x1^x2", "2,3"), ("x1^0 + x2", "0,1"), ("(x1 - 1)^x2", "1,-0.5"), ("exp(x1)*0 + x2", "1000,1"), ("tan(x1)*x2", "1.2,3"),
+        ("sigmoid(x1)*tanh(x2)", "0.3,-0.7"), ("pow(x1, 3) - x2^(-1)", "-2,0.5"),
+    ])
+    func gradientGraphAgreesAtSpecialPoints(_ program: String, _ at: String) throws {
+        let graph = try Graph(parsing: program)
+        let point = try PointBinding.bind(at, to: graph.inputNames)
+        let gradientGraph = try GradientGraph(of: graph)
+        let reverse = ReverseSweep.adjoints(graph, PrimalSweep.run(graph, at: point), outputSeed: [1])
+        let values = PrimalSweep.run(gradientGraph.graph, at: point).outputValues(of: gradientGraph.graph)
+        for j in 0..<graph.inputCount {
+            #expect(SecondOrderTests.same(values[1 + j], reverse[j]), "\(program) at \(at): ∂/∂\(graph.inputNames[j]) is \(values[1 + j]), the sweep says \(reverse[j])")
+        }
+    }
+
+    /// The documented divergence: a variable exponent at base 0 with b > 0, where the sweep takes
+    /// ∂(a^b)/∂b's limit 0 and the graph's formula v·ln a is 0·(−∞) = NaN.
+    @Test func variableExponentAtBaseZeroIsTheKnownDivergence() throws {
+        let graph = try Graph(parsing: "(x1 - 1)^x2")
+        let gradientGraph = try GradientGraph(of: graph)
+        let values = PrimalSweep.run(gradientGraph.graph, at: [1, 0.5]).outputValues(of: gradientGraph.graph)
+        let reverse = ReverseSweep.adjoints(graph, PrimalSweep.run(graph, at: [1, 0.5]), outputSeed: [1])
+        #expect(reverse[1] == 0)
+        #expect(values[2].isNaN)
+    }
+
+    /// The gradient graph starts with f's tape, unchanged, and names its outputs dy/dx.
+    @Test func gradientGraphKeepsTheForwardPassAndNamesItsOutputs() throws {
+        let graph = try Graph(parsing: "y = log(x1*x2) + sin(x2)")
+        let gradientGraph = try GradientGraph(of: graph)
+        #expect(Array(gradientGraph.graph.nodes.prefix(graph.nodes.count)) == graph.nodes)
+        #expect(gradientGraph.graph.outputs.map(\.name) == ["y", "dy/dx1", "dy/dx2"])
+        #expect(gradientGraph.primalCount == graph.nodes.count)
+        #expect(gradientGraph.graph.nodes.count > graph.nodes.count)
+        // sin's partial cos(x2) is a node of the backward pass; every adjoint has a node.
+        #expect(gradientGraph.graph.nodes.contains { $0.op == .cos })
+        #expect(gradientGraph.adjointNodes.enumerated().allSatisfy { i, node in graph.isConstant(i) || node != nil })
+    }
+
+    /// Hessians of random programs equal the symbolic second derivatives (differentiated twice by the rules).
+    @Test func hessianEqualsSymbolicSecondDerivatives() async {
+        await propertyCheck(count: 60, input: Gen.uint64(), Gen.double(in: -1.2...1.2), Gen.double(in: -1.2...1.2), Gen.double(in: -1.2...1.2)) { seed, a, b, c in
+            var random = RandomExpression(state: seed)
+            let graph = try Graph(parsing: random.expression(depth: 3))
+            let values = ["x1": a, "x2": b, "x3": c]
+            let point = graph.inputNames.map { values[$0]! }
+            let hessian = try HessianSweep.hessian(graph, at: point)
+            let first = try graph.inputNames.map { name throws(AdvizError) in try SymbolicDerivative(graph, variable: name) }
+            let gradientGraph = SymbolicDerivative.graph(of: first, inputs: graph.inputNames)
+            for (i, xi) in graph.inputNames.enumerated() {
+                for j in graph.inputNames.indices {
+                    let second = try SymbolicDerivative(gradientGraph, output: j, variable: xi).value(at: values)
+                    let scale = Swift.max(1, Swift.abs(second))
+                    #expect(Swift.abs(hessian.matrix[i][j] - second) <= 1e-9 * scale, "H[\(i)][\(j)] of \(random): \(hessian.matrix[i][j]) vs symbolic \(second)")
+                }
+            }
+        }
+    }
+
+    /// H is symmetric (Schwarz), H·u matches central differences of the gradient along u.
+    @Test func hessianIsSymmetricAndMatchesCentralDifferencesOfTheGradient() async {
+        await propertyCheck(count: 100, input: Gen.uint64(), Gen.double(in: -1.2...1.2), Gen.double(in: -1.2...1.2), Gen.double(in: -1.2...1.2)) { seed, a, b, c in
+            var random = RandomExpression(state: seed)
+            let graph = try Graph(parsing: random.expression(depth: 4))
+            let point = graph.inputNames.map { ["x1": a, "x2": b, "x3": c][$0]! }
+            let gradientGraph = try GradientGraph(of: graph)
+            let hessian = HessianSweep.hessian(gradientGraph, at: point)
+            #expect(hessian.isSymmetric(tolerance: 1e-10), "asymmetry \(hessian.asymmetry) for \(random)")
+            let u = graph.inputNames.indices.map { [0.6, -0.8, 0.3][$0] }
+            let hvp = HessianSweep.hessianVectorProduct(gradientGraph, at: point, direction: u)
+            // Central differences of ∇f: truncation h²·|∇f'''|/6, rounding ε·|∇f|/h; h = 1e-5.
+            let h = 1e-5
+            func gradient(_ x: [Double]) -> [Double] {
+                ReverseSweep.adjoints(graph, PrimalSweep.run(graph, at: x), outputSeed: [1]).prefix(graph.inputCount).map { $0 }
+            }
+            let plus = gradient(zip(point, u).map { $0 + h * $1 }), minus = gradient(zip(point, u).map { $0 - h * $1 })
+            let scale = Swift.max(1, hessian.matrix.joined().map { Swift.abs($0) }.max() ?? 0)
+            for i in hvp.indices {
+                let difference = (plus[i] - minus[i]) / (2 * h)
+                #expect(Swift.abs(hvp[i] - difference) <= 1e-5 * scale, "(H·u)[\(i)] = \(hvp[i]), central differences \(difference), for \(random)")
+            }
+        }
+    }
+
+    /// Numbers from SymPy (`sp.diff(f, a, b).subs(...)`), not from adviz.
+    @Test func hessianMatchesSymPy() throws {
+        let h1 = try HessianSweep.hessian(try Graph(parsing: "log(x1*x2) + sin(x2)"), at: [2, 5])
+        let sympy1 = [[-0.25, 0.0], [0.0, 0.9189242746631384]]
+        let h2 = try HessianSweep.hessian(try Graph(parsing: "sin(x1)*x2 + log(1 + x1^2) + exp(x2*x1)/(1 + x2^2)"), at: [0.7, -1.3])
+        let sympy2 = [[1.5498087234572042, 0.5902894914130735], [0.5902894914130735, 0.4441346354172044]]
+        for (h, sympy) in [(h1, sympy1), (h2, sympy2)] {
+            for i in 0..<2 { for j in 0..<2 { #expect(Swift.abs(h.matrix[i][j] - sympy[i][j]) <= 1e-14 * Swift.max(1, Swift.abs(sympy[i][j])), "H[\(i)][\(j)] = \(h.matrix[i][j]), SymPy \(sympy[i][j])") } }
+        }
+        #expect(h1.value == Foundation.log(10.0) + Foundation.sin(5.0))
+        #expect(h1.gradient == [0.5, 0.2 + Foundation.cos(5.0)])
+    }
+
+    /// At a kink the second derivative is the convention's (0) and the first-order warning carries through.
+    @Test func secondDerivativeAtAKinkIsZeroWithAWarning() throws {
+        let abs = try HessianSweep.hessian(try Graph(parsing: "abs(x)"), at: [0])
+        #expect(abs.matrix == [[0]])
+        #expect(abs.warnings.contains { $0.message.contains("abs at its kink 0") })
+        let xAbsX = try HessianSweep.hessian(try Graph(parsing: "x*abs(x)"), at: [0])  // (x|x|)'' = 2 sign(x): a jump at 0
+        #expect(xAbsX.matrix == [[0]])
+        #expect(xAbsX.warnings.contains { $0.message.contains("abs at its kink 0") })
+        let smooth = try HessianSweep.hessian(try Graph(parsing: "x*abs(x)"), at: [-2])
+        #expect(smooth.matrix == [[-2]])
+        #expect(smooth.warnings.isEmpty)
+        let relu = try HessianSweep.hessian(try Graph(parsing: "relu(x)^2"), at: [0])
+        #expect(relu.matrix == [[0]])
+        #expect(relu.warnings.contains { $0.message.contains("relu") })
+        // Outside the domain: NaN, with the first-order warning.
+        let log = try HessianSweep.hessian(try Graph(parsing: "log(x1)*x2"), at: [-1, 2])
+        let entries = log.matrix.flatMap { $0 }
+        #expect(entries.allSatisfy { $0.isNaN })
+        #expect(log.warnings.contains { $0.message.contains("log of a negative number") })
+    }
+
+    /// Structural zeros: the x1 column of sqrt(x2) + x1² at x2 = 0 is (2, 0), not NaN beside
+    /// sqrt's infinite partial; along x2, where f's own derivative is infinite, the column is NaN.
+    @Test func structuralZerosStayZeroInTheHessian() throws {
+        let graph = try Graph(parsing: "sqrt(x2) + x1^2")
+        let hessian = try HessianSweep.hessian(graph, at: [3, 0])
+        #expect(hessian.matrix[0][0] == 2)
+        #expect(hessian.matrix[1][0] == 0)
+        #expect(hessian.matrix[0][1].isNaN)
+        #expect(hessian.matrix[1][1].isNaN)
+        #expect(hessian.warnings.contains { $0.message.contains("sqrt at 0") })
+        let away = try HessianSweep.hessian(graph, at: [3, 4])
+        #expect(away.matrix == [[2, 0], [0, -0.25 / 8]])  // (√x)'' = −¼·x^(−3/2) = −1/32 at 4
+    }
+
+    /// The cost table: forward-over-reverse takes n sweeps, forward-over-forward n(n+1)/2.
+    @Test func costCountsSweeps() throws {
+        let gradientGraph = try GradientGraph(of: try Graph(parsing: "x1*x2*x3 + sin(x1)"))
+        let cost = HessianCost(gradientGraph)
+        #expect(cost.ways.map(\.sweeps) == [3, 3, 6])
+        #expect(cost.ways[0].multiplyAdds == 3 * gradientGraph.graph.differentiableEdgeCount)
+    }
+}
