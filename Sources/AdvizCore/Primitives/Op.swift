@@ -405,7 +405,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// Where the operation is not smooth or not defined at (`a`, `b`): the warning to give
     /// and the convention used, or nil where value and partials are ordinary.
     @inline(__always)  // the primal sweep asks at every node; inlined, the smooth operations cost nothing
-    public func kink(_ a: Double, _ b: Double) -> String? {
+    public func kink(_ a: Double, _ b: Double) -> MathNote? {
         switch self {
         case .input, .constant, .add, .sub, .mul, .neg, .sin, .cos, .exp, .tanh, .sigmoid:
             return nil
@@ -417,26 +417,26 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
             return nil
         case .hypot: return a == 0 && b == 0 ? "hypot at the origin (a cone's tip): subgradient 0 used" : nil
         case .asin, .acos:
-            if Swift.abs(a) == 1 { return "\(name) at ±1: ∂/∂a is infinite" }
+            if Swift.abs(a) == 1 { return "\(name) at ±1: \(partial: 0) is infinite" }
             if Swift.abs(a) > 1 { return "\(name) outside [−1, 1]: NaN" }
             return nil
         case .acosh:
-            if a == 1 { return "acosh at 1: ∂/∂a is infinite" }
+            if a == 1 { return "acosh at 1: \(partial: 0) is infinite" }
             if a < 1 { return "acosh below 1: NaN" }
             return nil
         case .atanh:
-            if Swift.abs(a) == 1 { return "atanh at ±1: value ±inf, ∂/∂a = inf" }
+            if Swift.abs(a) == 1 { return "atanh at ±1: value ±inf, \(partial: 0) = inf" }
             if Swift.abs(a) > 1 { return "atanh outside [−1, 1]: NaN" }
             return nil
         case .log10, .log2:
-            if a == 0 { return "\(name) of 0: value −inf, ∂/∂a = inf" }
+            if a == 0 { return "\(name) of 0: value −inf, \(partial: 0) = inf" }
             if a < 0 { return "\(name) of a negative number: NaN" }
             return nil
         case .log1p:
-            if a == -1 { return "log1p at −1: value −inf, ∂/∂a = inf" }
+            if a == -1 { return "log1p at −1: value −inf, \(partial: 0) = inf" }
             if a < -1 { return "log1p below −1: NaN" }
             return nil
-        case .cbrt: return a == 0 ? "cbrt at 0: ∂/∂a = inf (a vertical tangent)" : nil
+        case .cbrt: return a == 0 ? "cbrt at 0: \(partial: 0) = inf (a vertical tangent)" : nil
         case .floor, .ceil:
             return a.isFinite && a == a.rounded() ? "\(name) at an integer (a jump): derivative 0 used" : nil
         case .round:
@@ -445,26 +445,26 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .div:
             return b == 0 ? "division by zero: IEEE result \(a == 0 ? "NaN" : "±inf")" : nil
         case .pow:
-            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow); ∂/∂a = 0; ∂/∂b = −inf (ln 0)" }
-            if a == 0 && b < 0 { return "power of 0 with a negative exponent: value inf, ∂/∂a infinite" }
-            if a == 0 && b < 1 && b != 0 { return "power of 0 with exponent < 1: ∂/∂a is infinite" }
+            if a == 0 && b == 0 { return "0^0: taken as 1 (IEEE pow); \(partial: 0) = 0; \(partial: 1) = −inf (ln 0)" }
+            if a == 0 && b < 0 { return "power of 0 with a negative exponent: value inf, \(partial: 0) infinite" }
+            if a == 0 && b < 1 && b != 0 { return "power of 0 with exponent < 1: \(partial: 0) is infinite" }
             if a < 0 && b.rounded() != b { return "negative base with a non-integer exponent: NaN" }
             return nil
         case .tan:
-            return Swift.abs(Foundation.cos(a)) < 1e-12 ? "tan at a pole (cos = 0): value and ∂/∂a blow up" : nil
+            return Swift.abs(Foundation.cos(a)) < 1e-12 ? "tan at a pole (cos = 0): value and \(partial: 0) blow up" : nil
         case .log:
-            if a == 0 { return "log of 0: value −inf, ∂/∂a = inf" }
+            if a == 0 { return "log of 0: value −inf, \(partial: 0) = inf" }
             if a < 0 { return "log of a negative number: NaN" }
             return nil
         case .sqrt:
-            if a == 0 { return "sqrt at 0: ∂/∂a = inf" }
+            if a == 0 { return "sqrt at 0: \(partial: 0) = inf" }
             if a < 0 { return "sqrt of a negative number: NaN" }
             return nil
         case .abs: return a == 0 ? "abs at its kink 0: subgradient 0 used" : nil
         case .relu: return a == 0 ? "relu at its kink 0: subgradient 0 used" : nil
         case .sign: return a == 0 ? "sign at 0 (a jump): derivative 0 used" : nil
-        case .max: return a == b ? "max at a tie: the first argument takes the derivative (∂/∂a = 1, ∂/∂b = 0)" : nil
-        case .min: return a == b ? "min at a tie: the first argument takes the derivative (∂/∂a = 1, ∂/∂b = 0)" : nil
+        case .max: return a == b ? "max at a tie: the first argument takes the derivative (\(partial: 0) = 1, \(partial: 1) = 0)" : nil
+        case .min: return a == b ? "min at a tie: the first argument takes the derivative (\(partial: 0) = 1, \(partial: 1) = 0)" : nil
         }
     }
 

@@ -2,8 +2,18 @@
 public struct MathWarning: Sendable, Equatable {
     /// The node it concerns.
     public var node: Int
-    /// What happened and the convention used ("log of a negative number: NaN").
-    public var message: String
+    /// What happened and the convention used, as data: the partials it names are places a
+    /// writer fills in (`∂v₁/∂v₀` in a trace).
+    public var note: MathNote
+
+    /// A warning at `node`.
+    public init(node: Int, note: MathNote) {
+        self.node = node
+        self.note = note
+    }
+
+    /// The note with the table's names for the partials (`∂/∂a`): "log of a negative number: NaN".
+    public var message: String { note.description }
 }
 
 /// The result of the forward primal sweep: every node's value and local partials.
@@ -87,7 +97,7 @@ public enum PrimalSweep {
                                 pB[i] = pb
                                 let ordinary = !node.op.hasKinks && value.isFinite && pa.isFinite && pb.isFinite
                                 if !ordinary, let message = diagnose(node.op, a, b, value, pa, pb) {
-                                    warnings.append(MathWarning(node: i, message: message))
+                                    warnings.append(MathWarning(node: i, note: message))
                                 }
                             }
                         }
@@ -127,7 +137,7 @@ public enum PrimalSweep {
 
     /// The warning for one step, reported only where the trouble starts (its arguments are finite).
     @inline(__always)
-    private static func diagnose(_ op: Op, _ a: Double, _ b: Double, _ v: Double, _ pa: Double, _ pb: Double) -> String? {
+    private static func diagnose(_ op: Op, _ a: Double, _ b: Double, _ v: Double, _ pa: Double, _ pb: Double) -> MathNote? {
         guard a.isFinite, b.isFinite else { return nil }
         if let kink = op.kink(a, b) { return kink }
         if v.isNaN { return "\(op.name) is undefined here: NaN" }

@@ -238,17 +238,19 @@ package struct TraceWriter {
         var seen = Set<Int>()
         let at = args.filter { seen.insert($0).inserted }.map { "\(nodeSymbol($0)) = \(number(values[$0]).text)" }
         let place = at.isEmpty ? "" : " at \(at.joined(separator: ", "))"
-        // The table speaks of the arguments as a and b; name them as the trace does.
-        // A clause about a constant's partial is left out (a constant takes no derivative), and
-        // where one node is both arguments (`x^x`) each partial says which role it is.
+        // The note names partials by argument; name them as the trace does. A clause about a
+        // constant's partial alone is left out (a constant takes no derivative), and where one
+        // node is both arguments (`x^x`) each partial says which role it is.
         let node = graph.nodes[i]
-        var clauses = warning.message.components(separatedBy: "; ")
-        if node.op.arity > 0, graph.isConstant(Int(node.a)) { clauses.removeAll { $0.contains("∂/∂a") && !$0.contains("∂/∂b") } }
-        if node.op.arity > 1, graph.isConstant(Int(node.b)) { clauses.removeAll { $0.contains("∂/∂b") && !$0.contains("∂/∂a") } }
-        var message = clauses.joined(separator: "; ")
-        let same = node.op.arity > 1 && node.a == node.b
-        if node.op.arity > 0 { message = message.replacingOccurrences(of: "∂/∂a", with: partialSymbol(i, Int(node.a)) + (same ? " (by the first argument)" : "")) }
-        if node.op.arity > 1 { message = message.replacingOccurrences(of: "∂/∂b", with: partialSymbol(i, Int(node.b)) + (same ? " (by the second)" : "")) }
+        let arguments = node.arguments
+        let clauses = warning.note.clauses.filter { clause in
+            let named = clause.partialsNamed
+            return named.isEmpty || named.contains { !graph.isConstant(arguments[$0]) }
+        }
+        let same = arguments.count > 1 && arguments[0] == arguments[1]
+        let message = MathNote(joining: clauses).rendered { k in
+            partialSymbol(i, arguments[k]) + (same ? (k == 0 ? " (by the first argument)" : " (by the second)") : "")
+        }
         return "\(nodeSymbol(i)) = \(definition(i, byValue: false))\(place): \(message)"
     }
 }
