@@ -53,7 +53,11 @@ public struct LessonFrame: Sendable {
         switch phase {
         case .primal?: p.values = progress; p.sweep = .primal
         case .tangent?: p.tangents = progress; p.sweep = .tangent
-        case .reverse?: p.adjoints = progress; p.sweep = .reverse
+        case .reverse?:
+            p.adjoints = progress
+            p.sweep = .reverse
+            // A question asked mid-sweep is about the next adjoint: its incoming flows would answer it.
+            if question != nil, let rows = trace?.adjointRows(), progress < rows.count { p.withheld = [rows[progress].node] }
         case nil, .build?, .jacobian?: break
         }
         var show: Set<FigureOptions.Quantity> = [.values]
