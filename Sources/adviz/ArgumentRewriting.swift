@@ -1,4 +1,5 @@
 import AdvizKit
+import ArgumentParser
 import Foundation
 
 /// What the command line means before swift-argument-parser reads it: an expression that starts
@@ -7,8 +8,8 @@ import Foundation
 /// `adviz trace "-x^2" --at 3` would otherwise be read as an unknown option `-x^2`; and since
 /// `trace` is the default command, `adviz rendr` would be read as the trace of a program `rendr`.
 enum ArgumentRewriting {
-    /// The commands, for "did you mean" (kept beside ``Adviz``'s list by a test).
-    static let commandNames = ["trace", "render", "diff", "compare", "plot", "lesson", "codegen", "grad", "bench", "help"]
+    /// The commands, for "did you mean": read from ``Adviz``'s own list, so a new command is never missed.
+    static let commandNames = Adviz.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
 
     /// The short options the commands define (`-f`, `-o`, `-h`): words that are options, not expressions.
     static let shortOptions: Set<String> = ["-f", "-o", "-h", "-?"]

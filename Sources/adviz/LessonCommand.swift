@@ -47,20 +47,24 @@ struct LessonCheck: ParsableCommand {
     func run() throws {
         var files: [String] = []
         try runReportingErrors { () throws(AdvizError) in files = try lessonPaths(paths) }
-        var failures: [AdvizError] = []
+        var failed = 0
+        var firstCode: Int32 = 0
         for path in files {
-            do throws(AdvizError) {
-                let lesson = try Lesson.load(path: path)
-                let frames = try LessonRun.frames(lesson)
-                print("ok    \(path)  (\(frames.count) steps: \(lesson.title))")
-            } catch {
-                FileHandle.standardError.write(Data(error.rendered.utf8))
-                failures.append(error)
+            let problems = Lesson.check(path: path)
+            if problems.isEmpty {
+                if let lesson = try? Lesson.load(path: path) {
+                    print("ok    \(path)  (\(lesson.steps.count) steps: \(lesson.title))")
+                }
+                continue
             }
+            for problem in problems { FileHandle.standardError.write(Data(problem.rendered.utf8)) }
+            printError("\(path): \(problems.count) mistake\(problems.count == 1 ? "" : "s")")
+            failed += 1
+            if firstCode == 0 { firstCode = problems[0].exitCode }
         }
-        if let first = failures.first {
-            printError("\(failures.count) of \(files.count) lesson\(files.count == 1 ? "" : "s") failed the check")
-            throw ExitCode(first.exitCode)
+        if failed > 0 {
+            printError("\(failed) of \(files.count) lesson\(files.count == 1 ? "" : "s") failed the check")
+            throw ExitCode(firstCode)
         }
     }
 }

@@ -216,7 +216,7 @@ struct AdvizRun {
 @Suite struct AnalysisCLITests {
     @Test func diffCompareAndPlot() throws {
         let diff = try AdvizRun(["diff", "x^3*sin(x)"])
-        #expect(diff.status == 0 && diff.stdout.contains("∂f/∂x = sin(x)·(3·x²) + x³·cos(x)"))
+        #expect(diff.status == 0 && diff.stdout.contains("∂f/∂x = 3·x²·sin(x) + x³·cos(x)"))
         let compare = try AdvizRun(["compare", "x^2", "--at", "3", "--format", "json"])
         #expect(compare.status == 0)
         #expect(((try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])?["rows"] as? [Any])?.count == 8)

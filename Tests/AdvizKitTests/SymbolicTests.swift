@@ -23,7 +23,7 @@ import Testing
         ("sin(x)", "cos(x)"),
         ("exp(2*x)", "2·exp(2·x)"),
         ("log(x)", "1/x"),
-        ("x^3*sin(x)", "sin(x)·(3·x²) + x³·cos(x)"),
+        ("x^3*sin(x)", "3·x²·sin(x) + x³·cos(x)"),
         ("abs(x)", "sign(x)"),
         ("-(-x)", "1"),
         ("5 + 0*x", "0"),

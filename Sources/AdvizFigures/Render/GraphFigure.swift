@@ -99,6 +99,9 @@ public struct FigureProgress: Sendable, Equatable {
     public var sweep: Sweep?
     /// While the graph is built: the number of its nodes (inputs and steps) drawn so far.
     public var built: Int?
+    /// Nodes whose incoming adjoint flows stay hidden although their consumers are done: a
+    /// lesson asks for their adjoint on this frame, so the figure must not add it up for the student.
+    public var withheld: Set<Int> = []
 
     /// Progress with the given rows done.
     public init(values: Int = 0, tangents: Int = 0, adjoints: Int = 0, sweep: Sweep? = nil, built: Int? = nil) {
@@ -283,6 +286,8 @@ public struct GraphFigure: Sendable {
         var phase: FigureStep.Phase?
         /// While building: which tape nodes are drawn yet (nil: all).
         var visible: [Bool]?
+        /// Nodes whose incoming adjoint flows are not shown (see ``FigureProgress/withheld``).
+        var withheld: Set<Int> = []
     }
 
     func state(after requested: Int?) -> State {
@@ -329,6 +334,7 @@ public struct GraphFigure: Sendable {
         case nil: break
         }
         state.phase = progress.sweep == .reverse ? .reverse : .forward
+        state.withheld = progress.withheld
         if let built = progress.built {
             var visible = Array(repeating: false, count: n)
             var shown = 0
@@ -566,7 +572,8 @@ public struct GraphFigure: Sendable {
                     }
                     if edgeLabels == .flow || edgeLabels == .all, !edge.flow.isEmpty {
                         // The same text in every frame (its room is reserved), shown once the adjoint has flowed.
-                        lines.append("<FONT COLOR=\"\(state.reverseDone[i] ? theme.adjoint : theme.background)\">\(htmlEscaped(edge.flow))</FONT>")
+                        let flowed = state.reverseDone[i] && !state.withheld.contains(edge.argument)
+                        lines.append("<FONT COLOR=\"\(flowed ? theme.adjoint : theme.background)\">\(htmlEscaped(edge.flow))</FONT>")
                     }
                     guard !lines.isEmpty else { continue }
                     let labelID = "e\(k)"

@@ -106,9 +106,45 @@ extension Lesson {
         return try parse(text, name: path)
     }
 
-    /// Parses lesson text; errors point at the file, line and column.
+    /// Parses lesson text; errors point at the file, line and column. Throws the first mistake;
+    /// ``check(_:name:)`` reports them all.
     public static func parse(_ text: String, name: String = "<lesson>") throws(AdvizError) -> Lesson {
+        let (lesson, problems) = read(text, name: name)
+        if let first = problems.first { throw first }
+        return lesson!
+    }
+
+    /// Every mistake in lesson text, in the order of the file, each with its place: the format's
+    /// (keys, types, YAML, expressions, structure) and, where the file can be read as a lesson,
+    /// the run's (a phase before its prerequisite, a question on the last step, …). Empty for a
+    /// lesson that passes `adviz lesson check`.
+    public static func check(_ text: String, name: String = "<lesson>") -> [AdvizError] {
+        var (lesson, problems) = read(text, name: name)
+        if let lesson {
+            problems += LessonRun.problems(lesson)
+        }
+        return problems.sorted { offset(of: $0) < offset(of: $1) }
+    }
+
+    /// Every mistake in the lesson file at `path` (see ``check(_:name:)``); a file that cannot be
+    /// read is one mistake.
+    public static func check(path: String) -> [AdvizError] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [.missingInput("cannot read the lesson `\(path)`")] }
+        guard let text = String(data: data, encoding: .utf8) else { return [.missingInput("`\(path)` is not UTF-8 text")] }
+        return check(text, name: path)
+    }
+
+    /// Where an error points (errors without a place sort first).
+    static func offset(of error: AdvizError) -> Int {
+        if case .input(let diagnostic, _) = error { return diagnostic.span.start }
+        return -1
+    }
+
+    /// Reads lesson text, collecting every mistake; the lesson is nil where the file has no
+    /// title or no steps, or a code block never closed.
+    static func read(_ text: String, name: String) -> (lesson: Lesson?, problems: [AdvizError]) {
         let source = SourceText(text, name: name)
+        var problems: [AdvizError] = []
         // Byte offset of the start of each line, to turn (line, column) into spans.
         var lineStarts = [0]
         for (offset, byte) in text.utf8.enumerated() where byte == 10 { lineStarts.append(offset + 1) }
@@ -136,6 +172,8 @@ extension Lesson {
                     action: step.action, span: span(line: step.line, length: lines[step.line - 1].utf8.count)))
             }
         }
+        // One report each for text or steps before the title: the first place says it all.
+        var reportedEarlyStep = false, reportedEarlyText = false
         while index < lines.count {
             let line = lines[index]
             let number = index + 1
@@ -150,18 +188,25 @@ extension Lesson {
                     body.append(lines[end])
                     end += 1
                 }
-                guard end < lines.count else { throw fail("this code block is never closed", span(line: number, length: line.utf8.count), hint: "end it with a line `\(fence)`") }
+                guard end < lines.count else {
+                    problems.append(fail("this code block is never closed", span(line: number, length: line.utf8.count), hint: "end it with a line `\(fence)`"))
+                    return (nil, problems)
+                }
                 if info == "adviz" {
-                    let action = try parseAction(body.joined(separator: "\n"), firstLine: number + 1, span: span, fail: fail)
-                    if title == nil { throw fail("an `adviz` block before the lesson's `#` title", span(line: number)) }
-                    if current != nil {
-                        guard current!.action == nil else {
-                            throw fail("a second `adviz` block in one step", span(line: number), hint: "start a new `##` step for it")
+                    let (action, actionProblems) = parseAction(body.joined(separator: "\n"), firstLine: number + 1, span: span, fail: fail)
+                    problems += actionProblems
+                    if title == nil {
+                        problems.append(fail("an `adviz` block before the lesson's `#` title", span(line: number)))
+                    } else if current != nil {
+                        if current!.action == nil {
+                            current!.action = action
+                        } else {
+                            problems.append(fail("a second `adviz` block in one step", span(line: number), hint: "start a new `##` step for it"))
                         }
-                        current!.action = action
-                    } else {
-                        guard setup == nil else { throw fail("a second `adviz` block in the introduction", span(line: number)) }
+                    } else if setup == nil {
                         setup = action
+                    } else {
+                        problems.append(fail("a second `adviz` block in the introduction", span(line: number)))
                     }
                 } else {
                     let block = lines[index...end]
@@ -171,35 +216,64 @@ extension Lesson {
                 continue
             }
             if line.hasPrefix("# ") {
-                guard title == nil else {
-                    throw fail("a second `#` title", span(line: number, length: line.utf8.count), hint: "steps are `##` sections; a lesson has one `#` title")
+                if title != nil {
+                    problems.append(fail("a second `#` title", span(line: number, length: line.utf8.count), hint: "steps are `##` sections; a lesson has one `#` title"))
+                } else if !steps.isEmpty || current != nil {
+                    problems.append(fail("the `#` title must come before the steps", span(line: number)))
+                    title = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+                } else {
+                    title = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
                 }
-                guard steps.isEmpty, current == nil else { throw fail("the `#` title must come before the steps", span(line: number)) }
-                title = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
             } else if line.hasPrefix("## ") {
-                guard title != nil else { throw fail("a step before the lesson's `#` title", span(line: number)) }
+                if title == nil, !reportedEarlyStep {
+                    problems.append(fail("a step before the lesson's `#` title", span(line: number)))
+                    reportedEarlyStep = true
+                }
                 finishStep()
                 current = (line.dropFirst(3).trimmingCharacters(in: .whitespaces), number, [], nil)
             } else if current != nil {
                 current!.narration.append(line)
             } else if title != nil {
                 introduction.append(line)
-            } else if !trimmed.isEmpty {
-                throw fail("a lesson starts with its `#` title", span(line: number, length: line.utf8.count))
+            } else if !trimmed.isEmpty, !reportedEarlyText {
+                problems.append(fail("a lesson starts with its `#` title", span(line: number, length: line.utf8.count)))
+                reportedEarlyText = true
             }
             index += 1
         }
         finishStep()
-        guard let title else { throw fail("the lesson has no `#` title", span(line: 1), hint: "start the file with `# Title`") }
-        guard !steps.isEmpty else { throw fail("the lesson has no steps", span(line: 1), hint: "each step is a `##` section") }
-        return Lesson(
+        guard let title else {
+            problems.append(fail("the lesson has no `#` title", span(line: 1), hint: "start the file with `# Title`"))
+            return (nil, problems)
+        }
+        guard !steps.isEmpty else {
+            problems.append(fail("the lesson has no steps", span(line: 1), hint: "each step is a `##` section"))
+            return (nil, problems)
+        }
+        let lesson = Lesson(
             title: title, introduction: introduction.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
             setup: setup, steps: steps, source: source)
+        return (lesson, problems)
     }
 
     /// Reads one block's YAML into an action, checking keys and types.
     private static func parseAction(
         _ yaml: String, firstLine: Int, span: (Int, Int, Int) -> SourceSpan, fail: (String, SourceSpan, String?) -> AdvizError
+    ) -> (LessonAction, [AdvizError]) {
+        var problems: [AdvizError] = []
+        do throws(AdvizError) {
+            let action = try parseAction(yaml, firstLine: firstLine, span: span, fail: fail) { problems.append($0) }
+            return (action, problems)
+        } catch {
+            return (LessonAction(), problems + [error])
+        }
+    }
+
+    /// Reads one block's YAML; a mistake in one key is reported and the key skipped, so the
+    /// other keys are still checked. Throws where the block as a whole cannot be read.
+    private static func parseAction(
+        _ yaml: String, firstLine: Int, span: (Int, Int, Int) -> SourceSpan, fail: (String, SourceSpan, String?) -> AdvizError,
+        report: (AdvizError) -> Void
     ) throws(AdvizError) -> LessonAction {
         func at(_ mark: Mark?, length: Int = 1) -> SourceSpan {
             guard let mark else { return span(firstLine, 1, 1) }
@@ -224,6 +298,7 @@ extension Lesson {
             throw fail("an `adviz` block is a list of `key: value` lines", at(root.mark), "for example `run: primal`")
         }
         for (keyNode, value) in mapping {
+          do throws(AdvizError) {
             guard let key = keyNode.string else { throw fail("keys are words such as `run`", at(keyNode.mark), nil) }
             let keySpan = at(keyNode.mark, length: key.utf8.count)
             guard Lesson.keys.contains(key) else {
@@ -280,7 +355,10 @@ extension Lesson {
                     }
                     action.ybar = seeds
                 } else {
-                    throw fail("`ybar` takes a number or a list of numbers, one per output", valueSpan, nil)
+                    let written = value.scalar?.string ?? ""
+                    let parts = written.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    let hint = parts.count > 1 && parts.allSatisfy({ Double($0) != nil }) ? "write a list as `[\(parts.joined(separator: ", "))]`" : nil
+                    throw fail("`ybar` takes a number or a list of numbers, one per output", valueSpan, hint)
                 }
             case "run":
                 let text = try scalar("a phase")
@@ -304,13 +382,25 @@ extension Lesson {
                 var shows: [LessonShow] = []
                 for item in items {
                     guard let text = item.scalar?.string, let show = LessonShow(rawValue: text) else {
-                        throw fail("unknown figure `\(item.scalar?.string ?? "…")`", at(item.mark, length: item.scalar?.string.utf8.count ?? 1),
-                                   "`show` takes \(LessonShow.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
+                        let written = item.scalar?.string ?? "…"
+                        let names = written.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+                        let hint: String
+                        if names.count > 1, names.allSatisfy({ LessonShow(rawValue: $0) != nil }) {
+                            hint = "write a list as `[\(names.joined(separator: ", "))]`"
+                        } else if let near = Suggestion.closest(to: written, among: LessonShow.allCases.map(\.rawValue)) {
+                            hint = "did you mean `\(near)`?"
+                        } else {
+                            hint = "`show` takes \(LessonShow.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")), or a list of them such as `[graph, trace]`"
+                        }
+                        throw fail("unknown figure `\(written)`", at(item.mark, length: item.scalar?.string.utf8.count ?? 1), hint)
                     }
                     shows.append(show)
                 }
                 action.show = shows
             case "range":
+                if value.sequence != nil {
+                    throw fail("`range` takes a range such as `-3:3`, not a list", valueSpan, "write it as a quoted string: `range: \"-3:3\"`")
+                }
                 let text = try scalar("a range such as `-3:3`")
                 let parts = text.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard parts.count == 2, let low = parts[0], let high = parts[1], low < high else {
@@ -327,15 +417,21 @@ extension Lesson {
             default:
                 break
             }
+          } catch {
+            report(error)
+          }
         }
         if action.answer != nil && action.question == nil {
-            throw fail("an `answer` without a `question`", action.spans["answer"]!, nil)
+            report(fail("an `answer` without a `question`", action.spans["answer"]!, nil))
+            action.answer = nil
         }
         if action.question != nil && action.answer == nil {
-            throw fail("a `question` without an `answer`", action.spans["question"]!, "the answer is revealed at the next step")
+            report(fail("a `question` without an `answer`", action.spans["question"]!, "the answer is revealed at the next step"))
+            action.question = nil
         }
         if action.advance != nil && action.run == .jacobian {
-            throw fail("the `jacobian` phase runs whole; it cannot `advance` by nodes", action.spans["advance"]!, nil)
+            report(fail("the `jacobian` phase runs whole; it cannot `advance` by nodes", action.spans["advance"]!, nil))
+            action.advance = nil
         }
         return action
     }

@@ -53,7 +53,11 @@ public struct LessonFrame: Sendable {
         switch phase {
         case .primal?: p.values = progress; p.sweep = .primal
         case .tangent?: p.tangents = progress; p.sweep = .tangent
-        case .reverse?: p.adjoints = progress; p.sweep = .reverse
+        case .reverse?:
+            p.adjoints = progress
+            p.sweep = .reverse
+            // A question asked mid-sweep is about the next adjoint: its incoming flows would answer it.
+            if question != nil, let rows = trace?.adjointRows(), progress < rows.count { p.withheld = [rows[progress].node] }
         case nil, .build?, .jacobian?: break
         }
         var show: Set<FigureOptions.Quantity> = [.values]
@@ -73,6 +77,23 @@ public struct LessonFrame: Sendable {
 public enum LessonRun {
     /// Every step's frame; errors that need the run (a phase before its prerequisite) point at the file.
     public static func frames(_ lesson: Lesson) throws(AdvizError) -> [LessonFrame] {
+        try run(lesson, report: nil)
+    }
+
+    /// Every mistake the run finds, in step order: a step with a mistake keeps what it did
+    /// before the mistake, and the run goes on, so one check reports them all.
+    public static func problems(_ lesson: Lesson) -> [AdvizError] {
+        var problems: [AdvizError] = []
+        do throws(AdvizError) {
+            _ = try run(lesson) { problems.append($0) }
+        } catch {
+            problems.append(error)
+        }
+        return problems
+    }
+
+    /// Plays the lesson; with `report`, a step's mistake is reported and the run goes on.
+    static func run(_ lesson: Lesson, report: ((AdvizError) -> Void)?) throws(AdvizError) -> [LessonFrame] {
         var state = LessonFrame(index: -1, title: lesson.title, narration: lesson.introduction)
         var wrt: String? = nil
         var ybar: [Double]? = nil
@@ -107,6 +128,7 @@ public enum LessonRun {
         for (maybeAction, index) in actions {
             let action = maybeAction ?? LessonAction()
             let spans = action.spans
+          do throws(AdvizError) {
             if let text = action.expression {
                 state.program = text
                 state.graph = try? Graph(parsing: text)  // checked when the lesson was read
@@ -190,6 +212,10 @@ public enum LessonRun {
                     throw fail("`show: plot` needs an input to plot against", spans["show"])
                 }
             }
+          } catch {
+            guard let report else { throw error }
+            report(error)
+          }
             state.range = action.range ?? state.range
             guard index >= 0 else { continue }  // the introduction sets up; it is not a step of its own
             let step = lesson.steps[index]
@@ -203,6 +229,14 @@ public enum LessonRun {
             frame.revealed = pendingQuestion.map { (question: $0.0, answer: $0.1) }
             pendingQuestion = action.question.map { ($0, action.answer ?? "") }
             frames.append(frame)
+        }
+        if let last = lesson.steps.last, last.action?.question != nil {
+            // Nothing comes after the last step to reveal the answer.
+            let error = fail(
+                "a question on the last step is never answered", last.action?.spans["question"],
+                hint: "its answer is shown at the next step: add a step after it, or ask it earlier")
+            guard let report else { throw error }
+            report(error)
         }
         return frames
     }

@@ -65,12 +65,16 @@ public struct SymbolicArena: Sendable {
                 return scaled(k1 + k2, t1)  // collect like terms: 2x + 3x → 5x
             }
             if case .apply(.neg, let inner, _) = terms[b] { return apply(.sub, a, inner) }
+            // Signs as a teacher writes them: a + (−6)·x → a − 6·x.
+            if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.sub, a, scaled(-ck, t)) }
+            if case .apply(.neg, let inner, _) = terms[a] { return apply(.sub, b, inner) }  // −a + b → b − a
         case .sub:
             if cb == 0 { return a }
             if ca == 0 { return apply(.neg, b) }
             if a == b { return number(0) }
             if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 { return scaled(k1 - k2, t1) }
             if case .apply(.neg, let inner, _) = terms[b] { return apply(.add, a, inner) }
+            if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.add, a, scaled(-ck, t)) }
         case .mul:
             if ca == 0 || cb == 0 { return number(0) }
             if ca == 1 { return b }
@@ -81,15 +85,33 @@ public struct SymbolicArena: Sendable {
             if let ca, case .apply(.mul, let inner, let rest) = terms[b], let ci = constant(inner) {
                 return apply(.mul, number(ca * ci), rest)  // 2·(3·x) → 6·x
             }
-            if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
             if case .apply(.div, let n, let d) = terms[a], constant(n) == 1 { return apply(.div, b, d) }  // (1/d)·b → b/d
             if case .apply(.div, let n, let d) = terms[b], constant(n) == 1 { return apply(.div, a, d) }
+            // Signs out in front: a·(−b) → −(a·b), (−a)·(−b) → a·b.
+            if case .apply(.neg, let inner, _) = terms[b] { return apply(.neg, apply(.mul, a, inner)) }
+            if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.mul, inner, b)) }
+            // Numbers to the front of a product: a·(k·t) → k·(a·t), (k·t)·b → k·(t·b).
+            if ca == nil, case .apply(.mul, let k, let rest) = terms[b], let ck = constant(k) { return apply(.mul, number(ck), apply(.mul, a, rest)) }
+            if cb == nil, case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k), ca == nil { return apply(.mul, number(ck), apply(.mul, rest, b)) }
+            if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
+            if case .apply(.mul, let p, let rest) = terms[b], p == a { return apply(.mul, apply(.pow, a, number(2)), rest) }  // x·(x·t) → x²·t
+            // One order for the factors of a product, so like terms meet: sin(x)·cos(x) and
+            // cos(x)·sin(x) are one term (the derivative of cos² + sin² collects to 0).
+            if ca == nil, cb == nil, factorKey(b) < factorKey(a) {
+                if case .apply(.mul, _, _) = terms[a] {} else { return apply(.mul, b, a) }
+            }
             if let (base1, e1) = power(a), let (base2, e2) = power(b), base1 == base2 {
                 return apply(.pow, base1, apply(.add, e1, e2))  // x²·x → x³
             }
         case .div:
             if ca == 0 { return number(0) }
             if cb == 1 { return a }
+            // Numeric factors cancel: (2·x)/(2·s) → x/s, (k·t)/c → (k/c)·t where k/c is exact.
+            if case .apply(.mul, let k1, let t1) = terms[a], let c1 = constant(k1) {
+                if case .apply(.mul, let k2, let t2) = terms[b], let c2 = constant(k2), c1 == c2 { return apply(.div, t1, t2) }
+                if let cb, cb != 0, Self.dividesExactly(c1, cb) { return apply(.mul, number(c1 / cb), t1) }
+            }
+            if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.div, inner, b)) }
             if a == b { return number(1) }
             if case .apply(.mul, let p, let q) = terms[b] {  // a/(a·q) → 1/q, a/(p·a) → 1/p
                 if p == a { return apply(.div, number(1), q) }
@@ -113,6 +135,26 @@ public struct SymbolicArena: Sendable {
         default: break
         }
         return intern(.apply(op, a, op.arity == 2 ? b : -1))
+    }
+
+    /// True where k/c is exactly k·(1/c) in floating point: c a power of two, or k/c a whole number.
+    static func dividesExactly(_ k: Double, _ c: Double) -> Bool {
+        let q = k / c
+        guard q.isFinite, q * c == k else { return false }
+        return q == q.rounded() || c.significandBitPattern == 0
+    }
+
+    /// The order of factors in a product: variables and their powers first, then functions,
+    /// each group by the order the arena met them (the same in every run).
+    private func factorKey(_ id: Int) -> (Int, Int) {
+        switch terms[id] {
+        case .number: return (0, id)
+        case .variable: return (1, id)
+        case .apply(.pow, let base, _):
+            if case .variable = terms[base] { return (2, base) }
+            return (3, id)
+        default: return (3, id)
+        }
     }
 
     /// `k·t` with the usual identities (0 and 1 folding).
@@ -222,7 +264,11 @@ public struct SymbolicArena: Sendable {
                 let leaf = writer.number(x)
                 written[id] = FormulaWriter.Written(text: leaf.text, precedence: 99, isNegativeAtom: leaf.isNegative)
             case .apply(let op, let a, let b):
-                let parts = b >= 0 ? [written[a]!, written[b]!] : [written[a]!]
+                var parts = b >= 0 ? [written[a]!, written[b]!] : [written[a]!]
+                // A product is associative: 3·(x²·sin(x)) is written 3·x²·sin(x).
+                if op == .mul, case .apply(.mul, _, _) = terms[b] {
+                    parts[1] = FormulaWriter.Written(text: parts[1].text, precedence: 3, isNegativeAtom: parts[1].isNegativeAtom)
+                }
                 written[id] = writer.combine(op, parts)
             }
             if let text = written[id]?.text, text.utf8.count > limit { return nil }

@@ -1,0 +1,84 @@
+import AdvizKit
+import ArgumentParser
+import Foundation
+
+/// `adviz explain`: a complete lesson about one program at one point.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Write a step-through lesson about a program at a point (the lesson format of lessons/README.md).",
+        discussion: """
+            The lesson builds the graph node by node, runs the primal sweep, a tangent sweep and the
+            reverse sweep one node per step, explains kinks and domain warnings where they occur, counts
+            the Jacobian's cost, asks practice questions and sums up the gradient. Every number is the
+            trace's; the same program and point always give the same lesson.
+
+            Examples:
+              adviz explain "log(x1*x2) + sin(x2)" --at 2,5
+              adviz explain "x*sin(x)*exp(x)" --at 1 -o my-lesson.md
+              adviz explain "abs(x1) + x1*x2" --at 0,3 -o kink.md --build output/kink/
+              adviz lesson play my-lesson.md
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The program: an expression, or statements separated by `;` or newlines; `-` reads standard input. Its outputs are the statements named y… (y1, y2, …), or else the last.", valueName: "expression"))
+    var expression: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file (`-` for standard input).", valueName: "path"))
+    var file: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
+    var at: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the lesson to this file (default: standard output).", valueName: "file.md"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also build the lesson into an HTML slideshow in this folder.", valueName: "folder"))
+    var build: String?
+
+    @Option(help: "Significant digits shown (1-17).")
+    var precision: Int = 4
+
+    func validate() throws {
+        guard (1...17).contains(precision) else { throw ValidationError("--precision must be between 1 and 17, got \(precision)") }
+    }
+
+    func run() throws {
+        try runReportingErrors { () throws(AdvizError) in
+            let origin = try ProgramSource.choose(argument: expression, file: file)
+            let source = try origin.load()
+            let program: Program
+            do throws(Diagnostic) {
+                program = try Program.parse(source)
+            } catch {
+                throw .input(error, source)
+            }
+            let graph = try Graph(program: program)
+            let pointText: String
+            if let at {
+                pointText = at
+            } else if origin == .example {
+                pointText = ProgramSource.builtInPoint
+            } else {
+                throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
+            }
+            let text = try LessonExplanation.lesson(program: source.text, at: pointText, precision: precision)
+            let name = output ?? "<explain>"
+            // The lesson is checked as `lesson check` would before anyone sees it.
+            let lesson = try Lesson.parse(text, name: name)
+            _ = try LessonRun.frames(lesson)
+            if let output {
+                try AtomicFile.write(text, to: output)
+                printError("wrote \(output) (\(lesson.steps.count) steps)")
+            } else if build == nil {
+                try writeStandardOutput(text)
+            }
+            if let build {
+                let bar = ProgressBar(label: "building", isTerminal: Terminal.isErrorTerminal)
+                _ = try LessonSlides.build(lesson, to: build) { done, total in bar.update(done, of: total) }
+                bar.finish()
+                printError("wrote \(build)/index.html (\(lesson.steps.count) steps)")
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+@testable import AdvizCore
+@testable import AdvizSymbolic
+
+/// The simplifier writes what a teacher writes and never changes a value.
+@Suite struct SimplifierValueTests {
+    static let expressions = [
+        "2*x^3 - 3*x^2 + 5", "sqrt(x^2 + 1)", "1/(1 + exp(-x))", "x*exp(-x^2/2)", "cos(x)^2 + sin(x)^2",
+        "sin(x)*exp(2*x)", "x^3*sin(x)", "log(x)*x^2 - x/3", "tanh(3*x - 1)^2", "(x^2)^3 - x^0.5",
+        "abs(x)*x - relu(x)", "max(x, 2*x)/(x^2 + 2)", "exp(x)/(2*x) - (-6)*x", "sin(cos(x))*-x",
+    ]
+
+    /// Property: at many points, the simplified derivative has AD's value (to rounding) wherever
+    /// AD's is finite, and is NaN where f's steps are (simplifying never turns NaN into a number).
+    /// The raw rules are no reference: their pow rule multiplies 0 by log of a negative base.
+    @Test(arguments: expressions)
+    func simplifyingNeverChangesAValue(_ expression: String) throws {
+        let graph = try Graph(parsing: expression)
+        let simplified = try SymbolicDerivative(graph, variable: "x", simplify: true)
+        var generator = SystemRandomNumberGenerator()
+        let points = [-2.5, -1, -0.5, 0, 0.25, 1, 1.5, 3] + (0..<40).map { _ in Double.random(in: -4...4, using: &generator) }
+        for x in points {
+            let a = simplified.value(at: ["x": x]), b = try Trace(graph, at: [x]).gradient[0]
+            if b.isNaN {
+                #expect(a.isNaN, "\(expression) at \(x): AD NaN, simplified \(a)")
+            } else if b.isFinite, a.isFinite {
+                #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(expression) at \(x): simplified \(a), raw \(b)")
+            }
+        }
+    }
+
+    /// What a teacher writes on a problem sheet.
+    @Test(arguments: [
+        ("2*x^3 - 3*x^2 + 5", "6·x² - 6·x"),
+        ("sqrt(x^2 + 1)", "x/sqrt(x² + 1)"),
+        ("cos(x)^2 + sin(x)^2", "0"),
+        ("x^3*sin(x)", "3·x²·sin(x) + x³·cos(x)"),
+    ])
+    func derivativesReadAsATeacherWritesThem(_ expression: String, _ expected: String) throws {
+        let derivative = try SymbolicDerivative(try Graph(parsing: expression), variable: "x")
+        #expect(derivative.arena.render(derivative.derivative) == expected)
+    }
+}
