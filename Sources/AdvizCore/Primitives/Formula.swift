@@ -12,12 +12,15 @@ public indirect enum Formula: Sendable, Equatable {
     case number(Double)
     /// An operation applied to formulas.
     case apply(Op, [Formula])
+    /// A named quantity with its value, beside the arguments in a trace row: the tangent v̇₀ or
+    /// the adjoint v̄₃ that a partial multiplies. Written by name, or by value.
+    case quantity(name: String, value: Double)
 
     /// The formula with each `.arg(i)` replaced by `arguments[i]`.
     public func substituting(_ arguments: [Formula]) -> Formula {
         switch self {
         case .arg(let i): return i < arguments.count ? arguments[i] : self
-        case .number: return self
+        case .number, .quantity: return self
         case .apply(let op, let operands): return .apply(op, operands.map { $0.substituting(arguments) })
         }
     }
@@ -27,6 +30,7 @@ public indirect enum Formula: Sendable, Equatable {
         switch self {
         case .arg(let i): return arguments[i]
         case .number(let x): return x
+        case .quantity(_, let value): return value
         case .apply(let op, let operands):
             let values = operands.map { $0.evaluate(arguments) }
             return op.evaluate(values[0], values.count > 1 ? values[1] : 0)
@@ -95,16 +99,19 @@ public enum MathStyle: Sendable, Equatable {
 }
 
 extension Formula {
-    /// Writes the formula in `style`, with `leaf` giving each argument's written form and
-    /// `number` each number's.
+    /// Writes the formula in `style`, with `leaf` giving each argument's written form, `number`
+    /// each number's and `quantity` each named quantity's (by default its name).
     public func render(
         _ style: MathStyle,
         leaf: (Int) -> FormulaLeaf,
-        number: (Double) -> FormulaLeaf
+        number: (Double) -> FormulaLeaf,
+        quantity: (String, Double) -> FormulaLeaf = { name, _ in FormulaLeaf(name) }
     ) -> String {
         withoutActuallyEscaping(leaf) { leaf in
             withoutActuallyEscaping(number) { number in
-                FormulaWriter(style: style, leaf: leaf, number: number).write(self).text
+                withoutActuallyEscaping(quantity) { quantity in
+                    FormulaWriter(style: style, leaf: leaf, number: number, quantity: quantity).write(self).text
+                }
             }
         }
     }
@@ -115,11 +122,16 @@ package struct FormulaWriter {
     package let style: MathStyle
     package let leaf: (Int) -> FormulaLeaf
     package let number: (Double) -> FormulaLeaf
+    package let quantity: (String, Double) -> FormulaLeaf
 
-    package init(style: MathStyle, leaf: @escaping (Int) -> FormulaLeaf, number: @escaping (Double) -> FormulaLeaf) {
+    package init(
+        style: MathStyle, leaf: @escaping (Int) -> FormulaLeaf, number: @escaping (Double) -> FormulaLeaf,
+        quantity: @escaping (String, Double) -> FormulaLeaf = { name, _ in FormulaLeaf(name) }
+    ) {
         self.style = style
         self.leaf = leaf
         self.number = number
+        self.quantity = quantity
     }
 
     /// Text of a subformula and the precedence of its outermost operation (99 for atoms).
@@ -142,6 +154,9 @@ package struct FormulaWriter {
             return Written(text: l.text, precedence: 99, isNegativeAtom: l.isNegative)
         case .number(let x):
             let l = number(x)
+            return Written(text: l.text, precedence: 99, isNegativeAtom: l.isNegative)
+        case .quantity(let name, let value):
+            let l = quantity(name, value)
             return Written(text: l.text, precedence: 99, isNegativeAtom: l.isNegative)
         case .apply(let op, let operands):
             let parts = operands.map(write)

@@ -224,6 +224,7 @@ struct SharingTape {
         switch formula {
         case .arg(let k): return arguments[k]
         case .number(let x): return constant(x)
+        case .quantity(_, let value): return constant(value)
         case .apply(let op, let operands):
             let ids = operands.map { build($0, arguments: arguments) }
             return apply(op, ids[0], ids.count > 1 ? ids[1] : -1)

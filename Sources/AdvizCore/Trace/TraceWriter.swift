@@ -8,9 +8,6 @@ package struct TraceWriter {
     package var format: NumberFormat { trace.options.numberFormat }
     package var values: [Double] { trace.evaluation.values }
 
-    /// Leaf ids above the arguments' (0, 1) for the other symbols a formula refers to.
-    private static let tangentLeaf = 100
-    private static let adjointLeaf = 200
 
     package init(trace: Trace, style: MathStyle) {
         self.trace = trace
@@ -87,18 +84,15 @@ package struct TraceWriter {
         return total
     }
 
-    /// Renders a formula over `node`'s arguments, by name or by value; ids 100+ and 200+
-    /// stand for tangents and adjoints of the nodes given in `extra`.
-    package func render(_ formula: Formula, node: Int, byValue: Bool, extra: [Int: (symbol: String, value: Double)] = [:]) -> String {
+    /// Renders a formula over `node`'s arguments, by name or by value (a tangent or an adjoint
+    /// in it is a ``Formula/quantity(name:value:)`` and is written the same way).
+    package func render(_ formula: Formula, node: Int, byValue: Bool) -> String {
         let args = graph.nodes[node].arguments
         return formula.render(
             style,
-            leaf: { i in
-                if let e = extra[i] { return byValue ? number(e.value) : FormulaLeaf(e.symbol) }
-                let id = args[i]
-                return byValue ? number(values[id]) : FormulaLeaf(nodeSymbol(id))
-            },
-            number: { x in number(x) })
+            leaf: { i in byValue ? number(values[args[i]]) : FormulaLeaf(nodeSymbol(args[i])) },
+            number: { x in number(x) },
+            quantity: { name, value in byValue ? number(value) : FormulaLeaf(name) })
     }
 
     /// The node's own operation applied to its arguments: `v-1·v0`, `log(v1)`.
@@ -130,14 +124,12 @@ package struct TraceWriter {
     /// (`0/(2·sqrt(0))` would read as 0/0 = 0). Across a finite partial the product stays (`0·2`).
     private func tangentSum(_ node: Int, byValue: Bool, tangents: [Double], active: [Bool]) -> String {
         let n = graph.nodes[node]
-        var extra: [Int: (symbol: String, value: Double)] = [:]
         var sum: Formula?
         var seen = Set<Int>()
-        for (position, id) in n.arguments.enumerated() where !graph.isConstant(id) && seen.insert(id).inserted {
-            let leaf = Self.tangentLeaf + position
-            extra[leaf] = (nodeSymbol(id, accent: .dot), tangents[id])
+        for id in n.arguments where !graph.isConstant(id) && seen.insert(id).inserted {
+            let tangent = Formula.quantity(name: nodeSymbol(id, accent: .dot), value: tangents[id])
             // A partial of ±1 (sums, differences) adds or subtracts the tangent itself, by value too: `5.5 - 0`.
-            var term = product(.arg(leaf), totalPartialFormula(node, id), keepOne: false)
+            var term = product(tangent, totalPartialFormula(node, id), keepOne: false)
             if byValue, !active[id], !totalPartialValue(node, id).isFinite {
                 if case .apply(.neg, _) = term { term = .apply(.neg, [.number(0)]) } else { term = .number(0) }
             }
@@ -148,7 +140,7 @@ package struct TraceWriter {
             }
         }
         guard let sum else { return "0" }
-        return render(sum, node: node, byValue: byValue, extra: extra)
+        return render(sum, node: node, byValue: byValue)
     }
 
     /// `factor·partial`, written simply where the partial is ±1 or 1/x (unless `keepOne`).
@@ -200,12 +192,12 @@ package struct TraceWriter {
                 let dot = style == .latex ? " \\cdot " : "·"
                 symbolic.append(bar + dot + partialSymbol(c, i))
                 let partial = totalPartialFormula(c, i)
-                let extra = [Self.adjointLeaf: (symbol: bar, value: adjoints[c])]
-                formulas.append(render(.apply(.mul, [.arg(Self.adjointLeaf), partial]), node: c, byValue: false, extra: extra))
+                let adjoint = Formula.quantity(name: bar, value: adjoints[c])
+                formulas.append(render(.apply(.mul, [adjoint, partial]), node: c, byValue: false))
                 // A consumer that reaches no seeded output passes a structural zero: a plain `0`, not 0·partial.
                 numeric.append(
                     live[c] || totalPartialValue(c, i).isFinite
-                        ? render(.apply(.mul, [.arg(Self.adjointLeaf), partial]), node: c, byValue: true, extra: extra) : "0")
+                        ? render(.apply(.mul, [adjoint, partial]), node: c, byValue: true) : "0")
             }
             let join = { (parts: [String]) in parts.isEmpty ? "0" : parts.joined(separator: " + ") }
             rows.append(

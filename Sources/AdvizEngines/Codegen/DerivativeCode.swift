@@ -280,6 +280,7 @@ struct FormulaCode {
         switch formula {
         case .arg(let k): return Written(text: name(k), isAtom: true)
         case .number(let x): return Written(text: literal(x), isAtom: true)
+        case .quantity(_, let value): return Written(text: literal(value), isAtom: true)
         case .apply(let op, let operands):
             let parts = operands.map { write($0).text }.map(FormulaCode.parenthesised)
             if op == .pow, case .number(let n) = operands[1], n == n.rounded(), n >= 2, n <= 4 {

@@ -77,6 +77,7 @@ public struct SymbolicDerivative: Sendable {
         switch formula {
         case .arg(let k): return args[k]
         case .number(let x): return arena.number(x)
+        case .quantity(_, let value): return arena.number(value)
         case .apply(let op, let operands):
             let parts = operands.map { build($0, args: args, in: &arena) }
             return arena.apply(op, parts[0], parts.count > 1 ? parts[1] : -1)
