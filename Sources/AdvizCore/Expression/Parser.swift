@@ -4,7 +4,7 @@
 /// parentheses or a 1,000,000-term sum parse in one loop and never overflow the stack.
 struct Parser {
     /// An operator waiting on the stack for its right operand.
-    fileprivate enum Pending {
+    enum Pending {
         case binary(Op, SourceSpan)
         case negate(SourceSpan)
         case paren(SourceSpan)
@@ -68,36 +68,14 @@ struct Parser {
     }
 
     /// Parses up to the end of the statement. `first` is a token already taken, if any.
+    ///
+    /// The loop reads a token and hands it to the ``ShuntingYard``, which keeps the output and
+    /// the waiting operators; only line breaks and function calls need the parser's look-ahead.
     private mutating func parseExpression(
         startingWith first: Token?, after start: Token?
     ) throws(Diagnostic) -> [ExpressionItem] {
-        var output: [ExpressionItem] = []
-        var pending: [Pending] = []
-        var expectOperand = true
-        var previous: Token? = start
+        var yard = ShuntingYard(previous: start)
         var pendingFirst = first
-
-        // Moves operators that bind at least as tightly as `precedence` to the output.
-        func reduce(above precedence: Int, rightAssociative: Bool) {
-            while let top = pending.last {
-                let topPrecedence: Int
-                let item: ExpressionItem
-                switch top {
-                case .binary(let op, let span):
-                    topPrecedence = op.bindingPrecedence
-                    item = ExpressionItem(kind: .apply(op), span: span)
-                case .negate(let span):
-                    topPrecedence = Op.neg.bindingPrecedence
-                    item = ExpressionItem(kind: .apply(.neg), span: span)
-                case .paren, .call:
-                    return
-                }
-                guard topPrecedence > precedence || (topPrecedence == precedence && !rightAssociative) else { return }
-                pending.removeLast()
-                output.append(item)
-            }
-        }
-
         while true {
             let token: Token
             if let taken = pendingFirst {
@@ -108,8 +86,8 @@ struct Parser {
                 // binary operator (`f = x^2` then `  - 3*x`), a line break continues the statement.
                 let upcoming = try peek()
                 if case .newline = upcoming.kind,
-                    (expectOperand && previous != nil) || pending.contains(where: \.isOpenParen)
-                        || (!expectOperand && nextLineStartsWithBinaryOperator())
+                    (yard.expectOperand && yard.previous != nil) || yard.pending.contains(where: \.isOpenParen)
+                        || (!yard.expectOperand && nextLineStartsWithBinaryOperator())
                 {
                     _ = try next()
                     continue
@@ -119,130 +97,33 @@ struct Parser {
 
             switch token.kind {
             case .number(let value):
-                try requireOperator(expectOperand, before: token, after: previous)
-                output.append(ExpressionItem(kind: .number(value), span: token.span))
-                expectOperand = false
-
+                try yard.operand(ExpressionItem(kind: .number(value), span: token.span), token)
             case .identifier(let name):
-                try requireOperator(expectOperand, before: token, after: previous)
                 if case .leftParen = try peek().kind {
-                    guard let op = Op.function(named: name) else {
-                        throw unknownFunction(name, at: token.span)
-                    }
-                    let paren = try next()
-                    pending.append(.call(op, name: name, span: token.span, arguments: 1))
-                    expectOperand = true
-                    previous = paren
+                    try yard.requireOperator(before: token)
+                    guard let op = Op.function(named: name) else { throw Parser.unknownFunction(name, at: token.span) }
+                    yard.openCall(op, name: name, at: token.span, paren: try next())
                     continue
                 }
-                if Op.function(named: name) != nil {
-                    throw Diagnostic(
-                        "`\(name)` is a function, not a value", at: token.span, hint: "call it: `\(name)(x)`")
-                }
-                if let value = Program.namedConstants[name] {
-                    output.append(ExpressionItem(kind: .namedConstant(name, value), span: token.span))
-                } else {
-                    output.append(ExpressionItem(kind: .variable(name), span: token.span))
-                }
-                expectOperand = false
-
+                try yard.name(name, token)
             case .plus, .minus, .star, .slash, .caret:
-                if expectOperand {
-                    if case .minus = token.kind {
-                        pending.append(.negate(token.span))
-                        previous = token
-                        continue
-                    }
-                    if case .plus = token.kind { previous = token; continue }
-                    throw missingOperand(before: token, after: previous)
-                }
-                let op = token.binaryOp!
-                reduce(above: op.bindingPrecedence, rightAssociative: op == .pow)
-                pending.append(.binary(op, token.span))
-                expectOperand = true
-
+                try yard.binaryOperator(token)
             case .leftParen:
-                try requireOperator(expectOperand, before: token, after: previous)
-                pending.append(.paren(token.span))
-                expectOperand = true
-
+                try yard.requireOperator(before: token)
+                yard.pending.append(.paren(token.span))
+                yard.expectOperand = true
             case .comma:
-                if expectOperand { throw missingOperand(before: token, after: previous) }
-                reduce(above: -1, rightAssociative: false)
-                guard case .call(let op, let name, let span, let arguments) = pending.last else {
-                    throw Diagnostic("`,` outside a function call", at: token.span, hint: "write one statement per `;`")
-                }
-                // log(x, b) is log(x)/log(b), as Python's math.log(x, base) computes it: the first
-                // argument's logarithm is taken here, before the base is read.
-                if op == .log, arguments == 1 { output.append(ExpressionItem(kind: .apply(.log), span: span)) }
-                pending[pending.count - 1] = .call(op, name: name, span: span, arguments: arguments + 1)
-                expectOperand = true
-
+                try yard.comma(token)
             case .rightParen:
-                if expectOperand {
-                    if case .call(let op, let name, _, 1) = pending.last, case .leftParen = previous?.kind {
-                        throw Diagnostic(
-                            "`\(name)` needs \(op.arity == 1 ? "an argument" : "\(op.arity) arguments")",
-                            at: token.span)
-                    }
-                    if case .paren = pending.last, case .leftParen = previous?.kind {
-                        throw Diagnostic("empty parentheses", at: token.span, hint: "put an expression inside `( )`")
-                    }
-                    throw missingOperand(before: token, after: previous)
-                }
-                reduce(above: -1, rightAssociative: false)
-                guard let top = pending.popLast() else {
-                    throw Diagnostic("unmatched `)`", at: token.span, hint: "remove it, or add a `(` before it")
-                }
-                if case .call(.log, _, let span, 2) = top {
-                    output.append(ExpressionItem(kind: .apply(.log), span: span))
-                    output.append(ExpressionItem(kind: .apply(.div), span: span))
-                } else if case .call(let op, let name, let span, let arguments) = top {
-                    guard arguments == op.arity else {
-                        if op == .log {
-                            throw Diagnostic(
-                                "`\(name)` takes 1 argument (or 2: `log(x, b)` is the logarithm to base b), got \(arguments)",
-                                at: SourceSpan(start: span.start, length: token.span.start + 1 - span.start))
-                        }
-                        throw Diagnostic(
-                            "`\(name)` takes \(op.arity) argument\(op.arity == 1 ? "" : "s"), got \(arguments)",
-                            at: SourceSpan(start: span.start, length: token.span.start + 1 - span.start))
-                    }
-                    output.append(ExpressionItem(kind: .apply(op), span: span))
-                }
-                expectOperand = false
-
+                try yard.closeParenthesis(token)
             case .equals:
-                if case .identifier(let name) = previous?.kind, output.count == 1 {
-                    throw Diagnostic(
-                        "unexpected `=`", at: token.span,
-                        hint: "an assignment starts a statement: `\(name) = …`; end the one before with `;`")
-                }
-                throw Diagnostic(
-                    "unexpected `=`", at: token.span, hint: "assignments look like `a = x1*x2` and start a statement")
-
+                throw yard.unexpectedEquals(token)
             case .separator, .newline, .end:
-                if expectOperand {
-                    if output.isEmpty && pending.isEmpty && previous == nil {
-                        throw Diagnostic("empty expression", at: token.span, hint: "write an expression such as `x1*x2`")
-                    }
-                    throw missingOperand(before: token, after: previous)
-                }
-                reduce(above: -1, rightAssociative: false)
-                if let open = pending.last {
-                    switch open {
-                    case .paren(let span):
-                        throw Diagnostic("unclosed `(`", at: span, hint: "add a `)` to close it")
-                    case .call(_, let name, let span, _):
-                        throw Diagnostic("unclosed call of `\(name)`", at: span, hint: "add a `)` to close it")
-                    case .binary, .negate:
-                        break
-                    }
-                }
+                let output = try yard.finish(at: token)
                 if case .end = token.kind { lookahead = token }
                 return output
             }
-            previous = token
+            yard.previous = token
         }
     }
 
@@ -261,31 +142,11 @@ struct Parser {
             }
         }
     }
+}
 
-    /// Throws when an operand arrives where an operator was expected (`2 3`, `2x`, `x(1)`).
-    private func requireOperator(_ expectOperand: Bool, before token: Token, after previous: Token?) throws(Diagnostic) {
-        guard !expectOperand else { return }
-        var hint = "put an operator such as `*` or `+` between them"
-        if let previous, previous.span.start + previous.span.length == token.span.start {
-            let left = previous.sourceText, right = token.sourceText
-            if case .number = previous.kind { hint = "write `\(left)*\(right)` for a product" }
-            if case .leftParen = token.kind { hint = "write `\(left)*(…)` for a product" }
-        }
-        throw Diagnostic("expected an operator before \(token.quoted)", at: token.span, hint: hint)
-    }
-
-    private func missingOperand(before token: Token, after previous: Token?) -> Diagnostic {
-        if let previous {
-            switch previous.kind {
-            case .plus, .minus, .star, .slash, .caret, .comma, .leftParen, .equals:
-                return Diagnostic("expected an expression after \(previous.quoted)", at: token.span)
-            default: break
-            }
-        }
-        return Diagnostic("expected an expression before \(token.quoted)", at: token.span)
-    }
-
-    private func unknownFunction(_ name: String, at span: SourceSpan) -> Diagnostic {
+extension Parser {
+    /// An unknown function's error, with the best hint: a name from elsewhere, a near typo, or the list.
+    static func unknownFunction(_ name: String, at span: SourceSpan) -> Diagnostic {
         if let hint = Parser.namesFromElsewhere[name.lowercased()] {
             return Diagnostic("unknown function `\(name)`", at: span, hint: hint)
         }
@@ -296,9 +157,7 @@ struct Parser {
             "unknown function `\(name)`", at: span,
             hint: "the functions are \(Op.functionNames.joined(separator: ", ")); write `\(name)*(…)` for a product")
     }
-}
 
-extension Parser {
     /// Names a student brings from NumPy, C, Swift or a textbook, with what to write here.
     /// Looked up before the edit-distance guess, which would send `erfc` to `erf` and `sec` to `sech`.
     static let namesFromElsewhere: [String: String] = [
@@ -323,6 +182,174 @@ extension Parser {
         "softplus": "write `log1p(exp(x))`", "norm": "write `hypot(a, b)` for √(a² + b²)",
         "sinc": "write `sin(x)/x`",
     ]
+}
+
+/// The shunting-yard's state while one expression is read: the postfix output so far, the
+/// operators waiting for their right operand, and what the next token may be. Each kind of
+/// token has its method; every mistake is a ``Diagnostic`` at the token.
+private struct ShuntingYard {
+    var output: [ExpressionItem] = []
+    var pending: [Parser.Pending] = []
+    var expectOperand = true
+    var previous: Token?
+
+    init(previous: Token?) { self.previous = previous }
+
+    /// Moves operators that bind at least as tightly as `precedence` to the output.
+    mutating func reduce(above precedence: Int, rightAssociative: Bool) {
+        while let top = pending.last {
+            let topPrecedence: Int
+            let item: ExpressionItem
+            switch top {
+            case .binary(let op, let span):
+                topPrecedence = op.bindingPrecedence
+                item = ExpressionItem(kind: .apply(op), span: span)
+            case .negate(let span):
+                topPrecedence = Op.neg.bindingPrecedence
+                item = ExpressionItem(kind: .apply(.neg), span: span)
+            case .paren, .call:
+                return
+            }
+            guard topPrecedence > precedence || (topPrecedence == precedence && !rightAssociative) else { return }
+            pending.removeLast()
+            output.append(item)
+        }
+    }
+
+    /// A number or a name where an operand may stand.
+    mutating func operand(_ item: ExpressionItem, _ token: Token) throws(Diagnostic) {
+        try requireOperator(before: token)
+        output.append(item)
+        expectOperand = false
+    }
+
+    /// A name not followed by `(`: a variable or a named constant (a function needs its call).
+    mutating func name(_ name: String, _ token: Token) throws(Diagnostic) {
+        try requireOperator(before: token)
+        if Op.function(named: name) != nil {
+            throw Diagnostic("`\(name)` is a function, not a value", at: token.span, hint: "call it: `\(name)(x)`")
+        }
+        let kind: ExpressionItem.Kind = Program.namedConstants[name].map { .namedConstant(name, $0) } ?? .variable(name)
+        output.append(ExpressionItem(kind: kind, span: token.span))
+        expectOperand = false
+    }
+
+    /// `f(`: a call waits for its arguments.
+    mutating func openCall(_ op: Op, name: String, at span: SourceSpan, paren: Token) {
+        pending.append(.call(op, name: name, span: span, arguments: 1))
+        expectOperand = true
+        previous = paren
+    }
+
+    /// `+ - * / ^`: binary, or a sign where an operand is expected.
+    mutating func binaryOperator(_ token: Token) throws(Diagnostic) {
+        if expectOperand {
+            if case .minus = token.kind { pending.append(.negate(token.span)); return }
+            if case .plus = token.kind { return }
+            throw missingOperand(before: token)
+        }
+        let op = token.binaryOp!
+        reduce(above: op.bindingPrecedence, rightAssociative: op == .pow)
+        pending.append(.binary(op, token.span))
+        expectOperand = true
+    }
+
+    /// `,` between a call's arguments.
+    mutating func comma(_ token: Token) throws(Diagnostic) {
+        if expectOperand { throw missingOperand(before: token) }
+        reduce(above: -1, rightAssociative: false)
+        guard case .call(let op, let name, let span, let arguments) = pending.last else {
+            throw Diagnostic("`,` outside a function call", at: token.span, hint: "write one statement per `;`")
+        }
+        // log(x, b) is log(x)/log(b), as Python's math.log(x, base) computes it: the first
+        // argument's logarithm is taken here, before the base is read.
+        if op == .log, arguments == 1 { output.append(ExpressionItem(kind: .apply(.log), span: span)) }
+        pending[pending.count - 1] = .call(op, name: name, span: span, arguments: arguments + 1)
+        expectOperand = true
+    }
+
+    /// `)`: closes a parenthesis or a call, whose argument count is checked.
+    mutating func closeParenthesis(_ token: Token) throws(Diagnostic) {
+        if expectOperand {
+            if case .call(let op, let name, _, 1) = pending.last, case .leftParen = previous?.kind {
+                throw Diagnostic("`\(name)` needs \(op.arity == 1 ? "an argument" : "\(op.arity) arguments")", at: token.span)
+            }
+            if case .paren = pending.last, case .leftParen = previous?.kind {
+                throw Diagnostic("empty parentheses", at: token.span, hint: "put an expression inside `( )`")
+            }
+            throw missingOperand(before: token)
+        }
+        reduce(above: -1, rightAssociative: false)
+        guard let top = pending.popLast() else {
+            throw Diagnostic("unmatched `)`", at: token.span, hint: "remove it, or add a `(` before it")
+        }
+        if case .call(.log, _, let span, 2) = top {
+            output.append(ExpressionItem(kind: .apply(.log), span: span))
+            output.append(ExpressionItem(kind: .apply(.div), span: span))
+        } else if case .call(let op, let name, let span, let arguments) = top {
+            guard arguments == op.arity else {
+                let whole = SourceSpan(start: span.start, length: token.span.start + 1 - span.start)
+                if op == .log {
+                    throw Diagnostic("`\(name)` takes 1 argument (or 2: `log(x, b)` is the logarithm to base b), got \(arguments)", at: whole)
+                }
+                throw Diagnostic("`\(name)` takes \(op.arity) argument\(op.arity == 1 ? "" : "s"), got \(arguments)", at: whole)
+            }
+            output.append(ExpressionItem(kind: .apply(op), span: span))
+        }
+        expectOperand = false
+    }
+
+    /// `=` inside an expression: an assignment that should have started a statement.
+    func unexpectedEquals(_ token: Token) -> Diagnostic {
+        if case .identifier(let name) = previous?.kind, output.count == 1 {
+            return Diagnostic(
+                "unexpected `=`", at: token.span, hint: "an assignment starts a statement: `\(name) = …`; end the one before with `;`")
+        }
+        return Diagnostic("unexpected `=`", at: token.span, hint: "assignments look like `a = x1*x2` and start a statement")
+    }
+
+    /// The end of the statement: the output, once nothing is left open.
+    mutating func finish(at token: Token) throws(Diagnostic) -> [ExpressionItem] {
+        if expectOperand {
+            if output.isEmpty && pending.isEmpty && previous == nil {
+                throw Diagnostic("empty expression", at: token.span, hint: "write an expression such as `x1*x2`")
+            }
+            throw missingOperand(before: token)
+        }
+        reduce(above: -1, rightAssociative: false)
+        switch pending.last {
+        case .paren(let span):
+            throw Diagnostic("unclosed `(`", at: span, hint: "add a `)` to close it")
+        case .call(_, let name, let span, _):
+            throw Diagnostic("unclosed call of `\(name)`", at: span, hint: "add a `)` to close it")
+        case .binary, .negate, nil:
+            return output
+        }
+    }
+
+    /// Throws when an operand arrives where an operator was expected (`2 3`, `2x`, `x(1)`).
+    func requireOperator(before token: Token) throws(Diagnostic) {
+        guard !expectOperand else { return }
+        var hint = "put an operator such as `*` or `+` between them"
+        if let previous, previous.span.start + previous.span.length == token.span.start {
+            let left = previous.sourceText, right = token.sourceText
+            if case .number = previous.kind { hint = "write `\(left)*\(right)` for a product" }
+            if case .leftParen = token.kind { hint = "write `\(left)*(…)` for a product" }
+        }
+        throw Diagnostic("expected an operator before \(token.quoted)", at: token.span, hint: hint)
+    }
+
+    /// An operand is missing before `token`.
+    func missingOperand(before token: Token) -> Diagnostic {
+        if let previous {
+            switch previous.kind {
+            case .plus, .minus, .star, .slash, .caret, .comma, .leftParen, .equals:
+                return Diagnostic("expected an expression after \(previous.quoted)", at: token.span)
+            default: break
+            }
+        }
+        return Diagnostic("expected an expression before \(token.quoted)", at: token.span)
+    }
 }
 
 extension Parser.Pending {
