@@ -23,8 +23,11 @@ public struct GraphBuilder: Sendable {
     private var recentConstants = [(bits: UInt64, id: Int32)](repeating: (0, -1), count: 16)
     /// Per node, its first users (while sharing).
     private var users: [UserList] = []
-    /// The input names, in the order of their nodes.
-    public let inputNames: [String]
+    /// The input names, in the order they were declared (the order of their nodes in the finished graph).
+    public private(set) var inputNames: [String]
+    /// The inputs declared after the first other node (by ``input(_:)``), in declaration order.
+    /// The finished graph moves them to the front, after the inputs declared first (see ``finish(outputs:statementNames:statements:warnings:)``).
+    private(set) var lateInputs: [Int32] = []
     /// Whether identical subexpressions share one node (false keeps the expression a tree).
     public let sharing: Bool
 
@@ -38,6 +41,49 @@ public struct GraphBuilder: Sendable {
 
     /// The number of nodes so far.
     public var count: Int { nodes.count }
+
+    /// A new input named `name`, declared now: a micrograd-style `tape.input("w1", -3)` between operations.
+    ///
+    /// A Wengert list numbers its inputs v-(n-1) … v0 before every step, so an input declared
+    /// after other nodes is recorded where it is (the ids already handed out stay valid) and
+    /// the finished graph renumbers: inputs first, in declaration order, then the other nodes
+    /// in recording order. Moving a leaf earlier keeps every node after its arguments.
+    public mutating func input(_ name: String) -> Int32 {
+        let isLate = nodes.count > inputNames.count
+        let id = append(Node(op: .input), span: nil)
+        inputNames.append(name)
+        if isLate { lateInputs.append(id) }
+        return id
+    }
+
+    /// The node of input `index` (in declaration order).
+    public func inputNode(_ index: Int) -> Int32 {
+        let front = inputNames.count - lateInputs.count
+        return index < front ? Int32(index) : lateInputs[index - front]
+    }
+
+    /// The declaration index of the input at node `id` (which must be an input).
+    func inputIndex(ofNode id: Int32) -> Int {
+        let front = inputNames.count - lateInputs.count
+        if Int(id) < front { return Int(id) }
+        guard let late = lateInputs.firstIndex(of: id) else { preconditionFailure("node \(id) is not an input") }
+        return front + late
+    }
+
+    /// Where each recorded node sits in the finished graph, or nil when nothing moves (no late inputs).
+    private func graphPositions() -> [Int32]? {
+        guard !lateInputs.isEmpty else { return nil }
+        var position = [Int32](repeating: -1, count: nodes.count)
+        let front = inputNames.count - lateInputs.count
+        for k in 0..<front { position[k] = Int32(k) }
+        for (k, id) in lateInputs.enumerated() { position[Int(id)] = Int32(front + k) }
+        var next = Int32(inputNames.count)
+        for i in front..<nodes.count where position[i] < 0 {
+            position[i] = next
+            next += 1
+        }
+        return position
+    }
 
     /// A constant node (shared with an equal constant unless sharing is off).
     public mutating func constant(_ value: Double, name: String? = nil, span: SourceSpan? = nil) -> Int32 {
@@ -119,7 +165,25 @@ public struct GraphBuilder: Sendable {
         outputs: [GraphOutput], statementNames: [Int: String] = [:], statements: [GraphStatement] = [],
         warnings: [Diagnostic] = []
     ) -> Graph {
-        Graph(
+        if let position = graphPositions() {
+            // Late inputs: renumber so the inputs come first (only recorded tapes declare them; the parser never does).
+            precondition(statements.isEmpty, "statements refer to nodes by range and cannot be renumbered")
+            var moved = [Node](repeating: Node(op: .input), count: nodes.count)
+            var movedSpans = spans.isEmpty ? [] : [SourceSpan?](repeating: nil, count: nodes.count)
+            for (i, node) in nodes.enumerated() {
+                var node = node
+                if node.a >= 0 { node.a = position[Int(node.a)] }
+                if node.b >= 0 { node.b = position[Int(node.b)] }
+                moved[Int(position[i])] = node
+                if !spans.isEmpty { movedSpans[Int(position[i])] = spans[i] }
+            }
+            let rename = { (names: [Int: String]) in Dictionary(uniqueKeysWithValues: names.map { (Int(position[$0.key]), $0.value) }) }
+            return Graph(
+                nodes: moved, inputNames: inputNames, outputs: outputs.map { GraphOutput(name: $0.name, node: Int(position[$0.node])) },
+                constantNames: rename(constantNames), statementNames: rename(statementNames),
+                spans: movedSpans.isEmpty ? nil : movedSpans, statements: statements, warnings: warnings)
+        }
+        return Graph(
             nodes: nodes, inputNames: inputNames, outputs: outputs, constantNames: constantNames,
             statementNames: statementNames, spans: spans.isEmpty ? nil : spans, statements: statements,
             warnings: warnings)

@@ -129,7 +129,7 @@ public final class KernelCompiler: Sendable {
             let template = NSTemporaryDirectory() + "/adviz-kernel-XXXXXX"
             var bytes = Array(template.utf8CString)
             guard mkdtemp(&bytes) != nil else { throw .cannotCreate("cannot create a temporary folder for the kernel") }
-            folder = String(cString: bytes)
+            folder = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)  // the path mkdtemp filled in, up to its NUL
             temporary = folder
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }

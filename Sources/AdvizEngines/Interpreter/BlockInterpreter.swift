@@ -282,7 +282,7 @@ public struct BlockInterpreter: Sendable {
                 case (_, true): for k in 0..<n { da[k] = g[k] * (4 * (a[k] * a[k] * a[k])) }
                 case (_, false): for k in 0..<n { da[k] += g[k] * (4 * (a[k] * a[k] * a[k])) }
                 }
-            case .constantB, .general where instruction.b < 0:
+            case .general where instruction.b < 0, .constantB:  // a unary operation, or b a constant: only a gets an adjoint
                 let (da, assign) = w.startAdjoint(instruction.a)
                 OpTable.dispatch(instruction.op, AdjointLoop(form: instruction.form, n: n, g: g, v: v, a: a, b: a, c: c, da: da, db: nil, assignA: assign, assignB: false))
             case .constantA:

@@ -195,7 +195,7 @@ public struct LessonText: Sendable {
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         case .plot:
             let (low, high) = frame.range ?? (-3, 3)
-            var lines = [style.apply(.heading, "f and f′ on [\(format.string(low)), \(format.string(high))]") + style.apply(.muted, " (drawn in the slideshow; sampled here)")]
+            let lines = [style.apply(.heading, "f and f′ on [\(format.string(low)), \(format.string(high))]") + style.apply(.muted, " (drawn in the slideshow; sampled here)")]
             let point = frame.trace?.point ?? Array(repeating: 0, count: graph.inputCount)
             var table = TextTable(rightAligned: [0, 1, 2])
             table.append([TextTable.Cell(graph.inputNames[0], .label), TextTable.Cell("f", .label), TextTable.Cell("f′", .label)])
