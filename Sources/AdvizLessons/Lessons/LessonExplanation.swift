@@ -106,12 +106,30 @@ public enum LessonExplanation {
             case .relu: return "keeps \(a) if it is positive and gives 0 otherwise (relu)"
             case .sign: return "takes the sign of \(a) (−1, 0 or 1)"
             case .step: return "jumps from 0 to 1 where \(a) becomes positive (the unit step)"
-            @unknown default: return "applies \(node.op.name) to \(args.joined(separator: " and "))"
+            case .atan2: return "takes the angle of the point (\(b), \(a)) (atan2)"
+            case .hypot: return "takes the length √(\(a)² + \(b)²) (hypot)"
+            case .atan: return "takes the arctangent of \(a)"
+            case .asin: return "takes the arcsine of \(a)"
+            case .acos: return "takes the arccosine of \(a)"
+            case .sinh: return "takes the hyperbolic sine of \(a)"
+            case .cosh: return "takes the hyperbolic cosine of \(a)"
+            case .asinh: return "takes the inverse hyperbolic sine of \(a)"
+            case .acosh: return "takes the inverse hyperbolic cosine of \(a)"
+            case .atanh: return "takes the inverse hyperbolic tangent of \(a)"
+            case .log10: return "takes the base-10 logarithm of \(a)"
+            case .log2: return "takes the base-2 logarithm of \(a)"
+            case .log1p: return "takes log(1 + \(a)), accurate for small \(a)"
+            case .expm1: return "takes e^\(a) − 1, accurate for small \(a)"
+            case .cbrt: return "takes the cube root of \(a)"
+            case .erf: return "takes the error function of \(a)"
+            case .floor: return "rounds \(a) down to a whole number"
+            case .ceil: return "rounds \(a) up to a whole number"
+            case .round: return "rounds \(a) to the nearest whole number (halves away from zero)"
             }
         }
 
         /// True for the operations whose warnings are kinks or jumps rather than domain trouble.
-        func isKink(_ id: Int) -> Bool { [.abs, .relu, .sign, .step, .max, .min].contains(graph.nodes[id].op) }
+        func isKink(_ id: Int) -> Bool { [.abs, .relu, .sign, .step, .max, .min, .hypot, .floor, .ceil, .round].contains(graph.nodes[id].op) }
 
         /// "v₃ = sin(v₀)".
         func definition(_ row: TraceRow) -> String { "\(row.label) = \(row.definition)" }
