@@ -13,6 +13,8 @@ struct BenchCommand: ParsableCommand {
             differences, forward and reverse mode, compiled and interpreted (the course notes' race)
               scaling  a long sum Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), n = 10³ … 10⁶: parse, build, \
             forward, reverse, nodes per second, time(∇f)/time(f), peak memory
+              hessian  second order on the same f: one Hessian-vector product against f, and the \
+            whole Hessian at n = 1,000 by n HVPs and by 3 coloured HVPs (min and median)
               render   figure layout and rendering against the dot command
 
             Examples:
@@ -20,12 +22,13 @@ struct BenchCommand: ParsableCommand {
               adviz bench --suite all          # and render
               adviz bench --quick              # small sizes, for CI
               adviz bench --suite race --format json
+              adviz bench --suite hessian --inputs 1000 10000
             """
     )
 
-    enum Suite: String, ExpressibleByArgument, CaseIterable { case race, scaling, render, numbers, all }
+    enum Suite: String, ExpressibleByArgument, CaseIterable { case race, scaling, hessian, render, numbers, all }
 
-    @Option(help: "Which measurements: race, scaling, render, numbers (race and scaling) or all.")
+    @Option(help: "Which measurements: race, scaling, hessian, render, numbers (race and scaling) or all.")
     var suite: Suite = .numbers
 
     @Flag(help: "Small sizes and few repetitions (seconds, for CI).")
@@ -37,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Graph sizes for the render suite (default 50 200 1000 3000).", valueName: "nodes"))
     var sizes: [Int] = []
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Input counts for the scaling suite (default 1000 10000 100000 1000000).", valueName: "n"))
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Input counts for the scaling suite (default 1000 10000 100000 1000000) and the hessian suite (default 1000 10000; the n-HVP Hessian runs up to 2000).", valueName: "n"))
     var inputs: [Int] = []
 
     @Option(help: "Points in the race (default 1000000).")
@@ -72,6 +75,10 @@ struct BenchCommand: ParsableCommand {
             if [.scaling, .numbers, .all].contains(suite) {
                 let sizes = !inputs.isEmpty ? inputs : (quick ? [1000, 10_000] : [1000, 10_000, 100_000, 1_000_000])
                 report.scaling = try ScalingBenchmark.run(sizes: sizes, repetitions: repetitions ?? (quick ? 1 : 3), progress: progress)
+            }
+            if [.hessian, .all].contains(suite) {
+                let sizes = !inputs.isEmpty ? inputs : (quick ? [100, 1000] : [1000, 10_000])
+                report.hessian = try SecondOrderBenchmark.run(sizes: sizes, repetitions: repetitions ?? (quick ? 3 : 9), progress: progress)
             }
             if [.render, .all].contains(suite) {
                 let sizes = !self.sizes.isEmpty ? self.sizes : (quick ? [50, 200] : [50, 200, 1000, 3000])

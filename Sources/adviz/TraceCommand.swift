@@ -16,6 +16,8 @@ struct TraceCommand: ParsableCommand {
               adviz trace "a = x1*x2; y1 = sin(a); y2 = a^2" --at 2,3 \\
                   --mode reverse --ybar 0,1
               adviz trace -f prog.adv --at 1,2 --format json
+              adviz trace "x1*x2 + sin(x1)" --at 2,5 --order 2
+                (adds the backward pass as nodes, their tangents, H·ẋ and the Hessian)
             """
     )
 
@@ -26,6 +28,9 @@ struct TraceCommand: ParsableCommand {
 
     @Option(help: "Output format: text, markdown, latex or json.")
     var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("2 adds the second-order rows: the backward pass as nodes (the gradient graph) with their tangents along the seed, H·ẋ and the Hessian (forward over reverse); JSON gains `hessian` and `second_order`.", valueName: "1|2"))
+    var order: Int = 1
 
     @OptionGroup var seeds: SeedOptions
     @OptionGroup var gradientGraph: GradientGraphOptions
@@ -41,13 +46,16 @@ struct TraceCommand: ParsableCommand {
 
     func validate() throws {
         if standalone && format != .latex { throw ValidationError("--standalone is for --format latex") }
+        if !(1...2).contains(order) { throw ValidationError("--order is 1 or 2") }
     }
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let (source, loaded, point) = try program.load()
             let graph = try gradientGraph.apply(to: loaded).graph
-            let trace = try Trace(graph, at: point, options: try seeds.traceOptions(for: graph, mode: mode))
+            var options = try seeds.traceOptions(for: graph, mode: mode)
+            options.order = order
+            let trace = try Trace(graph, at: point, options: options)
             let environment = ProcessInfo.processInfo.environment
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             let report = TraceReport(trace, source: source.text)

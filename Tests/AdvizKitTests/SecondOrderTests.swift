@@ -171,4 +171,65 @@ import Testing
         #expect(cost.ways.map(\.sweeps) == [3, 3, 6])
         #expect(cost.ways[0].multiplyAdds == 3 * gradientGraph.graph.differentiableEdgeCount)
     }
+
+    /// `trace --order 2`: every second-order row is the chain rule at its node. Its value is the
+    /// sum of the products it prints (ẇⱼ·∂wᵢ/∂wⱼ, each ẇⱼ the value of wⱼ's own row), the tangent
+    /// of each adjoint agrees with central differences of the reverse sweep's adjoint, and the
+    /// gradient's rows give H·ẋ.
+    @Test(arguments: [
+        ("x1*x2 + sin(x1)", "2,5", "1,0"), ("log(x1*x2) + sin(x2)", "2,5", "0.5,-1"), ("tanh(x1)*exp(x2) / (1 + x1^2)", "0.3,-0.4", "1,2"),
+        ("a = x1*x2; b = sigmoid(a) - cos(x2); y = a*b + sqrt(x1)", "1.5,0.7", "-1,1"), ("x1^x2 + x2^3", "1.3,2.1", "0,1"),
+    ])
+    func secondOrderRowsObeyTheChainRuleNodeByNode(_ program: String, _ at: String, _ direction: String) throws {
+        let graph = try Graph(parsing: program)
+        let point = try PointBinding.bind(at, to: graph.inputNames)
+        let seed = try PointBinding.bind(direction, to: graph.inputNames)
+        let trace = try Trace(graph, at: point, options: TraceOptions(seed: seed, order: 2))
+        let second = try #require(trace.secondOrder)
+        let rows = second.rows()
+        #expect(!rows.isEmpty)
+        let tangents = try #require(second.gradientTrace.tangents)
+        var rowValue: [Int: Double] = [:]
+        for row in rows { rowValue[row.row.node] = row.row.value }
+        for row in rows {
+            let sum = row.products.reduce(0.0) { $0 + $1.value }
+            let scale = row.products.map { Swift.abs($0.value) }.reduce(Swift.abs(row.row.value), Swift.max)
+            #expect(Swift.abs(row.row.value - sum) <= 1e-14 * Swift.max(scale, 1), "\(row.row.label) = \(row.row.substituted) = \(row.row.value), products sum to \(sum)")
+            for product in row.products {
+                // The tangent multiplied is the one its own row printed (or f's tangent trace's).
+                #expect(product.tangent == (rowValue[product.argument] ?? tangents[product.argument]))
+                if !second.gradientGraph.isBackward(product.argument) { #expect(product.tangent == trace.tangents?[product.argument]) }
+            }
+            // The tangent of v̄ᵢ is d/dt of the reverse sweep's v̄ᵢ at x + t·ẋ.
+            for i in row.adjointOf {
+                let h = 1e-5
+                func adjoint(_ t: Double) -> Double {
+                    let x = zip(point, seed).map { $0 + t * $1 }
+                    return ReverseSweep.adjoints(graph, PrimalSweep.run(graph, at: x), outputSeed: [1])[i]
+                }
+                let difference = (adjoint(h) - adjoint(-h)) / (2 * h)
+                #expect(Swift.abs(difference - row.row.value) <= 1e-6 * Swift.max(1, Swift.abs(difference)), "tangent of v̄ at node \(i): \(row.row.value), central difference \(difference)")
+            }
+        }
+        // The gradient's rows are H·ẋ, the Hessian's columns combined by the seed.
+        for i in 0..<graph.inputCount {
+            let combined = (0..<graph.inputCount).reduce(0.0) { $0 + second.hessian.matrix[i][$1] * seed[$1] }
+            #expect(Swift.abs(second.hessianVectorProduct[i] - combined) <= 1e-12 * Swift.max(1, Swift.abs(combined)))
+        }
+    }
+
+    /// The JSON of `trace --order 2` carries the Hessian as `hessian` and the rows as `second_order`.
+    @Test func secondOrderTraceJSONHasTheHessian() throws {
+        let trace = try Trace(expression: "x1*x2 + sin(x1)", at: "2,5", options: TraceOptions(order: 2))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(TraceReport(trace).render(.json).utf8)) as? [String: Any])
+        let hessian = try #require(json["hessian"] as? [String: [String: Double]])
+        #expect(hessian == ["x1": ["x1": -sin(2), "x2": 1], "x2": ["x1": 1, "x2": 0]])
+        let secondOrder = try #require(json["second_order"] as? [String: Any])
+        let nodes = try #require(secondOrder["nodes"] as? [[String: Any]])
+        #expect(nodes.contains { ($0["adjoint_of"] as? [String]) == ["v-1"] })
+        #expect((secondOrder["hessian_vector_product"] as? [String: Double]) == ["x1": -sin(2), "x2": 1])
+        let text = TraceReport(trace).render(.text)
+        #expect(text.contains("Second-order tangent trace"))
+        #expect(text.contains("H·ẋ = (-0.9093, 1)"))
+    }
 }

@@ -11,6 +11,8 @@ public struct BenchReport: Sendable {
     public var race: [DerivativeRace.Row]
     /// Rows of the scaling table.
     public var scaling: [ScalingBenchmark.Row]
+    /// Rows of the second-order suite.
+    public var hessian: [SecondOrderBenchmark.Row] = []
 
     /// A report of the given rows.
     public init(render: [RenderBenchmark.Row] = [], race: [DerivativeRace.Row] = [], scaling: [ScalingBenchmark.Row] = []) {
@@ -68,6 +70,19 @@ public struct BenchReport: Sendable {
         }
     }
 
+    private var hessianHeader: [String] {
+        ["n", "nodes", "gradient graph nodes", "build ms", "f min ms", "f median ms", "HVP min ms", "HVP median ms", "HVP/f",
+         "H by n HVPs min ms", "median ms", "H by 3 coloured HVPs min ms", "median ms", "max error"]
+    }
+
+    private var hessianCells: [[String]] {
+        hessian.map { r in
+            [String(r.inputs), String(r.nodes), String(r.gradientGraphNodes), ms(r.gradientGraphMilliseconds), ms(r.valueMin), ms(r.valueMedian),
+             ms(r.hvpMin), ms(r.hvpMedian), String(format: "%.1f", r.hvpRatio), ms(r.denseMin), ms(r.denseMedian),
+             ms(r.colouredMin), ms(r.colouredMedian), String(format: "%.0e", r.maxError)]
+        }
+    }
+
     private func textTable(_ header: [String], _ cells: [[String]], _ leftColumns: Int) -> String {
         var table = TextTable(rightAligned: Set(leftColumns..<header.count))
         table.append(header.map { TextTable.Cell($0) })
@@ -83,6 +98,7 @@ public struct BenchReport: Sendable {
 
     private static let raceTitle = "Race: the derivative at every point of [−5, 5], inputs in memory, outputs into a reused buffer (times of the derivative alone; error = max |f′ − exact|/max(1, |exact|) against the derivative by hand)"
     private static let scalingTitle = "Scaling: f = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), text to gradient on one core (best of the repetitions; build = tape from parsed text, record = tape from Traced arithmetic as micrograd does it; Mnodes/s = nodes/(record + forward + reverse); ∇f/f = (forward + reverse)/(f alone))"
+    private static let hessianTitle = "Second order: the same f; one Hessian-vector product H·u (a primal and a tangent sweep of the gradient graph) against f alone, and the whole tridiagonal Hessian by n HVPs and by 3 coloured HVPs (seeds e₁+e₄+…, e₂+e₅+…, e₃+e₆+…), cases alternated within each repetition; HVP/f by the medians; error against the Hessian by hand"
     private static let renderTitle = "Render: layout+SVG through gvc in this process, `dot -Tsvg` (whole process) on the same DOT text, and a step-through: its first frame (layout, pinning, frame) and each later frame (from the pinned layout)"
 
     /// Aligned text tables, one per suite that ran.
@@ -96,6 +112,7 @@ public struct BenchReport: Sendable {
         var parts = ["machine: \(BenchReport.machine)\n"]
         if !race.isEmpty { parts.append(BenchReport.raceTitle + gap + table(raceHeader, raceCells, 3)) }
         if !scaling.isEmpty { parts.append(BenchReport.scalingTitle + gap + table(scalingHeader, scalingCells, 0)) }
+        if !hessian.isEmpty { parts.append(BenchReport.hessianTitle + gap + table(hessianHeader, hessianCells, 0)) }
         if !render.isEmpty { parts.append(BenchReport.renderTitle + gap + table(renderHeader, renderCells, 0)) }
         return parts.joined(separator: "\n")
     }
@@ -120,6 +137,17 @@ public struct BenchReport: Sendable {
                     ("forward_ms", .finite(r.forwardMilliseconds)), ("reverse_ms", .finite(r.reverseMilliseconds)),
                     ("value_ms", .finite(r.valueMilliseconds)), ("gradient_ratio", .finite(r.gradientRatio)),
                     ("nodes_per_second", .finite(r.nodesPerSecond)), ("peak_mib", .finite(r.peakMegabytes)), ("max_error", .finite(r.maxError)),
+                ])
+            })),
+            ("hessian", .array(hessian.map { r in
+                .object([
+                    ("inputs", .integer(r.inputs)), ("nodes", .integer(r.nodes)), ("gradient_graph_nodes", .integer(r.gradientGraphNodes)),
+                    ("gradient_graph_ms", .finite(r.gradientGraphMilliseconds)),
+                    ("value_min_ms", .finite(r.valueMin)), ("value_median_ms", .finite(r.valueMedian)),
+                    ("hvp_min_ms", .finite(r.hvpMin)), ("hvp_median_ms", .finite(r.hvpMedian)), ("hvp_ratio", .finite(r.hvpRatio)),
+                    ("dense_hessian_min_ms", r.denseMin.map { .finite($0) } ?? .null), ("dense_hessian_median_ms", r.denseMedian.map { .finite($0) } ?? .null),
+                    ("coloured_hessian_min_ms", .finite(r.colouredMin)), ("coloured_hessian_median_ms", .finite(r.colouredMedian)),
+                    ("max_error", .finite(r.maxError)),
                 ])
             })),
             ("render", .array(render.map { r in

@@ -78,6 +78,7 @@ public struct GradientGraph: Sendable {
         var adjoint = [Int32?](repeating: nil, count: nodes.count)
         var statements = graph.statements
         var names: [Int: [String]] = [:]
+        var holders: [Int: [Int]] = [:]  // node of the gradient graph → the nodes of f whose adjoint it holds
         for i in nodes.indices.reversed() where live[i] && !graph.isConstant(i) {
             let start = builder.count
             var sum: Int32? = nil
@@ -94,6 +95,7 @@ public struct GradientGraph: Sendable {
             guard let total = sum else { continue }
             adjoint[i] = total
             names[Int(total), default: []].append("v̄" + String(graph.label(i).dropFirst()))
+            holders[Int(total), default: []].append(i)
             if builder.count > start {
                 statements.append(GraphStatement(name: "v̄" + String(graph.label(i).dropFirst()), root: Int(total), nodes: start..<builder.count))
             }
@@ -108,9 +110,7 @@ public struct GradientGraph: Sendable {
         }
         adjointNodes = adjoint.map { $0.map(Int.init) }
         gradientNodes = gradient
-        adjointOf = Dictionary(uniqueKeysWithValues: names.map { node, labels in
-            (node, labels.compactMap { label in nodes.indices.first { "v̄" + String(graph.label($0).dropFirst()) == label } })
-        })
+        adjointOf = holders
 
         let yName = graph.outputs[output].name
         var outputs = [graph.outputs[output]]

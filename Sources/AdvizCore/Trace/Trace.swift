@@ -21,13 +21,17 @@ public struct TraceOptions: Sendable {
     public var outputSeed: [Double]?
     /// Significant digits in the tables.
     public var numberFormat: NumberFormat
+    /// 1, or 2 for the second-order rows (the tangents of the first output's adjoints, by a
+    /// tangent sweep over its gradient graph along `seed`) and the Hessian.
+    public var order: Int
 
     /// Options for a trace; every argument has the default the CLI uses.
-    public init(mode: TraceMode = .both, seed: [Double]? = nil, outputSeed: [Double]? = nil, numberFormat: NumberFormat = NumberFormat()) {
+    public init(mode: TraceMode = .both, seed: [Double]? = nil, outputSeed: [Double]? = nil, numberFormat: NumberFormat = NumberFormat(), order: Int = 1) {
         self.mode = mode
         self.seed = seed
         self.outputSeed = outputSeed
         self.numberFormat = numberFormat
+        self.order = order
     }
 }
 
@@ -91,6 +95,8 @@ public struct Trace: Sendable {
     public static let forwardJacobianLimit = 20_000_000
     /// The Jacobian by m reverse sweeps.
     public let reverseJacobian: JacobianResult
+    /// The second-order rows and the Hessian of the first output, where the order is 2.
+    public let secondOrder: SecondOrderTrace?
 
     /// For every node, whether the tangent sweep reaches it from an input with a nonzero seed;
     /// the others hold a structural zero (see ``ForwardSweep/tangents(_:_:seed:)``).
@@ -120,6 +126,7 @@ public struct Trace: Sendable {
         guard point.count == graph.inputCount else {
             throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
         }
+        guard (1...2).contains(options.order) else { throw .usage("--order \(options.order): a trace shows order 1 or 2") }
         let seed = options.seed ?? (graph.inputCount > 0 ? ForwardSweep.unitSeed(0, inputs: graph.inputCount) : [])
         guard seed.count == graph.inputCount else {
             throw .usage("the tangent seed has \(seed.count) values; expected \(graph.inputCount), one per input (\(PointBinding.listing(graph.inputNames)))")
@@ -139,6 +146,8 @@ public struct Trace: Sendable {
         forwardJacobian = graph.inputCount * graph.nodes.count <= Trace.forwardJacobianLimit
             ? Jacobian.byForwardMode(graph, evaluation) : nil
         reverseJacobian = Jacobian.byReverseMode(graph, evaluation)
+        secondOrder = options.order == 2
+            ? try SecondOrderTrace(graph, output: 0, at: point, seed: seed, numberFormat: options.numberFormat) : nil
     }
 
     /// Parses, builds and traces in one call, binding `point` as `--at` does (`"2,5"`).

@@ -132,8 +132,44 @@ public struct TraceReport: Sendable {
             out.append("")
         }
 
+        if let second = trace.secondOrder {
+            let backward = second.backwardPassRows()
+            let rows = second.rows()
+            let meanings = backward.map { second.meaning(of: $0.node) }
+            let first = backward.first.map { TraceWriter(trace: second.gradientTrace, style: .text).nodeSymbol($0.node) } ?? ""
+            let last = backward.last.map { TraceWriter(trace: second.gradientTrace, style: .text).nodeSymbol($0.node) } ?? ""
+            out.append(heading("Second order") + " (forward over reverse, of \(graph.outputs[second.gradientGraph.output].name)): the backward pass as nodes \(first)…\(last) (the gradient graph), and their tangents")
+            let left = [heading("Backward pass")] + table(backward.map { cells($0, style: .text) }, notes: meanings)
+            let right = [heading("Second-order tangent trace") + " (\(seedText(.text)))"] + table(rows.map { cells($0.row, style: .text) })
+            out += sideBySide(left, right, width: width)
+            out.append("")
+            out += hessianLines(second, style: style)
+            out.append("")
+        }
+
         out += resultLines(style: style)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// H·ẋ, then the whole Hessian, with its symmetry and cost.
+    private func hessianLines(_ second: SecondOrderTrace, style: TerminalStyle) -> [String] {
+        let writer = TraceWriter(trace: trace, style: .text)
+        let names = graph.inputNames
+        let y = graph.outputs[second.gradientGraph.output].name
+        var out: [String] = []
+        let hvp = second.hessianVectorProduct.map { writer.number($0).text }.joined(separator: ", ")
+        out.append("  H·ẋ = (\(style.apply(.value, hvp)))  (the tangents of ∂\(y)/∂\(names.joined(separator: ", ∂\(y)/∂")): one Hessian-vector product)")
+        let h = second.hessian
+        out.append(style.apply(.heading, "Hessian") + " of \(y) (\(counted(h.sweeps, "tangent sweep")) of the gradient graph, one per eⱼ; \(counted(h.multiplyAdds, "multiply-add")))")
+        guard !names.isEmpty else { return out }
+        var t = TextTable(rightAligned: Set(1...names.count))
+        t.append([TextTable.Cell("∂²\(y)", .muted)] + names.map { TextTable.Cell("∂/∂" + writer.symbol($0), .muted) })
+        for (i, row) in h.matrix.enumerated() {
+            t.append([TextTable.Cell("∂/∂" + writer.symbol(names[i]), .label)] + row.map { TextTable.Cell(writer.number($0).text) })
+        }
+        out += t.lines(style: style, indent: "    ", separator: "  ")
+        out.append("  " + style.apply(.muted, h.isSymmetric() ? "symmetric (Hᵢⱼ = Hⱼᵢ up to \(NumberFormat(significantDigits: 2).string(h.asymmetry)))" : "NOT symmetric (|Hᵢⱼ − Hⱼᵢ| up to \(NumberFormat(significantDigits: 2).string(h.asymmetry))): f is not twice continuously differentiable here"))
+        return out
     }
 
     /// Two blocks next to each other when they fit in `width`, else one under the other.
@@ -243,6 +279,22 @@ public struct TraceReport: Sendable {
             table("Local partials", ["partial", "formula", "substituted", "value"], trace.edgePartials().map { [$0.label, $0.formula, $0.substituted, format.string($0.value)] })
             table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], trace.adjointRows().map { cells($0, style: .text, showFormula: true) })
         }
+        if let second = trace.secondOrder {
+            table("Backward pass as nodes (the gradient graph)", ["node", "definition", "substituted", "value", "holds"], second.backwardPassRows().map { cells($0, style: .text) + [second.meaning(of: $0.node)] })
+            table("Second-order tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], second.rows().map { cells($0.row, style: .text) })
+            let writer = TraceWriter(trace: trace, style: .text)
+            out.append("H·ẋ = (\(second.hessianVectorProduct.map { format.string($0) }.joined(separator: ", ")))")
+            out.append("")
+            let header = ["∂²"] + graph.inputNames.map { "∂/∂\(writer.symbol($0))" }
+            out.append("**Hessian** (\(counted(second.hessian.sweeps, "tangent sweep")) of the gradient graph)")
+            out.append("")
+            out.append("| " + header.joined(separator: " | ") + " |")
+            out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
+            for (i, row) in second.hessian.matrix.enumerated() {
+                out.append("| ∂/∂\(writer.symbol(graph.inputNames[i])) | " + row.map { format.string($0) }.joined(separator: " | ") + " |")
+            }
+            out.append("")
+        }
         out.append("### Result")
         out.append("")
         let writer = TraceWriter(trace: trace, style: .text)
@@ -286,6 +338,15 @@ public struct TraceReport: Sendable {
             let writer = TraceWriter(trace: trace, style: .latex)
             table("Local partials", trace.edgePartials(.latex).map { [$0.label, $0.formula, $0.substituted, writer.number($0.value).text] })
             table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows(.latex).map { cells($0, style: .latex) })
+        }
+        if let second = trace.secondOrder {
+            table("Backward pass as nodes (the gradient graph)", second.backwardPassRows(.latex).map { cells($0, style: .latex) })
+            table("Second-order tangent trace ($\(seedText(.latex))$)", second.rows(.latex).map { cells($0.row, style: .latex) })
+            let writer = TraceWriter(trace: trace, style: .latex)
+            out.append("\\[ \\nabla^2 f = \\begin{pmatrix}")
+            out.append(second.hessian.matrix.map { $0.map { writer.number($0).text }.joined(separator: " & ") }.joined(separator: " \\\\\n"))
+            out.append("\\end{pmatrix} \\]")
+            out.append("")
         }
         out += latexResult()
         return out.joined(separator: "\n")
@@ -377,11 +438,52 @@ public struct TraceReport: Sendable {
             ("forward", .object([("sweeps", .integer(graph.inputCount)), ("multiply_adds", .integer(graph.inputCount * graph.differentiableEdgeCount))])),
             ("reverse", .object([("sweeps", .integer(trace.reverseJacobian.sweeps)), ("multiply_adds", .integer(trace.reverseJacobian.multiplyAdds))])),
         ])))
+        if let second = trace.secondOrder { members += secondOrderJSON(second) }
         let writer = TraceWriter(trace: trace, style: .text)
         members.append(("warnings", .array(trace.evaluation.warnings.map {
             .object([("node", .string(ids[$0.node])), ("message", .string($0.message)), ("text", .string(writer.warning($0)))])
         })))
         return .object(members)
+    }
+}
+
+extension TraceReport {
+    /// `hessian` (`{"x1": {"x1": …, "x2": …}, …}`) and `second_order`: the output differentiated,
+    /// H·ẋ, and the backward pass's nodes (ids of the gradient graph) with their values, tangents
+    /// and chain-rule products.
+    fileprivate func secondOrderJSON(_ second: SecondOrderTrace) -> [(String, JSONValue)] {
+        let names = graph.inputNames
+        let gradientGraph = second.gradientGraph.graph
+        let ids = gradientGraph.nodeIDs()
+        let originalIDs = graph.nodeIDs()
+        let values = second.gradientTrace.evaluation.values
+        let nodes: [JSONValue] = second.rows().map { row in
+            let node = gradientGraph.nodes[row.row.node]
+            var fields: [(String, JSONValue)] = [
+                ("id", .string(ids[row.row.node])), ("op", .string(node.op.name)),
+                ("inputs", .array(node.arguments.map { .string(ids[$0]) })),
+                ("value", .finite(values[row.row.node])), ("tangent", .finite(row.row.value)),
+            ]
+            if !row.adjointOf.isEmpty { fields.append(("adjoint_of", .array(row.adjointOf.map { .string(originalIDs[$0]) }))) }
+            if let j = row.gradientOf { fields.append(("gradient_of", .string(names[j]))) }
+            fields.append(("products", .array(row.products.map { product in
+                .object([
+                    ("input", .string(ids[product.argument])), ("tangent", .finite(product.tangent)),
+                    ("partial", .finite(product.partial)), ("structural_zero", .bool(product.isStructuralZero)),
+                ])
+            })))
+            return .object(fields)
+        }
+        return [
+            ("hessian", .object(zip(names, second.hessian.matrix).map { name, row in (name, .object(zip(names, row).map { ($0, .finite($1)) })) })),
+            ("second_order", .object([
+                ("output", .string(graph.outputs[second.gradientGraph.output].name)),
+                ("hessian_vector_product", .object(zip(names, second.hessianVectorProduct).map { ($0, .finite($1)) })),
+                ("symmetric", .bool(second.hessian.isSymmetric())),
+                ("sweeps", .integer(second.hessian.sweeps)),
+                ("nodes", .array(nodes)),
+            ])),
+        ]
     }
 }
 

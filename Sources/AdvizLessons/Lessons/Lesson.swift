@@ -89,13 +89,15 @@ public struct LessonAction: Sendable {
     public var answer: String?
     /// Digits shown.
     public var precision: Int?
+    /// Whether the lesson's graph is the program's gradient graph (its backward pass as nodes), if set.
+    public var gradientGraph: Bool?
     /// Where each key's value is in the file (for run-time checks).
     public var spans: [String: SourceSpan] = [:]
 }
 
 extension Lesson {
     /// The keys an `adviz` block may use.
-    public static let keys = ["expression", "at", "wrt", "ybar", "run", "advance", "show", "range", "question", "answer", "precision"]
+    public static let keys = ["expression", "at", "wrt", "ybar", "run", "advance", "show", "range", "question", "answer", "precision", "gradient-graph"]
 
     /// Reads the lesson file at `path` (66 if it cannot be read).
     public static func load(path: String) throws(AdvizError) -> Lesson {
@@ -414,6 +416,9 @@ extension Lesson {
             case "precision":
                 guard let digits = value.int, (1...17).contains(digits) else { throw fail("`precision` is a whole number from 1 to 17", valueSpan, nil) }
                 action.precision = digits
+            case "gradient-graph":
+                guard let flag = value.bool else { throw fail("`gradient-graph` is true or false", valueSpan, nil) }
+                action.gradientGraph = flag
             default:
                 break
             }

@@ -124,14 +124,22 @@ public enum LessonRun {
         }
 
         var frames: [LessonFrame] = []
+        var usesGradientGraph = false
         let actions = [(lesson.setup, -1)] + lesson.steps.enumerated().map { ($0.element.action, $0.offset) }
         for (maybeAction, index) in actions {
             let action = maybeAction ?? LessonAction()
             let spans = action.spans
           do throws(AdvizError) {
-            if let text = action.expression {
-                state.program = text
-                state.graph = try? Graph(parsing: text)  // checked when the lesson was read
+            if action.expression != nil || action.gradientGraph != nil {
+                if let text = action.expression { state.program = text }
+                if action.gradientGraph != nil, state.program == nil {
+                    throw fail("`gradient-graph` before any `expression`", spans["gradient-graph"], hint: "set the program with `expression:` first")
+                }
+                if let flag = action.gradientGraph { usesGradientGraph = flag }
+                // The program was checked when the lesson was read; its gradient graph is the
+                // backward pass as nodes, which every phase and figure then treats as the graph.
+                let parsed = state.program.flatMap { try? Graph(parsing: $0) }
+                state.graph = usesGradientGraph ? parsed.flatMap { try? GradientGraph(of: $0).graph } : parsed
                 state.completed = []
                 state.phase = nil
                 state.progress = 0
@@ -169,7 +177,7 @@ public enum LessonRun {
                 state.completed.remove(.reverse)
                 if state.phase == .reverse { state.phase = nil }
             }
-            if action.expression != nil || action.point != nil || action.wrt != nil || action.ybar != nil || action.precision != nil {
+            if action.expression != nil || action.gradientGraph != nil || action.point != nil || action.wrt != nil || action.ybar != nil || action.precision != nil {
                 try retrace()
             }
             if let phase = action.run {
