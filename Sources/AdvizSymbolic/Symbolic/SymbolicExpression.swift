@@ -237,6 +237,47 @@ public struct SymbolicArena: Sendable {
 
     // MARK: Printing
 
+    /// `root` in adviz's own expression language (`*`, `^`, `sin(…)`), every operation in
+    /// parentheses so that it parses back to the same tree; nil if longer than `limit`
+    /// characters or if it holds a number the language cannot write (inf, NaN).
+    public func program(_ root: Int, limit: Int = 1_000_000) -> String? {
+        guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
+        var written = [String?](repeating: nil, count: root + 1)
+        var needed = [Bool](repeating: false, count: root + 1)
+        needed[root] = true
+        for id in stride(from: root, through: 0, by: -1) where needed[id] {
+            if case .apply(_, let a, let b) = terms[id] {
+                needed[a] = true
+                if b >= 0 { needed[b] = true }
+            }
+        }
+        for id in 0...root where needed[id] {
+            switch terms[id] {
+            case .variable(let name):
+                written[id] = name
+            case .number(let x):
+                guard x.isFinite else { return nil }
+                // Integers as integers; others in the shortest form that reads back to the same Double.
+                let text = x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+                written[id] = x < 0 ? "(\(text))" : text
+            case .apply(let op, let a, let b):
+                let left = written[a]!, right = b >= 0 ? written[b]! : ""
+                switch op.notation {
+                case .infix(let text, _, _):
+                    written[id] = "(\(left) \(op == .mul ? "*" : text) \(right))"
+                case .prefix:
+                    written[id] = "(-\(left))"
+                case .function(let name, _):
+                    written[id] = b >= 0 ? "\(name)(\(left), \(right))" : "\(name)(\(left))"
+                case .leaf:
+                    return nil
+                }
+            }
+            if let text = written[id], text.utf8.count > limit { return nil }
+        }
+        return written[root]!
+    }
+
     /// `root` written out in `style`, with the fewest parentheses; nil if longer than `limit` characters.
     public func render(_ root: Int, style: MathStyle = .text, format: NumberFormat = NumberFormat(significantDigits: 12), limit: Int = 1_000_000) -> String? {
         guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
