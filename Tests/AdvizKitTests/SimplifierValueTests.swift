@@ -69,4 +69,15 @@ import Testing
         let derivative = try SymbolicDerivative(try Graph(parsing: expression), variable: "x")
         #expect(derivative.arena.render(derivative.derivative) == expected)
     }
+
+    /// A variable met again further along a product joins its power: 2·x1·x2·x1 is 2·x1²·x2.
+    @Test func aRepeatedFactorBecomesAPower() throws {
+        let graph = try Graph(parsing: "2*x1*x2*x1")
+        let d1 = try SymbolicDerivative(graph, variable: "x1"), d2 = try SymbolicDerivative(graph, variable: "x2")
+        #expect(d1.arena.render(d1.function) == "2·x1²·x2")
+        #expect(d2.arena.render(d2.derivative) == "2·x1²")
+        #expect(d1.arena.render(d1.derivative) == "4·x1·x2")
+        let both = try SymbolicDerivative(try Graph(parsing: "x1*x2*x1*x2"), variable: "x2")
+        #expect(both.arena.render(both.derivative) == "2·x1²·x2", "x1²·x2 + x1·x2·x1 collects once both are x1²·x2")
+    }
 }

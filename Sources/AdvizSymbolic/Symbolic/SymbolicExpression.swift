@@ -95,6 +95,17 @@ public struct SymbolicArena: Sendable {
             if cb == nil, case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k), ca == nil { return apply(.mul, number(ck), apply(.mul, rest, b)) }
             if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
             if case .apply(.mul, let p, let rest) = terms[b], p == a { return apply(.mul, apply(.pow, a, number(2)), rest) }  // x·(x·t) → x²·t
+            // A variable meets its own power further down a product: x1·(x2·x1) → x1²·x2, so
+            // 2·x1·x2·x1 is written 2·x1²·x2. Positive whole exponents only: x^0.5·x^0.5 is NaN for
+            // x < 0 where x is not, and merging must not change a value.
+            if ca == nil, case .variable = terms[a], case .apply(.mul, let p, let rest) = terms[b], constant(p) == nil,
+                let merged = mergingPower(of: a, into: rest)
+            {
+                return apply(.mul, p, merged)
+            }
+            if cb == nil, case .variable = terms[b], case .apply(.mul, _, _) = terms[a], let merged = mergingPower(of: b, into: a) {
+                return merged  // (x1·x2)·x1 → x1²·x2
+            }
             // One order for the factors of a product, so like terms meet: sin(x)·cos(x) and
             // cos(x)·sin(x) are one term (the derivative of cos² + sin² collects to 0).
             if ca == nil, cb == nil, factorKey(b) < factorKey(a) {
@@ -137,6 +148,21 @@ public struct SymbolicArena: Sendable {
         return intern(.apply(op, a, op.arity == 2 ? b : -1))
     }
 
+    /// `x·chain` with x merged into a factor `x` or `x^k` (k a positive whole number) of the
+    /// product chain, when the chain has one; nil otherwise.
+    private mutating func mergingPower(of x: Int, into chain: Int) -> Int? {
+        func exponent(_ id: Int) -> Double? {
+            if id == x { return 1 }
+            if case .apply(.pow, let base, let e) = terms[id], base == x, let c = constant(e), c > 0, c == c.rounded() { return c }
+            return nil
+        }
+        if let k = exponent(chain) { return apply(.pow, x, number(k + 1)) }
+        guard case .apply(.mul, let head, let tail) = terms[chain] else { return nil }
+        if let k = exponent(head) { return apply(.mul, apply(.pow, x, number(k + 1)), tail) }
+        guard let merged = mergingPower(of: x, into: tail) else { return nil }
+        return apply(.mul, head, merged)
+    }
+
     /// True where k/c is exactly k·(1/c) in floating point: c a power of two, or k/c a whole number.
     static func dividesExactly(_ k: Double, _ c: Double) -> Bool {
         let q = k / c
@@ -151,7 +177,7 @@ public struct SymbolicArena: Sendable {
         case .number: return (0, id)
         case .variable: return (1, id)
         case .apply(.pow, let base, _):
-            if case .variable = terms[base] { return (2, base) }
+            if case .variable = terms[base] { return (1, base) }  // x1² sits where x1 would
             return (3, id)
         default: return (3, id)
         }
