@@ -38,6 +38,8 @@ let package = Package(
             name: "AdvizLessons",
             dependencies: [
                 "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "TerminalKit", .product(name: "Yams", package: "Yams"),
+                // `show: race` runs the bench's derivative race live and shows the bench's table.
+                "AdvizBench",
                 .product(name: "Ink", package: "Ink"),
             ]
         ),

@@ -81,7 +81,11 @@ struct PlotCommand: ParsableCommand {
                 let canvas: CanvasDrawing
                 if errorStudy {
                     let j = try inputIndex(wrt, in: graph)
-                    canvas = .init(ErrorPlot(try ErrorStudy(single, at: point, input: j)).canvas())
+                    let study = try ErrorStudy(single, at: point, input: j)
+                    // As `compare` does: the kink or undefined partial behind what the plot shows.
+                    for note in study.notes { printError("note: " + note) }
+                    if study.atKink { printError(study.explanation) }
+                    canvas = .init(ErrorPlot(study).canvas())
                 } else {
                     var options = PlotOptions()
                     options.from = from

@@ -100,6 +100,33 @@ import Testing
         }
     }
 
+    @Test func showRaceRunsTheBenchRaceAtTheLessonsPointCount() throws {
+        let text = """
+            # A race
+
+            ```adviz
+            points: 2000
+            ```
+
+            ## The table
+
+            The race, small.
+
+            ```adviz
+            show: race
+            ```
+            """
+        let lesson = try Lesson.parse(text)
+        let frames = try LessonRun.frames(lesson)
+        #expect(frames[0].points == 2000)
+        let lines = LessonText().figure(.race, frames[0])
+        let table = lines.joined(separator: "\n")
+        #expect(table.hasPrefix("machine:") && table.contains("Race: the derivative at every point"))
+        let rows = lines.filter { $0.contains(" 2000 ") }
+        #expect(rows.count == DerivativeRace.cases.count * 4 * 3, "every case, method and engine, at the lesson's 2000 points")
+        #expect(Lesson.check("# A race\n\n## Step\n\nText.\n\n```adviz\npoints: 0\nshow: race\n```\n").contains { $0.rendered.contains("`points` is a whole number") })
+    }
+
     @Test func theCourseIsComplete() {
         // The course in order: each lesson builds on the one before.
         let names = Self.course.map { URL(fileURLWithPath: $0).lastPathComponent }

@@ -31,6 +31,33 @@ import Testing
         }
     }
 
+    /// `diff --format json`'s `program` is the derivative in adviz's own syntax: parsed back by
+    /// adviz, it evaluates to the simplified derivative's value, bit for bit, at every point.
+    @Test(arguments: expressions + ["x1*x2*x1 - atan2(x1, x2)", "hypot(x1, 3*x2)/x1"])
+    func theDerivativeAsAProgramParsesBackToTheSameValues(_ expression: String) throws {
+        let graph = try Graph(parsing: expression)
+        let json = DiffReport.render(
+            try graph.inputNames.map { try SymbolicDerivative(graph, variable: $0) }, graph: graph, source: expression, style: .text, json: true)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let derivatives = try #require(object["derivatives"] as? [[String: Any]])
+        #expect(derivatives.count == graph.inputCount)
+        for entry in derivatives {
+            let variable = try #require(entry["wrt"] as? String)
+            let program = try #require(entry["program"] as? String, "\(expression): no program for ∂/∂\(variable)")
+            let derivative = try SymbolicDerivative(graph, variable: variable)
+            let reparsed = try Graph(parsing: program)
+            for k in 0..<12 {
+                let point = graph.inputNames.indices.map { j in -2.7 + 0.61 * Double(k) + 0.37 * Double(j) }
+                let bindings = Dictionary(uniqueKeysWithValues: zip(graph.inputNames, point))
+                let expected = derivative.value(at: bindings)
+                // The program may not use every input (d/dx of x² is 2·x); bind only those it has.
+                let at = reparsed.inputNames.map { bindings[$0]! }
+                let actual = PrimalSweep.run(reparsed, at: at).values[reparsed.outputs[0].node]
+                #expect(actual == expected || (actual.isNaN && expected.isNaN), "\(expression) ∂/∂\(variable) at \(point): \(program) gives \(actual), expected \(expected)")
+            }
+        }
+    }
+
     /// What a teacher writes on a problem sheet.
     @Test(arguments: [
         ("2*x^3 - 3*x^2 + 5", "6·x² - 6·x"),
@@ -41,5 +68,16 @@ import Testing
     func derivativesReadAsATeacherWritesThem(_ expression: String, _ expected: String) throws {
         let derivative = try SymbolicDerivative(try Graph(parsing: expression), variable: "x")
         #expect(derivative.arena.render(derivative.derivative) == expected)
+    }
+
+    /// A variable met again further along a product joins its power: 2·x1·x2·x1 is 2·x1²·x2.
+    @Test func aRepeatedFactorBecomesAPower() throws {
+        let graph = try Graph(parsing: "2*x1*x2*x1")
+        let d1 = try SymbolicDerivative(graph, variable: "x1"), d2 = try SymbolicDerivative(graph, variable: "x2")
+        #expect(d1.arena.render(d1.function) == "2·x1²·x2")
+        #expect(d2.arena.render(d2.derivative) == "2·x1²")
+        #expect(d1.arena.render(d1.derivative) == "4·x1·x2")
+        let both = try SymbolicDerivative(try Graph(parsing: "x1*x2*x1*x2"), variable: "x2")
+        #expect(both.arena.render(both.derivative) == "2·x1²·x2", "x1²·x2 + x1·x2·x1 collects once both are x1²·x2")
     }
 }

@@ -62,6 +62,8 @@ public enum LessonAdvance: Sendable, Equatable {
 public enum LessonShow: String, Sendable, CaseIterable {
     case graph, trace, code, compare, diff, plot
     case errorStudy = "error-study"
+    /// The derivative race of `adviz bench`, run live at the lesson's `points`, as the bench's table.
+    case race
     case none
 }
 
@@ -91,13 +93,15 @@ public struct LessonAction: Sendable {
     public var precision: Int?
     /// Whether the lesson's graph is the program's gradient graph (its backward pass as nodes), if set.
     public var gradientGraph: Bool?
+    /// How many points `show: race` differentiates at (10⁶ unless a lesson says otherwise).
+    public var points: Int?
     /// Where each key's value is in the file (for run-time checks).
     public var spans: [String: SourceSpan] = [:]
 }
 
 extension Lesson {
     /// The keys an `adviz` block may use.
-    public static let keys = ["expression", "at", "wrt", "ybar", "run", "advance", "show", "range", "question", "answer", "precision", "gradient-graph"]
+    public static let keys = ["expression", "at", "wrt", "ybar", "run", "advance", "show", "range", "question", "answer", "precision", "gradient-graph", "points"]
 
     /// Reads the lesson file at `path` (66 if it cannot be read).
     public static func load(path: String) throws(AdvizError) -> Lesson {
@@ -419,6 +423,11 @@ extension Lesson {
             case "gradient-graph":
                 guard let flag = value.bool else { throw fail("`gradient-graph` is true or false", valueSpan, nil) }
                 action.gradientGraph = flag
+            case "points":
+                guard let count = value.int, (1...10_000_000).contains(count) else {
+                    throw fail("`points` is a whole number from 1 to 10000000 (the race's point count)", valueSpan, nil)
+                }
+                action.points = count
             default:
                 break
             }

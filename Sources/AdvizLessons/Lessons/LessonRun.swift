@@ -37,6 +37,8 @@ public struct LessonFrame: Sendable {
     public var range: (Double, Double)?
     /// Digits shown.
     public var precision: Int = 4
+    /// The point count of `show: race`.
+    public var points: Int = 1_000_000
 
     /// What the graph drawing of this frame shows: how far each sweep has gone, and which
     /// numbers the nodes carry. A sweep keeps what the sweeps before it computed: the tangent
@@ -148,6 +150,7 @@ public enum LessonRun {
                 ybar = nil
             }
             if let precision = action.precision { state.precision = precision }
+            if let points = action.points { state.points = points }
             if let text = action.point {
                 guard let graph = state.graph else { throw fail("`at` before any `expression`", spans["at"]) }
                 do {
@@ -213,7 +216,7 @@ public enum LessonRun {
                         if state.phase == nil { throw fail("`show: trace` needs a phase", spans["show"], hint: "run one with `run:` (primal, tangent, reverse, …)") }
                     case .compare, .errorStudy:
                         if point == nil { throw fail("`show: \(show.rawValue)` needs a point", spans["show"], hint: "give it with `at:`") }
-                    case .none: break
+                    case .race, .none: break  // the race brings its own functions and points
                     }
                 }
                 if shows.contains(.plot), let graph = state.graph, graph.inputCount == 0 {

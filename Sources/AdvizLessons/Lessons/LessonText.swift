@@ -1,3 +1,5 @@
+import Synchronization
+import AdvizBench
 import Foundation
 import AdvizCore
 import AdvizEngines
@@ -173,10 +175,11 @@ public struct LessonText: Sendable {
     // MARK: Figures
 
     func figure(_ show: LessonShow, _ frame: LessonFrame) -> [String] {
+        if show == .race { return LessonText.race(points: frame.points) }
         guard let graph = frame.graph else { return [] }
         let format = NumberFormat(significantDigits: frame.precision)
         switch show {
-        case .none: return []
+        case .none, .race: return []
         case .graph: return graphListing(frame, graph)
         case .trace: return traceTable(frame)
         case .code:
@@ -209,6 +212,26 @@ public struct LessonText: Sendable {
             return lines + table.lines(style: style)
         }
     }
+
+    /// The race's table at `points` points, run once per point count and kept: the player
+    /// redraws a step many times, and the race takes seconds.
+    static func race(points: Int) -> [String] {
+        let text = raceTables.withLock { tables in
+            if let known = tables[points] { return known }
+            let made: String
+            do {
+                // Three repetitions: a lesson wants the shape of the race (who wins, by how much), not a benchmark's last digit.
+                made = BenchReport(race: try DerivativeRace.run(points: points, repetitions: 3)).text()
+            } catch {
+                made = "the race could not run here: \(error)"
+            }
+            tables[points] = made
+            return made
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    private static let raceTables = Mutex<[Int: String]>([:])
 
     /// The Wengert list with what is known so far: each node's definition, value, tangent and adjoint.
     func graphListing(_ frame: LessonFrame, _ graph: Graph) -> [String] {

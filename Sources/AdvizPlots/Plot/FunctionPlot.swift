@@ -138,18 +138,32 @@ public struct FunctionPlot: Sendable {
 
     /// The plot drawn on a canvas: axes through the origin, f and f′, overlays, kinks, a legend.
     public func canvas(width: Double = 720, height: Double = 450) -> Canvas {
-        var curves: [(name: String, color: String, dash: [Double], ys: [Double])] = [
-            ("f(\(variable))", "#0072B2", [], values),
-            ("f′(\(variable)) by automatic differentiation", "#D55E00", [], derivatives),
+        var curves: [(name: String, color: String, dash: [Double], ys: [Double], isDerivative: Bool)] = [
+            ("f(\(variable))", "#0072B2", [], values, false),
+            ("f′(\(variable)) by automatic differentiation", "#D55E00", [], derivatives, true),
         ]
-        if let symbolic { curves.append(("f′(\(variable)) symbolic", "#000000", [6, 4], symbolic)) }
-        var all = curves.flatMap(\.ys) + numeric.map(\.y)
-        all = all.filter(\.isFinite)
-        let (ymin, ymax) = FunctionPlot.robustRange(all)
-        var plot = PlotFrame(xRange: (options.from, options.to), yRange: (ymin, ymax), width: width, height: height)
+        if let symbolic { curves.append(("f′(\(variable)) symbolic", "#000000", [6, 4], symbolic, true)) }
+        let fRange = FunctionPlot.robustRange(values.filter(\.isFinite))
+        let derivativeRange = FunctionPlot.robustRange((curves.filter(\.isDerivative).flatMap(\.ys) + numeric.map(\.y)).filter(\.isFinite))
+        let twoAxes = FunctionPlot.needsTwoAxes(fRange, derivativeRange)
+        var plot: PlotFrame
+        if twoAxes {
+            let (first, second) = FunctionPlot.alignedAtZero(fRange, derivativeRange)
+            plot = PlotFrame(xRange: (options.from, options.to), yRange: first, width: width, height: height)
+            plot.secondYRange = second
+            plot.right = 64
+        } else {
+            let all = (curves.flatMap(\.ys) + numeric.map(\.y)).filter(\.isFinite)
+            plot = PlotFrame(xRange: (options.from, options.to), yRange: FunctionPlot.robustRange(all), width: width, height: height)
+        }
+        var legend = curves.map { (twoAxes ? $0.name + ($0.isDerivative ? " (right axis)" : " (left axis)") : $0.name, $0.color, $0.dash) }
+        if let scheme = options.numeric { legend.append(("f′(\(variable)) by \(scheme.rawValue) differences", "#009E73", [-1])) }
+        plot.reserveLegend(legend.map(\.0), xLabel: false)
+        let derivativeFrame = plot.onSecondAxis  // after the legend's room is taken: same bottom
         var c = Canvas(width: width, height: height)
         plot.drawAxes(on: &c, title: options.title ?? "f and its derivative")
-        // Where f is undefined (log of a negative, say), a grey band says so instead of a silent gap.
+        // Where f is undefined (log of a negative, say), a grey band says so instead of a silent gap;
+        // the words go in the band's middle, where no curve and no tick label can be.
         var start: Int? = nil
         for k in 0...xs.count {
             let undefined = k < xs.count && !values[k].isFinite
@@ -159,7 +173,7 @@ public struct FunctionPlot: Sendable {
                 c.color("#000000", alpha: 0.06)
                 c.rectangle(x0, plot.top, Swift.max(1, x1 - x0), plot.bottom - plot.top, fill: true)
                 c.color("#666666")
-                c.text("f undefined", (x0 + x1) / 2, plot.bottom - 8, size: 10, anchor: .center)
+                c.text("f undefined", (x0 + x1) / 2, (plot.top + plot.bottom) / 2, size: 10, anchor: .center)
                 start = nil
             }
         }
@@ -175,16 +189,33 @@ public struct FunctionPlot: Sendable {
             c.color(curve.color)
             c.lineWidth(2)
             c.dash(curve.dash)
-            for segment in plot.segments(xs, curve.ys, breaks: kinks) { c.polyline(segment) }
+            let frame = curve.isDerivative ? derivativeFrame : plot
+            for segment in frame.segments(xs, curve.ys, breaks: kinks) { c.polyline(segment) }
         }
         c.dash([])
-        if let scheme = options.numeric {
+        if options.numeric != nil {
             c.color("#009E73")
-            for p in numeric where p.y.isFinite && p.y >= ymin && p.y <= ymax { c.circle(plot.px(p.x), plot.py(p.y), radius: 3) }
-            curves.append(("f′(\(variable)) by \(scheme.rawValue) differences", "#009E73", [-1], []))
+            let (lo, hi) = derivativeFrame.yRange
+            for p in numeric where p.y.isFinite && p.y >= lo && p.y <= hi { c.circle(derivativeFrame.px(p.x), derivativeFrame.py(p.y), radius: 3) }
         }
-        plot.drawLegend(on: &c, entries: curves.map { ($0.name, $0.color, $0.dash) })
+        plot.drawLegend(on: &c, entries: legend)
         return c
+    }
+
+    /// Whether f and f′ need an axis each: when one's range is over four times the other's, the
+    /// smaller would be drawn flat (|x| on [−0.01, 0.01] spans 0.01, its derivative 2).
+    static func needsTwoAxes(_ f: (Double, Double), _ derivative: (Double, Double)) -> Bool {
+        let a = f.1 - f.0, b = derivative.1 - derivative.0
+        guard a > 0, b > 0 else { return false }
+        return Swift.max(a, b) / Swift.min(a, b) > 4
+    }
+
+    /// Two ranges widened so that 0 is at the same height on both axes (one x axis serves both).
+    static func alignedAtZero(_ f: (Double, Double), _ g: (Double, Double)) -> ((Double, Double), (Double, Double)) {
+        let fSpan = f.1 - f.0, gSpan = g.1 - g.0
+        // robustRange always includes 0, so each range is 0 at fraction below/span from its bottom.
+        let below = Swift.max(-f.0 / fSpan, -g.0 / gSpan), above = Swift.max(f.1 / fSpan, g.1 / gSpan)
+        return ((-below * fSpan, above * fSpan), (-below * gSpan, above * gSpan))
     }
 
     /// A y range that shows the curves and ignores poles: the 1st to 99th percentile, padded.
@@ -208,26 +239,68 @@ public struct ErrorPlot: Sendable {
     /// A plot of `study`.
     public init(_ study: ErrorStudy) { self.study = study }
 
-    /// The plot drawn on a canvas.
+    /// The plot drawn on a canvas. An error of exactly 0 (the complex step often has one, AD's
+    /// value and the estimate agreeing to the last bit) has no logarithm: it is marked as a
+    /// hollow point on an "exact" row under the axis, not drawn at some small number, and
+    /// the line does not join it, so the curve does not seem to zigzag.
     public func canvas(width: Double = 720, height: Double = 450) -> Canvas {
-        let floor = 1e-17
         let colors = ["#D55E00", "#E69F00", "#0072B2", "#009E73", "#CC79A7"]
         let hs = study.rows.map { log10($0.h) }
-        var plot = PlotFrame(xRange: (hs.min()!, hs.max()!), yRange: (log10(floor), 1), width: width, height: height)
+        let positive = study.rows.flatMap { $0.errors.values }.filter { $0 > 0 && $0.isFinite }
+        let lowest = Swift.min(-16, (positive.map(log10).min() ?? -16).rounded(.down))
+        let highest = Swift.max(1, (positive.map(log10).max() ?? 1).rounded(.up))
+        let hasExact = study.rows.contains { $0.errors.values.contains(0) }
+        // The exact row sits one decade under the lowest tick, across a dashed line.
+        let exactRow = lowest - 1.2
+        var plot = PlotFrame(xRange: (hs.min()!, hs.max()!), yRange: (hasExact ? exactRow - 0.5 : lowest, highest), width: width, height: height)
         plot.logarithmic = true
+        plot.logarithmicFloor = lowest
+        var entries: [(String, String, [Double])] = FiniteDifference.allCases.enumerated().map { ($1.rawValue, colors[$0], []) }
+        if hasExact { entries.append(("error exactly 0", "#333333", [-2])) }
+        plot.reserveLegend(entries.map(\.0), xLabel: true)
         var c = Canvas(width: width, height: height)
         plot.drawAxes(on: &c, title: "Error of finite differences against AD, ∂f/∂\(study.input) (log–log)", xLabel: "step h", yLabel: "|error|")
-        var entries: [(String, String, [Double])] = []
+        if hasExact {
+            c.color("#999999")
+            c.lineWidth(0.8)
+            c.dash([3, 3])
+            c.polyline([(plot.left, plot.py(lowest - 0.6)), (plot.width - plot.right, plot.py(lowest - 0.6))])
+            c.dash([])
+            c.color("#333333")
+            c.text("exact 0", plot.left - 6, plot.py(exactRow) + 3.5, size: 10, anchor: .right)
+        }
+        if study.atKink {
+            // The kink is why no curve turns: say so on the figure, not only in the terminal.
+            c.color("#CC79A7")
+            c.text("kink at the point: no step converges; AD's \(NumberFormat().string(study.exact)) is a subgradient", plot.width / 2, plot.top - 2, size: 11, anchor: .center)
+        }
         for (k, scheme) in FiniteDifference.allCases.enumerated() {
-            let ys = study.rows.map { log10(Swift.max(floor, $0.errors[scheme]!)) }
+            let errors = study.rows.map { $0.errors[scheme]! }
             c.color(colors[k])
             c.lineWidth(2)
-            c.polyline(zip(hs, ys).map { (plot.px($0), plot.py($1)) })
-            for (x, y) in zip(hs, ys) { c.circle(plot.px(x), plot.py(y), radius: 2.5) }
-            entries.append((scheme.rawValue, colors[k], []))
+            var run: [(Double, Double)] = []
+            for (x, error) in zip(hs, errors) {
+                if error > 0, error.isFinite {
+                    run.append((plot.px(x), plot.py(log10(error))))
+                } else {
+                    c.polyline(run)
+                    run = []
+                }
+            }
+            c.polyline(run)
+            for (x, error) in zip(hs, errors) {
+                if error > 0, error.isFinite {
+                    c.circle(plot.px(x), plot.py(log10(error)), radius: 2.5)
+                } else if error == 0 {
+                    // Schemes exact at the same h would hide each other: each gets its own small offset.
+                    let offset = (Double(k) - 2) * 3
+                    c.lineWidth(1.5)
+                    c.circle(plot.px(x) + offset, plot.py(exactRow), radius: 3.5, fill: false)
+                    c.lineWidth(2)
+                }
+            }
         }
-        // The top middle is where the error curves are not: small h has round-off, large h truncation.
-        plot.drawLegend(on: &c, entries: entries, at: 0.4)
+        plot.drawLegend(on: &c, entries: entries)
         return c
     }
 }
@@ -239,13 +312,49 @@ struct PlotFrame {
     var width: Double
     var height: Double
     var logarithmic = false
-    let left = 64.0, right = 24.0, topMargin = 40.0, bottomMargin = 44.0
+    /// On a logarithmic axis, the lowest decade ticked (below it may sit an "exact 0" row).
+    var logarithmicFloor: Double?
+    /// The range of a second y axis on the right (f′ when its scale is far from f's), or nil.
+    var secondYRange: (Double, Double)?
+    let left = 64.0, topMargin = 40.0
+    var right = 24.0
+    /// Room under the x axis: tick labels, the axis label, and the legend's rows below them.
+    var bottomMargin = 44.0
+    static let legendLineHeight = 17.0
 
     init(xRange: (Double, Double), yRange: (Double, Double), width: Double, height: Double) {
         self.xRange = xRange
         self.yRange = yRange
         self.width = width
         self.height = height
+    }
+
+    /// The legend's entries laid out in rows under the plot: (row, x offset) for each entry.
+    /// Below the frame the legend can cover neither a curve nor a tick label, whatever the data.
+    func legendLayout(_ names: [String]) -> [(row: Int, x: Double)] {
+        var result: [(row: Int, x: Double)] = []
+        var row = 0, x = 0.0
+        let available = width - left - right
+        for name in names {
+            let entryWidth = 32 + Double(name.count) * 6.4 + 18
+            if x > 0, x + entryWidth > available { row += 1; x = 0 }
+            result.append((row, x))
+            x += entryWidth
+        }
+        return result
+    }
+
+    /// Makes room under the frame for the legend's rows.
+    mutating func reserveLegend(_ names: [String], xLabel: Bool) {
+        let rows = (legendLayout(names).map(\.row).max() ?? -1) + 1
+        bottomMargin = (xLabel ? 62 : 44) + Double(rows) * PlotFrame.legendLineHeight
+    }
+
+    /// The frame with the second y axis's range as its y range: f′'s curves are drawn through it.
+    var onSecondAxis: PlotFrame {
+        var frame = self
+        if let secondYRange { frame.yRange = secondYRange }
+        return frame
     }
 
     var top: Double { topMargin }
@@ -300,46 +409,68 @@ struct PlotFrame {
         c.color("#1a1a1a")
         c.text(title, width / 2, 24, size: 14, anchor: .center, bold: true)
         // Axes through the origin where it is in view, else along the frame.
-        let x0 = logarithmic ? left : (xRange.0 <= 0 && xRange.1 >= 0 ? px(0) : left)
+        // With two y axes each is drawn along its side of the frame, in its curve's colour.
+        let x0 = logarithmic || secondYRange != nil ? left : (xRange.0 <= 0 && xRange.1 >= 0 ? px(0) : left)
         let y0 = logarithmic ? bottom : (yRange.0 <= 0 && yRange.1 >= 0 ? py(0) : bottom)
         c.color("#d9d9d9")
         c.lineWidth(0.6)
         let xTicks = logarithmic ? stride(from: xRange.0.rounded(.up), through: xRange.1, by: 2).map { $0 } : PlotFrame.ticks(xRange.0, xRange.1)
-        let yTicks = logarithmic ? stride(from: yRange.0.rounded(.up), through: yRange.1, by: 2).map { $0 } : PlotFrame.ticks(yRange.0, yRange.1)
+        let yTicks = logarithmic
+            ? stride(from: (logarithmicFloor ?? yRange.0).rounded(.up), through: yRange.1, by: 2).map { $0 }
+            : PlotFrame.ticks(yRange.0, yRange.1)
         for t in xTicks { c.polyline([(px(t), top), (px(t), bottom)]) }
         for t in yTicks { c.polyline([(left, py(t)), (width - right, py(t))]) }
         c.color("#333333")
         c.lineWidth(1.2)
         c.polyline([(left, y0), (width - right, y0)])
         c.polyline([(x0, top), (x0, bottom)])
+        if let secondYRange {
+            c.polyline([(width - right, top), (width - right, bottom)])
+            let second = onSecondAxis
+            for t in PlotFrame.ticks(secondYRange.0, secondYRange.1) {
+                c.color("#333333")
+                c.polyline([(width - right - 3, second.py(t)), (width - right + 3, second.py(t))])
+                c.color(secondAxisColor)
+                c.text(NumberFormat(significantDigits: 3).string(t), width - right + 6, second.py(t) + 3.5, size: 10, anchor: .left)
+            }
+            c.color(firstAxisColor)
+            c.text("f", x0 - 6, top - 8, size: 11, anchor: .right, bold: true)
+            c.color(secondAxisColor)
+            c.text("f′", width - right + 6, top - 8, size: 11, anchor: .left, bold: true)
+            c.color("#333333")
+        }
         let format = NumberFormat(significantDigits: 3)
         for t in xTicks {
             c.polyline([(px(t), y0 - 3), (px(t), y0 + 3)])
             let label = logarithmic ? "1e\(Int(t))" : format.string(t)
             c.text(label, px(t), Swift.min(bottom + 16, y0 + 15), size: 10, anchor: .center)
         }
-        for t in yTicks where logarithmic || t != 0 {
+        if secondYRange != nil { c.color(firstAxisColor) }
+        for t in yTicks where logarithmic || secondYRange != nil || t != 0 {
             c.polyline([(x0 - 3, py(t)), (x0 + 3, py(t))])
             let label = logarithmic ? "1e\(Int(t))" : format.string(t)
             c.text(label, x0 - 6, py(t) + 3.5, size: 10, anchor: .right)
         }
+        c.color("#333333")
         if let xLabel { c.text(xLabel, width - right, bottom + 34, size: 11, anchor: .right) }
         if let yLabel { c.text(yLabel, left, top - 8, size: 11, anchor: .left) }
     }
 
-    func drawLegend(on c: inout Canvas, entries: [(String, String, [Double])], at fraction: Double = 0) {
-        let x = left + 12 + fraction * (width - left - right), lineHeight = 17.0
-        let boxWidth = 16 + 30 + Double(entries.map(\.0.count).max() ?? 10) * 6.6
-        c.color("#ffffff", alpha: 0.88)
-        c.rectangle(x - 6, top + 4, boxWidth, Double(entries.count) * lineHeight + 10, fill: true)
-        c.color("#999999")
-        c.lineWidth(0.8)
-        c.rectangle(x - 6, top + 4, boxWidth, Double(entries.count) * lineHeight + 10, fill: false)
-        for (k, entry) in entries.enumerated() {
-            let y = top + 18 + Double(k) * lineHeight
+    /// Colours of the two y axes' labels (f's and f′'s curves) when there are two.
+    var firstAxisColor = "#0072B2", secondAxisColor = "#D55E00"
+
+    /// The legend in rows under the frame (reserved with ``reserveLegend(_:xLabel:)``).
+    func drawLegend(on c: inout Canvas, entries: [(String, String, [Double])]) {
+        let layout = legendLayout(entries.map(\.0))
+        let rows = (layout.map(\.row).max() ?? -1) + 1
+        let firstBaseline = height - Double(rows) * PlotFrame.legendLineHeight + 4
+        for (entry, place) in zip(entries, layout) {
+            let x = left + place.x, y = firstBaseline + Double(place.row) * PlotFrame.legendLineHeight
             c.color(entry.1)
             if entry.2 == [-1] {
                 c.circle(x + 12, y - 4, radius: 3)
+            } else if entry.2 == [-2] {
+                c.circle(x + 12, y - 4, radius: 3.5, fill: false)
             } else {
                 c.lineWidth(2)
                 c.dash(entry.2)
@@ -347,7 +478,7 @@ struct PlotFrame {
                 c.dash([])
             }
             c.color("#1a1a1a")
-            c.text(entry.0, x + 32, y, size: 11)
+            c.text(entry.0, x + 30, y, size: 11)
         }
     }
 }

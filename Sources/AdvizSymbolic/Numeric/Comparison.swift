@@ -152,6 +152,16 @@ public struct Comparison: Sendable {
 }
 
 extension ErrorStudy {
+    /// What the table shows, in a sentence: the usual V of truncation against round-off, or, at a
+    /// kink, why no step helps (each one-sided scheme sees one slope, whatever h is).
+    public var explanation: String {
+        if atKink {
+            return "The point is on a kink: f has no derivative here, and AD's \(NumberFormat().string(exact)) is a subgradient, a convention. "
+                + "Each one-sided difference sees the slope of one side whatever h is, and central differences average the two, so shrinking h does not make the error fall; no step is best."
+        }
+        return "Left of each best step, truncation error falls as h shrinks; right of it, round-off ε/h takes over. The complex step has no subtraction, so it never turns."
+    }
+
     /// The error study as a table (text, Markdown, LaTeX or JSON), with each scheme's best step.
     public func render(_ format: ReportFormat, style: TerminalStyle = .plain) -> String {
         let schemes = FiniteDifference.allCases
@@ -179,8 +189,8 @@ extension ErrorStudy {
             for row in cells { table.append(row.map { TextTable.Cell($0) }) }
             var out = [style.apply(.heading, "Error of each scheme against AD") + " (∂f/∂\(input) = \(NumberFormat(significantDigits: 12).string(exact)))"]
             out += table.lines(style: style, separator: "  ")
-            out.append("Best step: " + schemes.map { s in "\(s.rawValue) h = \(e.string(best(s).h)) (error \(e.string(best(s).error)))" }.joined(separator: "; "))
-            out.append("Left of each best step, truncation error falls as h shrinks; right of it, round-off ε/h takes over. The complex step has no subtraction, so it never turns.")
+            if !atKink { out.append("Best step: " + schemes.map { s in "\(s.rawValue) h = \(e.string(best(s).h)) (error \(e.string(best(s).error)))" }.joined(separator: "; ")) }
+            out.append(explanation)
             return out.joined(separator: "\n") + "\n"
         }
     }

@@ -114,12 +114,23 @@ public struct ErrorStudy: Sendable {
     public let rows: [Row]
     /// The input differentiated by.
     public let input: String
+    /// The trace's warnings at the point (kinks, undefined partials), as `compare` prints them.
+    public let notes: [String]
+    /// Whether the point sits on a kink (abs at 0, relu at 0, max of equal arguments): there the
+    /// one-sided schemes see one slope each, and no step makes the error fall.
+    public let atKink: Bool
 
     /// Studies ∂(output)/∂(input `j`) of `graph` at `point`.
     public init(_ graph: Graph, at point: [Double], input j: Int, exponents: ClosedRange<Int> = 1...15) throws(AdvizError) {
         let trace = try Trace(graph, at: point, options: TraceOptions(mode: .reverse))
         exact = trace.gradient[j]
         input = graph.inputNames[j]
+        notes = trace.warningMessages()
+        let values = trace.evaluation.values
+        atKink = graph.nodes.contains { node in
+            guard node.op.piece(0, 0) != nil else { return false }
+            return node.op.kink(values[Int(node.a)], node.op.arity == 2 ? values[Int(node.b)] : 0) != nil
+        }
         rows = exponents.map { k in
             let h = Foundation.pow(10, -Double(k))
             var errors: [FiniteDifference: Double] = [:]

@@ -31,6 +31,8 @@ public enum DiffReport {
                     ("wrt", .string(d.variable)),
                     ("text", d.arena.render(d.derivative, limit: printLimit).map { .string($0) } ?? .null),
                     ("latex", d.arena.render(d.derivative, style: .latex, limit: printLimit).map { .string($0) } ?? .null),
+                    // The derivative as adviz reads it: `adviz diff` can be fed its own output.
+                    ("program", d.arena.program(d.derivative, limit: printLimit).map { .string($0) } ?? .null),
                     ("tree_size", .number(d.arena.treeSize(d.derivative))),
                     ("dag_size", .integer(d.arena.dagSize(d.derivative))),
                     ("undefined_where", .array(d.kinks.map { .string($0) })),

@@ -95,6 +95,17 @@ public struct SymbolicArena: Sendable {
             if cb == nil, case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k), ca == nil { return apply(.mul, number(ck), apply(.mul, rest, b)) }
             if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
             if case .apply(.mul, let p, let rest) = terms[b], p == a { return apply(.mul, apply(.pow, a, number(2)), rest) }  // x·(x·t) → x²·t
+            // A variable meets its own power further down a product: x1·(x2·x1) → x1²·x2, so
+            // 2·x1·x2·x1 is written 2·x1²·x2. Positive whole exponents only: x^0.5·x^0.5 is NaN for
+            // x < 0 where x is not, and merging must not change a value.
+            if ca == nil, case .variable = terms[a], case .apply(.mul, let p, let rest) = terms[b], constant(p) == nil,
+                let merged = mergingPower(of: a, into: rest)
+            {
+                return apply(.mul, p, merged)
+            }
+            if cb == nil, case .variable = terms[b], case .apply(.mul, _, _) = terms[a], let merged = mergingPower(of: b, into: a) {
+                return merged  // (x1·x2)·x1 → x1²·x2
+            }
             // One order for the factors of a product, so like terms meet: sin(x)·cos(x) and
             // cos(x)·sin(x) are one term (the derivative of cos² + sin² collects to 0).
             if ca == nil, cb == nil, factorKey(b) < factorKey(a) {
@@ -137,6 +148,21 @@ public struct SymbolicArena: Sendable {
         return intern(.apply(op, a, op.arity == 2 ? b : -1))
     }
 
+    /// `x·chain` with x merged into a factor `x` or `x^k` (k a positive whole number) of the
+    /// product chain, when the chain has one; nil otherwise.
+    private mutating func mergingPower(of x: Int, into chain: Int) -> Int? {
+        func exponent(_ id: Int) -> Double? {
+            if id == x { return 1 }
+            if case .apply(.pow, let base, let e) = terms[id], base == x, let c = constant(e), c > 0, c == c.rounded() { return c }
+            return nil
+        }
+        if let k = exponent(chain) { return apply(.pow, x, number(k + 1)) }
+        guard case .apply(.mul, let head, let tail) = terms[chain] else { return nil }
+        if let k = exponent(head) { return apply(.mul, apply(.pow, x, number(k + 1)), tail) }
+        guard let merged = mergingPower(of: x, into: tail) else { return nil }
+        return apply(.mul, head, merged)
+    }
+
     /// True where k/c is exactly k·(1/c) in floating point: c a power of two, or k/c a whole number.
     static func dividesExactly(_ k: Double, _ c: Double) -> Bool {
         let q = k / c
@@ -151,7 +177,7 @@ public struct SymbolicArena: Sendable {
         case .number: return (0, id)
         case .variable: return (1, id)
         case .apply(.pow, let base, _):
-            if case .variable = terms[base] { return (2, base) }
+            if case .variable = terms[base] { return (1, base) }  // x1² sits where x1 would
             return (3, id)
         default: return (3, id)
         }
@@ -236,6 +262,47 @@ public struct SymbolicArena: Sendable {
     }
 
     // MARK: Printing
+
+    /// `root` in adviz's own expression language (`*`, `^`, `sin(…)`), every operation in
+    /// parentheses so that it parses back to the same tree; nil if longer than `limit`
+    /// characters or if it holds a number the language cannot write (inf, NaN).
+    public func program(_ root: Int, limit: Int = 1_000_000) -> String? {
+        guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
+        var written = [String?](repeating: nil, count: root + 1)
+        var needed = [Bool](repeating: false, count: root + 1)
+        needed[root] = true
+        for id in stride(from: root, through: 0, by: -1) where needed[id] {
+            if case .apply(_, let a, let b) = terms[id] {
+                needed[a] = true
+                if b >= 0 { needed[b] = true }
+            }
+        }
+        for id in 0...root where needed[id] {
+            switch terms[id] {
+            case .variable(let name):
+                written[id] = name
+            case .number(let x):
+                guard x.isFinite else { return nil }
+                // Integers as integers; others in the shortest form that reads back to the same Double.
+                let text = x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+                written[id] = x < 0 ? "(\(text))" : text
+            case .apply(let op, let a, let b):
+                let left = written[a]!, right = b >= 0 ? written[b]! : ""
+                switch op.notation {
+                case .infix(let text, _, _):
+                    written[id] = "(\(left) \(op == .mul ? "*" : text) \(right))"
+                case .prefix:
+                    written[id] = "(-\(left))"
+                case .function(let name, _):
+                    written[id] = b >= 0 ? "\(name)(\(left), \(right))" : "\(name)(\(left))"
+                case .leaf:
+                    return nil
+                }
+            }
+            if let text = written[id], text.utf8.count > limit { return nil }
+        }
+        return written[root]!
+    }
 
     /// `root` written out in `style`, with the fewest parentheses; nil if longer than `limit` characters.
     public func render(_ root: Int, style: MathStyle = .text, format: NumberFormat = NumberFormat(significantDigits: 12), limit: Int = 1_000_000) -> String? {
