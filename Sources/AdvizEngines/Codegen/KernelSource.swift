@@ -135,14 +135,7 @@ public struct KernelSource: Sendable {
     static func symbolicStatements(_ derivative: SymbolicDerivative, prefix: String, inputs: [String: String], code: DerivativeCode) -> ([String], String) {
         let arena = derivative.arena
         let root = derivative.derivative
-        var needed = [Bool](repeating: false, count: root + 1)
-        needed[root] = true
-        for id in stride(from: root, through: 0, by: -1) where needed[id] {
-            if case .apply(_, let a, let b) = arena.terms[id] {
-                needed[a] = true
-                if b >= 0 { needed[b] = true }
-            }
-        }
+        let needed = arena.reachable(from: root)  // the entries the root uses
         var names = [String](repeating: "", count: root + 1)
         var statements: [String] = []
         let writer = FormulaCode(language: .c, name: { _ in "" }, literal: code.literal)

@@ -269,14 +269,7 @@ public struct SymbolicArena: Sendable {
     public func program(_ root: Int, limit: Int = 1_000_000) -> String? {
         guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
         var written = [String?](repeating: nil, count: root + 1)
-        var needed = [Bool](repeating: false, count: root + 1)
-        needed[root] = true
-        for id in stride(from: root, through: 0, by: -1) where needed[id] {
-            if case .apply(_, let a, let b) = terms[id] {
-                needed[a] = true
-                if b >= 0 { needed[b] = true }
-            }
-        }
+        let needed = reachable(from: root)  // the entries the root uses
         for id in 0...root where needed[id] {
             switch terms[id] {
             case .variable(let name):
@@ -315,14 +308,7 @@ public struct SymbolicArena: Sendable {
             })
         // Bottom-up over the entries the root needs: each is written once, from its arguments' text.
         var written = [FormulaWriter.Written?](repeating: nil, count: root + 1)
-        var needed = [Bool](repeating: false, count: root + 1)
-        needed[root] = true
-        for id in stride(from: root, through: 0, by: -1) where needed[id] {
-            if case .apply(_, let a, let b) = terms[id] {
-                needed[a] = true
-                if b >= 0 { needed[b] = true }
-            }
-        }
+        let needed = reachable(from: root)  // the entries the root uses
         for id in 0...root where needed[id] {
             switch terms[id] {
             case .variable(let name):
