@@ -4,7 +4,7 @@
 /// A value may be any constant expression: `pi/4`, `-1e-3`, `sqrt(2)`.
 public enum PointBinding {
     /// The values of `text` for `names`, in the order of `names`. `what` names the text in
-    /// messages (the command line passes `--at`, a lesson `` `at` ``). Throws a usage error naming the variable at fault.
+    /// messages (the command line passes `--at`, a lesson its `at` key). Throws a usage error naming the variable at fault.
     ///
     /// With `unnamedAreZero` (a seed: `--seed w1=1`, `--ybar y2=1`), names left out of a
     /// named binding get 0, the direction's other components; a point needs every value.
