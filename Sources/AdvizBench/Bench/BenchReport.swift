@@ -98,7 +98,7 @@ public struct BenchReport: Sendable {
 
     private static let raceTitle = "Race: the derivative at every point of [−5, 5], inputs in memory, outputs into a reused buffer (times of the derivative alone; error = max |f′ − exact|/max(1, |exact|) against the derivative by hand)"
     private static let scalingTitle = "Scaling: f = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), text to gradient on one core (best of the repetitions; build = tape from parsed text, record = tape from Traced arithmetic as micrograd does it; Mnodes/s = nodes/(record + forward + reverse); ∇f/f = (forward + reverse)/(f alone))"
-    private static let hessianTitle = "Second order: the same f; one Hessian-vector product H·u (a primal and a tangent sweep of the gradient graph) against f alone, and the whole tridiagonal Hessian by n HVPs and by 3 coloured HVPs (seeds e₁+e₄+…, e₂+e₅+…, e₃+e₆+…), cases alternated within each repetition; HVP/f by the medians; error against the Hessian by hand"
+    private static let hessianTitle = "Second order: the same f; one Hessian-vector product H·u (a primal and a tangent sweep of the gradient graph, buffers reused as f's are) against f alone, and the whole tridiagonal Hessian by n HVPs and by 3 coloured HVPs (seeds e₁+e₄+…, e₂+e₅+…, e₃+e₆+…), cases alternated within each repetition; HVP/f by the medians; error against the Hessian by hand"
     private static let renderTitle = "Render: layout+SVG through gvc in this process, `dot -Tsvg` (whole process) on the same DOT text, and a step-through: its first frame (layout, pinning, frame) and each later frame (from the pinned layout)"
 
     /// Aligned text tables, one per suite that ran.

@@ -66,10 +66,12 @@ public enum SecondOrderBenchmark {
             let gg = gradientGraph!
             var value: [Double] = [], hvp: [Double] = [], dense: [Double] = [], coloured: [Double] = []
             var valueBuffer: [Double] = []
+            // Both reuse their buffers from one repetition to the next, as an optimisation loop does.
+            var hvpBuffers = HessianSweep.Buffers()
             var denseResult: HessianResult? = nil, colouredResult: HessianResult? = nil
             for _ in 0..<repetitions {
                 value.append(milliseconds { _ = PrimalSweep.value(graph, at: point, buffer: &valueBuffer) })
-                hvp.append(milliseconds { _ = HessianSweep.hessianVectorProduct(gg, at: point, direction: direction) })
+                hvp.append(milliseconds { _ = HessianSweep.hessianVectorProduct(gg, at: point, direction: direction, reusing: &hvpBuffers) })
                 if n <= denseLimit { dense.append(milliseconds { denseResult = HessianSweep.hessian(gg, at: point) }) }
                 coloured.append(milliseconds { colouredResult = HessianSweep.bandedHessian(gg, at: point, bandwidth: 1) })
             }

@@ -56,6 +56,27 @@ public enum HessianSweep {
         hessianVectorProduct(gradientGraph, PrimalSweep.run(gradientGraph.graph, at: point), direction: direction)
     }
 
+    /// The arrays of one Hessian-vector product, kept from one product to the next.
+    public struct Buffers: Sendable {
+        var evaluation = Evaluation(values: [], partialA: [], partialB: [], warnings: [])
+        var tangents: [Double] = []
+        var active: [Bool] = []
+
+        /// Empty buffers: the first product sizes them.
+        public init() {}
+    }
+
+    /// H·`direction` at `point`, reusing `buffers`: a Newton or optimisation loop asks for one
+    /// product after another at new points, and after the first, no array is allocated (as
+    /// ``PrimalSweep/run(_:at:into:)`` does for the gradient).
+    public static func hessianVectorProduct(
+        _ gradientGraph: GradientGraph, at point: [Double], direction: [Double], reusing buffers: inout Buffers
+    ) -> [Double] {
+        PrimalSweep.run(gradientGraph.graph, at: point, into: &buffers.evaluation)
+        ForwardSweep.tangents(gradientGraph.graph, buffers.evaluation, seed: direction, into: &buffers.tangents, active: &buffers.active)
+        return gradientGraph.gradientNodes.map { buffers.tangents[$0] }
+    }
+
     /// The whole Hessian at `point`: one primal sweep of the gradient graph, then n tangent sweeps.
     public static func hessian(_ gradientGraph: GradientGraph, at point: [Double]) -> HessianResult {
         let graph = gradientGraph.graph

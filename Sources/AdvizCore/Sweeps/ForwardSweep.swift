@@ -12,10 +12,18 @@ public enum ForwardSweep {
     /// product is computed in full IEEE arithmetic: a literal zero partial (`0*sqrt(x)`) still
     /// multiplies an infinite tangent into NaN. Every engine follows the same rule.
     public static func tangents(_ graph: Graph, _ evaluation: Evaluation, seed: [Double]) -> [Double] {
+        var tangents: [Double] = [], active: [Bool] = []
+        self.tangents(graph, evaluation, seed: seed, into: &tangents, active: &active)
+        return tangents
+    }
+
+    /// The tangents into `tangents`, reusing its storage and `active`'s (resized to the tape): a
+    /// loop of sweeps over one tape (Hessian-vector products, say) allocates nothing after the first.
+    public static func tangents(_ graph: Graph, _ evaluation: Evaluation, seed: [Double], into tangents: inout [Double], active: inout [Bool]) {
         precondition(seed.count == graph.inputCount, "one seed component per input")
         let nodes = graph.nodes
-        var tangents = [Double](repeating: 0, count: nodes.count)
-        var active = [Bool](repeating: false, count: nodes.count)
+        if tangents.count != nodes.count { tangents = [Double](repeating: 0, count: nodes.count) }
+        if active.count != nodes.count { active = [Bool](repeating: false, count: nodes.count) }
         for i in 0..<seed.count {
             tangents[i] = seed[i]
             active[i] = seed[i] != 0
@@ -35,7 +43,6 @@ public enum ForwardSweep {
             }
             tangents[i] = tangent
         }
-        return tangents
     }
 
     /// The seed that picks one input: 1 at `index`, 0 elsewhere.
