@@ -7,6 +7,22 @@ func toolOnPath(_ name: String) -> String? {
         .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
+/// Runs `executable` with `arguments` (in `folder`, if given, its standard output to `output` or
+/// discarded) and returns its exit status and what it wrote to standard error.
+func runTool(_ executable: URL, _ arguments: [String], in folder: URL? = nil, output: FileHandle = .nullDevice) throws -> (status: Int32, errors: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
+    process.standardOutput = output
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, message)
+}
+
 /// The JSON object `adviz … --format json` printed.
 func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
@@ -100,16 +116,9 @@ func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
     @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "needs /dev/full"))
     func aStandardOutputThatCannotBeWrittenIsExit74() throws {
         for arguments in [["trace", "x", "--at", "1"], ["grad", "x", "--grid", "0:1:3"], ["codegen", "x"]] {
-            let process = Process()
-            process.executableURL = AdvizRun.executable
-            process.arguments = arguments
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 74, "\(arguments): \(message)")
+            let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+            let (status, message) = try runTool(AdvizRun.executable, arguments, output: full)
+            #expect(status == 74, "\(arguments): \(message)")
             #expect(message.hasPrefix("error: cannot write to standard output"))
         }
     }
@@ -206,15 +215,10 @@ func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
                 #expect(opened == closed, "every comment closes where it should")
                 let file = folder.appendingPathComponent("g.c")
                 try source.stdout.write(to: file, atomically: true, encoding: .utf8)
-                let clang = Process()
-                clang.executableURL = URL(fileURLWithPath: toolOnPath("clang")!)
-                clang.arguments = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-c", file.path, "-o", folder.appendingPathComponent("g.o").path]
-                let errors = Pipe()
-                clang.standardError = errors
-                try clang.run()
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                clang.waitUntilExit()
-                #expect(clang.terminationStatus == 0, "`\(program)` \(mode): \(message)")
+                let (status, message) = try runTool(
+                    URL(fileURLWithPath: toolOnPath("clang")!),
+                    ["-std=c99", "-Wall", "-Wextra", "-Werror", "-c", file.path, "-o", folder.appendingPathComponent("g.o").path])
+                #expect(status == 0, "`\(program)` \(mode): \(message)")
             }
         }
     }
@@ -228,15 +232,9 @@ func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
             let source = try AdvizRun(["codegen", program, "--lang", "swift"])
             let file = folder.appendingPathComponent("g.swift")
             try source.stdout.write(to: file, atomically: true, encoding: .utf8)
-            let swiftc = Process()
-            swiftc.executableURL = URL(fileURLWithPath: toolOnPath("swiftc")!)
-            swiftc.arguments = ["-parse-as-library", "-warnings-as-errors", "-typecheck", file.path]
-            let errors = Pipe()
-            swiftc.standardError = errors
-            try swiftc.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            swiftc.waitUntilExit()
-            #expect(swiftc.terminationStatus == 0, "`\(program)`: \(message)")
+            let (status, message) = try runTool(
+                URL(fileURLWithPath: toolOnPath("swiftc")!), ["-parse-as-library", "-warnings-as-errors", "-typecheck", file.path])
+            #expect(status == 0, "`\(program)`: \(message)")
         }
     }
 
@@ -309,14 +307,9 @@ func jsonObject(_ run: AdvizRun) throws -> [String: Any] {
             let run = try AdvizRun(arguments + ["--format", "latex", "--standalone"])
             #expect(run.stdout.contains("\\begin{document}") && run.stdout.contains("\\textbf{Result}") && run.stdout.contains("Cost of the whole Jacobian"))
             try run.stdout.write(to: folder.appendingPathComponent("\(name).tex"), atomically: true, encoding: .utf8)
-            let latex = Process()
-            latex.executableURL = URL(fileURLWithPath: toolOnPath("pdflatex")!)
-            latex.arguments = ["-interaction=nonstopmode", "-halt-on-error", "\(name).tex"]
-            latex.currentDirectoryURL = folder
-            latex.standardOutput = FileHandle.nullDevice
-            try latex.run()
-            latex.waitUntilExit()
-            #expect(latex.terminationStatus == 0, "\(name).tex does not compile")
+            let (status, _) = try runTool(
+                URL(fileURLWithPath: toolOnPath("pdflatex")!), ["-interaction=nonstopmode", "-halt-on-error", "\(name).tex"], in: folder)
+            #expect(status == 0, "\(name).tex does not compile")
         }
     }
 }
