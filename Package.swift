@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         // `swift package generate-documentation --target AdvizCore`: the DocC catalog.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // `adviz serve`: the live classroom's HTTP server and its presenter WebSocket.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // The layers of the library, one target each, in the order the data flows (see
@@ -45,6 +50,18 @@ let package = Package(
         ),
         // `adviz bench`: the race, the scaling table, rendering.
         .target(name: "AdvizBench", dependencies: ["AdvizCore", "AdvizEngines", "AdvizFigures"]),
+        // `adviz serve`: the live classroom (Explore, Practice, Descent, lessons, presenter mode)
+        // on Hummingbird. Not in AdvizKit: a user of the library does not build a server.
+        .target(
+            name: "AdvizServe",
+            dependencies: [
+                "AdvizCore", "AdvizFigures", "AdvizLessons",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // The umbrella: `import AdvizKit` brings every layer.
         .target(
             name: "AdvizKit",
@@ -69,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "adviz",
             dependencies: [
-                "AdvizKit",
+                "AdvizKit", "AdvizServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +103,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Golden", "Browser/probe.js"]
+        ),
+        // The classroom server over HTTP and WebSocket, in process (HummingbirdTesting).
+        .testTarget(
+            name: "AdvizServeTests",
+            dependencies: [
+                "AdvizServe", "AdvizCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
         ),
         // Runs the built `adviz` binary, as a user would.
         .testTarget(name: "AdvizCLITests", dependencies: ["adviz"]),

@@ -14,7 +14,7 @@ struct Adviz: ParsableCommand {
             Exit codes (sysexits): 0 success (warnings allowed), 64 bad usage, 65 bad input (a program that does not parse), 66 missing input file, 73 output cannot be created, 74 output cannot be written, 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [TraceCommand.self, RenderCommand.self, DiffCommand.self, HessianCommand.self, CompareCommand.self, PlotCommand.self, LessonCommand.self, ExplainCommand.self, CodegenCommand.self, GradCommand.self, BenchCommand.self],
+        subcommands: [TraceCommand.self, RenderCommand.self, DiffCommand.self, HessianCommand.self, CompareCommand.self, PlotCommand.self, LessonCommand.self, ExplainCommand.self, CodegenCommand.self, GradCommand.self, BenchCommand.self, ServeCommand.self],
         defaultSubcommand: TraceCommand.self
     )
 

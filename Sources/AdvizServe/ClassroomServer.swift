@@ -1,0 +1,381 @@
+import AdvizCore
+import AdvizFigures
+import AdvizLessons
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import HTTPTypes
+import Logging
+
+/// How `adviz serve` runs: where it listens, which lessons it serves, the presenter's token.
+public struct ServeOptions: Sendable {
+    /// The address to bind: loopback by default; `0.0.0.0` opens the server to the classroom's network.
+    public var host: String = "127.0.0.1"
+    /// The port (0: any free one, as tests use).
+    public var port: Int = 8080
+    /// The folder of lessons served under `/lessons/`; nil serves none.
+    public var lessons: String?
+    /// The token that lets a page present (drive a room); a new random one when nil.
+    public var token: String?
+    /// Log every request (to standard error).
+    public var verbose = false
+
+    /// The defaults: loopback, port 8080, no lessons.
+    public init() {}
+}
+
+/// The live classroom: the Explore page for any program, practice and descent, the lessons
+/// played live, presenter mode, and the HTTP API the pages use.
+///
+/// Routes (all answers to bad input are 4xx with `{"error": {"message", "line", "column"}}`;
+/// nothing a client sends makes a 5xx or stops the server):
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET /` | the Explore page (`?program=&at=&mode=&step=` restore a linked state) |
+/// | `GET /present?token=` | the Explore page driving a room |
+/// | `GET /follow/CODE` | the Explore page following room CODE |
+/// | `GET /lessons/`, `/lessons/NAME/` | the lesson folder; a lesson as its slideshow |
+/// | `GET /api/trace?program=&at=&mode=&wrt=&seed=&ybar=&order=` | `trace --format json` |
+/// | `GET /api/explore?…` | the page's model: steps, nodes, rows (``ExploreModel``) |
+/// | `GET /api/figure.svg?…&step=&show=&theme=` | the figure after a step, fitted to its viewport |
+/// | `POST /api/rooms` (token) | opens a room: `{"code"}` |
+/// | `GET /api/rooms/CODE` | whether it is open and how many follow |
+/// | WebSocket `/ws/present/CODE?token=`, `/ws/follow/CODE` | the room's state messages |
+///
+/// The API routes take POST too, with the same fields as a form or a JSON object, for programs
+/// too long for a URL (up to ``ExploreRequest/maximumProgramBytes``).
+public struct ClassroomServer: Sendable {
+    /// How the server runs.
+    public let options: ServeOptions
+    /// The Graphviz layouts and lesson builds, one at a time.
+    public let figures: FigureService
+    /// Presenter rooms.
+    public let rooms: PresenterRooms
+
+    /// A server with `options` (a new presenter token unless one is given).
+    public init(options: ServeOptions) {
+        self.options = options
+        self.figures = FigureService()
+        self.rooms = PresenterRooms(token: options.token ?? PresenterRooms.makeToken())
+    }
+
+    /// The Hummingbird application: the HTTP routes and the WebSocket routes. `onRunning` gets
+    /// the port the server listens on once it does (the one asked for, or the free one for port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var logger = Logger(label: "adviz-serve")
+        logger.logLevel = options.verbose ? .info : .warning
+        let router = Router()
+        if options.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
+        addPages(to: router)
+        addAPI(to: router)
+        addLessons(to: router)
+        let socketRouter = Router(context: BasicWebSocketRequestContext.self)
+        addRooms(to: socketRouter)
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: socketRouter, configuration: .init(maxFrameSize: 1 << 16)),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "adviz"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+            logger: logger
+        )
+    }
+
+    // MARK: Pages
+
+    private func addPages(to router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in Self.html(ClassroomPage.explore.html()) }
+        router.get("/present") { request, _ -> Response in
+            guard request.uri.queryParameters["token"].map(String.init) == rooms.token else {
+                return Self.html(ClassroomPage.message(title: "Presenter token needed", text: "Open the presenter's address printed by <code>adviz serve</code> (it ends in <code>?token=…</code>)."), status: .forbidden)
+            }
+            return Self.html(ClassroomPage.present(token: rooms.token).html())
+        }
+        router.get("/follow/:code") { _, context -> Response in
+            let code = (context.parameters.get("code") ?? "").uppercased()
+            guard await rooms.exists(code) else {
+                return Self.html(ClassroomPage.message(title: "No room \(htmlEscaped(code))", text: "Check the code on the projector: four capital letters. The presenter's page opens a room when it starts."), status: .notFound)
+            }
+            return Self.html(ClassroomPage.follow(code: code).html())
+        }
+        router.get("/follow") { request, _ -> Response in
+            // The join form sends ?code=ABCD.
+            let code = (request.uri.queryParameters["code"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+            guard !code.isEmpty else { return Self.html(ClassroomPage.joinForm()) }
+            return Response(status: .seeOther, headers: [.location: "/follow/\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"])
+        }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
+    }
+
+    // MARK: API
+
+    private func addAPI(to router: Router<BasicRequestContext>) {
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/api/trace", method: method) { request, context in
+                await Self.answer {
+                    let parameters = try await Self.parameters(request, context)
+                    var explore = try ExploreRequest(parameters: parameters)
+                    let order = try Self.order(parameters)
+                    _ = explore
+                    let (graph, point) = try explore.graph()
+                    var traceOptions = try explore.traceOptions(for: graph)
+                    traceOptions.order = order
+                    let trace: Trace
+                    do { trace = try Trace(graph, at: point, options: traceOptions) } catch { throw ExploreError(any: error) }
+                    explore.precision = traceOptions.numberFormat.significantDigits
+                    return Self.json(TraceReport(trace, source: explore.program).render(.json))
+                }
+            }
+            router.on("/api/explore", method: method) { request, context in
+                await Self.answer {
+                    let parameters = try await Self.parameters(request, context)
+                    let explore = try ExploreRequest(parameters: parameters)
+                    let choice = try FigureChoice(parameters: parameters)
+                    let trace = try explore.trace()
+                    let model: ExploreModel
+                    do { model = try ExploreModel(trace, figureOptions: choice.options) } catch { throw ExploreError(any: error) }
+                    var document = model.json(program: explore.program)
+                    if case .object(var members) = document {
+                        members.append(("drawable", .bool(trace.graph.nodes.count <= FigureService.maximumNodes)))
+                        document = .object(members)
+                    }
+                    return Self.json(document.serialized(pretty: false))
+                }
+            }
+            router.on("/api/figure.svg", method: method) { request, context in
+                await Self.answer {
+                    let parameters = try await Self.parameters(request, context)
+                    let explore = try ExploreRequest(parameters: parameters)
+                    let choice = try FigureChoice(parameters: parameters)
+                    var step: Int?
+                    if let text = parameters["step"], !text.isEmpty {
+                        guard let value = Int(text) else { throw ExploreError(status: 400, message: "`step` must be a whole number, got `\(text)`") }
+                        step = value
+                    }
+                    let (svg, steps) = try await figures.svg(explore, choice: choice, step: step)
+                    var headers: HTTPFields = [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "private, max-age=600"]
+                    headers[HTTPField.Name("X-Adviz-Steps")!] = String(steps)
+                    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
+                }
+            }
+        }
+        router.post("/api/rooms") { request, context in
+            await Self.answer {
+                let parameters = try await Self.parameters(request, context)
+                let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
+                guard (parameters["token"] ?? bearer) == rooms.token else {
+                    throw ExploreError(status: 403, message: "presenting needs the presenter token that `adviz serve` printed")
+                }
+                let code = await rooms.open()
+                return Self.json(JSONValue.object([("code", .string(code)), ("follow", .string("/follow/\(code)"))]).serialized())
+            }
+        }
+        router.get("/api/rooms/:code") { _, context in
+            await Self.answer {
+                let code = (context.parameters.get("code") ?? "").uppercased()
+                guard await rooms.exists(code) else { throw ExploreError(status: 404, message: "there is no room `\(code)`") }
+                let followers = await rooms.followerCount(code)
+                return Self.json(JSONValue.object([("code", .string(code)), ("followers", .integer(followers))]).serialized())
+            }
+        }
+        router.get("/api/lessons") { _, _ in
+            Self.json(JSONValue.array(lessonNames().map { name in
+                .object([("name", .string(name)), ("title", .string(lessonTitle(name))), ("url", .string("/lessons/\(name)/"))])
+            }).serialized())
+        }
+    }
+
+    // MARK: Lessons
+
+    /// The lessons in the folder, by file name without `.md` (the README is the folder's, not a lesson).
+    func lessonNames() -> [String] {
+        guard let folder = options.lessons, let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return files.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" && Self.isPlainName($0) }
+            .map { String($0.dropLast(3)) }.sorted()
+    }
+
+    /// A lesson's title, from its file (its name where the file does not parse).
+    func lessonTitle(_ name: String) -> String {
+        guard let folder = options.lessons, let lesson = try? Lesson.load(path: folder + "/" + name + ".md") else { return name }
+        return lesson.title
+    }
+
+    /// A file or lesson name that cannot leave its folder: letters, digits, `-`, `_` and inner dots.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && name.utf8.count <= 200 && name.unicodeScalars.allSatisfy { scalar in
+            CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || scalar == "-" || scalar == "_" || scalar == "."
+        }
+    }
+
+    private func addLessons(to router: Router<BasicRequestContext>) {
+        // Hummingbird matches `/lessons` and `/lessons/` alike (and `/lessons/NAME` with its slash).
+        router.get("/lessons") { _, _ in
+            let entries = lessonNames().map { ($0, lessonTitle($0)) }
+            return Self.html(ClassroomPage.lessonIndex(entries, folder: options.lessons))
+        }
+        router.get("/lessons/:name") { request, context -> Response in
+            let name = context.parameters.get("name") ?? ""
+            guard Self.isPlainName(name), lessonNames().contains(name) else { return Self.notFound() }
+            // The slideshow names its images relative to itself: its address ends in a slash.
+            guard request.uri.path.hasSuffix("/") else { return Response(status: .movedPermanently, headers: [.location: "/lessons/\(name)/"]) }
+            return await serveLessonFile(name, "index.html")
+        }
+        router.get("/lessons/:name/:file") { _, context in
+            await serveLessonFile(context.parameters.get("name") ?? "", context.parameters.get("file") ?? "")
+        }
+    }
+
+    /// A file of a lesson's slideshow, from the build in memory: only names the build wrote are
+    /// served, so no path leads outside the lesson folder.
+    private func serveLessonFile(_ name: String, _ file: String) async -> Response {
+        guard Self.isPlainName(name), Self.isPlainName(file), lessonNames().contains(name), let folder = options.lessons else { return Self.notFound() }
+        return await Self.answer {
+            let build = try await figures.lesson(at: folder + "/" + name + ".md")
+            guard var bytes = build.files[file] else { throw ExploreError(status: 404, message: "no such file in lesson `\(name)`") }
+            let type: String
+            if file.hasSuffix(".html") {
+                type = "text/html; charset=utf-8"
+                bytes = Array(ClassroomPage.withLessonBar(String(decoding: bytes, as: UTF8.self), name: name).utf8)
+            } else if file.hasSuffix(".svg") {
+                type = "image/svg+xml"
+            } else if file.hasSuffix(".png") {
+                type = "image/png"
+            } else {
+                type = "application/octet-stream"
+            }
+            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    // MARK: Rooms
+
+    private func addRooms(to router: Router<BasicWebSocketRequestContext>) {
+        router.ws("/ws/follow/:code") { _, context in
+            await rooms.exists((context.parameters.get("code") ?? "").uppercased()) ? .upgrade() : .dontUpgrade
+        } onUpgrade: { inbound, outbound, context in
+            let code = (context.requestContext.parameters.get("code") ?? "").uppercased()
+            let id = UUID()
+            guard await rooms.join(code, id: id, outbound: outbound) else { return }
+            // A follower only listens; what it sends (a ping) is read and dropped.
+            do {
+                for try await _ in inbound.messages(maxSize: 1 << 12) {}
+            } catch {}
+            await rooms.leave(code, id: id)
+        }
+        router.ws("/ws/present/:code") { request, context in
+            let code = (context.parameters.get("code") ?? "").uppercased()
+            guard request.uri.queryParameters["token"].map(String.init) == rooms.token, await rooms.exists(code) else { return .dontUpgrade }
+            return .upgrade()
+        } onUpgrade: { inbound, outbound, context in
+            let code = (context.requestContext.parameters.get("code") ?? "").uppercased()
+            let id = UUID()
+            guard await rooms.present(code, id: id, outbound: outbound) else { return }
+            do {
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let state) = message, state.first == "{" else { continue }
+                    await rooms.broadcast(code, state: state, from: id)
+                }
+            } catch {}
+            await rooms.stopPresenting(code, id: id)
+        }
+    }
+
+    // MARK: Answers
+
+    /// The request's fields: the query's, and for POST the body's (a form or a JSON object).
+    /// A body over the program limit is a 413.
+    static func parameters(_ request: Request, _ context: BasicRequestContext) async throws(ExploreError) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { fields[String(key)] = String(value) }
+        guard request.method == .post else { return fields }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: ExploreRequest.maximumProgramBytes + 8192)
+        } catch {
+            throw ExploreError(status: 413, message: "the request is larger than the server reads (\(ExploreRequest.maximumProgramBytes) bytes of program)")
+        }
+        let text = String(buffer: body)
+        let type = request.headers[.contentType] ?? ""
+        if type.contains("json") || text.first == "{" {
+            guard let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ExploreError(status: 400, message: "the body is not a JSON object of fields (such as {\"program\": \"x^2\", \"at\": \"3\"})")
+            }
+            for (key, value) in object {
+                switch value {
+                case let text as String: fields[key] = text
+                case let number as NSNumber: fields[key] = number.stringValue
+                case let list as [Any]: fields[key] = list.map { "\($0)" }.joined(separator: ",")
+                default: throw ExploreError(status: 400, message: "the field `\(key)` must be a string or a number")
+                }
+            }
+        } else {
+            for pair in text.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+                if let key = parts.first { fields[key] = parts.count > 1 ? parts[1] : "" }
+            }
+        }
+        return fields
+    }
+
+    /// `order` of `/api/trace`: 1 or 2.
+    static func order(_ parameters: [String: String]) throws(ExploreError) -> Int {
+        guard let text = parameters["order"], !text.isEmpty else { return 1 }
+        guard let order = Int(text), (1...2).contains(order) else { throw ExploreError(status: 400, message: "`order` is 1 or 2, got `\(text)`") }
+        return order
+    }
+
+    /// Runs a route's work; its ``ExploreError`` becomes a JSON error answer, and anything else a
+    /// 400 that says what happened: nothing a client sends gets a 5xx.
+    static func answer(_ work: () async throws -> Response) async -> Response {
+        do {
+            return try await work()
+        } catch let error as ExploreError {
+            return errorResponse(error)
+        } catch let error as AdvizError {
+            return errorResponse(ExploreError(error))
+        } catch {
+            return errorResponse(ExploreError(status: 400, message: "the request could not be read: \(error)"))
+        }
+    }
+
+    static func errorResponse(_ error: ExploreError) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: error.status),
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: error.json))
+        )
+    }
+
+    static func notFound() -> Response {
+        errorResponse(ExploreError(status: 404, message: "not found"))
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("Content-Security-Policy")!: "default-src 'self' 'unsafe-inline' data:; connect-src 'self' ws: wss:"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}
+
+/// `text` safe inside HTML: `& < > "` escaped.
+func htmlEscaped(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for character in text {
+        switch character {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(character)
+        }
+    }
+    return out
+}

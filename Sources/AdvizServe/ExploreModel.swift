@@ -1,0 +1,95 @@
+import AdvizCore
+import AdvizFigures
+
+/// Everything the Explore page shows of one trace, as one JSON document: the steps of the
+/// step-through (the figure's, with their captions), and for every node its numbers and the rows
+/// that make them — the chain-rule sum of its adjoint as formula and as numbers, which the node
+/// inspector shows and the practice mode checks answers against.
+///
+/// Numbers come twice: as JSON numbers (null where NaN or infinite, as `trace --format json`
+/// writes them) for the page to compute with, and as the trace writes them (`0.4837`, `NaN`, `∞`)
+/// to show.
+public struct ExploreModel: Sendable {
+    /// The trace shown.
+    public let trace: Trace
+    /// The steps of the step-through, as the figure numbers them (1-based on the page; 0 is the graph alone).
+    public let steps: [FigureStep]
+
+    /// The model of `trace`, with the steps of its figure drawn with `options`.
+    public init(_ trace: Trace, figureOptions: FigureOptions = FigureOptions()) throws(AdvizError) {
+        self.trace = trace
+        self.steps = try GraphFigure(trace, options: figureOptions).steps
+    }
+
+    /// The document: program, point, seeds, outputs, gradient, steps, nodes, warnings.
+    public func json(program: String) -> JSONValue {
+        let graph = trace.graph
+        let ids = graph.nodeIDs()
+        let format = trace.options.numberFormat
+        let consumers = graph.consumers()
+        func number(_ x: Double) -> JSONValue { .finite(x) }
+        func shown(_ x: Double) -> JSONValue { .string(format.string(x)) }
+        func row(_ row: TraceRow?) -> JSONValue {
+            guard let row else { return .null }
+            return .object([
+                ("label", .string(row.label)), ("definition", .string(row.definition)),
+                ("formula", .string(row.formula)), ("substituted", .string(row.substituted)),
+                ("value", number(row.value)), ("shown", shown(row.value)),
+            ])
+        }
+        var primal: [Int: TraceRow] = [:]
+        for r in trace.primalRows() { primal[r.node] = r }
+        var tangent: [Int: TraceRow] = [:]
+        for r in trace.tangentRows() { tangent[r.node] = r }
+        var adjoint: [Int: TraceRow] = [:]
+        for r in trace.adjointRows() { adjoint[r.node] = r }
+        let outputOf = Dictionary(graph.outputs.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var nodes: [JSONValue] = []
+        for (i, node) in graph.nodes.enumerated() {
+            var members: [(String, JSONValue)] = [
+                ("id", .string(ids[i])), ("label", .string(graph.displayLabel(i, format: format))),
+                ("op", .string(node.op.name)),
+                ("arguments", .array(node.arguments.map { .string(ids[$0]) })),
+                ("consumers", .array(consumers[i].map { .string(ids[$0]) })),
+            ]
+            if node.op == .input { members.append(("name", .string(graph.inputNames[i]))) }
+            if let name = graph.statementNames[i] { members.append(("statement", .string(name))) }
+            if let output = outputOf[i] { members.append(("output", .string(output))) }
+            members.append(("value", number(trace.evaluation.values[i])))
+            members.append(("value_shown", shown(trace.evaluation.values[i])))
+            if let tangents = trace.tangents {
+                members.append(("tangent", number(tangents[i])))
+                members.append(("tangent_shown", shown(tangents[i])))
+            }
+            if let adjoints = trace.adjoints {
+                members.append(("adjoint", number(adjoints[i])))
+                members.append(("adjoint_shown", shown(adjoints[i])))
+            }
+            members.append(("primal_row", row(primal[i])))
+            members.append(("tangent_row", row(tangent[i])))
+            members.append(("adjoint_row", row(adjoint[i])))
+            nodes.append(.object(members))
+        }
+        let outputValues = trace.outputValues
+        return .object([
+            ("program", .string(program)),
+            ("inputs", .array(graph.inputNames.map { .string($0) })),
+            ("outputs", .array(graph.outputs.map { .string($0.name) })),
+            ("point", .array(trace.point.map(number))),
+            ("mode", .string(trace.options.mode.rawValue)),
+            ("precision", .integer(format.significantDigits)),
+            ("seed", .array(trace.seed.map(number))),
+            ("seed_description", .string(trace.seedDescription)),
+            ("ybar", .array(trace.outputSeed.map(number))),
+            ("values", .array(outputValues.map(number))),
+            ("values_shown", .array(outputValues.map(shown))),
+            ("gradient", .array(trace.gradient.map(number))),
+            ("gradient_shown", .array(trace.gradient.map(shown))),
+            ("steps", .array(steps.map { step in
+                .object([("phase", .string(step.phase.rawValue)), ("node", .string(ids[step.node])), ("caption", .string(step.caption))])
+            })),
+            ("nodes", .array(nodes)),
+            ("warnings", .array(trace.warningMessages().map { .string($0) })),
+        ])
+    }
+}

@@ -1,0 +1,120 @@
+import AdvizServe
+import ArgumentParser
+import Foundation
+
+/// `adviz serve`: the live classroom in a browser.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the live classroom: explore any program in a browser, practise, descend, play lessons, present to a class.",
+        discussion: """
+            Open the printed address in a browser. The Explore page takes any program: step through \
+            the sweeps with ←/→, click a node to see its chain-rule sum, practise the adjoints, run \
+            gradient descent. The presenter's address (with its token) drives a room whose code \
+            students type at /follow: their pages move with the teacher's steps.
+
+            Everything the pages need is in the binary: no network, no CDN. The server binds the \
+            loopback address unless --host says otherwise; Ctrl-C stops it.
+
+            Examples:
+              adviz serve
+              adviz serve --lessons lessons/ --open
+              adviz serve --host 0.0.0.0 --port 8080 --lessons lessons/
+                (a classroom: students on the same network open http://<this machine>:8080)
+            """
+    )
+
+    @Option(help: "The port to listen on.")
+    var port: Int = 8080
+
+    @Option(help: ArgumentHelp("The address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (the classroom's network).", valueName: "address"))
+    var host: String = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("A folder of lessons to serve under /lessons/.", valueName: "folder"))
+    var lessons: String?
+
+    @Option(help: ArgumentHelp("The presenter token (default: a new random one, printed at start).", valueName: "token"))
+    var token: String?
+
+    @Flag(help: "Open the Explore page in the default browser.")
+    var open = false
+
+    @Flag(help: "Log every request to standard error.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        if let lessons {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: lessons, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--lessons `\(lessons)` is not a folder")
+            }
+        }
+        if let token, token.count < 4 || !token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            throw ValidationError("--token must be at least 4 letters, digits, - or _")
+        }
+    }
+
+    func run() throws {
+        var options = ServeOptions()
+        options.host = host
+        options.port = port
+        options.lessons = lessons
+        options.token = token
+        options.verbose = verbose
+        let server = ClassroomServer(options: options)
+        let host = self.host, open = self.open, lessons = self.lessons
+        let application = server.application { port in
+            let shown = host == "0.0.0.0" || host == "::" ? (ProcessInfo.processInfo.hostName) : host
+            let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+            var lines = [
+                "adviz serve: the classroom is at \(base)/",
+                "  explore   \(base)/",
+                "  present   \(base)/present?token=\(server.rooms.token)   (keep this one to yourself)",
+                "  follow    \(base)/follow   (students type the room's code)",
+            ]
+            if lessons != nil { lines.append("  lessons   \(base)/lessons/") }
+            if host == "0.0.0.0" || host == "::" {
+                lines.append("note: listening on every network interface: anyone on this network can open the pages (the presenter's token guards presenting only)")
+            }
+            lines.append("Ctrl-C stops the server.")
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            if open { Self.openBrowser("\(base)/") }
+        }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: (any Error)?
+        Task {
+            do {
+                try await application.runService()
+            } catch {
+                failure = error
+            }
+            done.signal()
+        }
+        done.wait()
+        if let failure {
+            let text = "\(failure)"
+            if text.contains("Address already in use") || text.contains("EADDRINUSE") || text.contains("errno: 98") {
+                printError("error: cannot listen on \(host):\(port): the port is in use (another `adviz serve`?); try --port \(port + 1)")
+            } else {
+                printError("error: cannot serve on \(host):\(port): \(text)")
+            }
+            throw ExitCode(74)
+        }
+        printError("adviz serve: stopped")
+    }
+
+    /// Opens `url` in the desktop's browser (xdg-open on Linux, open on macOS), quietly.
+    static func openBrowser(_ url: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        #if os(macOS)
+        process.arguments = ["open", url]
+        #else
+        process.arguments = ["xdg-open", url]
+        #endif
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { printError("note: could not open a browser (\(error)); open \(url) yourself") }
+    }
+}

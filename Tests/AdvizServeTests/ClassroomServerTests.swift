@@ -1,0 +1,303 @@
+import AdvizCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSTesting
+import Testing
+@testable import AdvizServe
+
+/// The classroom server over HTTP, in process: routes, answers to bad input, limits, lessons, rooms.
+@Suite struct ClassroomServerTests {
+    static let lessonsFolder: String = {
+        // Tests/AdvizServeTests/ → the package's lessons/.
+        let here = URL(fileURLWithPath: #filePath)
+        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lessons").path
+    }()
+
+    static func server(lessons: Bool = false) -> ClassroomServer {
+        var options = ServeOptions()
+        options.port = 0
+        options.token = "test-token"
+        if lessons { options.lessons = lessonsFolder }
+        return ClassroomServer(options: options)
+    }
+
+    static func query(_ fields: [(String, String)]) -> String {
+        fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8))
+        return try #require(object as? [String: Any])
+    }
+
+    @Test func traceAnswersAsTheCommandLineDoes() async throws {
+        let app = Self.server().application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/trace?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")]), method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                let expected = try Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5")
+                let text = String(buffer: response.body)
+                #expect(text == TraceReport(expected, source: "log(x1*x2)+sin(x2)").render(.json))
+                let body = try Self.json(response.body)
+                let gradient = try #require(body["gradient"] as? [String: Double])
+                #expect(gradient["x1"] == 0.5)
+                #expect(abs(gradient["x2"]! - (0.2 + cos(5.0))) < 1e-15)
+            }
+        }
+    }
+
+    @Test func aPlusInTheQueryIsAPlus() async throws {
+        // A teacher types `?program=x1+x2` in the address bar: that is x1 + x2, not `x1 x2`.
+        let app = Self.server().application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/trace?program=x1+x2&at=2,5", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                #expect(body["value"] as? Double == 7)
+            }
+        }
+    }
+
+    @Test func aProgramThatDoesNotParseIs400WithItsPlace() async throws {
+        let app = Self.server().application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/trace?" + Self.query([("program", "x1*x2 +\nsine(x2)"), ("at", "2,5")]), method: .get) { response in
+                #expect(response.status == .badRequest)
+                let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
+                #expect((error["message"] as? String)?.contains("unknown function `sine`") == true)
+                #expect(error["line"] as? Int == 2)
+                #expect(error["column"] as? Int == 1)
+                #expect((error["hint"] as? String)?.contains("sin") == true)
+            }
+            for (fields, words) in [
+                ([("at", "2")], "program is missing"),
+                ([("program", "x1*x2")], "point is missing"),
+                ([("program", "x1*x2"), ("at", "1,2,3")], "values"),
+                ([("program", "x1*x2"), ("at", "1,zwei")], "zwei"),
+                ([("program", "x1*x2"), ("at", "1,2"), ("mode", "sideways")], "forward, reverse or both"),
+                ([("program", "x1*x2"), ("at", "1,2"), ("wrt", "x3")], "not an input"),
+                ([("program", "x1*x2"), ("at", "1,2"), ("precision", "40")], "precision"),
+                ([("program", "x1*x2"), ("at", "1,2"), ("order", "3")], "order"),
+                ([("program", ""), ("at", "")], "empty program"),
+                ([("program", "((((("), ("at", "")], "expected an expression"),
+            ] as [([(String, String)], String)] {
+                try await client.execute(uri: "/api/trace?" + Self.query(fields), method: .get) { response in
+                    #expect(response.status == .badRequest, "\(fields)")
+                    let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
+                    #expect((error["message"] as? String)?.contains(words) == true, "\(fields): \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func aProgramOver64KiBIs413() async throws {
+        let app = Self.server().application()
+        let long = String(repeating: "x+", count: 33_000) + "x"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/trace", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"program\": \"\(long)\", \"at\": \"1\"}")) { response in
+                #expect(response.status == .contentTooLarge)
+                let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
+                #expect((error["message"] as? String)?.contains("at most") == true || (error["message"] as? String)?.contains("larger") == true)
+            }
+            // Under the limit, a long program in a POST body is traced.
+            let fine = String(repeating: "x+", count: 2000) + "x"
+            try await client.execute(uri: "/api/trace", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"program\": \"\(fine)\", \"at\": 2}")) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                #expect(body["value"] as? Double == 4002)
+            }
+            // A form body, as an HTML form posts it (`+` is a space there, `%2B` a plus).
+            try await client.execute(uri: "/api/trace", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "program=x%2B1&at=2")) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                #expect(body["value"] as? Double == 3)
+            }
+        }
+    }
+
+    @Test func unknownRoutesAndPathsOutsideTheLessonsAre404() async throws {
+        let app = Self.server(lessons: true).application()
+        try await app.test(.live) { client in
+            for path in ["/nothing", "/api/nothing", "/lessons/../../etc/passwd", "/lessons/..%2F..%2Fetc%2Fpasswd", "/lessons/%2e%2e/%2e%2e/etc/passwd",
+                         "/lessons/no-such-lesson/", "/lessons/03-reverse-mode/../../Package.swift", "/lessons/README/", "/lessons/03-reverse-mode/..%2F..%2FPackage.swift"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .notFound, "\(path) → \(response.status)")
+                    #expect(!String(buffer: response.body).contains("swift-tools-version"), "\(path)")
+                    #expect(!String(buffer: response.body).contains("root:"), "\(path)")
+                }
+            }
+        }
+    }
+
+    @Test func theExploreModelCarriesEveryNodesSum() async throws {
+        let app = Self.server().application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/explore?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")]), method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                let steps = try #require(body["steps"] as? [[String: Any]])
+                #expect(steps.count == 3 + 2 + 5 + 2 || steps.count > 6)
+                let nodes = try #require(body["nodes"] as? [[String: Any]])
+                let v0 = try #require(nodes.first { $0["id"] as? String == "v0" })
+                // x2 feeds v1 = x1·x2 and v3 = sin(x2): its adjoint is a sum of two terms.
+                #expect((v0["consumers"] as? [String])?.count == 2)
+                let row = try #require(v0["adjoint_row"] as? [String: Any])
+                #expect((row["definition"] as? String)?.contains("+") == true)
+                #expect(abs((row["value"] as? Double ?? 0) - (2 * 0.1 + cos(5.0))) < 1e-15)
+                #expect(row["shown"] as? String == "0.4837")
+                #expect(body["drawable"] as? Bool == true)
+            }
+            // NaN stays NaN: a JSON null to compute with, and "NaN" to show.
+            try await client.execute(uri: "/api/explore?" + Self.query([("program", "log(x)"), ("at", "-1")]), method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                let nodes = try #require(body["nodes"] as? [[String: Any]])
+                let last = try #require(nodes.last)
+                #expect(last["value"] is NSNull)
+                #expect((last["value_shown"] as? String)?.lowercased().contains("nan") == true)
+                #expect((body["warnings"] as? [String])?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test func aFigureFitsItsViewportAndAStepRestylesTheLayout() async throws {
+        let server = Self.server()
+        let app = server.application()
+        try await app.test(.router) { client in
+            let base = "/api/figure.svg?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")])
+            var last = ""
+            for step in [0, 1, 5, 12] {
+                try await client.execute(uri: base + "&step=\(step)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
+                    let svg = String(buffer: response.body)
+                    #expect(svg.contains("<svg"))
+                    #expect(svg.contains("width=\"100%\"") && svg.contains("height=\"100%\"") && svg.contains("viewBox="))
+                    #expect(svg != last)
+                    last = svg
+                }
+            }
+            try await client.execute(uri: base + "&step=99", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: base + "&theme=neon", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+        // Four steps of one program: one layout, four restyles.
+        #expect(await server.figures.layouts == 1)
+        #expect(await server.figures.restyles == 4)
+    }
+
+    @Test func aGraphTooBigForAPageIsRefusedWithAMessage() async throws {
+        let app = Self.server().application()
+        let program = (1...450).map { "sin(x*\($0))" }.joined(separator: "+")
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/figure.svg", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"program\": \"\(program)\", \"at\": \"1\"}")) { response in
+                #expect(response.status == .unprocessableContent)
+                let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
+                #expect((error["message"] as? String)?.contains("at most") == true)
+            }
+        }
+    }
+
+    @Test func pagesAreServedWithoutTheNetwork() async throws {
+        let app = Self.server(lessons: true).application()
+        try await app.test(.router) { client in
+            for path in ["/", "/follow", "/lessons/"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok, "\(path)")
+                    let html = String(buffer: response.body)
+                    #expect(html.hasPrefix("<!DOCTYPE html>"))
+                    // Nothing from another host: no CDN, no fonts, no scripts from the network.
+                    #expect(!html.contains("http://") && !html.contains("https://"), "\(path)")
+                }
+            }
+            try await client.execute(uri: "/lessons/", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("/lessons/03-reverse-mode/"))
+                #expect(!html.contains("README"))
+            }
+            try await client.execute(uri: "/present", method: .get) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/present?token=test-token", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/follow/ZZZZ", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func aLessonPlaysAsItsSlideshow() async throws {
+        let app = Self.server(lessons: true).application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/lessons/01-computational-graph/", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("step-001.svg") || html.contains(".svg"))
+                #expect(html.contains("all lessons"))
+            }
+            try await client.execute(uri: "/lessons/01-computational-graph/step-001.svg", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<svg"))
+            }
+        }
+    }
+
+    @Test func aRoomNeedsTheTokenAndItsFollowersGetEveryStep() async throws {
+        let server = Self.server()
+        let app = server.application()
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/api/rooms", method: .post) { response in
+                #expect(response.status == .forbidden)
+            }
+            let code = try await client.execute(uri: "/api/rooms", method: .post, headers: [.authorization: "Bearer test-token"]) { response in
+                #expect(response.status == .ok)
+                return try #require(try Self.json(response.body)["code"] as? String)
+            }
+            #expect(code.count == 4)
+            // A follower joins, then the presenter sends two states: the follower gets both, in order.
+            let state1 = #"{"program":"x^2","at":[3],"mode":"both","step":1}"#
+            let state2 = #"{"program":"x^2","at":[3],"mode":"both","step":2}"#
+            let received = MessageBox()
+            async let following: Void = {
+                _ = try await client.ws("/ws/follow/\(code)") { inbound, _, _ in
+                    var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                    while received.count < 2, let message = try await iterator.next() {
+                        if case .text(let text) = message { received.append(text) }
+                    }
+                }
+            }()
+            // Wait until the follower is in the room.
+            for _ in 0..<200 where await server.rooms.followerCount(code) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(await server.rooms.followerCount(code) == 1)
+            try await client.ws("/ws/present/\(code)?token=test-token") { _, outbound, _ in
+                try await outbound.write(.text(state1))
+                try await outbound.write(.text(state2))
+            }
+            try await following
+            #expect(received.all == [state1, state2])
+            // A late follower lands where the class is.
+            #expect(await server.rooms.state(of: code) == state2)
+            let late = MessageBox()
+            try await client.ws("/ws/follow/\(code)") { inbound, _, _ in
+                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                if case .text(let text) = try await iterator.next() { late.append(text) }
+            }
+            #expect(late.all == [state2])
+        }
+    }
+}
+
+/// Messages a WebSocket handler received, read after it returns.
+final class MessageBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func append(_ text: String) { lock.withLock { messages.append(text) } }
+    var count: Int { lock.withLock { messages.count } }
+    var all: [String] { lock.withLock { messages } }
+}

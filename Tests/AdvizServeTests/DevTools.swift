@@ -1,0 +1,224 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+
+/// Headless Chromium driven over the DevTools protocol, as a person drives a browser: pages
+/// opened by address, keys pressed and text typed into the focused element, the mouse clicked
+/// at a place on the screen, and the page's state read back by evaluating JavaScript in it.
+///
+/// One WebSocket to the browser carries every page's commands (flattened sessions).
+final class Chromium: Sendable {
+    /// The browser's path, if one is installed (Debian's `chromium`, or Chrome).
+    static let executable: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+            for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+                return "\(folder)/\(name)"
+            }
+        }
+        return nil
+    }()
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `body` with a fresh headless browser, and quits it afterwards.
+    static func withBrowser<T: Sendable>(_ body: @escaping @Sendable (DevTools) async throws -> T) async throws -> T {
+        guard let executable else { throw Failure(description: "Chromium is not installed") }
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-devtools-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars", "--mute-audio",
+            "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile.path)",
+            "--window-size=1400,900", "about:blank",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        // Chromium writes its port and the browser's path into the profile once it listens.
+        let portFile = profile.appendingPathComponent("DevToolsActivePort")
+        var lines: [Substring] = []
+        for _ in 0..<300 {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8) {
+                lines = text.split(separator: "\n")
+                if lines.count >= 2 { break }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard lines.count >= 2 else { throw Failure(description: "Chromium did not open its DevTools port") }
+        let url = "ws://127.0.0.1:\(lines[0])\(lines[1])"
+        var configuration = WebSocketClientConfiguration()
+        configuration.maxFrameSize = 1 << 26
+        let box = ResultBox<T>()
+        var logger = Logger(label: "devtools")
+        logger.logLevel = .critical
+        try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+            let devtools = DevTools(outbound: outbound)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 1 << 26) {
+                        if case .text(let text) = message { await devtools.receive(text) }
+                    }
+                }
+                do {
+                    box.set(.success(try await body(devtools)))
+                } catch {
+                    box.set(.failure(error))
+                }
+                group.cancelAll()
+            }
+        }
+        return try box.get()
+    }
+}
+
+/// A value handed out of the WebSocket's handler.
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
+    func get() throws -> T {
+        guard let result = lock.withLock({ result }) else { throw Chromium.Failure(description: "the browser connection closed early") }
+        return try result.get()
+    }
+}
+
+/// The DevTools connection: commands by id, their answers matched back.
+actor DevTools {
+    private let outbound: WebSocketOutboundWriter
+    private var nextID = 0
+    private var waiting: [Int: CheckedContinuation<String, any Error>] = [:]
+
+    init(outbound: WebSocketOutboundWriter) {
+        self.outbound = outbound
+    }
+
+    /// Sends `method` with `params` (to a page's `session`), and returns the answer's `result` as JSON text.
+    func send(_ method: String, _ params: [String: any Sendable] = [:], session: String? = nil) async throws -> String {
+        nextID += 1
+        let id = nextID
+        var message: [String: Any] = ["id": id, "method": method, "params": params]
+        if let session { message["sessionId"] = session }
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self)
+        return try await withCheckedThrowingContinuation { continuation in
+            waiting[id] = continuation
+            Task { do { try await outbound.write(.text(text)) } catch { self.fail(id, error) } }
+        }
+    }
+
+    private func fail(_ id: Int, _ error: any Error) {
+        waiting.removeValue(forKey: id)?.resume(throwing: error)
+    }
+
+    func receive(_ text: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let id = object["id"] as? Int,
+              let continuation = waiting.removeValue(forKey: id) else { return }
+        if let error = object["error"] {
+            continuation.resume(throwing: Chromium.Failure(description: "DevTools: \(error)"))
+        } else {
+            let result = object["result"] ?? [:]
+            continuation.resume(returning: String(decoding: (try? JSONSerialization.data(withJSONObject: result)) ?? Data("{}".utf8), as: UTF8.self))
+        }
+    }
+
+    /// Opens `url` in a new page and returns it.
+    func open(_ url: String) async throws -> BrowserPage {
+        let target = try JSON.object(try await send("Target.createTarget", ["url": "about:blank"]))
+        let targetID = try JSON.string(target["targetId"])
+        let attached = try JSON.object(try await send("Target.attachToTarget", ["targetId": targetID, "flatten": true]))
+        let page = BrowserPage(devtools: self, session: try JSON.string(attached["sessionId"]))
+        _ = try await page.send("Page.enable")
+        _ = try await page.send("Emulation.setDeviceMetricsOverride", ["width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": false])
+        _ = try await page.send("Page.navigate", ["url": url])
+        return page
+    }
+}
+
+/// One page (tab) of the browser.
+struct BrowserPage: Sendable {
+    let devtools: DevTools
+    let session: String
+
+    func send(_ method: String, _ params: [String: any Sendable] = [:]) async throws -> String {
+        try await devtools.send(method, params, session: session)
+    }
+
+    /// Evaluates `expression` in the page (awaiting a promise), and returns its value as JSON text.
+    @discardableResult
+    func evaluate(_ expression: String) async throws -> String {
+        let answer = try JSON.object(try await send("Runtime.evaluate", ["expression": expression, "awaitPromise": true, "returnByValue": true]))
+        if let exception = answer["exceptionDetails"] as? [String: Any] {
+            throw Chromium.Failure(description: "the page threw: \((exception["exception"] as? [String: Any])?["description"] ?? exception["text"] ?? "?")")
+        }
+        let result = answer["result"] as? [String: Any] ?? [:]
+        guard let value = result["value"] else { return "null" }
+        return String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]), as: UTF8.self)
+    }
+
+    /// The value of `expression` decoded as `T`.
+    func value<T: Decodable>(_ expression: String, as type: T.Type = T.self) async throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(try await evaluate(expression).utf8))
+    }
+
+    /// Waits until `condition` (JavaScript) is true, up to `seconds`; throws with `what` otherwise.
+    func wait(until condition: String, _ what: String, seconds: Double = 10) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? await evaluate("!!(\(condition))")) == "true" { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Chromium.Failure(description: "timed out waiting for \(what) (\(condition))")
+    }
+
+    /// Presses a key, as the keyboard sends it to the focused element.
+    func press(_ key: String, code: Int, modifiers: Int = 0) async throws {
+        for type in ["keyDown", "keyUp"] {
+            _ = try await send("Input.dispatchKeyEvent", ["type": type, "key": key, "code": key, "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code, "modifiers": modifiers])
+        }
+    }
+
+    /// Types `text` into the focused element.
+    func type(_ text: String) async throws {
+        _ = try await send("Input.insertText", ["text": text])
+    }
+
+    /// Clicks with the mouse at the middle of the element `selector` finds.
+    func click(_ selector: String) async throws {
+        let point: [Double] = try await value("(() => { const e = document.querySelector(\(JSON.quoted(selector))); if (!e) return null; e.scrollIntoView({block: 'nearest'}); const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+        for type in ["mousePressed", "mouseReleased"] {
+            _ = try await send("Input.dispatchMouseEvent", ["type": type, "x": point[0], "y": point[1], "button": "left", "clickCount": 1])
+        }
+    }
+
+    /// A PNG of what the page shows.
+    func screenshot(to path: String) async throws {
+        let answer = try JSON.object(try await send("Page.captureScreenshot", ["format": "png"]))
+        guard let data = Data(base64Encoded: try JSON.string(answer["data"])) else { throw Chromium.Failure(description: "no screenshot") }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// Small JSON helpers for DevTools answers.
+enum JSON {
+    static func object(_ text: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { throw Chromium.Failure(description: "not a JSON object: \(text.prefix(200))") }
+        return object
+    }
+
+    static func string(_ value: Any?) throws -> String {
+        guard let text = value as? String else { throw Chromium.Failure(description: "expected a string, got \(String(describing: value))") }
+        return text
+    }
+
+    static func quoted(_ text: String) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed])) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}
