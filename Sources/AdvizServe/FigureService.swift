@@ -62,74 +62,121 @@ public actor FigureService {
     /// layout of thousands of nodes would hold every other class member's figure for seconds.
     public static let maximumNodes = 400
 
-    private struct Key: Hashable {
-        var request: ExploreRequest
+    /// What a layout depends on: the program and how it is drawn, not the point or the seeds.
+    private struct LayoutKey: Hashable {
+        var program: String
+        var outputs: [String]
+        var precision: Int
         var choice: FigureChoice
+
+        init(_ request: ExploreRequest, _ choice: FigureChoice) {
+            program = request.program
+            outputs = request.outputs
+            precision = request.precision
+            self.choice = choice
+        }
     }
 
+    /// One program's layout, the request it was laid out for, and the figures of other points drawn on it.
     private struct Entry {
         var renderer: FigureRenderer
+        var request: ExploreRequest
         var stepCount: Int
+        var others: [ExploreRequest: GraphFigure] = [:]
         var used: UInt64
     }
 
-    private var renderers: [Key: Entry] = [:]
+    private var entries: [LayoutKey: Entry] = [:]
     private var clock: UInt64 = 0
     private let capacity: Int
     private var lessonCache: [String: LessonBuild] = [:]
 
-    /// How many layouts and restyled steps the service has drawn (for tests and the bench).
+    /// How many layouts the service has made (for tests and the bench).
     public private(set) var layouts = 0
-    /// Steps drawn from a kept layout.
+    /// Steps drawn from a kept layout, of the point it was made for or of another.
     public private(set) var restyles = 0
 
-    /// A service keeping the `capacity` most recently used layouts.
+    /// A service keeping the layouts of the `capacity` most recently used programs.
     public init(capacity: Int = 48) {
         self.capacity = capacity
     }
 
-    /// The SVG of `request`'s figure after step `step` (0: the graph before the sweeps), fitted to
-    /// its viewport (width and height 100%, the viewBox kept), and the number of steps.
+    /// The SVG of `request`'s figure after step `step` (nil: the last; 0: the graph before the
+    /// sweeps), fitted to its viewport (width and height 100%, the viewBox kept), and the number of steps.
+    ///
+    /// A program is laid out once: its steps restyle that layout, and so do its other points,
+    /// modes and seeds, so nothing moves while a student drags a slider.
     public func svg(_ request: ExploreRequest, choice: FigureChoice, step: Int?) throws(ExploreError) -> (svg: String, steps: Int) {
-        let key = Key(request: request, choice: choice)
+        let key = LayoutKey(request, choice)
         clock += 1
-        let entry: Entry
-        if var kept = renderers[key] {
-            kept.used = clock
-            renderers[key] = kept
-            entry = kept
-        } else {
-            let trace = try request.trace()
-            guard trace.graph.nodes.count <= Self.maximumNodes else {
-                throw ExploreError(status: 422, message: "the graph has \(trace.graph.nodes.count) nodes; a page draws at most \(Self.maximumNodes) (trace it with `adviz trace`, or draw it with `adviz render`, which folds named statements)")
-            }
+        if var entry = entries[key] {
+            entry.used = clock
             let figure: GraphFigure
-            let renderer: FigureRenderer
-            do {
-                figure = try GraphFigure(trace, options: choice.options)
-                renderer = try FigureRenderer(figure, forFrames: true, captionInFigure: false)
-            } catch {
-                throw ExploreError(error)
+            if entry.request == request {
+                figure = entry.renderer.figure
+            } else if let kept = entry.others[request] {
+                figure = kept
+            } else {
+                figure = try Self.figure(request, choice)
+                if entry.others.count >= 16 { entry.others.removeAll() }
+                entry.others[request] = figure
             }
-            layouts += 1
-            entry = Entry(renderer: renderer, stepCount: figure.steps.count, used: clock)
-            renderers[key] = entry
-            if renderers.count > capacity, let oldest = renderers.min(by: { $0.value.used < $1.value.used })?.key {
-                renderers[oldest] = nil
+            entries[key] = entry
+            let renderer = entry.renderer
+            if let drawn = try? draw(figure.steps.count, step, { step throws(AdvizError) in
+                guard let bytes = try renderer.renderStep(step, of: figure, .svg) else { throw .cannotWrite("another layout") }
+                return bytes
+            }) {
+                return drawn
             }
+            if let step, !(0...figure.steps.count).contains(step) { return try draw(figure.steps.count, step) { _ in [] } }
+            // Not drawable on the kept layout (another graph after all): lay it out afresh below.
         }
-        let chosen = step ?? entry.stepCount
-        guard (0...entry.stepCount).contains(chosen) else {
-            throw ExploreError(status: 400, message: "`step` \(chosen) is out of range: this trace has steps 0 to \(entry.stepCount)")
-        }
-        let bytes: [UInt8]
+        let figure = try Self.figure(request, choice)
+        let renderer: FigureRenderer
         do {
-            bytes = try entry.renderer.renderStep(chosen, .svg)
+            renderer = try FigureRenderer(figure, forFrames: true, captionInFigure: false)
         } catch {
             throw ExploreError(error)
         }
-        restyles += 1
-        return (Self.fittedToViewport(String(decoding: bytes, as: UTF8.self)), entry.stepCount)
+        layouts += 1
+        entries[key] = Entry(renderer: renderer, request: request, stepCount: figure.steps.count, used: clock)
+        if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        return try draw(figure.steps.count, step) { step throws(AdvizError) in
+            // Every point of the program, this one too, is drawn the same way on the one layout.
+            guard let bytes = try renderer.renderStep(step, of: figure, .svg) else { return try renderer.renderStep(step, .svg) }
+            return bytes
+        }
+    }
+
+    /// The figure of a request, refused when it is too big for a page.
+    private static func figure(_ request: ExploreRequest, _ choice: FigureChoice) throws(ExploreError) -> GraphFigure {
+        let trace = try request.trace()
+        guard trace.graph.nodes.count <= maximumNodes else {
+            throw ExploreError(status: 422, message: "the graph has \(trace.graph.nodes.count) nodes; a page draws at most \(maximumNodes) (trace it with `adviz trace`, or draw it with `adviz render`, which folds named statements)")
+        }
+        do {
+            return try GraphFigure(trace, options: choice.options)
+        } catch {
+            throw ExploreError(error)
+        }
+    }
+
+    /// Checks the step, draws it with `render`, and fits the SVG to its viewport.
+    private func draw(_ stepCount: Int, _ step: Int?, _ render: (Int) throws(AdvizError) -> [UInt8]) throws(ExploreError) -> (svg: String, steps: Int) {
+        let chosen = step ?? stepCount
+        guard (0...stepCount).contains(chosen) else {
+            throw ExploreError(status: 400, message: "`step` \(chosen) is out of range: this trace has steps 0 to \(stepCount)")
+        }
+        do {
+            let bytes = try render(chosen)
+            restyles += 1
+            return (Self.fittedToViewport(String(decoding: bytes, as: UTF8.self)), stepCount)
+        } catch {
+            throw ExploreError(error)
+        }
     }
 
     /// Graphviz's SVG sized in points made to scale with whatever holds it: the root's `width`

@@ -191,6 +191,40 @@ import Testing
         #expect(await server.figures.restyles == 4)
     }
 
+    /// The centre of node `id`'s outline (its first path or polygon) in an SVG, rounded to points.
+    static func nodeCentre(_ id: String, in svg: String) -> String? {
+        guard let group = svg.range(of: "<g id=\"\(id)\" class=\"node\">"),
+              let close = svg.range(of: "</g>", range: group.upperBound..<svg.endIndex) else { return nil }
+        let body = String(svg[group.upperBound..<close.lowerBound])
+        guard let shape = body.range(of: #"( d| points)="[^"]*""#, options: .regularExpression) else { return nil }
+        let numbers = body[shape].split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) }
+        let xs = stride(from: 0, to: numbers.count - 1, by: 2).map { numbers[$0] }
+        let ys = stride(from: 1, to: numbers.count, by: 2).map { numbers[$0] }
+        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { return nil }
+        return "(\(Int(((x0 + x1) / 2).rounded())), \(Int(((y0 + y1) / 2).rounded())))"
+    }
+
+    @Test func anotherPointKeepsTheLayout() async throws {
+        let server = Self.server()
+        let app = server.application()
+        try await app.test(.router) { client in
+            var places: [String] = []
+            for (at, mode) in [("2,5", "both"), ("3,7", "both"), ("-1.5,0.25", "both"), ("3,7", "forward")] {
+                let uri = "/api/figure.svg?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", at), ("mode", mode)])
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let svg = String(buffer: response.body)
+                    places.append(Self.nodeCentre("v3", in: svg) ?? "missing")
+                    if at == "3,7" && mode == "both" { #expect(svg.contains("v = 21")) }  // its own numbers: x1·x2 = 21
+                }
+            }
+            // The sin node sits where it sat at the first point: nothing moved.
+            #expect(Set(places).count == 1, "\(places)")
+            #expect(!places.contains("missing"))
+        }
+        #expect(await server.figures.layouts == 1)
+    }
+
     @Test func aGraphTooBigForAPageIsRefusedWithAMessage() async throws {
         let app = Self.server().application()
         let program = (1...450).map { "sin(x*\($0))" }.joined(separator: "+")

@@ -73,6 +73,8 @@ final class Chromium: Sendable {
                 } catch {
                     box.set(.failure(error))
                 }
+                // Closing our side ends the inbound messages, and so the reading task.
+                try? await outbound.close(.normalClosure, reason: nil)
                 group.cancelAll()
             }
         }
@@ -170,9 +172,14 @@ struct BrowserPage: Sendable {
 
     /// Waits until `condition` (JavaScript) is true, up to `seconds`; throws with `what` otherwise.
     func wait(until condition: String, _ what: String, seconds: Double = 10) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
+        let start = Date()
+        let deadline = start.addingTimeInterval(seconds)
         while Date() < deadline {
-            if (try? await evaluate("!!(\(condition))")) == "true" { return }
+            if (try? await evaluate("!!(\(condition))")) == "true" {
+                // A slow wait is worth knowing about, though it passed.
+                if Date().timeIntervalSince(start) > 2 { print("note: waited \(Int(Date().timeIntervalSince(start) * 1000)) ms for \(what)") }
+                return
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw Chromium.Failure(description: "timed out waiting for \(what) (\(condition))")
@@ -200,6 +207,8 @@ struct BrowserPage: Sendable {
 
     /// A PNG of what the page shows.
     func screenshot(to path: String) async throws {
+        // A tab in the background draws no frames, and its screenshot would wait for one.
+        _ = try await send("Page.bringToFront")
         let answer = try JSON.object(try await send("Page.captureScreenshot", ["format": "png"]))
         guard let data = Data(base64Encoded: try JSON.string(answer["data"])) else { throw Chromium.Failure(description: "no screenshot") }
         try data.write(to: URL(fileURLWithPath: path))

@@ -38,6 +38,11 @@ public final class FigureRenderer {
     /// Graph attributes the layout chose (the direction and spread of `--fit`, dot's effort that
     /// keeps the statements' boxes in order), written into `.dot` output so that it lays out alike.
     private var chosenAttributes: [DotAttribute] = []
+    /// The laid-out nodes and edges, to tell whether another figure can be drawn on this layout.
+    private let layoutNodeIDs: [String]
+    private let layoutEdges: [String]
+    /// Whether nodes may grow past their pinned size (once another point's figure is drawn here).
+    private var growing = false
 
     /// Lays `figure` out. With `forFrames`, the layout reserves room for every step's caption,
     /// unless `captionInFigure` is false (players and slideshows write the caption as text).
@@ -46,6 +51,8 @@ public final class FigureRenderer {
         self.captionInFigure = captionInFigure
         compactFrames = forFrames && figure.usesLayeredLayout
         var description = figure.description(afterStep: nil, reserveCaption: forFrames && captionInFigure, compact: compactFrames, caption: captionInFigure)
+        layoutNodeIDs = description.nodes.map(\.id)
+        layoutEdges = description.edges.map { "\($0.tail)>\($0.head)" }
         do {
             if figure.usesLayeredLayout {
                 // Graphviz measures the labels (nop2 with every node at the origin), adviz places
@@ -176,6 +183,27 @@ public final class FigureRenderer {
             return bytes
         }
         let description = figure.description(afterStep: step, reserveCaption: false, compact: compactFrames, caption: captionInFigure)
+        return try renderFrame(description, format, what: "step \(step)")
+    }
+
+    /// The figure `other` after step `step`, drawn on this renderer's layout: the same program
+    /// traced at another point (or with other seeds) keeps its nodes where they were, so a student
+    /// dragging a slider sees the numbers change and nothing move. Nil when `other`'s graph is not
+    /// drawn with the same nodes and edges (then it needs a layout of its own).
+    public func renderStep(_ step: Int, of other: GraphFigure, _ format: FigureFormat) throws(AdvizError) -> [UInt8]? {
+        guard other.options == figure.options, (0...other.steps.count).contains(step) else { return nil }
+        let description = other.description(afterStep: step, reserveCaption: false, compact: compactFrames, caption: captionInFigure)
+        guard description.nodes.map(\.id) == layoutNodeIDs, description.edges.map({ "\($0.tail)>\($0.head)" }) == layoutEdges else { return nil }
+        if !compactFrames, !growing {
+            // Another point's numbers may be wider than the ones laid out: a node keeps its place
+            // and its size as the least it has, and grows where its label needs more.
+            if !pinned {
+                do { try drawing.pin() } catch { throw .cannotWrite("Graphviz could not pin the layout: \(error)") }
+                pinned = true
+            }
+            for id in layoutNodeIDs { drawing.setNode(id, [DotAttribute("fixedsize", "false")]) }
+            growing = true
+        }
         return try renderFrame(description, format, what: "step \(step)")
     }
 
