@@ -66,8 +66,10 @@ public enum DiffReport {
                 switch kink {
                 case "sign":
                     out.append("  note: sign(u) is the derivative of |u| only where u ≠ 0; at u = 0, |u| has no derivative (automatic differentiation uses the subgradient 0 there)")
-                default:
+                case "step":
                     out.append("  note: step(u) has a jump at u = 0, where the derivative does not exist (relu, max and min have kinks there; AD picks a one-sided value)")
+                default:
+                    out.append("  note: \(kink)(…) jumps (see the trace's warnings for where), and the derivative does not exist at its jumps")
                 }
             }
         }

@@ -50,8 +50,8 @@ public struct SymbolicArena: Sendable {
     public mutating func apply(_ op: Op, _ a: Int, _ b: Int = -1) -> Int {
         guard simplifies else { return intern(.apply(op, a, op.arity == 2 ? b : -1)) }
         let ca = constant(a), cb = b >= 0 ? constant(b) : nil
-        // Constant folding, except where a kink convention would be hidden.
-        if let ca, op.arity == 1 || cb != nil, op != .step, op != .sign, op != .abs, op != .relu {
+        // Constant folding, except for a non-smooth operation, whose convention would be hidden.
+        if let ca, op.arity == 1 || cb != nil, op.smoothness == .smooth {
             let value = op.evaluate(ca, cb ?? 0)
             if value.isFinite, value == value.rounded() || op == .add || op == .sub || op == .mul || op == .neg {
                 return number(value)
