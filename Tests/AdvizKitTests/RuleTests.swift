@@ -70,6 +70,7 @@ import Testing
             if !op.hasKinks { #expect(rule.kink(a, b) == nil, "\(op) says it has no kinks, but warns at (\(a), \(b))") }
         }
         #expect(op.hasKinks == rule.hasKinks)
+        #expect(op.arity == rule.arity)
         #expect(op.hasKinks || op.smoothness == .smooth, "\(op): an operation with corners or jumps warns at them")
     }
 

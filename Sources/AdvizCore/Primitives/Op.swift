@@ -31,8 +31,6 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
 
     // MARK: What every reader asks: the rule's answers
 
-    /// How many arguments the operation takes (0 for inputs and constants).
-    public var arity: Int { rule.arity }
 
     /// The operation's notation: an infix operator, unary minus, or a named function.
     public var notation: Notation { rule.notation }
@@ -58,7 +56,10 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
 
     /// Whether ``partials(_:_:_:withRespectToB:)`` reads the result `v` (e′ = e, tanh′ = 1 − v²):
     /// where it does not, a sweep that only needs partials need not keep the node's value.
-    public var partialsReadValue: Bool { rule.sweepFormulas.contains { $0.mentions(argument: 2) } }
+    public var partialsReadValue: Bool { Op.readingValue[Int(rawValue)] }
+
+    /// ``partialsReadValue`` for every operation, read off the rules' sweep formulas once.
+    private static let readingValue: [Bool] = Op.allCases.map { op in op.rule.sweepFormulas.contains { $0.mentions(argument: 2) } }
 
     /// How smooth the operation is: smooth, with corners (abs, max) or with jumps (sign, floor).
     public var smoothness: Smoothness { rule.smoothness }
@@ -212,6 +213,55 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .floor: OpRules.Floor.partials(a, b, v, withRespectToB: withRespectToB)
         case .ceil: OpRules.Ceil.partials(a, b, v, withRespectToB: withRespectToB)
         case .round: OpRules.Round.partials(a, b, v, withRespectToB: withRespectToB)
+        }
+    }
+
+    /// How many arguments the operation takes (0 for inputs and constants): asked at every node
+    /// a tape records.
+    @inline(__always)
+    public var arity: Int {
+        switch self {
+        case .input: OpRules.Input.arity
+        case .constant: OpRules.Constant.arity
+        case .add: OpRules.Add.arity
+        case .sub: OpRules.Sub.arity
+        case .mul: OpRules.Mul.arity
+        case .div: OpRules.Div.arity
+        case .pow: OpRules.Pow.arity
+        case .max: OpRules.Max.arity
+        case .min: OpRules.Min.arity
+        case .neg: OpRules.Neg.arity
+        case .sin: OpRules.Sin.arity
+        case .cos: OpRules.Cos.arity
+        case .tan: OpRules.Tan.arity
+        case .exp: OpRules.Exp.arity
+        case .log: OpRules.Log.arity
+        case .sqrt: OpRules.Sqrt.arity
+        case .abs: OpRules.Abs.arity
+        case .tanh: OpRules.Tanh.arity
+        case .sigmoid: OpRules.Sigmoid.arity
+        case .relu: OpRules.Relu.arity
+        case .sign: OpRules.Sign.arity
+        case .step: OpRules.Step.arity
+        case .atan2: OpRules.Atan2.arity
+        case .hypot: OpRules.Hypot.arity
+        case .atan: OpRules.Atan.arity
+        case .asin: OpRules.Asin.arity
+        case .acos: OpRules.Acos.arity
+        case .sinh: OpRules.Sinh.arity
+        case .cosh: OpRules.Cosh.arity
+        case .asinh: OpRules.Asinh.arity
+        case .acosh: OpRules.Acosh.arity
+        case .atanh: OpRules.Atanh.arity
+        case .log10: OpRules.Log10.arity
+        case .log2: OpRules.Log2.arity
+        case .log1p: OpRules.Log1p.arity
+        case .expm1: OpRules.Expm1.arity
+        case .cbrt: OpRules.Cbrt.arity
+        case .erf: OpRules.Erf.arity
+        case .floor: OpRules.Floor.arity
+        case .ceil: OpRules.Ceil.arity
+        case .round: OpRules.Round.arity
         }
     }
 

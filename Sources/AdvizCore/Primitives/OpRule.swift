@@ -115,13 +115,6 @@ public enum OpRules {}
 
 extension OpRule {
     public static var aliases: [String] { [] }
-    public static var arity: Int {
-        switch notation {
-        case .leaf: 0
-        case .prefix: 1
-        case .infix, .function: 2
-        }
-    }
     public static var sweepFormulas: [Formula] { partialFormulas }
     public static var smoothness: Smoothness { .smooth }
     public static var hasKinks: Bool { false }

@@ -8,6 +8,7 @@ extension OpRules {
     /// An independent variable (x1, x2, …): the start of every sweep.
     public enum Input: OpRule {
         public static var op: Op { .input }
+        public static var arity: Int { 0 }
         public static var notation: Notation { .leaf }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a }
@@ -20,6 +21,7 @@ extension OpRules {
     /// A number written in the program (2, 0.5, pi).
     public enum Constant: OpRule {
         public static var op: Op { .constant }
+        public static var arity: Int { 0 }
         public static var notation: Notation { .leaf }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a }
@@ -32,6 +34,7 @@ extension OpRules {
     /// a + b.
     public enum Add: OpRule {
         public static var op: Op { .add }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "+", latex: "+", precedence: 1) }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a + b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a + b }
@@ -48,6 +51,7 @@ extension OpRules {
     /// a − b.
     public enum Sub: OpRule {
         public static var op: Op { .sub }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "-", latex: "-", precedence: 1) }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a - b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a - b }
@@ -64,6 +68,7 @@ extension OpRules {
     /// a · b.
     public enum Mul: OpRule {
         public static var op: Op { .mul }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "·", latex: "\\cdot", precedence: 2) }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a * b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a * b }
@@ -82,6 +87,7 @@ extension OpRules {
     /// a / b.
     public enum Div: OpRule {
         public static var op: Op { .div }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "/", latex: "/", precedence: 2) }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a / b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a / b }
@@ -108,6 +114,7 @@ extension OpRules {
     /// a ^ b: a·a for a square (correctly rounded, at a tenth of `pow`'s cost), IEEE `pow` otherwise.
     public enum Pow: OpRule {
         public static var op: Op { .pow }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "^", latex: "^", precedence: 4) }
         public static var aliases: [String] { ["pow"] }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { b == 2 ? a * a : Foundation.pow(a, b) }

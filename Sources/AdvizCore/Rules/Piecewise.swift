@@ -9,6 +9,7 @@ extension OpRules {
     /// max(a, b); NaN propagates. At a tie the first argument takes the derivative.
     public enum Max: OpRule {
         public static var op: Op { .max }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .function(name: "max", latex: "\\max") }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a >= b ? a : (b > a ? b : a + b) }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a.real >= b.real ? a : b }
@@ -40,6 +41,7 @@ extension OpRules {
     /// min(a, b); NaN propagates. At a tie the first argument takes the derivative.
     public enum Min: OpRule {
         public static var op: Op { .min }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .function(name: "min", latex: "\\min") }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a <= b ? a : (b < a ? b : a + b) }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a.real <= b.real ? a : b }

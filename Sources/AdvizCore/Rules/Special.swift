@@ -89,6 +89,7 @@ extension OpRules {
     /// hypot(a, b) = √(a² + b²): a cone, whose tip at the origin takes the subgradient 0.
     public enum Hypot: OpRule {
         public static var op: Op { .hypot }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .function(name: "hypot", latex: "\\operatorname{hypot}") }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { Foundation.hypot(a, b) }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { ComplexStep.hypot(a, b) }

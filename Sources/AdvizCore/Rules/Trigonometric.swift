@@ -51,6 +51,7 @@ extension OpRules {
     /// cut (y = 0, x < 0) and has no smooth value at the origin.
     public enum Atan2: OpRule {
         public static var op: Op { .atan2 }
+        public static var arity: Int { 2 }
         public static var notation: Notation { .function(name: "atan2", latex: "\\operatorname{atan2}") }
         public static var aliases: [String] { ["arctan2"] }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { Foundation.atan2(a, b) }
