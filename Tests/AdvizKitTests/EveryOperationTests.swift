@@ -158,13 +158,15 @@ import Testing
             let columns = PointColumns(columns: (0..<graph.inputCount).map { j in points.map { $0[j] } })
             let engine = try GradientEngine(graph, choice: .compiled, threads: 1, compiler: compiler)
             #expect(engine.engineName == "compiled")
-            let result = try engine.gradient(at: columns, method: .reverse)
-            for (i, point) in points.enumerated() {
-                let value = PrimalSweep.run(graph, at: point).values[graph.outputs[0].node]
-                #expect(Self.close(result.values[i], value), "kernel \(op) value at \(point): \(result.values[i]), trace \(value)")
-                for j in 0..<graph.inputCount {
-                    let reference = Self.central(graph, point, j)
-                    #expect(Self.close(result.gradients[j][i], reference), "kernel \(op) ∂/∂x\(j + 1) at \(point): \(result.gradients[j][i]), central \(reference)")
+            for method in [DerivativeMethod.reverse, .forward] {
+                let result = try engine.gradient(at: columns, method: method)
+                for (i, point) in points.enumerated() {
+                    let value = PrimalSweep.run(graph, at: point).values[graph.outputs[0].node]
+                    #expect(Self.close(result.values[i], value), "kernel \(method) \(op) value at \(point): \(result.values[i]), trace \(value)")
+                    for j in 0..<graph.inputCount {
+                        let reference = Self.central(graph, point, j)
+                        #expect(Self.close(result.gradients[j][i], reference), "kernel \(method) \(op) ∂/∂x\(j + 1) at \(point): \(result.gradients[j][i]), central \(reference)")
+                    }
                 }
             }
         }
@@ -205,10 +207,17 @@ import Testing
         for (k, op) in Self.operations.enumerated() {
             let graph = try Graph(parsing: Self.program(op))
             source += DerivativeProgram.write(graph, mode: .reverse, language: .c).replacingOccurrences(of: "f_reverse", with: "f\(k)_reverse")
+            source += DerivativeProgram.write(graph, mode: .forward, language: .c).replacingOccurrences(of: "f_forward", with: "f\(k)_forward")
+                .replacingOccurrences(of: "#include <math.h>\n", with: "")
             for (i, point) in Self.points(op).enumerated() {
                 let x = point.map(Self.literal).joined(separator: ", ")
+                let n = point.count
                 calls += "    { const double x[] = {\(x)}; const double yb[1] = {1.0}; f\(k)_reverse(x, yb, y, g); printf(\"\(k) \(i)"
-                calls += String(repeating: " %.17g", count: point.count + 1) + "\\n\", y[0]" + (0..<point.count).map { ", g[\($0)]" }.joined() + "); }\n"
+                calls += String(repeating: " %.17g", count: n + 1) + "\\n\", y[0]" + (0..<n).map { ", g[\($0)]" }.joined() + "); }\n"
+                // Forward mode: one sweep per unit direction.
+                calls += "    { const double x[] = {\(x)}; double xd[\(n)], yd[1]; for (int j = 0; j < \(n); j++) { for (int m = 0; m < \(n); m++) xd[m] = m == j; "
+                calls += "f\(k)_forward(x, xd, y, yd); g[j] = yd[0]; } printf(\"F\(k) \(i)"
+                calls += String(repeating: " %.17g", count: n + 1) + "\\n\", y[0]" + (0..<n).map { ", g[\($0)]" }.joined() + "); }\n"
             }
         }
         let directory = NSTemporaryDirectory() + "adviz-every-op-c-\(getpid())"
@@ -219,6 +228,7 @@ import Testing
         let ran = try Self.run([directory + "/all"])
         let found = Self.gradients(from: ran.output)
         try Self.check(found, engine: "generated C")
+        try Self.check(found, engine: "generated C forward", key: "F")
     }
 
     /// The `swiftc` on `PATH`, if any.
@@ -233,10 +243,16 @@ import Testing
             source += DerivativeProgram.write(graph, mode: .reverse, language: .swift)
                 .replacingOccurrences(of: "import Foundation\n", with: "")
                 .replacingOccurrences(of: "func fReverse(", with: "func f\(k)Reverse(")
+            source += DerivativeProgram.write(graph, mode: .forward, language: .swift)
+                .replacingOccurrences(of: "import Foundation\n", with: "")
+                .replacingOccurrences(of: "func fForward(", with: "func f\(k)Forward(")
             for (i, point) in Self.points(op).enumerated() {
                 let x = point.map(Self.literal).joined(separator: ", ")
                 source += "do { let r = f\(k)Reverse([\(x)], ybar: [1.0]); let numbers: [Double] = r.y + r.grad; "
                 source += "print(\"\(k) \(i) \" + numbers.map { String(format: \"%.17g\", $0) }.joined(separator: \" \")) }\n"
+                source += "do { let n = \(point.count); let g = (0..<n).map { j in f\(k)Forward([\(x)], xdot: (0..<n).map { $0 == j ? 1.0 : 0.0 }).ydot[0] }; "
+                source += "let numbers: [Double] = f\(k)Forward([\(x)], xdot: [Double](repeating: 0, count: n)).y + g; "
+                source += "print(\"F\(k) \(i) \" + numbers.map { String(format: \"%.17g\", $0) }.joined(separator: \" \")) }\n"
             }
         }
         let directory = NSTemporaryDirectory() + "adviz-every-op-swift-\(getpid())"
@@ -245,16 +261,18 @@ import Testing
         let compiled = try Self.run([Self.swiftc!, "-Onone", directory + "/main.swift", "-o", directory + "/all"])
         try #require(compiled.status == 0, "\(compiled.output)")
         let ran = try Self.run([directory + "/all"])
-        try Self.check(Self.gradients(from: ran.output), engine: "generated Swift")
+        let found = Self.gradients(from: ran.output)
+        try Self.check(found, engine: "generated Swift")
+        try Self.check(found, engine: "generated Swift forward", key: "F")
     }
 
-    /// Checks a generated program's values and gradients, keyed `case point`, against the trace's
-    /// value and central differences.
-    static func check(_ found: [String: [Double]], engine: String) throws {
+    /// Checks a generated program's values and gradients, keyed `case point` (after `prefix`:
+    /// `F` for the forward programs), against the trace's value and central differences.
+    static func check(_ found: [String: [Double]], engine: String, key prefix: String = "") throws {
         for (k, op) in operations.enumerated() {
             let graph = try Graph(parsing: program(op))
             for (i, point) in points(op).enumerated() {
-                let printed = try #require(found["\(k) \(i)"], "\(engine) printed no gradient for \(op) at \(point)")
+                let printed = try #require(found["\(prefix)\(k) \(i)"], "\(engine) printed no gradient for \(op) at \(point)")
                 try #require(printed.count == graph.inputCount + 1)
                 let value = PrimalSweep.run(graph, at: point).values[graph.outputs[0].node]
                 #expect(close(printed[0], value), "\(engine) \(op) value at \(point): \(printed[0]), trace \(value)")
@@ -265,5 +283,56 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The points where conventions decide: the kinks, jumps and domain edges, and NaN, ±∞ and
+    /// ±0 in each argument.
+    static func awkwardPoints(_ op: Op) -> [[Double]] {
+        let specials: [Double] = [.nan, .infinity, -.infinity, 0, -0.0]
+        let smooth = points(op)[0]
+        var result = kinkPoints(op)
+        for j in 0..<op.arity {
+            for x in specials {
+                var point = smooth
+                point[j] = x
+                result.append(point)
+            }
+        }
+        return result
+    }
+
+    /// At every kink, jump, domain edge, NaN and infinity, the interpreter (whose loops inline the
+    /// rules through `Op.evaluate` and `Op.partials`) and the strict compiled kernels (whose code
+    /// is the rules' `code` and `partialCode`) give the trace's numbers: NaN where it is NaN, its
+    /// infinity, its convention at a kink (to a few ulps: a kernel writes tan′ as 1/cos², the
+    /// sweeps as 1 + v², which differ in the last bit at the pole).
+    @Test func atKinksAndEdgesEveryEngineGivesTheTracesNumbers() throws {
+        let compiler: KernelCompiler? = KernelCompiler.shared.compiler == nil ? nil : KernelCompiler(environment: [
+            "ADVIZ_CACHE_DIR": NSTemporaryDirectory() + "/adviz-every-op-edges-\(getpid())", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "",
+        ])
+        var found: [String] = []
+        for op in Self.operations {
+            let graph = try Graph(parsing: Self.program(op))
+            let points = Self.awkwardPoints(op)
+            let expected = EngineAgreementTests.reference(graph, points)
+            let columns = PointColumns(columns: (0..<graph.inputCount).map { j in points.map { $0[j] } })
+            var engines = [("interpreter", try GradientEngine(graph, choice: .interpreted, threads: 1))]
+            if let compiler { engines.append(("kernel", try GradientEngine(graph, choice: .compiled, threads: 1, compiler: compiler))) }
+            for (name, engine) in engines {
+                for method in [DerivativeMethod.reverse, .forward] {
+                    let result = try engine.gradient(at: columns, method: method)
+                    for (i, want) in expected.enumerated() {
+                        if !EngineAgreementTests.same(result.values[i], want.value, scale: want.scale) {
+                            found.append("\(name) \(method) \(op) value at \(points[i]): \(result.values[i]), trace \(want.value)")
+                        }
+                        let wanted = method == .reverse ? want.reverse : want.forward
+                        for j in 0..<graph.inputCount where !EngineAgreementTests.same(result.gradients[j][i], wanted[j], scale: want.scale) {
+                            found.append("\(name) \(method) \(op) ∂/∂x\(j + 1) at \(points[i]): \(result.gradients[j][i]), trace \(wanted[j])")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(found.isEmpty, "\(found.count) disagreements:\n\(found.prefix(20).joined(separator: "\n"))")
     }
 }

@@ -82,18 +82,23 @@ import Testing
         }
     }
 
-    /// The notes' polynomial nested 1…6 times: the written-out derivative swells about threefold per
-    /// level, as SymPy's does (its tree sizes, by `preorder_traversal`, are 9, 49, 173, 509, 1357 for
-    /// depths 1–5 with SymPy 1.14); with sharing, and on the tape, growth is linear.
+    /// The notes' polynomial nested 1…6 times: the raw rules' derivative written out swells about
+    /// threefold per level, as SymPy's does (its tree sizes, by `preorder_traversal`, are 9, 49, 173,
+    /// 509, 1357 for depths 1–5 with SymPy 1.14); simplified, with the chain rule's factor f′(inner)
+    /// pulled out as a teacher writes it, it is never longer than SymPy's and still swells about
+    /// twofold per level, as f written out does; with sharing, and on the tape, growth is linear.
     @Test func swellOfTheNotesPolynomial() throws {
         let rows = try ExpressionSwell.measure(maxDepth: 6)
         let sympy: [Double] = [9, 49, 173, 509, 1357]
         for (row, reference) in zip(rows, sympy) {
-            #expect(row.derivativeTree >= 0.8 * reference && row.derivativeTree <= 1.3 * reference, "depth \(row.depth): \(row.derivativeTree) vs SymPy \(reference)")
+            #expect(row.derivativeTree <= 1.3 * reference, "depth \(row.depth): \(row.derivativeTree) vs SymPy \(reference)")
+            #expect(row.rawDerivativeTree >= reference, "depth \(row.depth): raw \(row.rawDerivativeTree) vs SymPy \(reference)")
         }
         for k in 2..<rows.count {
             let growth = rows[k].derivativeTree / rows[k - 1].derivativeTree
-            #expect(growth > 2.4 && growth < 3.6, "tree growth \(growth) at depth \(rows[k].depth)")
+            #expect(growth > 1.9 && growth < 3.6, "tree growth \(growth) at depth \(rows[k].depth)")
+            let raw = rows[k].rawDerivativeTree / rows[k - 1].rawDerivativeTree
+            #expect(raw > 2.4 && raw < 4.6, "raw tree growth \(raw) at depth \(rows[k].depth)")
             #expect(rows[k].derivativeDAG - rows[k - 1].derivativeDAG == rows[1].derivativeDAG - rows[0].derivativeDAG || rows[k].derivativeDAG < 20 * rows[k].depth)
             #expect(rows[k].tapeSteps - rows[k - 1].tapeSteps == rows[1].tapeSteps - rows[0].tapeSteps)
         }

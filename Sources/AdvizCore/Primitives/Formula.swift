@@ -25,6 +25,15 @@ public indirect enum Formula: Sendable, Equatable {
         }
     }
 
+    /// Whether the formula reads `.arg(argument)`.
+    public func mentions(argument: Int) -> Bool {
+        switch self {
+        case .arg(let i): return i == argument
+        case .number, .quantity: return false
+        case .apply(_, let operands): return operands.contains { $0.mentions(argument: argument) }
+        }
+    }
+
     /// The formula's value with `.arg(i)` read from `arguments`.
     public func evaluate(_ arguments: [Double]) -> Double {
         switch self {
@@ -43,8 +52,8 @@ public indirect enum Formula: Sendable, Equatable {
         guard case .apply(let op, let raw) = self else { return self }
         let operands = raw.map { $0.folded() }
         let numbers = operands.compactMap { if case .number(let x) = $0 { x } else { nil } }
-        // Fold only smooth operations: folding step(0) would hide the convention being shown.
-        if numbers.count == operands.count, op != .step, op != .sign {
+        // Fold no jump: folding step(0) would hide the convention being shown.
+        if numbers.count == operands.count, op.smoothness != .jumps {
             let value = op.evaluate(numbers[0], numbers.count > 1 ? numbers[1] : 0)
             if value.isFinite { return .number(value) }
         }
@@ -171,8 +180,8 @@ package struct FormulaWriter {
             return parts.first ?? Written(text: "", precedence: 99)
         case .function(let name, let latex):
             if style == .latex {
-                if op == .sqrt { return Written(text: "\\sqrt{\(parts[0].text)}", precedence: 99) }
-                if op == .cbrt { return Written(text: "\\sqrt[3]{\(parts[0].text)}", precedence: 99) }
+                // A root's sign takes its argument in braces: \sqrt{a}, \sqrt[3]{a}.
+                if latex.hasPrefix("\\sqrt") { return Written(text: "\(latex){\(parts[0].text)}", precedence: 99) }
                 let inner = parts.map(\.text).joined(separator: ", ")
                 return Written(text: "\(latex)\\left(\(inner)\\right)", precedence: 99)
             }

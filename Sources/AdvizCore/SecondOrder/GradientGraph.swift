@@ -197,26 +197,14 @@ struct SharingTape {
     mutating func partial(of c: Int, argument k: Int, in graph: Graph) -> Int32 {
         let node = graph.nodes[c]
         let a = node.a, b = node.b, v = Int32(c)
-        let one = constant(1)
-        // Where the sweeps compute a partial from the node's value (tanh′ = 1 − v·v), so does the
-        // graph; every other partial is the table's formula (a new operation needs nothing here).
-        switch (node.op, k) {
-        case (.div, 0): return apply(.div, one, b)
-        case (.div, _): return apply(.neg, apply(.div, a, apply(.mul, b, b)))
-        case (.pow, 0):
-            guard let exponent = literal(b) else { break }
+        // The rule's partials as the sweeps compute them (tanh′ = 1 − v·v reads the value v, the
+        // third argument), so the numbers agree; a constant exponent is folded first (x³ → 3·x²).
+        if node.op == .pow, k == 0, let exponent = literal(b) {
             if exponent == 0 { return constant(0) }
             if exponent == 2 { return apply(.mul, constant(2), a) }
             return apply(.mul, b, apply(.pow, a, constant(exponent - 1)))
-        case (.pow, _): return apply(.mul, v, apply(.log, a))
-        case (.tan, _): return apply(.add, one, apply(.mul, v, v))
-        case (.exp, _): return v
-        case (.sqrt, _): return apply(.div, constant(0.5), v)
-        case (.tanh, _): return apply(.sub, one, apply(.mul, v, v))
-        case (.sigmoid, _): return apply(.mul, v, apply(.sub, one, v))
-        default: break
         }
-        return build(node.op.partialFormula(k), arguments: node.arguments.map { Int32($0) })
+        return build(node.op.rule.sweepFormulas[k], arguments: [a, b, v])
     }
 
     /// `formula` as nodes, `.arg(k)` standing for node `arguments[k]`.

@@ -84,52 +84,15 @@ public enum LessonExplanation {
             let args = node.arguments.map(name)
             let a = args.first ?? "", b = args.count > 1 ? args[1] : ""
             switch node.op {
-            case .input: return "is the input \(graph.inputNames[id])"
-            case .constant: return "is the constant \(number(node.literal))"
-            case .add: return "adds \(a) and \(b)"
-            case .sub: return "subtracts \(b) from \(a)"
-            case .mul: return node.a == node.b ? "squares \(a) by multiplying it by itself" : "multiplies \(a) by \(b)"
-            case .div: return "divides \(a) by \(b)"
-            case .pow: return "raises \(a) to the power \(b)"
-            case .max: return "takes the larger of \(a) and \(b)"
-            case .min: return "takes the smaller of \(a) and \(b)"
-            case .neg: return "negates \(a)"
-            case .sin: return "takes the sine of \(a)"
-            case .cos: return "takes the cosine of \(a)"
-            case .tan: return "takes the tangent of \(a)"
-            case .exp: return "raises e to the power \(a)"
-            case .log: return "takes the natural logarithm of \(a)"
-            case .sqrt: return "takes the square root of \(a)"
-            case .abs: return "takes the absolute value of \(a)"
-            case .tanh: return "takes the hyperbolic tangent of \(a)"
-            case .sigmoid: return "squashes \(a) with the logistic sigmoid 1/(1 + e^−a)"
-            case .relu: return "keeps \(a) if it is positive and gives 0 otherwise (relu)"
-            case .sign: return "takes the sign of \(a) (−1, 0 or 1)"
-            case .step: return "jumps from 0 to 1 where \(a) becomes positive (the unit step)"
-            case .atan2: return "takes the angle of the point (\(b), \(a)) (atan2)"
-            case .hypot: return "takes the length √(\(a)² + \(b)²) (hypot)"
-            case .atan: return "takes the arctangent of \(a)"
-            case .asin: return "takes the arcsine of \(a)"
-            case .acos: return "takes the arccosine of \(a)"
-            case .sinh: return "takes the hyperbolic sine of \(a)"
-            case .cosh: return "takes the hyperbolic cosine of \(a)"
-            case .asinh: return "takes the inverse hyperbolic sine of \(a)"
-            case .acosh: return "takes the inverse hyperbolic cosine of \(a)"
-            case .atanh: return "takes the inverse hyperbolic tangent of \(a)"
-            case .log10: return "takes the base-10 logarithm of \(a)"
-            case .log2: return "takes the base-2 logarithm of \(a)"
-            case .log1p: return "takes log(1 + \(a)), accurate for small \(a)"
-            case .expm1: return "takes e^\(a) − 1, accurate for small \(a)"
-            case .cbrt: return "takes the cube root of \(a)"
-            case .erf: return "takes the error function of \(a)"
-            case .floor: return "rounds \(a) down to a whole number"
-            case .ceil: return "rounds \(a) up to a whole number"
-            case .round: return "rounds \(a) to the nearest whole number (halves away from zero)"
+            case .input: return node.op.rule.words(graph.inputNames[id], "")
+            case .constant: return node.op.rule.words(number(node.literal), "")
+            case .mul where node.a == node.b: return "squares \(a) by multiplying it by itself"
+            default: return node.op.rule.words(a, b)
             }
         }
 
         /// True for the operations whose warnings are kinks or jumps rather than domain trouble.
-        func isKink(_ id: Int) -> Bool { [.abs, .relu, .sign, .step, .max, .min, .hypot, .floor, .ceil, .round].contains(graph.nodes[id].op) }
+        func isKink(_ id: Int) -> Bool { graph.nodes[id].op.smoothness != .smooth }
 
         /// "v₃ = sin(v₀)".
         func definition(_ row: TraceRow) -> String { "\(row.label) = \(row.definition)" }

@@ -14,7 +14,7 @@ public struct SymbolicDerivative: Sendable {
     public let derivative: Int
     /// The input differentiated by.
     public let variable: String
-    /// Non-smooth operations in the derivative (sign, step): where it does not exist.
+    /// Operations that jump in the derivative (sign, step, floor): where it does not exist.
     public let kinks: [String]
     /// f's steps that vary with the variable, as the tape computes them (the operation on its
     /// arguments' entries, unsimplified): where one is NaN, the derivative is NaN too, as AD's is,
@@ -67,7 +67,7 @@ public struct SymbolicDerivative: Sendable {
         var found = Set<String>()
         // Only the derivative's own terms: f's (or a term simplified away) say nothing about where it exists.
         for (id, used) in arena.reachable(from: derivative[root]).enumerated() where used {
-            if case .apply(let op, _, _) = arena.terms[id], op == .sign || op == .step { found.insert(op.name) }
+            if case .apply(let op, _, _) = arena.terms[id], op.smoothness == .jumps { found.insert(op.name) }
         }
         kinks = found.sorted()
     }

@@ -50,8 +50,8 @@ public struct SymbolicArena: Sendable {
     public mutating func apply(_ op: Op, _ a: Int, _ b: Int = -1) -> Int {
         guard simplifies else { return intern(.apply(op, a, op.arity == 2 ? b : -1)) }
         let ca = constant(a), cb = b >= 0 ? constant(b) : nil
-        // Constant folding, except where a kink convention would be hidden.
-        if let ca, op.arity == 1 || cb != nil, op != .step, op != .sign, op != .abs, op != .relu {
+        // Constant folding, except for a non-smooth operation, whose convention would be hidden.
+        if let ca, op.arity == 1 || cb != nil, op.smoothness == .smooth {
             let value = op.evaluate(ca, cb ?? 0)
             if value.isFinite, value == value.rounded() || op == .add || op == .sub || op == .mul || op == .neg {
                 return number(value)
@@ -68,6 +68,7 @@ public struct SymbolicArena: Sendable {
             // Signs as a teacher writes them: a + (−6)·x → a − 6·x.
             if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.sub, a, scaled(-ck, t)) }
             if case .apply(.neg, let inner, _) = terms[a] { return apply(.sub, b, inner) }  // −a + b → b − a
+            if let combined = combining(op, a, b) { return combined }
         case .sub:
             if cb == 0 { return a }
             if ca == 0 { return apply(.neg, b) }
@@ -75,6 +76,8 @@ public struct SymbolicArena: Sendable {
             if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 { return scaled(k1 - k2, t1) }
             if case .apply(.neg, let inner, _) = terms[b] { return apply(.add, a, inner) }
             if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.add, a, scaled(-ck, t)) }
+            if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.add, inner, b)) }  // −a − b → −(a + b)
+            if let combined = combining(op, a, b) { return combined }
         case .mul:
             if ca == 0 || cb == 0 { return number(0) }
             if ca == 1 { return b }
@@ -146,6 +149,102 @@ public struct SymbolicArena: Sendable {
         default: break
         }
         return intern(.apply(op, a, op.arity == 2 ? b : -1))
+    }
+
+    // MARK: Sums as a teacher writes them
+
+    /// `a ± b` with its like terms collected across the whole sum (s + c + c − s → 2·c), with a
+    /// common denominator (p/d + q/d → (p + q)/d), or with the factors both terms share pulled
+    /// out (cos(x)·e²ˣ + 2·sin(x)·e²ˣ → e²ˣ·(cos(x) + 2·sin(x))); nil where none applies.
+    ///
+    /// Only compound factors are pulled out — a function, a sum, a quotient, a power of one —
+    /// never a number or a variable's power: a polynomial stays expanded (6·x² − 6·x).
+    private mutating func combining(_ op: Op, _ a: Int, _ b: Int) -> Int? {
+        let sign: Double = op == .add ? 1 : -1
+        var summands: [(Double, Int)] = []
+        collect(a, 1, into: &summands)
+        collect(b, sign, into: &summands)
+        if summands.count > 2, Set(summands.map(\.1)).count < summands.count {
+            var merged: [(Double, Int)] = []
+            for (k, t) in summands {
+                if let i = merged.firstIndex(where: { $0.1 == t }) { merged[i].0 += k } else { merged.append((k, t)) }
+            }
+            return sum(merged.filter { $0.0 != 0 })
+        }
+        if case .apply(.div, let p, let d) = terms[a], case .apply(.div, let q, let e) = terms[b], d == e, constant(d) == nil {
+            return apply(.div, apply(op, p, q), d)
+        }
+        let (k1, f1) = factors(a), (k2, f2) = factors(b)
+        var rest2 = f2, common: [Int] = [], rest1: [Int] = []
+        for f in f1 {
+            if isCompound(f), let i = rest2.firstIndex(of: f) {
+                common.append(f)
+                rest2.remove(at: i)
+            } else {
+                rest1.append(f)
+            }
+        }
+        guard !common.isEmpty else { return nil }
+        return apply(.mul, apply(op, product(k1, rest1), product(k2, rest2)), product(1, common))
+    }
+
+    /// The summands of `id` (a + b, a − b, −a, k·t flattened), each with its coefficient times `sign`.
+    private func collect(_ id: Int, _ sign: Double, into summands: inout [(Double, Int)]) {
+        switch terms[id] {
+        case .apply(.add, let x, let y):
+            collect(x, sign, into: &summands)
+            collect(y, sign, into: &summands)
+        case .apply(.sub, let x, let y):
+            collect(x, sign, into: &summands)
+            collect(y, -sign, into: &summands)
+        case .number(let c): summands.append((sign * c, -1))  // -1 stands for the number 1
+        default:
+            let (k, t) = coefficient(id) ?? (1, id)
+            summands.append((sign * k, t))
+        }
+    }
+
+    /// Σ kᵢ·tᵢ written left to right with + and −.
+    private mutating func sum(_ summands: [(Double, Int)]) -> Int {
+        func term(_ k: Double, _ t: Int) -> Int { t < 0 ? number(k) : scaled(k, t) }
+        guard let (k0, t0) = summands.first else { return number(0) }
+        var result = term(k0, t0)
+        for (k, t) in summands.dropFirst() {
+            result = k < 0 ? apply(.sub, result, term(-k, t)) : apply(.add, result, term(k, t))
+        }
+        return result
+    }
+
+    /// A product `k·f₁·f₂·…` (or `−…`) split into its number and its factors.
+    private func factors(_ id: Int) -> (Double, [Int]) {
+        switch terms[id] {
+        case .number(let c): return (c, [])
+        case .apply(.neg, let inner, _):
+            let (k, f) = factors(inner)
+            return (-k, f)
+        case .apply(.mul, let x, let y):
+            let (k1, f1) = factors(x), (k2, f2) = factors(y)
+            return (k1 * k2, f1 + f2)
+        default: return (1, [id])
+        }
+    }
+
+    /// `k·f₁·f₂·…` built by the smart constructors.
+    private mutating func product(_ k: Double, _ factors: [Int]) -> Int {
+        guard var result = factors.last else { return number(k) }
+        for f in factors.dropLast().reversed() { result = apply(.mul, f, result) }
+        return apply(.mul, number(k), result)
+    }
+
+    /// True for a factor worth pulling out of a sum: not a number, a variable or a variable's power.
+    private func isCompound(_ id: Int) -> Bool {
+        switch terms[id] {
+        case .number, .variable: return false
+        case .apply(.pow, let base, let e):
+            if case .variable = terms[base], constant(e) != nil { return false }
+            return true
+        default: return true
+        }
     }
 
     /// `x·chain` with x merged into a factor `x` or `x^k` (k a positive whole number) of the

@@ -1,0 +1,237 @@
+import ComplexModule
+import RealModule
+import Foundation
+
+/// Everything adviz knows about one operation, in one place: how it is written, its value (real
+/// and complex), its local partials (as numbers and as ``Formula``s), where it is not smooth, and
+/// how it is written as code.
+///
+/// Each operation's rule is a caseless enum in `Sources/AdvizCore/Rules/` (``OpRules/Sin``,
+/// ``OpRules/Div``, …), short enough to read on one screen, the way micrograd's `engine.py`
+/// shows each operation's value beside its local derivative:
+///
+/// ```swift
+/// public enum Sin: UnaryRule {
+///     public static var op: Op { .sin }
+///     public static var notation: Notation { .function(name: "sin", latex: "\\sin") }
+///     public static func value(_ a: Double) -> Double { Foundation.sin(a) }
+///     public static func value(_ a: Complex<Double>) -> Complex<Double> { .sin(a) }
+///     public static func derivative(_ a: Double, _ v: Double) -> Double { Foundation.cos(a) }
+///     public static var derivativeFormula: Formula { cos(a) }
+///     public static func words(_ a: String) -> String { "takes the sine of \(a)" }
+/// }
+/// ```
+///
+/// ``Op/rule`` gives an operation's rule; every other reader asks it. The sweeps over millions
+/// of nodes (``Op/evaluate(_:_:)-(Double,Double)``, ``Op/partials(_:_:_:withRespectToB:)``,
+/// ``Op/kink(_:_:)``, ``Op/hasKinks``) are switches of one line per operation that call the
+/// rule's own functions, so that they inline; a test checks them against the rule for every
+/// operation at many points.
+public protocol OpRule {
+    /// The operation this rule is for.
+    static var op: Op { get }
+    /// How it is written (an infix operator, unary minus, a function), in text and LaTeX.
+    static var notation: Notation { get }
+    /// Other spellings the parser accepts (`ln` for `log`, NumPy's `arctan`).
+    static var aliases: [String] { get }
+    /// How many arguments it takes (0 for inputs and constants).
+    static var arity: Int { get }
+
+    /// The value at `a` (and `b`), IEEE semantics.
+    static func value(_ a: Double, _ b: Double) -> Double
+    /// The value at complex arguments, for the complex step f′(x) ≈ Im f(x + ih)/h: the analytic
+    /// extension where there is one, the real part's piece where the operation is not smooth.
+    static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double>
+    /// The local partials ∂v/∂a and ∂v/∂b at `a`, `b` given the result `v`, as the sweeps compute
+    /// them (at a kink the subgradient ``kink(_:_:)`` names). `withRespectToB: false` may skip
+    /// ∂v/∂b (its argument is a constant).
+    static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double)
+    /// The local partials as formulas over the arguments `a` = `.arg(0)` and `b` = `.arg(1)`:
+    /// what a trace prints and symbolic differentiation builds on.
+    static var partialFormulas: [Formula] { get }
+    /// The partials as ``partials(_:_:_:withRespectToB:)`` computes them, where that reads the
+    /// result `v` = `.arg(2)` (tanh′ = 1 − v·v): the second-order graph builds these, so that its
+    /// numbers are the sweeps'. By default the ``partialFormulas``.
+    static var sweepFormulas: [Formula] { get }
+
+    /// Smooth, with kinks (a corner: abs, relu, max) or with jumps (sign, floor, a branch cut).
+    static var smoothness: Smoothness { get }
+    /// Whether ``kink(_:_:)`` can say anything: false lets the sweeps skip asking.
+    static var hasKinks: Bool { get }
+    /// Where the operation is not smooth or not defined at (`a`, `b`): the warning and the
+    /// convention used, or nil where value and partials are ordinary.
+    static func kink(_ a: Double, _ b: Double) -> MathNote?
+    /// Which smooth piece (`a`, `b`) lies on, for an operation whose pieces a plot marks
+    /// (abs: the sign of `a`); nil for the operations without pieces.
+    static func piece(_ a: Double, _ b: Double) -> Double?
+
+    /// The operation in generated code, its arguments already written as `a` and `b`, with the
+    /// same IEEE semantics as ``value(_:_:)-(Double,Double)``.
+    static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String
+    /// The partial by argument `k` as code where the ``partialFormulas`` would compute another
+    /// number than ``partials(_:_:_:withRespectToB:)`` (a convention at a kink, NaN kept NaN); nil
+    /// elsewhere. `a`, `b`, `v` name the arguments and the result.
+    static func partialCode(
+        _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
+    ) -> String?
+    /// The operation applied to polynomials in one variable, for the block interpreter's fusion
+    /// (see ``Op/polynomial(_:_:maximumDegree:)``), or nil where it does not keep them polynomial.
+    static func polynomial(_ a: Polynomial, _ b: Polynomial, maximumDegree: Int) -> Polynomial?
+
+    /// What a node of this operation does, in words, for lessons: "takes the sine of v₀".
+    static func words(_ a: String, _ b: String) -> String
+}
+
+/// How smooth an operation is, for the readers that treat non-smooth ones apart.
+public enum Smoothness: Sendable, Equatable {
+    /// Differentiable wherever it is defined (a domain edge or a pole is not a kink).
+    case smooth
+    /// Continuous, with corners where the derivative jumps (abs, relu, max, hypot at the origin).
+    case kinks
+    /// The value itself jumps (sign, step, floor, atan2 across its branch cut).
+    case jumps
+}
+
+/// A rule for an operation of one argument, written with the derivative f′(a) alone.
+public protocol UnaryRule: OpRule {
+    /// f(a).
+    static func value(_ a: Double) -> Double
+    /// f(z) at a complex argument.
+    static func value(_ a: Complex<Double>) -> Complex<Double>
+    /// f′(a), given the value `v` = f(a).
+    static func derivative(_ a: Double, _ v: Double) -> Double
+    /// f′ as a formula over `a`.
+    static var derivativeFormula: Formula { get }
+    /// f′ as ``derivative(_:_:)`` computes it, may read `v`; by default ``derivativeFormula``.
+    static var sweepFormula: Formula { get }
+    /// What it does to `a`, in words.
+    static func words(_ a: String) -> String
+}
+
+/// The namespace of the rules, one caseless enum per operation (``Op/rule`` finds them).
+public enum OpRules {}
+
+// MARK: Defaults
+
+extension OpRule {
+    public static var aliases: [String] { [] }
+    public static var sweepFormulas: [Formula] { partialFormulas }
+    public static var smoothness: Smoothness { .smooth }
+    public static var hasKinks: Bool { false }
+    public static func kink(_ a: Double, _ b: Double) -> MathNote? { nil }
+    public static func piece(_ a: Double, _ b: Double) -> Double? { nil }
+    /// A function's call, `name(a)` or `name(a, b)`: C's `<math.h>` and Swift's Foundation share the names.
+    public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String {
+        guard case .function(let name, _) = notation else { return a }
+        return arity == 2 ? "\(name)(\(a), \(b))" : "\(name)(\(a))"
+    }
+    public static func partialCode(
+        _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
+    ) -> String? { nil }
+    public static func polynomial(_ a: Polynomial, _ b: Polynomial, maximumDegree: Int) -> Polynomial? { nil }
+}
+
+extension UnaryRule {
+    public static var arity: Int { 1 }
+    @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { value(a) }
+    public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { value(a) }
+    @inline(__always)
+    public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
+        (derivative(a, v), 0)
+    }
+    public static var partialFormulas: [Formula] { [derivativeFormula] }
+    public static var sweepFormula: Formula { derivativeFormula }
+    public static var sweepFormulas: [Formula] { [sweepFormula] }
+    public static func words(_ a: String, _ b: String) -> String { words(a) }
+}
+
+// MARK: Writing formulas in the rules
+
+extension OpRule {
+    /// The first argument, the second and the result, in the rules' formulas.
+    static var a: Formula { .arg(0) }
+    static var b: Formula { .arg(1) }
+    static var v: Formula { .arg(2) }
+
+    static func sin(_ x: Formula) -> Formula { .apply(.sin, [x]) }
+    static func cos(_ x: Formula) -> Formula { .apply(.cos, [x]) }
+    static func exp(_ x: Formula) -> Formula { .apply(.exp, [x]) }
+    static func log(_ x: Formula) -> Formula { .apply(.log, [x]) }
+    static func sqrt(_ x: Formula) -> Formula { .apply(.sqrt, [x]) }
+    static func cbrt(_ x: Formula) -> Formula { .apply(.cbrt, [x]) }
+    static func tanh(_ x: Formula) -> Formula { .apply(.tanh, [x]) }
+    static func sinh(_ x: Formula) -> Formula { .apply(.sinh, [x]) }
+    static func cosh(_ x: Formula) -> Formula { .apply(.cosh, [x]) }
+    static func sigmoid(_ x: Formula) -> Formula { .apply(.sigmoid, [x]) }
+    static func sign(_ x: Formula) -> Formula { .apply(.sign, [x]) }
+    static func step(_ x: Formula) -> Formula { .apply(.step, [x]) }
+    static func hypot(_ x: Formula, _ y: Formula) -> Formula { .apply(.hypot, [x, y]) }
+    static func pow(_ x: Formula, _ y: Formula) -> Formula { .apply(.pow, [x, y]) }
+    static func pow(_ x: Formula, _ y: Double) -> Formula { .apply(.pow, [x, .number(y)]) }
+    static func number(_ x: Double) -> Formula { .number(x) }
+}
+
+extension Formula {
+    static func + (l: Formula, r: Formula) -> Formula { .apply(.add, [l, r]) }
+    static func + (l: Double, r: Formula) -> Formula { .apply(.add, [.number(l), r]) }
+    static func + (l: Formula, r: Double) -> Formula { .apply(.add, [l, .number(r)]) }
+    static func - (l: Formula, r: Formula) -> Formula { .apply(.sub, [l, r]) }
+    static func - (l: Double, r: Formula) -> Formula { .apply(.sub, [.number(l), r]) }
+    static func - (l: Formula, r: Double) -> Formula { .apply(.sub, [l, .number(r)]) }
+    static func * (l: Formula, r: Formula) -> Formula { .apply(.mul, [l, r]) }
+    static func * (l: Double, r: Formula) -> Formula { .apply(.mul, [.number(l), r]) }
+    static func / (l: Formula, r: Formula) -> Formula { .apply(.div, [l, r]) }
+    static func / (l: Double, r: Formula) -> Formula { .apply(.div, [.number(l), r]) }
+    static prefix func - (x: Formula) -> Formula { .apply(.neg, [x]) }
+}
+
+// MARK: Finding an operation's rule
+
+extension Op {
+    /// The operation's rule: its spelling, value, partials, kinks and code in one place.
+    public var rule: any OpRule.Type {
+        switch self {
+        case .input: OpRules.Input.self
+        case .constant: OpRules.Constant.self
+        case .add: OpRules.Add.self
+        case .sub: OpRules.Sub.self
+        case .mul: OpRules.Mul.self
+        case .div: OpRules.Div.self
+        case .pow: OpRules.Pow.self
+        case .max: OpRules.Max.self
+        case .min: OpRules.Min.self
+        case .neg: OpRules.Neg.self
+        case .sin: OpRules.Sin.self
+        case .cos: OpRules.Cos.self
+        case .tan: OpRules.Tan.self
+        case .exp: OpRules.Exp.self
+        case .log: OpRules.Log.self
+        case .sqrt: OpRules.Sqrt.self
+        case .abs: OpRules.Abs.self
+        case .tanh: OpRules.Tanh.self
+        case .sigmoid: OpRules.Sigmoid.self
+        case .relu: OpRules.Relu.self
+        case .sign: OpRules.Sign.self
+        case .step: OpRules.Step.self
+        case .atan2: OpRules.Atan2.self
+        case .hypot: OpRules.Hypot.self
+        case .atan: OpRules.Atan.self
+        case .asin: OpRules.Asin.self
+        case .acos: OpRules.Acos.self
+        case .sinh: OpRules.Sinh.self
+        case .cosh: OpRules.Cosh.self
+        case .asinh: OpRules.Asinh.self
+        case .acosh: OpRules.Acosh.self
+        case .atanh: OpRules.Atanh.self
+        case .log10: OpRules.Log10.self
+        case .log2: OpRules.Log2.self
+        case .log1p: OpRules.Log1p.self
+        case .expm1: OpRules.Expm1.self
+        case .cbrt: OpRules.Cbrt.self
+        case .erf: OpRules.Erf.self
+        case .floor: OpRules.Floor.self
+        case .ceil: OpRules.Ceil.self
+        case .round: OpRules.Round.self
+        }
+    }
+}

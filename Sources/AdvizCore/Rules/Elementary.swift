@@ -1,0 +1,123 @@
+import ComplexModule
+import RealModule
+import Foundation
+
+// The functions of a first course: sin, cos, tan, exp, log, sqrt, and the activations tanh and
+// sigmoid. Where the derivative is cheapest from the value (exp′ = v, tanh′ = 1 − v²) the sweeps
+// compute it so, and `sweepFormula` says how.
+
+extension OpRules {
+    public enum Sin: UnaryRule {
+        public static var op: Op { .sin }
+        public static var notation: Notation { .function(name: "sin", latex: "\\sin") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.sin(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .sin(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { Foundation.cos(a) }
+        public static var derivativeFormula: Formula { cos(a) }
+        public static func words(_ a: String) -> String { "takes the sine of \(a)" }
+    }
+
+    public enum Cos: UnaryRule {
+        public static var op: Op { .cos }
+        public static var notation: Notation { .function(name: "cos", latex: "\\cos") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.cos(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .cos(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { -Foundation.sin(a) }
+        public static var derivativeFormula: Formula { -sin(a) }
+        public static func words(_ a: String) -> String { "takes the cosine of \(a)" }
+    }
+
+    /// tan, with poles where cos a = 0.
+    public enum Tan: UnaryRule {
+        public static var op: Op { .tan }
+        public static var notation: Notation { .function(name: "tan", latex: "\\tan") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.tan(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .tan(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 + v * v }
+        public static var derivativeFormula: Formula { 1 / pow(cos(a), 2) }
+        public static var sweepFormula: Formula { 1 + v * v }
+        public static var hasKinks: Bool { true }
+        @inline(__always)
+        public static func kink(_ a: Double, _ b: Double) -> MathNote? {
+            Swift.abs(Foundation.cos(a)) < 1e-12 ? "tan at a pole (cos = 0): value and \(partial: 0) blow up" : nil
+        }
+        public static func words(_ a: String) -> String { "takes the tangent of \(a)" }
+    }
+
+    public enum Exp: UnaryRule {
+        public static var op: Op { .exp }
+        public static var notation: Notation { .function(name: "exp", latex: "\\exp") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.exp(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .exp(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { v }
+        public static var derivativeFormula: Formula { exp(a) }
+        public static var sweepFormula: Formula { v }
+        public static func words(_ a: String) -> String { "raises e to the power \(a)" }
+    }
+
+    /// The natural logarithm (`ln` too), defined for a > 0.
+    public enum Log: UnaryRule {
+        public static var op: Op { .log }
+        public static var notation: Notation { .function(name: "log", latex: "\\ln") }
+        public static var aliases: [String] { ["ln"] }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.log(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .log(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / a }
+        public static var derivativeFormula: Formula { 1 / a }
+        public static var hasKinks: Bool { true }
+        @inline(__always)
+        public static func kink(_ a: Double, _ b: Double) -> MathNote? {
+            if a == 0 { return "log of 0: value −inf, \(partial: 0) = inf" }
+            if a < 0 { return "log of a negative number: NaN" }
+            return nil
+        }
+        public static func words(_ a: String) -> String { "takes the natural logarithm of \(a)" }
+    }
+
+    /// √a, defined for a ≥ 0, with a vertical tangent at 0.
+    public enum Sqrt: UnaryRule {
+        public static var op: Op { .sqrt }
+        public static var notation: Notation { .function(name: "sqrt", latex: "\\sqrt") }
+        @inline(__always) public static func value(_ a: Double) -> Double { a.squareRoot() }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .sqrt(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 0.5 / v }
+        public static var derivativeFormula: Formula { 1 / (2 * sqrt(a)) }
+        public static var sweepFormula: Formula { 0.5 / v }
+        public static var hasKinks: Bool { true }
+        @inline(__always)
+        public static func kink(_ a: Double, _ b: Double) -> MathNote? {
+            if a == 0 { return "sqrt at 0: \(partial: 0) = inf" }
+            if a < 0 { return "sqrt of a negative number: NaN" }
+            return nil
+        }
+        public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String {
+            language == .c ? "sqrt(\(a))" : "\(a).squareRoot()"
+        }
+        public static func words(_ a: String) -> String { "takes the square root of \(a)" }
+    }
+
+    public enum Tanh: UnaryRule {
+        public static var op: Op { .tanh }
+        public static var notation: Notation { .function(name: "tanh", latex: "\\tanh") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.tanh(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .tanh(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 - v * v }
+        public static var derivativeFormula: Formula { 1 - pow(tanh(a), 2) }
+        public static var sweepFormula: Formula { 1 - v * v }
+        public static func words(_ a: String) -> String { "takes the hyperbolic tangent of \(a)" }
+    }
+
+    /// The logistic function 1/(1 + e⁻ᵃ).
+    public enum Sigmoid: UnaryRule {
+        public static var op: Op { .sigmoid }
+        public static var notation: Notation { .function(name: "sigmoid", latex: "\\sigma") }
+        public static var aliases: [String] { ["logistic"] }
+        @inline(__always) public static func value(_ a: Double) -> Double { 1 / (1 + Foundation.exp(-a)) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { 1 / (1 + .exp(-a)) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { v * (1 - v) }
+        public static var derivativeFormula: Formula { sigmoid(a) * (1 - sigmoid(a)) }
+        public static var sweepFormula: Formula { v * (1 - v) }
+        public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String { "1.0 / (1.0 + exp(-\(a)))" }
+        public static func words(_ a: String) -> String { "squashes \(a) with the logistic sigmoid 1/(1 + e^−a)" }
+    }
+}

@@ -1,0 +1,124 @@
+import ComplexModule
+import RealModule
+import Foundation
+
+// Logarithms to bases 10 and 2, the accurate log(1 + a) and eᵃ − 1, the cube root, the error
+// function, and hypot, the length √(a² + b²) without overflow.
+
+extension OpRules {
+    public enum Log10: UnaryRule {
+        public static var op: Op { .log10 }
+        public static var notation: Notation { .function(name: "log10", latex: "\\log_{10}") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.log10(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .log(a) / Complex(Foundation.log(10.0)) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (a * Foundation.log(10.0)) }
+        public static var derivativeFormula: Formula { 1 / (a * log(number(10))) }
+        public static var hasKinks: Bool { true }
+        @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { logarithmEdge("log10", a) }
+        public static func words(_ a: String) -> String { "takes the base-10 logarithm of \(a)" }
+    }
+
+    public enum Log2: UnaryRule {
+        public static var op: Op { .log2 }
+        public static var notation: Notation { .function(name: "log2", latex: "\\log_{2}") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.log2(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .log(a) / Complex(Foundation.log(2.0)) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (a * Foundation.log(2.0)) }
+        public static var derivativeFormula: Formula { 1 / (a * log(number(2))) }
+        public static var hasKinks: Bool { true }
+        @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { logarithmEdge("log2", a) }
+        public static func words(_ a: String) -> String { "takes the base-2 logarithm of \(a)" }
+    }
+
+    /// log(1 + a), accurate for small a; defined for a > −1.
+    public enum Log1p: UnaryRule {
+        public static var op: Op { .log1p }
+        public static var notation: Notation { .function(name: "log1p", latex: "\\operatorname{log1p}") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.log1p(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .log(onePlus: a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (1 + a) }
+        public static var derivativeFormula: Formula { 1 / (1 + a) }
+        public static var hasKinks: Bool { true }
+        @inline(__always)
+        public static func kink(_ a: Double, _ b: Double) -> MathNote? {
+            if a == -1 { return "log1p at −1: value −inf, \(partial: 0) = inf" }
+            if a < -1 { return "log1p below −1: NaN" }
+            return nil
+        }
+        public static func words(_ a: String) -> String { "takes log(1 + \(a)), accurate for small \(a)" }
+    }
+
+    /// eᵃ − 1, accurate for small a.
+    public enum Expm1: UnaryRule {
+        public static var op: Op { .expm1 }
+        public static var notation: Notation { .function(name: "expm1", latex: "\\operatorname{expm1}") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.expm1(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { .expMinusOne(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { Foundation.exp(a) }
+        public static var derivativeFormula: Formula { exp(a) }
+        public static func words(_ a: String) -> String { "takes e^\(a) − 1, accurate for small \(a)" }
+    }
+
+    /// The real cube root, with a vertical tangent at 0.
+    public enum Cbrt: UnaryRule {
+        public static var op: Op { .cbrt }
+        public static var notation: Notation { .function(name: "cbrt", latex: "\\sqrt[3]") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.cbrt(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.cbrt(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (3 * (v * v)) }
+        public static var derivativeFormula: Formula { 1 / (3 * pow(cbrt(a), 2)) }
+        public static var sweepFormula: Formula { 1 / (3 * (v * v)) }
+        public static var hasKinks: Bool { true }
+        @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { a == 0 ? "cbrt at 0: \(partial: 0) = inf (a vertical tangent)" : nil }
+        public static func piece(_ a: Double, _ b: Double) -> Double? { signPiece(a) }
+        public static func words(_ a: String) -> String { "takes the cube root of \(a)" }
+    }
+
+    /// The error function, erf′(a) = 2/√π · e^(−a²).
+    public enum Erf: UnaryRule {
+        public static var op: Op { .erf }
+        public static var notation: Notation { .function(name: "erf", latex: "\\operatorname{erf}") }
+        @inline(__always) public static func value(_ a: Double) -> Double { Foundation.erf(a) }
+        public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.erf(a) }
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 2 / Double.pi.squareRoot() * Foundation.exp(-(a * a)) }
+        /// The constant written as the quotient the reader recognises.
+        public static var derivativeFormula: Formula { 2 / sqrt(number(Double.pi)) * exp(-pow(a, 2)) }
+        public static func words(_ a: String) -> String { "takes the error function of \(a)" }
+    }
+
+    /// hypot(a, b) = √(a² + b²): a cone, whose tip at the origin takes the subgradient 0.
+    public enum Hypot: OpRule {
+        public static var op: Op { .hypot }
+        public static var arity: Int { 2 }
+        public static var notation: Notation { .function(name: "hypot", latex: "\\operatorname{hypot}") }
+        @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { Foundation.hypot(a, b) }
+        public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { ComplexStep.hypot(a, b) }
+        @inline(__always)
+        public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
+            a == 0 && b == 0 ? (0, 0) : (a / v, b / v)
+        }
+        public static var partialFormulas: [Formula] { [a / hypot(a, b), b / hypot(a, b)] }
+        public static var sweepFormulas: [Formula] { [a / v, b / v] }
+        public static var smoothness: Smoothness { .kinks }
+        public static var hasKinks: Bool { true }
+        @inline(__always)
+        public static func kink(_ a: Double, _ b: Double) -> MathNote? {
+            a == 0 && b == 0 ? "hypot at the origin (a cone's tip): subgradient 0 used" : nil
+        }
+        /// a/v is 0/0 at the origin, where the rule takes the subgradient 0.
+        public static func partialCode(
+            _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
+        ) -> String? {
+            "(\(a) == 0.0 && \(b) == 0.0 ? 0.0 : \(k == 0 ? a : b) / \(v))"
+        }
+        public static func words(_ a: String, _ b: String) -> String { "takes the length √(\(a)² + \(b)²) (hypot)" }
+    }
+}
+
+/// log10's and log2's warnings: −∞ at 0, NaN below.
+@inline(__always)
+private func logarithmEdge(_ name: String, _ a: Double) -> MathNote? {
+    if a == 0 { return "\(name) of 0: value −inf, \(partial: 0) = inf" }
+    if a < 0 { return "\(name) of a negative number: NaN" }
+    return nil
+}
