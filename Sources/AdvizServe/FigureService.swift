@@ -107,6 +107,53 @@ public actor FigureService {
     /// A program is laid out once: its steps restyle that layout, and so do its other points,
     /// modes and seeds, so nothing moves while a student drags a slider.
     public func svg(_ request: ExploreRequest, choice: FigureChoice, step: Int?) throws(ExploreError) -> (svg: String, steps: Int) {
+        if let step, let kept = drawn[DrawnKey(request: request, choice: choice, step: step)] {
+            drawnHits += 1
+            prefetch(request, choice, after: step, of: kept.steps)
+            return kept
+        }
+        let answer = try drawFresh(request, choice: choice, step: step)
+        let chosen = step ?? answer.steps
+        remember(DrawnKey(request: request, choice: choice, step: chosen), answer)
+        prefetch(request, choice, after: chosen, of: answer.steps)
+        return answer
+    }
+
+    /// A drawn step, kept: a student goes back and forth, and the next step is drawn ahead.
+    private struct DrawnKey: Hashable {
+        var request: ExploreRequest
+        var choice: FigureChoice
+        var step: Int
+    }
+
+    private var drawn: [DrawnKey: (svg: String, steps: Int)] = [:]
+    private var drawnOrder: [DrawnKey] = []
+    /// Steps answered from those kept.
+    public private(set) var drawnHits = 0
+
+    private func remember(_ key: DrawnKey, _ answer: (svg: String, steps: Int)) {
+        if drawn.updateValue(answer, forKey: key) == nil { drawnOrder.append(key) }
+        if drawnOrder.count > 600 {
+            for old in drawnOrder.prefix(300) { drawn[old] = nil }
+            drawnOrder.removeFirst(300)
+        }
+    }
+
+    /// Draws the step after `step` in the background, unless it is kept already: by the time the
+    /// student presses → it is there. It waits behind whatever the actor is doing.
+    private func prefetch(_ request: ExploreRequest, _ choice: FigureChoice, after step: Int, of stepCount: Int) {
+        let next = step + 1
+        guard next <= stepCount, drawn[DrawnKey(request: request, choice: choice, step: next)] == nil else { return }
+        Task { await self.drawAhead(request, choice, next) }
+    }
+
+    private func drawAhead(_ request: ExploreRequest, _ choice: FigureChoice, _ step: Int) {
+        let key = DrawnKey(request: request, choice: choice, step: step)
+        guard drawn[key] == nil, let answer = try? drawFresh(request, choice: choice, step: step) else { return }
+        remember(key, answer)
+    }
+
+    private func drawFresh(_ request: ExploreRequest, choice: FigureChoice, step: Int?) throws(ExploreError) -> (svg: String, steps: Int) {
         let key = LayoutKey(request, choice)
         clock += 1
         if var entry = entries[key] {
@@ -133,14 +180,23 @@ public actor FigureService {
             // Not drawable on the kept layout (another graph after all): lay it out afresh below.
         }
         let figure = try Self.figure(request, choice)
+        // The layout is made for wide numbers (a point of many digits, two more digits shown):
+        // another point's numbers then fit the same boxes, and nothing needs to move.
+        let (graph, _) = try request.graph()
+        var wide = request
+        wide.at = (0..<graph.inputCount).map { NumberFormat.shortest(1.2345678 + 0.1111111 * Double($0)) }.joined(separator: ",")
+        wide.precision = Swift.min(17, request.precision + 2)
+        let layoutFigure = (try? Self.figure(wide, choice)) ?? figure
         let renderer: FigureRenderer
         do {
-            renderer = try FigureRenderer(figure, forFrames: true, captionInFigure: false)
+            renderer = try FigureRenderer(layoutFigure, forFrames: true, captionInFigure: false)
         } catch {
             throw ExploreError(error)
         }
         layouts += 1
-        entries[key] = Entry(renderer: renderer, request: request, stepCount: figure.steps.count, used: clock)
+        var entry = Entry(renderer: renderer, request: wide, stepCount: layoutFigure.steps.count, used: clock)
+        entry.others[request] = figure
+        entries[key] = entry
         if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
         }
