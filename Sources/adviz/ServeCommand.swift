@@ -65,7 +65,7 @@ struct ServeCommand: ParsableCommand {
         let server = ClassroomServer(options: options)
         let host = self.host, open = self.open, lessons = self.lessons
         let application = server.application { port in
-            let shown = host == "0.0.0.0" || host == "::" ? (ProcessInfo.processInfo.hostName) : host
+            let shown = host == "0.0.0.0" || host == "::" ? Self.networkAddress() : host
             let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
             var lines = [
                 "adviz serve: the classroom is at \(base)/",
@@ -102,6 +102,15 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(74)
         }
         printError("adviz serve: stopped")
+    }
+
+    /// This machine's first IPv4 address on a network (not loopback), for students to type; its name where it has none.
+    static func networkAddress() -> String {
+        let addresses = Host.current().addresses.filter { address in
+            let parts = address.split(separator: ".")
+            return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil } && !address.hasPrefix("127.")
+        }
+        return addresses.first ?? ProcessInfo.processInfo.hostName
     }
 
     /// Opens `url` in the desktop's browser (xdg-open on Linux, open on macOS), quietly.
