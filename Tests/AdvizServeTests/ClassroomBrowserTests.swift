@@ -118,6 +118,21 @@ struct ClassroomBrowserTests {
         }
     }
 
+    @Test func aPhoneHeldUprightDrawsTheGraphTopToBottom() async throws {
+        try await Self.withServer { _, base in
+            try await Chromium.withBrowser { browser in
+                let phone = try await browser.open(base + "/?program=" + "x1*x2 + sin(x1)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=2,5", width: 400, height: 800)
+                try await phone.wait(until: "window.advizPage && advizPage.model() && document.querySelector('#figure svg')", "the figure")
+                #expect(try await phone.value("advizPage.state().rankdir", as: String.self) == "TB")
+                // The figure comes first, above the program box.
+                let figureTop: Double = try await phone.value("document.getElementById('figure').getBoundingClientRect().top")
+                let programTop: Double = try await phone.value("document.getElementById('program').getBoundingClientRect().top")
+                #expect(figureTop < programTop)
+                try await phone.screenshot(to: screenshotFolder + "/phone.png")
+            }
+        }
+    }
+
     @Test func aClassFollowsItsTeacher() async throws {
         try await Self.withServer { server, base in
             try await Chromium.withBrowser { browser in

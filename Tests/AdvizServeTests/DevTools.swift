@@ -132,13 +132,13 @@ actor DevTools {
     }
 
     /// Opens `url` in a new page and returns it.
-    func open(_ url: String) async throws -> BrowserPage {
+    func open(_ url: String, width: Int = 1400, height: Int = 900) async throws -> BrowserPage {
         let target = try JSON.object(try await send("Target.createTarget", ["url": "about:blank"]))
         let targetID = try JSON.string(target["targetId"])
         let attached = try JSON.object(try await send("Target.attachToTarget", ["targetId": targetID, "flatten": true]))
         let page = BrowserPage(devtools: self, session: try JSON.string(attached["sessionId"]))
         _ = try await page.send("Page.enable")
-        _ = try await page.send("Emulation.setDeviceMetricsOverride", ["width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": false])
+        _ = try await page.send("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800])
         _ = try await page.send("Page.navigate", ["url": url])
         return page
     }

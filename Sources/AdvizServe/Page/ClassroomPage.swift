@@ -77,7 +77,7 @@ enum ClassroomPage {
 
     /// A lesson's slideshow with a link back to the lesson list in its corner.
     static func withLessonBar(_ page: String, name: String) -> String {
-        let link = "<a href=\"/lessons/\" style=\"position:fixed;right:10px;bottom:8px;z-index:9;font:13px system-ui,sans-serif;background:#fffe;color:#0b5cad;padding:3px 8px;border-radius:6px;border:1px solid #ccc;text-decoration:none\">↩ all lessons</a>"
+        let link = "<a href=\"/lessons/\" style=\"position:fixed;right:12px;top:52px;z-index:9;font:13px system-ui,sans-serif;background:#fffe;color:#0b5cad;padding:3px 8px;border-radius:6px;border:1px solid #ccc;text-decoration:none\">↩ all lessons</a>"
         guard let end = page.range(of: "</body>", options: .backwards) else { return page + link }
         return page.replacingCharacters(in: end, with: link + "</body>")
     }
@@ -188,6 +188,17 @@ enum ClassroomPage {
         .message.wide { max-width: 860px; }
         .lessons li { margin: 6px 0; font-size: 17px; }
         kbd { border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; font-size: 90%; }
-        @media (max-width: 800px) { .explore { grid-template-columns: 1fr; grid-template-rows: auto minmax(60vh, 1fr); } .side { border-right: none; } }
+        @media (max-width: 800px) {
+          /* A phone: the figure and its controls first (a follower mostly watches), the panel under it; the page scrolls. */
+          html, body { height: auto; }
+          .explore { display: flex; flex-direction: column; }
+          .stage { order: -1; height: 78vh; padding: 6px; }
+          .side { border-right: none; border-top: 1px solid var(--line); overflow: visible; }
+          .controls { flex-wrap: wrap; }
+          .controls input[type=range] { flex-basis: 100%; order: 9; }
+          #copylink { display: none; }
+          .caption { font-size: 14px; }
+          .bar { gap: 10px; } .bar nav a { margin-right: 8px; }
+        }
         """#
 }

@@ -17,7 +17,7 @@ extension ClassroomPage {
       ['(x - 1)^2 + 10*(y - x^2)^2', '-1,1', 'Rosenbrock (try Descent)'],
     ];
     // The state: everything the URL holds, so a teacher can link it.
-    const state = { program: '', at: [], mode: 'both', wrt: '', ybar: '', step: null, show: 'all', theme: 'light' };
+    const state = { program: '', at: [], mode: 'both', wrt: '', ybar: '', step: null, show: 'all', theme: 'light', rankdir: '' };
     let model = null;        // /api/explore's answer for the state
     let svgCache = new Map(); // step → SVG text, for the current model
     let requestNumber = 0;   // answers to older requests are dropped
@@ -28,12 +28,14 @@ extension ClassroomPage {
     const score = { right: 0, asked: 0 };
     let question = null;
     let descent = [];
+    let rankdirChosen = false; // the link chose the direction; otherwise the pane's shape does
 
     function params(extra) {
       const p = [['program', state.program], ['at', state.at.join(',')], ['mode', state.mode]];
       if (state.wrt && state.mode !== 'reverse') p.push(['wrt', state.wrt]);
       if (state.ybar && state.mode !== 'forward') p.push(['ybar', state.ybar]);
       p.push(['show', state.show], ['theme', state.theme]);
+      if (state.rankdir) p.push(['rankdir', state.rankdir]);
       for (const [k, v] of Object.entries(extra || {})) p.push([k, String(v)]);
       return p.map(([k, v]) => k + '=' + encodeURIComponent(v)).join('&');
     }
@@ -42,7 +44,8 @@ extension ClassroomPage {
       const q = new URLSearchParams(location.search.replace(/\+/g, '%2B'));
       if (q.get('program') !== null) state.program = q.get('program');
       if (q.get('at') !== null) state.at = q.get('at').split(',').filter(s => s !== '').map(Number);
-      for (const k of ['mode', 'wrt', 'ybar', 'show', 'theme']) if (q.get(k)) state[k] = q.get(k);
+      for (const k of ['mode', 'wrt', 'ybar', 'show', 'theme', 'rankdir']) if (q.get(k)) state[k] = q.get(k);
+      rankdirChosen = !!state.rankdir;
       if (q.get('step') !== null && q.get('step') !== '') state.step = Number(q.get('step'));
       if (!state.program) { state.program = examples[0][0]; state.at = examples[0][1].split(',').map(Number); }
     }
@@ -108,8 +111,21 @@ extension ClassroomPage {
       pointTimer = setTimeout(() => load({ keepStep: true }), 90);
     }
 
+    // A tall pane (a phone held upright) draws the graph top to bottom, a wide one left to right;
+    // turning the phone redraws it the other way.
+    function paneDirection() {
+      const stage = document.querySelector('.stage');
+      return stage && stage.clientHeight > stage.clientWidth * 1.15 ? 'TB' : '';
+    }
+    let resizeTimer = null;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => { if (!rankdirChosen && model && paneDirection() !== state.rankdir) load({ keepStep: true }); }, 250);
+    });
+
     // ---- loading a trace
     async function load(options = {}) {
+      if (!rankdirChosen) state.rankdir = paneDirection();
       const number = ++requestNumber;
       const keep = options.keepStep ? currentStep() : null;
       const answer = await fetch('/api/explore?' + params()).catch(e => ({ ok: false, json: async () => ({ error: { message: 'the server does not answer (' + e.message + ')' } }) }));
