@@ -52,11 +52,14 @@ public struct ClassroomServer: Sendable {
     public let figures: FigureService
     /// Presenter rooms.
     public let rooms: PresenterRooms
+    /// The lessons' slideshows.
+    public let lessons: LessonLibrary
 
     /// A server with `options` (a new presenter token unless one is given).
     public init(options: ServeOptions) {
         self.options = options
         self.figures = FigureService()
+        self.lessons = LessonLibrary()
         self.rooms = PresenterRooms(token: options.token ?? PresenterRooms.makeToken())
     }
 
@@ -230,7 +233,7 @@ public struct ClassroomServer: Sendable {
     private func serveLessonFile(_ name: String, _ file: String) async -> Response {
         guard Self.isPlainName(name), Self.isPlainName(file), lessonNames().contains(name), let folder = options.lessons else { return Self.notFound() }
         return await Self.answer {
-            let build = try await figures.lesson(at: folder + "/" + name + ".md")
+            let build = try await lessons.lesson(at: folder + "/" + name + ".md")
             guard var bytes = build.files[file] else { throw ExploreError(status: 404, message: "no such file in lesson `\(name)`") }
             let type: String
             if file.hasSuffix(".html") {

@@ -1,6 +1,5 @@
 import AdvizCore
 import AdvizFigures
-import AdvizLessons
 import Foundation
 
 /// What a figure shows besides the program and its seeds: the figure options a page can choose.
@@ -89,7 +88,6 @@ public actor FigureService {
     private var entries: [LayoutKey: Entry] = [:]
     private var clock: UInt64 = 0
     private let capacity: Int
-    private var lessonCache: [String: LessonBuild] = [:]
 
     /// How many layouts the service has made (for tests and the bench).
     public private(set) var layouts = 0
@@ -248,38 +246,5 @@ public actor FigureService {
         }
         if !tag.contains("preserveAspectRatio") { tag = tag.replacingOccurrences(of: "<svg", with: "<svg preserveAspectRatio=\"xMidYMid meet\"") }
         return svg.replacingCharacters(in: open.lowerBound..<close.upperBound, with: tag)
-    }
-
-    // MARK: Lessons
-
-    /// A lesson built into memory: the slideshow page and its images, by file name.
-    public struct LessonBuild: Sendable {
-        /// The file names and their bytes (`index.html`, `step-001.svg`, …).
-        public var files: [String: [UInt8]]
-        /// When the lesson file was last changed, to rebuild after an edit.
-        public var modified: Date?
-    }
-
-    /// The lesson at `path` as its slideshow (built once, and again when the file changes).
-    /// Graphviz draws its frames, so lessons are built here, one at a time.
-    public func lesson(at path: String) throws(ExploreError) -> LessonBuild {
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-        if let kept = lessonCache[path], kept.modified == modified { return kept }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-serve-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        do {
-            let lesson = try Lesson.load(path: path)
-            let written = try LessonSlides.build(lesson, to: folder)
-            var files: [String: [UInt8]] = [:]
-            for file in written + [folder + "/index.html"] {
-                let name = (file as NSString).lastPathComponent
-                if let data = FileManager.default.contents(atPath: file) { files[name] = Array(data) }
-            }
-            let build = LessonBuild(files: files, modified: modified)
-            lessonCache[path] = build
-            return build
-        } catch {
-            throw ExploreError(error)
-        }
     }
 }
