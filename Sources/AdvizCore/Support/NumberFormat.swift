@@ -17,25 +17,33 @@ public struct NumberFormat: Sendable, Equatable {
         if x == 0 { return "0" }
         if x == x.rounded(), Swift.abs(x) < 1e15 {
             let digits = String(Int64(x))
-            if digits.filter(\.isNumber).count <= significantDigits || Swift.abs(x) < 1e6 { return digits }
+            if digits.utf8.count - (x < 0 ? 1 : 0) <= significantDigits || Swift.abs(x) < 1e6 { return digits }
         }
-        var text = String(format: "%.\(significantDigits)g", x)
-        // Drop trailing zeros of the mantissa and tidy the exponent: 1.500e-07 → 1.5e-7.
-        var exponent = ""
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            exponent = String(text[e...])
-            text = String(text[..<e])
+        // C's `%.{digits}g` (what `String(format:)` calls, without its cost), tidied in place:
+        // trailing zeros of the mantissa dropped, the exponent without its plus sign and leading
+        // zeros (1.500e-07 → 1.5e-7).
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> String in
+            let written = Int(withVaList([Int32(significantDigits), x]) { vsnprintf(buffer.baseAddress, 64, "%.*g", $0) })
+            return buffer.withMemoryRebound(to: UInt8.self) { bytes -> String in
+                let length = Swift.min(written, 63)
+                let exponentAt = (0..<length).first { bytes[$0] == UInt8(ascii: "e") || bytes[$0] == UInt8(ascii: "E") } ?? length
+                var mantissaEnd = exponentAt
+                if bytes[0..<exponentAt].contains(UInt8(ascii: ".")) {
+                    while mantissaEnd > 0, bytes[mantissaEnd - 1] == UInt8(ascii: "0") { mantissaEnd -= 1 }
+                    if mantissaEnd > 0, bytes[mantissaEnd - 1] == UInt8(ascii: ".") { mantissaEnd -= 1 }
+                }
+                var out = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<mantissaEnd]), as: UTF8.self)
+                if exponentAt < length {
+                    let isDigit = { (b: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
+                    let negative = exponentAt + 1 < length && bytes[exponentAt + 1] == UInt8(ascii: "-")
+                    var digitsStart = exponentAt
+                    while digitsStart < length, !isDigit(bytes[digitsStart]) || bytes[digitsStart] == UInt8(ascii: "0") { digitsStart += 1 }
+                    out += negative ? "e-" : "e"
+                    out += digitsStart < length ? String(decoding: UnsafeBufferPointer(rebasing: bytes[digitsStart..<length]), as: UTF8.self) : "0"
+                }
+                return out
+            }
         }
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        if !exponent.isEmpty {
-            let sign = exponent.dropFirst().first == "-" ? "-" : ""
-            let digits = exponent.drop { !$0.isNumber || $0 == "0" }
-            exponent = "e" + sign + (digits.isEmpty ? "0" : String(digits))
-        }
-        return text + exponent
     }
 
     /// The shortest text that reads back as exactly `x` (for JSON and hints).
@@ -60,12 +68,24 @@ package func counted(_ count: Double, _ word: String, format: (Double) -> String
 extension String {
     /// The digits and minus signs of the string as Unicode subscripts (`-1` → `₋₁`); other characters unchanged.
     public var subscripted: String {
-        String(map { c -> Character in
-            switch c {
-            case "-": return "₋"
-            case "0"..."9": return Character(Unicode.Scalar(0x2080 + UInt32(c.asciiValue! - 48))!)
-            default: return c
+        // Beyond ASCII a digit may carry a combining mark (one character, left unchanged): go by characters.
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return String(map { c -> Character in
+                switch c {
+                case "-": return "₋"
+                case "0"..."9" where c.isASCII: return Character(Unicode.Scalar(0x2080 + UInt32(c.asciiValue! - 48))!)
+                default: return c
+                }
+            })
+        }
+        var out = ""
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): out.unicodeScalars.append("\u{208B}")
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): out.unicodeScalars.append(Unicode.Scalar(0x2080 + UInt32(byte) - 0x30)!)
+            default: out.unicodeScalars.append(Unicode.Scalar(byte))
             }
-        })
+        }
+        return out
     }
 }

@@ -77,35 +77,97 @@ public struct TextTable: Sendable {
     public func lines(style: TerminalStyle = .plain, indent: String = "  ", separator: String = " ") -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (c, cell) in row.enumerated() where cell.text.count <= maxColumnWidth {
-                widths[c] = Swift.max(widths[c], cell.text.count)
+        // Each cell's width, counted once.
+        let cellWidths = rows.map { $0.map(\.text.characterCount) }
+        for row in cellWidths {
+            for (c, width) in row.enumerated() where width <= maxColumnWidth {
+                widths[c] = Swift.max(widths[c], width)
             }
         }
-        return rows.map { row in
+        return zip(rows, cellWidths).map { row, rowWidths in
             var line = indent
             for (c, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: Swift.max(0, widths[c] - cell.text.count))
+                let padding = Swift.max(0, widths[c] - rowWidths[c])
                 let text = cell.role.map { style.apply($0, cell.text) } ?? cell.text
                 let isLast = c == row.count - 1
-                line += rightAligned.contains(c) ? pad + text : text + (isLast ? "" : pad)
+                if rightAligned.contains(c) {
+                    line.append(spaces: padding)
+                    line += text
+                } else {
+                    line += text
+                    if !isLast { line.append(spaces: padding) }
+                }
                 if !isLast { line += separator }
             }
-            while line.hasSuffix(" ") { line.removeLast() }
+            while line.utf8.last == UInt8(ascii: " ") { line.removeLast() }
             return line
         }
     }
 }
 
 extension String {
+    /// Appends `count` spaces.
+    mutating func append(spaces count: Int) {
+        for _ in 0..<count { unicodeScalars.append(" ") }
+    }
+
+    /// The number of characters (grapheme clusters), as `count` gives it, without segmenting the
+    /// usual text of a trace: ASCII, Latin and Greek letters, sub- and superscripts, arrows and
+    /// mathematical operators, each with combining marks (`v̄`); anything else is counted by `count`.
+    var characterCount: Int {
+        var width = 0
+        var afterBase = false
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2070...0x209F, 0x2190...0x22FF:
+                width += 1
+                afterBase = true
+            case 0x300...0x36F where afterBase:
+                // A combining mark after a base character is part of it.
+                continue
+            default:
+                return count
+            }
+        }
+        return width
+    }
+
     /// The width of the text on a terminal, ignoring ANSI escape codes.
     var visibleWidth: Int {
         var width = 0
         var inEscape = false
-        for scalarChar in self {
-            if scalarChar == "\u{1B}" { inEscape = true; continue }
+        var afterBase = false
+        for scalar in unicodeScalars {
+            if scalar == "\u{1B}" {
+                inEscape = true
+                afterBase = false
+                continue
+            }
             if inEscape {
-                if scalarChar == "m" { inEscape = false }
+                if scalar == "m" { inEscape = false }
+                continue
+            }
+            switch scalar.value {
+            case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2070...0x209F, 0x2190...0x22FF:
+                width += 1
+                afterBase = true
+            case 0x300...0x36F where afterBase:
+                continue
+            default:
+                return segmentedVisibleWidth
+            }
+        }
+        return width
+    }
+
+    /// ``visibleWidth`` by grapheme clusters, for text beyond the common characters.
+    private var segmentedVisibleWidth: Int {
+        var width = 0
+        var inEscape = false
+        for character in self {
+            if character == "\u{1B}" { inEscape = true; continue }
+            if inEscape {
+                if character == "m" { inEscape = false }
                 continue
             }
             width += 1
