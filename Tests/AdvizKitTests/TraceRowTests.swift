@@ -83,16 +83,18 @@ import Testing
             return text + exponent
         }
         var random = SplitMix64(state: 7)
-        var values: [Double] = [0.1, -0.1, 1e-300, .leastNonzeroMagnitude, -1.5e-7, 1e15, 1e16, 123456.5, 0.5, 2.5, 1e100, -9.999999e-5, .pi, 1 / 3]
+        var values: [Double] = [0.125, 2.5, 0.12345, 1.2345e-5, 9.9995, 0.00099995, 99999.5, 0.1, -0.1, 1e-300, .leastNonzeroMagnitude, -1.5e-7, 1e15, 1e16, 123456.5, 0.5, 2.5, 1e100, -9.999999e-5, .pi, 1 / 3]
         for _ in 0..<3000 {
             let bits = random.next()
             let mantissa = Double(bits >> 11) / Double(1 << 53)
             let exponent = Int(bits % 80) - 40
             values.append((bits & 1 == 0 ? 1 : -1) * mantissa * pow(10, Double(exponent)))
             values.append(Double(bitPattern: random.next()))
+            // Short decimals, some exactly at a tie of the shorter rounding: 0.125, 2.5e-7, 31.45.
+            values.append(Double(Int(bits % 100_000)) / pow(10, Double(bits % 9)) * pow(10, Double(Int(bits >> 20 % 13) - 6)))
         }
         for x in values where x.isFinite && (x != x.rounded() || Swift.abs(x) >= 1e15) {
-            for digits in [1, 2, 3, 4, 6, 8, 12, 17] {
+            for digits in [1, 2, 3, 4, 5, 6, 8, 10, 12, 13, 14, 15, 16, 17] {
                 #expect(NumberFormat(significantDigits: digits).string(x) == reference(x, digits), "\(x) at \(digits) digits")
             }
         }

@@ -34,10 +34,31 @@ public enum MathName {
     public static func node(_ number: Int, accent: Accent, style: MathStyle) -> String {
         switch style {
         case .text:
-            var out = "v"
-            out.unicodeScalars.append(contentsOf: mark(accent))
-            appendSubscript(number, to: &out)
-            return out
+            // Written as UTF-8 bytes in one go: `v`, the mark, then ₋ and the digits (U+208B, U+2080…).
+            var magnitude = number.magnitude
+            var digits = 0
+            var probe = magnitude
+            repeat { digits += 1; probe /= 10 } while probe > 0
+            let length = 1 + (accent == .none ? 0 : 2) + (number < 0 ? 3 : 0) + 3 * digits
+            return String(unsafeUninitializedCapacity: length) { bytes in
+                var n = 0
+                bytes[n] = UInt8(ascii: "v"); n += 1
+                if accent != .none {
+                    bytes[n] = 0xCC
+                    bytes[n + 1] = accent == .dot ? 0x87 : 0x84
+                    n += 2
+                }
+                if number < 0 {
+                    bytes[n] = 0xE2; bytes[n + 1] = 0x82; bytes[n + 2] = 0x8B
+                }
+                var at = length
+                repeat {
+                    at -= 3
+                    bytes[at] = 0xE2; bytes[at + 1] = 0x82; bytes[at + 2] = 0x80 + UInt8(magnitude % 10)
+                    magnitude /= 10
+                } while magnitude > 0
+                return length
+            }
         case .latex:
             let base = accent == .dot ? "\\dot{v}" : accent == .bar ? "\\bar{v}" : "v"
             return "\(base)_{\(number)}"
@@ -51,18 +72,6 @@ public enum MathName {
         case .dot: ["\u{0307}"]
         case .bar: ["\u{0304}"]
         }
-    }
-
-    /// `number` in Unicode subscript digits, `₋` for a minus sign.
-    static func appendSubscript(_ number: Int, to out: inout String) {
-        if number < 0 { out.unicodeScalars.append("\u{208B}") }
-        var magnitude = number.magnitude
-        var digits: [Unicode.Scalar] = []
-        repeat {
-            digits.append(Unicode.Scalar(0x2080 + UInt32(magnitude % 10))!)
-            magnitude /= 10
-        } while magnitude > 0
-        out.unicodeScalars.append(contentsOf: digits.reversed())
     }
 
     /// The stem and the index of a name: `x12` → (`x`, `12`), `v-1` → (`v`, `-1`), `loss` → (`loss`, ``).

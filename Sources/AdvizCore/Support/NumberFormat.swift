@@ -19,6 +19,7 @@ public struct NumberFormat: Sendable, Equatable {
             let digits = String(Int64(x))
             if digits.utf8.count - (x < 0 ? 1 : 0) <= significantDigits || Swift.abs(x) < 1e6 { return digits }
         }
+        if let text = NumberFormat.general(x, significantDigits: significantDigits) { return text }
         // C's `%.{digits}g` (what `String(format:)` calls, without its cost), tidied in place:
         // trailing zeros of the mantissa dropped, the exponent without its plus sign and leading
         // zeros (1.500e-07 → 1.5e-7).
@@ -43,6 +44,97 @@ public struct NumberFormat: Sendable, Equatable {
                 }
                 return out
             }
+        }
+    }
+
+    /// What `%.{digits}g` writes, tidied as ``string(_:)`` does, from the shortest decimal
+    /// digits that read back as `x` (Swift's `description`), rounded to `digits`; nil where that
+    /// could differ from rounding the exact binary value, which C's `printf` does: a tie in the
+    /// shortest digits (`0.125` to 2 digits), 15 digits and more, or a subnormal x.
+    ///
+    /// Where the shortest digits are not a tie, the exact value rounds the same way: it lies
+    /// within half an ulp of them, and at 14 digits or fewer a rounding boundary is further away
+    /// than that from any other digit string as short.
+    static func general(_ x: Double, significantDigits: Int) -> String? {
+        guard significantDigits <= 14, x.isNormal else { return nil }  // a subnormal's ulp is not small beside it
+        var digits: [UInt8] = []  // 0…9, the first nonzero
+        digits.reserveCapacity(20)
+        var exponent = 0  // x = d₁.d₂d₃… × 10^exponent
+        var pointSeen = false, digitsBeforePoint = 0, leadingZeros = 0
+        var description = x.magnitude.description.utf8[...]
+        if let e = description.firstIndex(of: UInt8(ascii: "e")) {
+            let tail = description[description.index(after: e)...]
+            guard let value = Int(Substring(tail)) else { return nil }
+            exponent = value
+            description = description[..<e]
+        }
+        for byte in description {
+            switch byte {
+            case UInt8(ascii: "."): pointSeen = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let d = byte - UInt8(ascii: "0")
+                if digits.isEmpty && d == 0 {
+                    if pointSeen { leadingZeros += 1 }
+                    continue
+                }
+                digits.append(d)
+                if !pointSeen { digitsBeforePoint += 1 }
+            default: return nil
+            }
+        }
+        guard !digits.isEmpty else { return nil }
+        exponent += digitsBeforePoint > 0 ? digitsBeforePoint - 1 : -(leadingZeros + 1)
+        while digits.last == 0 { digits.removeLast() }
+        if digits.count > significantDigits {
+            let next = digits[significantDigits]
+            if next == 5 && digits.count == significantDigits + 1 { return nil }  // a tie: printf decides by the exact value
+            digits.removeSubrange(significantDigits...)
+            if next >= 5 {
+                var k = significantDigits - 1
+                while k >= 0 {
+                    if digits[k] == 9 {
+                        digits[k] = 0
+                        k -= 1
+                    } else {
+                        digits[k] += 1
+                        break
+                    }
+                }
+                if k < 0 {
+                    digits.insert(1, at: 0)
+                    digits.removeLast()
+                    exponent += 1
+                }
+            }
+            while digits.last == 0 { digits.removeLast() }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(significantDigits + 12)
+        if x < 0 { out.append(UInt8(ascii: "-")) }
+        let ascii = { (d: UInt8) in UInt8(ascii: "0") + d }
+        if exponent < -4 || exponent >= significantDigits {
+            out.append(ascii(digits[0]))
+            if digits.count > 1 {
+                out.append(UInt8(ascii: "."))
+                for d in digits.dropFirst() { out.append(ascii(d)) }
+            }
+            out.append(UInt8(ascii: "e"))
+            if exponent < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: String(exponent.magnitude).utf8)
+        } else if exponent >= 0 {
+            for k in 0...exponent { out.append(k < digits.count ? ascii(digits[k]) : UInt8(ascii: "0")) }
+            if digits.count > exponent + 1 {
+                out.append(UInt8(ascii: "."))
+                for d in digits[(exponent + 1)...] { out.append(ascii(d)) }
+            }
+        } else {
+            out.append(UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "."))
+            for _ in 0..<(-exponent - 1) { out.append(UInt8(ascii: "0")) }
+            for d in digits { out.append(ascii(d)) }
+        }
+        return out.withUnsafeBufferPointer { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { _ = $0.initialize(fromContentsOf: bytes); return bytes.count }
         }
     }
 

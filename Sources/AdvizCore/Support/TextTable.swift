@@ -84,23 +84,28 @@ public struct TextTable: Sendable {
                 widths[c] = Swift.max(widths[c], width)
             }
         }
+        let indentBytes = Array(indent.utf8), separatorBytes = Array(separator.utf8)
+        let space = UInt8(ascii: " ")
+        var line: [UInt8] = []
         return zip(rows, cellWidths).map { row, rowWidths in
-            var line = indent
+            // Each line as UTF-8 bytes, made into a String once.
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: indentBytes)
             for (c, cell) in row.enumerated() {
                 let padding = Swift.max(0, widths[c] - rowWidths[c])
                 let text = cell.role.map { style.apply($0, cell.text) } ?? cell.text
                 let isLast = c == row.count - 1
                 if rightAligned.contains(c) {
-                    line.append(spaces: padding)
-                    line += text
+                    line.append(contentsOf: repeatElement(space, count: padding))
+                    line.append(contentsOf: text.utf8)
                 } else {
-                    line += text
-                    if !isLast { line.append(spaces: padding) }
+                    line.append(contentsOf: text.utf8)
+                    if !isLast { line.append(contentsOf: repeatElement(space, count: padding)) }
                 }
-                if !isLast { line += separator }
+                if !isLast { line.append(contentsOf: separatorBytes) }
             }
-            while line.utf8.last == UInt8(ascii: " ") { line.removeLast() }
-            return line
+            while line.last == space { line.removeLast() }
+            return String(decoding: line, as: UTF8.self)
         }
     }
 }
@@ -108,7 +113,7 @@ public struct TextTable: Sendable {
 extension String {
     /// Appends `count` spaces.
     mutating func append(spaces count: Int) {
-        for _ in 0..<count { unicodeScalars.append(" ") }
+        if count > 0 { self += String(repeating: " ", count: count) }
     }
 
     /// The number of characters (grapheme clusters), as `count` gives it, without segmenting the

@@ -273,7 +273,7 @@ public struct TraceReport: Sendable {
             out.append("")
             out.append("| " + header.joined(separator: " | ") + " |")
             out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-            for row in rows { out.append("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |") }
+            for row in rows { out.append("| " + row.map(\.markdownCell).joined(separator: " | ") + " |") }
             out.append("")
         }
         let rowWriter = TraceWriter(trace: trace, style: .text)
@@ -502,6 +502,11 @@ extension TraceReport {
 }
 
 extension String {
+    /// The text as a Markdown table cell: `|` escaped.
+    fileprivate var markdownCell: String {
+        utf8.contains(UInt8(ascii: "|")) ? replacingOccurrences(of: "|", with: "\\|") : self
+    }
+
     /// A multi-line program on one line: statements joined by `; `, and a line that continues
     /// the statement above (it starts with a binary operator, or the line above ends in one or
     /// in an open parenthesis) joined with a space.
