@@ -52,10 +52,19 @@ public struct TextTable: Sendable {
         public var text: String
         /// How to colour it, if at all.
         public var role: TerminalStyle.Role?
+        /// Text written before `text`, as part of the cell (`= ` before a trace's cells): the
+        /// same as joining them, without making the joined string.
+        package var prefix: String = ""
         /// A cell of `text`, coloured as `role`.
         public init(_ text: String, _ role: TerminalStyle.Role? = nil) {
             self.text = text
             self.role = role
+        }
+        /// A cell of `prefix` and `text`, coloured as `role`.
+        package init(_ text: String, _ role: TerminalStyle.Role? = nil, prefix: String) {
+            self.text = text
+            self.role = role
+            self.prefix = prefix
         }
     }
 
@@ -77,31 +86,37 @@ public struct TextTable: Sendable {
     public func lines(style: TerminalStyle = .plain, indent: String = "  ", separator: String = " ") -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
-        // Each cell's width, counted once.
-        let cellWidths = rows.map { $0.map(\.text.characterCount) }
-        for row in cellWidths {
-            for (c, width) in row.enumerated() where width <= maxColumnWidth {
-                widths[c] = Swift.max(widths[c], width)
+        // Each cell's width, counted once, row after row.
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity(rows.count * columns)
+        for row in rows {
+            for (c, cell) in row.enumerated() {
+                let width = cell.prefix.characterCount + cell.text.characterCount
+                cellWidths.append(width)
+                if width <= maxColumnWidth { widths[c] = Swift.max(widths[c], width) }
             }
         }
         let indentBytes = Array(indent.utf8), separatorBytes = Array(separator.utf8)
         let space = UInt8(ascii: " ")
         var line: [UInt8] = []
-        return zip(rows, cellWidths).map { row, rowWidths in
+        var next = 0
+        return rows.map { row in
             // Each line as UTF-8 bytes, made into a String once.
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: indentBytes)
             for (c, cell) in row.enumerated() {
-                let padding = Swift.max(0, widths[c] - rowWidths[c])
-                let text = cell.role.map { style.apply($0, cell.text) } ?? cell.text
+                let padding = Swift.max(0, widths[c] - cellWidths[next])
+                next += 1
                 let isLast = c == row.count - 1
-                if rightAligned.contains(c) {
-                    line.append(contentsOf: repeatElement(space, count: padding))
-                    line.append(contentsOf: text.utf8)
+                let coloured = cell.role != nil && style.enabled
+                if rightAligned.contains(c) { line.append(contentsOf: repeatElement(space, count: padding)) }
+                if coloured {
+                    line.append(contentsOf: style.apply(cell.role!, cell.prefix + cell.text).utf8)
                 } else {
-                    line.append(contentsOf: text.utf8)
-                    if !isLast { line.append(contentsOf: repeatElement(space, count: padding)) }
+                    line.append(contentsOf: cell.prefix.utf8)
+                    line.append(contentsOf: cell.text.utf8)
                 }
+                if !rightAligned.contains(c), !isLast { line.append(contentsOf: repeatElement(space, count: padding)) }
                 if !isLast { line.append(contentsOf: separatorBytes) }
             }
             while line.last == space { line.removeLast() }

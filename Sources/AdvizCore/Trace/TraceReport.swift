@@ -92,11 +92,13 @@ public struct TraceReport: Sendable {
 
         func table(_ rows: [[String]], notes: [String] = []) -> [String] {
             var t = TextTable()
+            t.rows.reserveCapacity(rows.count)
             for (r, row) in rows.enumerated() {
                 var cells: [TextTable.Cell] = [TextTable.Cell(row[0], .label)]
+                cells.reserveCapacity(row.count + 1)
                 for (i, cell) in row.dropFirst().enumerated() {
                     let isValue = i == row.count - 2
-                    cells.append(TextTable.Cell(cell.isEmpty ? "" : "= " + cell, isValue ? .value : nil))
+                    cells.append(TextTable.Cell(cell, isValue ? .value : nil, prefix: cell.isEmpty ? "" : "= "))
                 }
                 if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
                 t.append(cells)
@@ -105,7 +107,7 @@ public struct TraceReport: Sendable {
         }
 
         // The statement that names a node (`a = x1*x2`) is noted beside its row.
-        let writer = TraceWriter(trace: trace, style: .text)
+        let writer = TraceWriter(trace: trace, style: .text, caching: true)
         let primalRows = trace.primalRows()
         let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
         let primal = [heading("Forward primal trace")] + table(primalRows.map { cells(writer.rendered($0)) } + outputRows(.text), notes: names)
@@ -136,7 +138,7 @@ public struct TraceReport: Sendable {
             let backward = second.backwardPassRows()
             let rows = second.rows()
             let meanings = backward.map { second.meaning(of: $0.node) }
-            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text)
+            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
             let first = backward.first.map { gradientWriter.nodeSymbol($0.node) } ?? ""
             let last = backward.last.map { gradientWriter.nodeSymbol($0.node) } ?? ""
             out.append(heading("Second order") + " (forward over reverse, of \(graph.outputs[second.gradientGraph.output].name)): the backward pass as nodes \(first)…\(last) (the gradient graph), and their tangents")
@@ -276,7 +278,7 @@ public struct TraceReport: Sendable {
             for row in rows { out.append("| " + row.map(\.markdownCell).joined(separator: " | ") + " |") }
             out.append("")
         }
-        let rowWriter = TraceWriter(trace: trace, style: .text)
+        let rowWriter = TraceWriter(trace: trace, style: .text, caching: true)
         table("Forward primal trace", ["node", "definition", "substituted", "value"], trace.primalRows().map { cells(rowWriter.rendered($0)) } + outputRows(.text))
         if mode.showsForward {
             table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], trace.tangentRows().map { cells(rowWriter.rendered($0)) })
@@ -289,7 +291,7 @@ public struct TraceReport: Sendable {
             table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], trace.adjointRows().map { cells(rowWriter.rendered($0), showFormula: true) })
         }
         if let second = trace.secondOrder {
-            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text)
+            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
             table("Backward pass as nodes (the gradient graph)", ["node", "definition", "substituted", "value", "holds"], second.backwardPassRows().map { cells(gradientWriter.rendered($0)) + [second.meaning(of: $0.node)] })
             table("Second-order tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], second.rows().map { cells(gradientWriter.rendered($0.row)) })
             let writer = TraceWriter(trace: trace, style: .text)
@@ -340,7 +342,7 @@ public struct TraceReport: Sendable {
             out.append("\\end{tabular}")
             out.append("")
         }
-        let rowWriter = TraceWriter(trace: trace, style: .latex)
+        let rowWriter = TraceWriter(trace: trace, style: .latex, caching: true)
         table("Forward primal trace", trace.primalRows().map { cells(rowWriter.rendered($0)) } + outputRows(.latex))
         if mode.showsForward {
             table("Forward tangent trace ($\(seedText(.latex))$)", trace.tangentRows().map { cells(rowWriter.rendered($0)) })
@@ -353,7 +355,7 @@ public struct TraceReport: Sendable {
             table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows().map { cells(rowWriter.rendered($0)) })
         }
         if let second = trace.secondOrder {
-            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .latex)
+            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .latex, caching: true)
             table("Backward pass as nodes (the gradient graph)", second.backwardPassRows().map { cells(gradientWriter.rendered($0)) })
             table("Second-order tangent trace ($\(seedText(.latex))$)", second.rows().map { cells(gradientWriter.rendered($0.row)) })
             let writer = TraceWriter(trace: trace, style: .latex)

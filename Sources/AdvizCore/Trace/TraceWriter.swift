@@ -8,9 +8,28 @@ package struct TraceWriter {
     package var format: NumberFormat { trace.options.numberFormat }
     package var values: [Double] { trace.evaluation.values }
 
-    package init(trace: Trace, style: MathStyle) {
+    /// Names and numbers of nodes, written once: a writer of many rows writes each many times.
+    private let cache: Cache?
+
+    /// A writer of `trace` in `style`; with `caching`, for many rows, it keeps each node's
+    /// names and value as it writes them (memory for every node, once).
+    package init(trace: Trace, style: MathStyle, caching: Bool = false) {
         self.trace = trace
         self.style = style
+        cache = caching ? Cache(nodes: trace.graph.nodes.count) : nil
+        combiner = FormulaWriter(style: style, leaf: { _ in FormulaLeaf("") }, number: { _ in FormulaLeaf("") })
+    }
+
+    /// Writes operations applied to written operands (its leaves are never asked for: ``render(_:node:byValue:)`` writes them).
+    private let combiner: FormulaWriter
+
+    /// Each node's names (by accent) and value, filled as they are asked for.
+    private final class Cache {
+        let nodes: Int
+        var symbols: [[String?]] = [[], [], []]
+        var values: [FormulaLeaf?] = []
+
+        init(nodes: Int) { self.nodes = nodes }
     }
 
     // MARK: Symbols
@@ -24,6 +43,26 @@ package struct TraceWriter {
 
     /// The name of node `id` (`v₃`; a constant's value or name).
     package func nodeSymbol(_ id: Int, accent: Accent = .none) -> String {
+        guard let cache else { return writeNodeSymbol(id, accent: accent) }
+        let k = accent == .none ? 0 : accent == .dot ? 1 : 2
+        if cache.symbols[k].isEmpty { cache.symbols[k] = Array(repeating: nil, count: cache.nodes) }
+        if let known = cache.symbols[k][id] { return known }
+        let written = writeNodeSymbol(id, accent: accent)
+        cache.symbols[k][id] = written
+        return written
+    }
+
+    /// The value of node `id` as a number of the trace.
+    package func valueLeaf(_ id: Int) -> FormulaLeaf {
+        guard let cache else { return number(values[id]) }
+        if cache.values.isEmpty { cache.values = Array(repeating: nil, count: cache.nodes) }
+        if let known = cache.values[id] { return known }
+        let written = number(values[id])
+        cache.values[id] = written
+        return written
+    }
+
+    private func writeNodeSymbol(_ id: Int, accent: Accent) -> String {
         if let number = graph.stepNumbers[id] { return MathName.node(number, accent: accent, style: style) }
         if let name = graph.constantNames[id] { return style == .latex && name == "pi" ? "\\pi" : name }
         return number(graph.nodes[id].literal).text
@@ -63,13 +102,28 @@ package struct TraceWriter {
 
     /// Renders a formula over `node`'s arguments, by name or by value (a tangent or an adjoint
     /// in it is a ``Formula/quantity(name:value:)`` and is written the same way).
+    ///
+    /// The same as `formula.render(style, leaf:number:quantity:)` with those leaves, written
+    /// here without closures: a row writes several formulas, and a trace has many rows.
     package func render(_ formula: Formula, node: Int, byValue: Bool) -> String {
-        let args = graph.nodes[node].arguments
-        return formula.render(
-            style,
-            leaf: { i in byValue ? number(values[args[i]]) : FormulaLeaf(nodeSymbol(args[i])) },
-            number: { x in number(x) },
-            quantity: { name, value in byValue ? number(value) : FormulaLeaf(name) })
+        let n = graph.nodes[node]
+        return write(formula, a: Int(n.a), b: Int(n.b), byValue: byValue).text
+    }
+
+    private func write(_ formula: Formula, a: Int, b: Int, byValue: Bool) -> FormulaWriter.Written {
+        let leaf: FormulaLeaf
+        switch formula {
+        case .arg(let i):
+            let id = i == 0 ? a : b
+            leaf = byValue ? valueLeaf(id) : FormulaLeaf(nodeSymbol(id))
+        case .number(let x):
+            leaf = number(x)
+        case .quantity(let name, let value):
+            leaf = byValue ? number(value) : FormulaLeaf(name)
+        case .apply(let op, let operands):
+            return combiner.combine(op, operands.map { write($0, a: a, b: b, byValue: byValue) })
+        }
+        return FormulaWriter.Written(text: leaf.text, precedence: 99, isNegativeAtom: leaf.isNegative)
     }
 
     /// The node's own operation applied to its arguments: `v-1·v0`, `log(v1)`.
@@ -84,7 +138,7 @@ package struct TraceWriter {
     package func rendered(_ row: TraceRow) -> RenderedRow {
         let i = row.node
         let isInput = graph.nodes[i].op == .input
-        let value = number(row.value).text
+        let value = row.kind == .primal && row.value.bitPattern == values[i].bitPattern ? valueLeaf(i).text : number(row.value).text
         switch row.kind {
         case .primal:
             let label = nodeSymbol(i)

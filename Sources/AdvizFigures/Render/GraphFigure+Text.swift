@@ -30,7 +30,7 @@ extension GraphFigure {
     private static func factor(_ text: String) -> String { text.hasPrefix("-") ? "(\(text))" : text }
 
     func makeText() -> FigureText {
-        let writer = TraceWriter(trace: trace, style: .text)
+        let writer = TraceWriter(trace: trace, style: .text, caching: true)
         let format = trace.options.numberFormat
         var t = FigureText()
         let n = graph.nodes.count
