@@ -153,7 +153,7 @@ public struct Trace: Sendable {
 
     /// Rows written out in `style` (see `rendered(_:_:)`).
     public func rendered(_ rows: [TraceRow], _ style: MathStyle = .text) -> [RenderedRow] {
-        let writer = TraceWriter(trace: self, style: style, caching: rows.count > 64)
+        let writer = TraceWriter(trace: self, style: style, caching: rows.count > 64 && rows.count >= graph.nodes.count / 4)
         return rows.map { writer.rendered($0) }
     }
 
@@ -165,7 +165,7 @@ public struct Trace: Sendable {
 
     /// Local partials written out in `style`.
     public func rendered(_ partials: [EdgePartial], _ style: MathStyle = .text) -> [RenderedRow] {
-        let writer = TraceWriter(trace: self, style: style, caching: partials.count > 64)
+        let writer = TraceWriter(trace: self, style: style, caching: partials.count > 64 && partials.count >= graph.nodes.count / 4)
         return partials.map { writer.rendered($0) }
     }
 

@@ -8,29 +8,28 @@ package struct TraceWriter {
     package var format: NumberFormat { trace.options.numberFormat }
     package var values: [Double] { trace.evaluation.values }
 
-    /// Names and numbers of nodes, written once: a writer of many rows writes each many times.
-    private let cache: Cache?
+    /// With caching: every node's names (plain, dotted, barred) and value, written once up front,
+    /// since a writer of many rows writes each many times. Empty otherwise.
+    private var names: [[String]]
+    private var valueLeaves: [FormulaLeaf]
 
-    /// A writer of `trace` in `style`; with `caching`, for many rows, it keeps each node's
-    /// names and value as it writes them (memory for every node, once).
+    /// A writer of `trace` in `style`; with `caching`, for writing most of a trace's rows, it
+    /// writes every node's names and value once, up front.
     package init(trace: Trace, style: MathStyle, caching: Bool = false) {
         self.trace = trace
         self.style = style
-        cache = caching ? Cache(nodes: trace.graph.nodes.count) : nil
         combiner = FormulaWriter(style: style, leaf: { _ in FormulaLeaf("") }, number: { _ in FormulaLeaf("") })
+        names = []
+        valueLeaves = []
+        guard caching else { return }
+        let nodes = trace.graph.nodes.indices
+        names = [Accent.none, .dot, .bar].map { accent in nodes.map { writeNodeSymbol($0, accent: accent) } }
+        valueLeaves = nodes.map { number(trace.evaluation.values[$0]) }
     }
 
     /// Writes operations applied to written operands (its leaves are never asked for: ``render(_:node:byValue:)`` writes them).
     private let combiner: FormulaWriter
 
-    /// Each node's names (by accent) and value, filled as they are asked for.
-    private final class Cache {
-        let nodes: Int
-        var symbols: [[String?]] = [[], [], []]
-        var values: [FormulaLeaf?] = []
-
-        init(nodes: Int) { self.nodes = nodes }
-    }
 
     // MARK: Symbols
 
@@ -43,23 +42,13 @@ package struct TraceWriter {
 
     /// The name of node `id` (`v₃`; a constant's value or name).
     package func nodeSymbol(_ id: Int, accent: Accent = .none) -> String {
-        guard let cache else { return writeNodeSymbol(id, accent: accent) }
-        let k = accent == .none ? 0 : accent == .dot ? 1 : 2
-        if cache.symbols[k].isEmpty { cache.symbols[k] = Array(repeating: nil, count: cache.nodes) }
-        if let known = cache.symbols[k][id] { return known }
-        let written = writeNodeSymbol(id, accent: accent)
-        cache.symbols[k][id] = written
-        return written
+        guard !names.isEmpty else { return writeNodeSymbol(id, accent: accent) }
+        return names[accent == .none ? 0 : accent == .dot ? 1 : 2][id]
     }
 
     /// The value of node `id` as a number of the trace.
     package func valueLeaf(_ id: Int) -> FormulaLeaf {
-        guard let cache else { return number(values[id]) }
-        if cache.values.isEmpty { cache.values = Array(repeating: nil, count: cache.nodes) }
-        if let known = cache.values[id] { return known }
-        let written = number(values[id])
-        cache.values[id] = written
-        return written
+        valueLeaves.isEmpty ? number(values[id]) : valueLeaves[id]
     }
 
     private func writeNodeSymbol(_ id: Int, accent: Accent) -> String {
