@@ -15,6 +15,8 @@ struct BenchCommand: ParsableCommand {
             forward, reverse, nodes per second, time(∇f)/time(f), peak memory
               hessian  second order on the same f: one Hessian-vector product against f, and the \
             whole Hessian at n = 1,000 by n HVPs and by 3 coloured HVPs (min and median)
+              trace    the text, Markdown, LaTeX and JSON reports of `adviz trace` on a sum of \
+            10,000 terms and a program of 100,000 steps, each against the JSON report
               render   figure layout and rendering against the dot command
 
             Examples:
@@ -23,12 +25,13 @@ struct BenchCommand: ParsableCommand {
               adviz bench --quick              # small sizes, for CI
               adviz bench --suite race --format json
               adviz bench --suite hessian --inputs 1000 10000
+              adviz bench --suite trace --format json
             """
     )
 
-    enum Suite: String, ExpressibleByArgument, CaseIterable { case race, scaling, hessian, render, numbers, all }
+    enum Suite: String, ExpressibleByArgument, CaseIterable { case race, scaling, hessian, trace, render, numbers, all }
 
-    @Option(help: "Which measurements: race, scaling, hessian, render, numbers (race and scaling) or all.")
+    @Option(help: "Which measurements: race, scaling, hessian, trace, render, numbers (race and scaling) or all.")
     var suite: Suite = .numbers
 
     @Flag(help: "Small sizes and few repetitions (seconds, for CI).")
@@ -79,6 +82,10 @@ struct BenchCommand: ParsableCommand {
             if [.hessian, .all].contains(suite) {
                 let sizes = !inputs.isEmpty ? inputs : (quick ? [100, 1000] : [1000, 10_000])
                 report.hessian = try SecondOrderBenchmark.run(sizes: sizes, repetitions: repetitions ?? (quick ? 3 : 9), progress: progress)
+            }
+            if [.trace, .all].contains(suite) {
+                report.trace = try TraceBenchmark.run(
+                    terms: quick ? 1000 : 10_000, steps: quick ? 10_000 : 100_000, repetitions: repetitions ?? (quick ? 1 : 3), progress: progress)
             }
             if [.render, .all].contains(suite) {
                 let sizes = !self.sizes.isEmpty ? self.sizes : (quick ? [50, 200] : [50, 200, 1000, 3000])

@@ -19,6 +19,8 @@ import Testing
         ("two-outputs", "a = x1*x2; y1 = sin(a) + x3; y2 = a^2", "1,2,3", TraceOptions(outputSeed: [1, 1])),
         ("kinks", "abs(x1) + relu(x2) + max(x1, x2) + sqrt(x1*x1)", "0,0", TraceOptions(seed: [1, 1])),
         ("neuron", "h = tanh(w1*x1 + w2*x2 + b); loss = 0.5*(h - 1)^2", "x1=1,x2=-2,w1=0.5,w2=-0.3,b=0.1", TraceOptions(mode: .reverse, numberFormat: NumberFormat(significantDigits: 6))),
+        // The second-order rows: the backward pass as nodes, their tangents, H·ẋ and the Hessian.
+        ("second-order", "x1*x2 + sin(x1)", "2,5", TraceOptions(seed: [1, -1], order: 2)),
     ]
 
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
@@ -29,7 +31,7 @@ import Testing
         let trace = try Trace(expression: c.program, at: c.point, options: c.options)
         let report = TraceReport(trace, source: c.program)
         var outputs = [("txt", report.render(.text, width: 120)), ("narrow.txt", report.render(.text, width: 60))]
-        if name == "mission" || name == "neuron" {
+        if name == "mission" || name == "neuron" || name == "second-order" {
             outputs += [("md", report.render(.markdown)), ("tex", report.render(.latex)), ("json", report.render(.json))]
         }
         if !trace.warningMessages().isEmpty {

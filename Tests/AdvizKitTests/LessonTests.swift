@@ -165,10 +165,10 @@ import Testing
             let report = TraceReport(trace, source: frame.program ?? "").render(.text, width: 200, style: .plain)
             // Each row as the report prints it: its label and its value on one line, not merely the
             // value somewhere in the text.
-            let rows = frame.phase == .primal ? trace.primalRows() : trace.adjointRows()
+            let rows = trace.rendered(frame.phase == .primal ? trace.primalRows() : trace.adjointRows())
             let reportLines = report.split(separator: "\n"), transcriptLines = transcript.split(separator: "\n")
             for row in rows.prefix(frame.progress) {
-                let value = trace.options.numberFormat.string(row.value)
+                let value = row.value
                 func printed(_ line: Substring) -> Bool {
                     line.contains(row.label + " ") && (line.hasSuffix("= " + value) || line.contains("= " + value + " "))
                 }

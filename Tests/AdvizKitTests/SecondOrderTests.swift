@@ -194,11 +194,12 @@ import Testing
         for row in rows {
             let sum = row.products.reduce(0.0) { $0 + $1.value }
             let scale = row.products.map { Swift.abs($0.value) }.reduce(Swift.abs(row.row.value), Swift.max)
-            #expect(Swift.abs(row.row.value - sum) <= 1e-14 * Swift.max(scale, 1), "\(row.row.label) = \(row.row.substituted) = \(row.row.value), products sum to \(sum)")
+            #expect(Swift.abs(row.row.value - sum) <= 1e-14 * Swift.max(scale, 1), "\(second.gradientTrace.rendered(row.row).sentence) (\(row.row.value)), products sum to \(sum)")
             for product in row.products {
                 // The tangent multiplied is the one its own row printed (or f's tangent trace's).
-                #expect(product.tangent == (rowValue[product.argument] ?? tangents[product.argument]))
-                if !second.gradientGraph.isBackward(product.argument) { #expect(product.tangent == trace.tangents?[product.argument]) }
+                let argument = try #require(product.node)
+                #expect(product.factor == (rowValue[argument] ?? tangents[argument]))
+                if !second.gradientGraph.isBackward(argument) { #expect(product.factor == trace.tangents?[argument]) }
             }
             // The tangent of v̄ᵢ is d/dt of the reverse sweep's v̄ᵢ at x + t·ẋ.
             for i in row.adjointOf {

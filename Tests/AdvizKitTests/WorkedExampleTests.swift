@@ -17,28 +17,28 @@ import Testing
     @Test func baydinTablesRowByRow() throws {
         let program = "v1 = ln(x1); v2 = x1*x2; v3 = sin(x2); v4 = v1 + v2; y = v4 - v3"
         let trace = try Trace(expression: program, at: "2,5")
-        let primal = trace.primalRows()
+        let primal = trace.rendered(trace.primalRows())
         // Table 2, forward primal trace (the paper rounds to three decimals).
         let published: [(String, Double)] = [
             ("v₋₁", 2), ("v₀", 5), ("v₁", 0.693), ("v₂", 10), ("v₃", -0.959), ("v₄", 10.693), ("v₅", 11.652),
         ]
         #expect(primal.map(\.label) == published.map(\.0))
-        for (row, (_, value)) in zip(primal, published) {
-            #expect(abs(row.value - value) < 5e-4, "\(row.label) = \(row.value), paper: \(value)")
+        for (row, (_, value)) in zip(trace.primalRows(), published) {
+            #expect(abs(row.value - value) < 5e-4, "\(row.node) = \(row.value), paper: \(value)")
         }
         // Table 2, forward tangent trace with ẋ1 = 1, ẋ2 = 0.
         let tangents: [Double] = [1, 0, 0.5, 5, 0, 5.5, 5.5]
         for (row, value) in zip(trace.tangentRows(), tangents) {
-            #expect(abs(row.value - value) < 5e-4, "\(row.label) = \(row.value), paper: \(value)")
+            #expect(abs(row.value - value) < 5e-4, "v̇ of node \(row.node) = \(row.value), paper: \(value)")
         }
         // Table 3, reverse adjoint trace from ȳ = v̄5 = 1, listed from v̄5 down to v̄-1.
         let adjoints: [(String, Double)] = [
             ("v̄₅", 1), ("v̄₄", 1), ("v̄₃", -1), ("v̄₂", 1), ("v̄₁", 1), ("v̄₀", 1.716), ("v̄₋₁", 5.5),
         ]
-        let rows = trace.adjointRows()
+        let rows = trace.rendered(trace.adjointRows())
         #expect(rows.map(\.label) == adjoints.map(\.0))
-        for (row, (_, value)) in zip(rows, adjoints) {
-            #expect(abs(row.value - value) < 5e-4, "\(row.label) = \(row.value), paper: \(value)")
+        for (row, (_, value)) in zip(trace.adjointRows(), adjoints) {
+            #expect(abs(row.value - value) < 5e-4, "v̄ of node \(row.node) = \(row.value), paper: \(value)")
         }
         // v̄₀ has two consumers, v₃ (sin) and v₂ (the product): the paper's −0.284 + 2.
         let v0 = try #require(rows.first { $0.label == "v̄₀" })
@@ -62,12 +62,12 @@ import Testing
     /// The mission example: log(x1·x2) + sin(x2) at (2, 5), every row as the trace prints it.
     @Test func missionExampleRowByRow() throws {
         let trace = try Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5")
-        let primal = trace.primalRows().map { "\($0.label) = \($0.definition) = \($0.substituted)" }
+        let primal = trace.rendered(trace.primalRows()).map { "\($0.label) = \($0.definition) = \($0.substituted)" }
         #expect(primal == [
             "v₋₁ = x1 = ", "v₀ = x2 = ", "v₁ = v₋₁·v₀ = 2·5", "v₂ = log(v₁) = log(10)",
             "v₃ = sin(v₀) = sin(5)", "v₄ = v₂ + v₃ = 2.303 + (-0.9589)",
         ])
-        let adjoint = trace.adjointRows().map { "\($0.label) = \($0.definition) = \($0.substituted) = \(NumberFormat().string($0.value))" }
+        let adjoint = trace.rendered(trace.adjointRows()).map { "\($0.label) = \($0.definition) = \($0.substituted) = \($0.value)" }
         #expect(adjoint.contains("v̄₀ = v̄₃·∂v₃/∂v₀ + v̄₁·∂v₁/∂v₀ = 1·cos(5) + 0.1·2 = 0.4837"))
         #expect(adjoint.first == "v̄₄ = ȳ = 1 = 1")
         #expect(adjoint.last == "v̄₋₁ = v̄₁·∂v₁/∂v₋₁ = 0.1·5 = 0.5")

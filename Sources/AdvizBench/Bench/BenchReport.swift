@@ -13,6 +13,8 @@ public struct BenchReport: Sendable {
     public var scaling: [ScalingBenchmark.Row]
     /// Rows of the second-order suite.
     public var hessian: [SecondOrderBenchmark.Row] = []
+    /// Rows of the trace suite.
+    public var trace: [TraceBenchmark.Row] = []
 
     /// A report of the given rows.
     public init(render: [RenderBenchmark.Row] = [], race: [DerivativeRace.Row] = [], scaling: [ScalingBenchmark.Row] = []) {
@@ -83,6 +85,15 @@ public struct BenchReport: Sendable {
         }
     }
 
+    private var traceHeader: [String] { ["case", "format", "nodes", "trace ms", "report ms", "total ms", "total/JSON", "MB"] }
+
+    private var traceCells: [[String]] {
+        trace.map { r in
+            [r.caseName, r.format, String(r.nodes), ms(r.traceMilliseconds), ms(r.reportMilliseconds), ms(r.totalMilliseconds),
+             String(format: "%.2f", r.ratioToJSON), String(format: "%.1f", Double(r.bytes) / 1e6)]
+        }
+    }
+
     private func textTable(_ header: [String], _ cells: [[String]], _ leftColumns: Int) -> String {
         var table = TextTable(rightAligned: Set(leftColumns..<header.count))
         table.append(header.map { TextTable.Cell($0) })
@@ -99,6 +110,7 @@ public struct BenchReport: Sendable {
     private static let raceTitle = "Race: the derivative at every point of [−5, 5], inputs in memory, outputs into a reused buffer (times of the derivative alone; error = max |f′ − exact|/max(1, |exact|) against the derivative by hand)"
     private static let scalingTitle = "Scaling: f = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), text to gradient on one core (best of the repetitions; build = tape from parsed text, record = tape from Traced arithmetic as micrograd does it; Mnodes/s = nodes/(record + forward + reverse); ∇f/f = (forward + reverse)/(f alone))"
     private static let hessianTitle = "Second order: the same f; one Hessian-vector product H·u (a primal and a tangent sweep of the gradient graph, buffers reused as f's are) against f alone, and the whole tridiagonal Hessian by n HVPs and by 3 coloured HVPs (seeds e₁+e₄+…, e₂+e₅+…, e₃+e₆+…), cases alternated within each repetition; HVP/f by the medians; error against the Hessian by hand"
+    private static let traceTitle = "Trace: the reports of `adviz trace` (after parsing): the sweeps once, then each format's report of them, formats in turn (medians); total/JSON against the JSON report of the same trace (targets: ≤ 2 for text, Markdown and LaTeX; a 100,000-node text trace under 2 s)"
     private static let renderTitle = "Render: layout+SVG through gvc in this process, `dot -Tsvg` (whole process) on the same DOT text, and a step-through: its first frame (layout, pinning, frame) and each later frame (from the pinned layout)"
 
     /// Aligned text tables, one per suite that ran.
@@ -113,6 +125,7 @@ public struct BenchReport: Sendable {
         if !race.isEmpty { parts.append(BenchReport.raceTitle + gap + table(raceHeader, raceCells, 3)) }
         if !scaling.isEmpty { parts.append(BenchReport.scalingTitle + gap + table(scalingHeader, scalingCells, 0)) }
         if !hessian.isEmpty { parts.append(BenchReport.hessianTitle + gap + table(hessianHeader, hessianCells, 0)) }
+        if !trace.isEmpty { parts.append(BenchReport.traceTitle + gap + table(traceHeader, traceCells, 2)) }
         if !render.isEmpty { parts.append(BenchReport.renderTitle + gap + table(renderHeader, renderCells, 0)) }
         return parts.joined(separator: "\n")
     }
@@ -148,6 +161,13 @@ public struct BenchReport: Sendable {
                     ("dense_hessian_min_ms", r.denseMin.map { .finite($0) } ?? .null), ("dense_hessian_median_ms", r.denseMedian.map { .finite($0) } ?? .null),
                     ("coloured_hessian_min_ms", .finite(r.colouredMin)), ("coloured_hessian_median_ms", .finite(r.colouredMedian)),
                     ("max_error", .finite(r.maxError)),
+                ])
+            })),
+            ("trace", .array(trace.map { r in
+                .object([
+                    ("case", .string(r.caseName)), ("format", .string(r.format)), ("nodes", .integer(r.nodes)),
+                    ("trace_ms", .finite(r.traceMilliseconds)), ("report_ms", .finite(r.reportMilliseconds)),
+                    ("total_ms", .finite(r.totalMilliseconds)), ("ratio_to_json", .finite(r.ratioToJSON)), ("bytes", .integer(r.bytes)),
                 ])
             })),
             ("render", .array(render.map { r in

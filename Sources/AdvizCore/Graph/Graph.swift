@@ -153,7 +153,7 @@ public struct Graph: Sendable {
 
     /// The name of node `id` as text and figures write it: `v₋₁`, `v₃` (Unicode subscripts), or a constant's value.
     public func displayLabel(_ id: Int, format: NumberFormat = NumberFormat()) -> String {
-        if let number = stepNumbers[id] { return "v" + String(number).subscripted }
+        if let number = stepNumbers[id] { return MathName.node(number, accent: .none, style: .text) }
         return label(id, format: format)
     }
 

@@ -185,6 +185,7 @@ package struct FormulaWriter {
                 let inner = parts.map(\.text).joined(separator: ", ")
                 return Written(text: "\(latex)\\left(\(inner)\\right)", precedence: 99)
             }
+            if parts.count == 1 { return Written(text: name + "(" + parts[0].text + ")", precedence: 99) }
             return Written(text: "\(name)(\(parts.map(\.text).joined(separator: ", ")))", precedence: 99)
         case .prefix(let text, let latex, let precedence):
             let operand = wrap(parts[0], if: parts[0].precedence <= precedence)
@@ -205,8 +206,17 @@ package struct FormulaWriter {
             // A quotient right of a product keeps its parentheses too, for the reader: 1·(1/10).
             let strict = op == .sub || op == .div || (op == .mul && rhs.precedence == precedence)
             let right = wrap(rhs, if: rhs.precedence < precedence || (strict && rhs.precedence == precedence))
-            let symbol = style == .latex ? " \(latex) " : (precedence == 1 ? " \(text) " : text)
-            return Written(text: left + symbol + right, precedence: precedence)
+            var joined = left
+            joined.reserveCapacity(left.utf8.count + right.utf8.count + 2 + Swift.max(text.utf8.count, latex.utf8.count))
+            if style == .latex || precedence == 1 {
+                joined += " "
+                joined += style == .latex ? latex : text
+                joined += " "
+            } else {
+                joined += text
+            }
+            joined += right
+            return Written(text: joined, precedence: precedence)
         }
     }
 

@@ -52,10 +52,19 @@ public struct TextTable: Sendable {
         public var text: String
         /// How to colour it, if at all.
         public var role: TerminalStyle.Role?
+        /// Text written before `text`, as part of the cell (`= ` before a trace's cells): the
+        /// same as joining them, without making the joined string.
+        package var prefix: String = ""
         /// A cell of `text`, coloured as `role`.
         public init(_ text: String, _ role: TerminalStyle.Role? = nil) {
             self.text = text
             self.role = role
+        }
+        /// A cell of `prefix` and `text`, coloured as `role`.
+        package init(_ text: String, _ role: TerminalStyle.Role? = nil, prefix: String) {
+            self.text = text
+            self.role = role
+            self.prefix = prefix
         }
     }
 
@@ -77,35 +86,108 @@ public struct TextTable: Sendable {
     public func lines(style: TerminalStyle = .plain, indent: String = "  ", separator: String = " ") -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
+        // Each cell's width, counted once, row after row.
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity(rows.count * columns)
         for row in rows {
-            for (c, cell) in row.enumerated() where cell.text.count <= maxColumnWidth {
-                widths[c] = Swift.max(widths[c], cell.text.count)
+            for (c, cell) in row.enumerated() {
+                let width = cell.prefix.characterCount + cell.text.characterCount
+                cellWidths.append(width)
+                if width <= maxColumnWidth { widths[c] = Swift.max(widths[c], width) }
             }
         }
+        let indentBytes = Array(indent.utf8), separatorBytes = Array(separator.utf8)
+        let space = UInt8(ascii: " ")
+        var line: [UInt8] = []
+        var next = 0
         return rows.map { row in
-            var line = indent
+            // Each line as UTF-8 bytes, made into a String once.
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: indentBytes)
             for (c, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: Swift.max(0, widths[c] - cell.text.count))
-                let text = cell.role.map { style.apply($0, cell.text) } ?? cell.text
+                let padding = Swift.max(0, widths[c] - cellWidths[next])
+                next += 1
                 let isLast = c == row.count - 1
-                line += rightAligned.contains(c) ? pad + text : text + (isLast ? "" : pad)
-                if !isLast { line += separator }
+                let coloured = cell.role != nil && style.enabled
+                if rightAligned.contains(c) { line.append(contentsOf: repeatElement(space, count: padding)) }
+                if coloured {
+                    line.append(contentsOf: style.apply(cell.role!, cell.prefix + cell.text).utf8)
+                } else {
+                    line.append(contentsOf: cell.prefix.utf8)
+                    line.append(contentsOf: cell.text.utf8)
+                }
+                if !rightAligned.contains(c), !isLast { line.append(contentsOf: repeatElement(space, count: padding)) }
+                if !isLast { line.append(contentsOf: separatorBytes) }
             }
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
+            while line.last == space { line.removeLast() }
+            return String(decoding: line, as: UTF8.self)
         }
     }
 }
 
 extension String {
+    /// Appends `count` spaces.
+    mutating func append(spaces count: Int) {
+        if count > 0 { self += String(repeating: " ", count: count) }
+    }
+
+    /// The number of characters (grapheme clusters), as `count` gives it, without segmenting the
+    /// usual text of a trace: ASCII, Latin and Greek letters, sub- and superscripts, arrows and
+    /// mathematical operators, each with combining marks (`v̄`); anything else is counted by `count`.
+    var characterCount: Int {
+        var width = 0
+        var afterBase = false
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2070...0x209F, 0x2190...0x22FF:
+                width += 1
+                afterBase = true
+            case 0x300...0x36F where afterBase:
+                // A combining mark after a base character is part of it.
+                continue
+            default:
+                return count
+            }
+        }
+        return width
+    }
+
     /// The width of the text on a terminal, ignoring ANSI escape codes.
     var visibleWidth: Int {
         var width = 0
         var inEscape = false
-        for scalarChar in self {
-            if scalarChar == "\u{1B}" { inEscape = true; continue }
+        var afterBase = false
+        for scalar in unicodeScalars {
+            if scalar == "\u{1B}" {
+                inEscape = true
+                afterBase = false
+                continue
+            }
             if inEscape {
-                if scalarChar == "m" { inEscape = false }
+                if scalar == "m" { inEscape = false }
+                continue
+            }
+            switch scalar.value {
+            case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2070...0x209F, 0x2190...0x22FF:
+                width += 1
+                afterBase = true
+            case 0x300...0x36F where afterBase:
+                continue
+            default:
+                return segmentedVisibleWidth
+            }
+        }
+        return width
+    }
+
+    /// ``visibleWidth`` by grapheme clusters, for text beyond the common characters.
+    private var segmentedVisibleWidth: Int {
+        var width = 0
+        var inEscape = false
+        for character in self {
+            if character == "\u{1B}" { inEscape = true; continue }
+            if inEscape {
+                if character == "m" { inEscape = false }
                 continue
             }
             width += 1

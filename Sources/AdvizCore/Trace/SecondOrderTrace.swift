@@ -1,30 +1,16 @@
-/// One product of a second-order row: the tangent of an argument times the local partial of
-/// the node by that argument, ẇⱼ·∂wᵢ/∂wⱼ.
-public struct ChainProduct: Sendable, Equatable {
-    /// The argument wⱼ, a node of the gradient graph.
-    public var argument: Int
-    /// Its tangent ẇⱼ.
-    public var tangent: Double
-    /// The local partial ∂wᵢ/∂wⱼ (summed where wⱼ is both arguments).
-    public var partial: Double
-    /// Whether ẇⱼ is a structural zero (no seeded input reaches wⱼ): it adds a plain 0 and is
-    /// never multiplied, as in ``ForwardSweep/tangents(_:_:seed:)``.
-    public var isStructuralZero: Bool
-
-    /// What the product adds to the row: ẇⱼ·∂wᵢ/∂wⱼ, or 0 for a structural zero.
-    public var value: Double { isStructuralZero ? 0 : tangent * partial }
-}
-
 /// A row of the second-order trace: the tangent of one node of the backward pass.
 public struct SecondOrderRow: Sendable, Equatable {
-    /// The row as the tangent trace writes it: `v̇8 = v̇5 + v̇7 = (-0.9093) + 0 = -0.9093`.
+    /// The row: a tangent row of the gradient graph, `v̇8 = v̇5 + v̇7 = (-0.9093) + 0 = -0.9093`
+    /// (write it with ``SecondOrderTrace/gradientTrace``'s `Trace.rendered(_:_:)`).
     public var row: TraceRow
     /// The nodes of f whose adjoint this node holds (its tangent is then the tangent of v̄ᵢ).
     public var adjointOf: [Int]
     /// The input j where the node is the output ∂y/∂xⱼ (its tangent is then (H·ẋ)ⱼ).
     public var gradientOf: Int?
-    /// The chain-rule products the row sums, one per distinct non-constant argument.
-    public var products: [ChainProduct]
+
+    /// The chain-rule products ẇⱼ·∂wᵢ/∂wⱼ the row sums, one per distinct non-constant argument wⱼ:
+    /// the row's terms.
+    public var products: [ChainTerm] { row.terms }
 }
 
 /// The second-order part of a trace (`adviz trace --order 2`): a tangent sweep over the
@@ -57,28 +43,17 @@ public final class SecondOrderTrace: Sendable {
     }
 
     /// The rows of the backward pass's nodes, in tape order (the order the backward pass computes them).
-    public func rows(_ style: MathStyle = .text) -> [SecondOrderRow] {
-        let writer = TraceWriter(trace: gradientTrace, style: style)
-        let graph = gradientGraph.graph
-        let tangents = gradientTrace.tangents ?? []
-        let active = gradientTrace.reachedBySeed
+    public func rows() -> [SecondOrderRow] {
         var gradientOf: [Int: Int] = [:]
         for (j, node) in gradientGraph.gradientNodes.enumerated() where gradientOf[node] == nil { gradientOf[node] = j }
-        return gradientTrace.tangentRows(style).filter { gradientGraph.isBackward($0.node) }.map { row in
-            var seen = Set<Int>()
-            let products = graph.nodes[row.node].arguments.filter { !graph.isConstant($0) && seen.insert($0).inserted }.map { argument in
-                ChainProduct(
-                    argument: argument, tangent: tangents[argument], partial: writer.totalPartialValue(row.node, argument),
-                    isStructuralZero: !active[argument])
-            }
-            return SecondOrderRow(
-                row: row, adjointOf: gradientGraph.adjointOf[row.node] ?? [], gradientOf: gradientOf[row.node], products: products)
+        return gradientTrace.tangentRows().filter { gradientGraph.isBackward($0.node) }.map { row in
+            SecondOrderRow(row: row, adjointOf: gradientGraph.adjointOf[row.node] ?? [], gradientOf: gradientOf[row.node])
         }
     }
 
     /// The primal rows of the backward pass's nodes: what each node computes, and its value.
-    public func backwardPassRows(_ style: MathStyle = .text) -> [TraceRow] {
-        gradientTrace.primalRows(style).filter { gradientGraph.isBackward($0.node) }
+    public func backwardPassRows() -> [TraceRow] {
+        gradientTrace.primalRows().filter { gradientGraph.isBackward($0.node) }
     }
 
     /// What a backward node holds, in words: `v̄₋₁`, `∂y/∂x1`, or nothing for an intermediate product.

@@ -35,42 +35,11 @@ public struct TraceOptions: Sendable {
     }
 }
 
-/// One row of a trace table: `label = definition = substituted = value`.
-public struct TraceRow: Sendable, Equatable {
-    /// The node the row computes.
-    public var node: Int
-    /// What is computed: `v1`, `v̇1`, `v̄1` (or their LaTeX).
-    public var label: String
-    /// How, symbolically: `v-1·v0`, `v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0`.
-    public var definition: String
-    /// The same with the local partials written out as formulas: `v̄3·cos(v0) + v̄1·v-1` (adjoint rows).
-    public var formula: String
-    /// The same with numbers: `2·5`, `1·cos(5) + 0.1·2`.
-    public var substituted: String
-    /// The result.
-    public var value: Double
-}
-
-/// One local partial ∂vᵢ/∂vⱼ on an edge of the graph, as formula and number.
-public struct EdgePartial: Sendable, Equatable {
-    /// The node vᵢ.
-    public var node: Int
-    /// The argument vⱼ.
-    public var argument: Int
-    /// `∂v3/∂v0`.
-    public var label: String
-    /// `cos(v0)`.
-    public var formula: String
-    /// `cos(5)`.
-    public var substituted: String
-    /// The number.
-    public var value: Double
-}
-
 /// A traced evaluation: the graph, its sweeps, and everything the tables show, as data.
 ///
-/// `Trace` runs the sweeps and keeps them; its rows are written in a ``MathStyle``, and
-/// the text, Markdown, LaTeX and JSON writers lay those rows out.
+/// `Trace` runs the sweeps and keeps them; its rows (``primalRows()``, ``tangentRows()``,
+/// ``adjointRows()``) are data, written out in a ``MathStyle`` by `rendered(_:_:)`;
+/// the text, Markdown, LaTeX and JSON writers lay those out.
 public struct Trace: Sendable {
     /// The graph traced.
     public let graph: Graph
@@ -168,24 +137,42 @@ public struct Trace: Sendable {
         return evaluation.warnings.map { writer.warning($0) }
     }
 
-    /// The forward primal trace: one row per input and step, in tape order.
-    public func primalRows(_ style: MathStyle = .text) -> [TraceRow] {
-        TraceWriter(trace: self, style: style).primalRows()
+    /// `row` written out in `style`: its label, definition, formula, substituted numbers and
+    /// value as the trace tables print them (see ``RenderedRow``).
+    ///
+    /// ```swift
+    /// let trace = try Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5")
+    /// for row in trace.rendered(trace.adjointRows()) {
+    ///     print(row.label, "=", row.formula, "=", row.substituted, "=", row.value)
+    /// }
+    /// // v̄₀ = v̄₃·cos(v₀) + v̄₁·v₋₁ = 1·cos(5) + 0.1·2 = 0.4837 (among others)
+    /// ```
+    public func rendered(_ row: TraceRow, _ style: MathStyle = .text) -> RenderedRow {
+        TraceWriter(trace: self, style: style).rendered(row)
     }
 
-    /// The forward tangent trace (empty where forward mode did not run).
-    public func tangentRows(_ style: MathStyle = .text) -> [TraceRow] {
-        TraceWriter(trace: self, style: style).tangentRows()
+    /// Rows written out in `style` (see `rendered(_:_:)`).
+    public func rendered(_ rows: [TraceRow], _ style: MathStyle = .text) -> [RenderedRow] {
+        let writer = TraceWriter(trace: self, style: style, caching: rows.count > 64 && rows.count >= graph.nodes.count / 4)
+        return rows.map { writer.rendered($0) }
     }
 
-    /// The reverse adjoint trace, from the last step back to the first input (empty where reverse mode did not run).
-    public func adjointRows(_ style: MathStyle = .text) -> [TraceRow] {
-        TraceWriter(trace: self, style: style).adjointRows()
+    /// A local partial written out in `style`: label `∂v₃/∂v₀`, definition and formula `cos(v₀)`,
+    /// substituted `cos(5)`, value `0.2837`.
+    public func rendered(_ partial: EdgePartial, _ style: MathStyle = .text) -> RenderedRow {
+        TraceWriter(trace: self, style: style).rendered(partial)
     }
 
-    /// Every local partial on an edge that carries a derivative, in tape order.
-    public func edgePartials(_ style: MathStyle = .text) -> [EdgePartial] {
-        TraceWriter(trace: self, style: style).edgePartials()
+    /// Local partials written out in `style`.
+    public func rendered(_ partials: [EdgePartial], _ style: MathStyle = .text) -> [RenderedRow] {
+        let writer = TraceWriter(trace: self, style: style, caching: partials.count > 64 && partials.count >= graph.nodes.count / 4)
+        return partials.map { writer.rendered($0) }
+    }
+
+    /// The name of node `id` in `style`, as every table and figure writes it: `v₃`, with `accent`
+    /// `v̇₃` (its tangent) or `v̄₃` (its adjoint); a constant's name or value.
+    public func symbol(of id: Int, accent: MathName.Accent = .none, _ style: MathStyle = .text) -> String {
+        TraceWriter(trace: self, style: style).nodeSymbol(id, accent: accent)
     }
 }
 

@@ -64,8 +64,8 @@ public struct TraceReport: Sendable {
     }
 
     /// The rows' cells: `label = definition = substituted = value`, the substitution left out where it adds nothing.
-    private func cells(_ row: TraceRow, style: MathStyle, showFormula: Bool = false) -> [String] {
-        let value = TraceWriter(trace: trace, style: style).number(row.value).text
+    private func cells(_ row: RenderedRow, showFormula: Bool = false) -> [String] {
+        let value = row.value
         var cells = [row.label, row.definition]
         if showFormula { cells.append(row.formula == row.definition ? "" : row.formula) }
         cells.append(row.substituted == value || row.substituted == row.definition ? "" : row.substituted)
@@ -92,11 +92,13 @@ public struct TraceReport: Sendable {
 
         func table(_ rows: [[String]], notes: [String] = []) -> [String] {
             var t = TextTable()
+            t.rows.reserveCapacity(rows.count)
             for (r, row) in rows.enumerated() {
                 var cells: [TextTable.Cell] = [TextTable.Cell(row[0], .label)]
+                cells.reserveCapacity(row.count + 1)
                 for (i, cell) in row.dropFirst().enumerated() {
                     let isValue = i == row.count - 2
-                    cells.append(TextTable.Cell(cell.isEmpty ? "" : "= " + cell, isValue ? .value : nil))
+                    cells.append(TextTable.Cell(cell, isValue ? .value : nil, prefix: cell.isEmpty ? "" : "= "))
                 }
                 if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
                 t.append(cells)
@@ -105,11 +107,12 @@ public struct TraceReport: Sendable {
         }
 
         // The statement that names a node (`a = x1*x2`) is noted beside its row.
+        let writer = TraceWriter(trace: trace, style: .text, caching: true)
         let primalRows = trace.primalRows()
         let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
-        let primal = [heading("Forward primal trace")] + table(primalRows.map { cells($0, style: .text) } + outputRows(.text), notes: names)
+        let primal = [heading("Forward primal trace")] + table(primalRows.map { cells(writer.rendered($0)) } + outputRows(.text), notes: names)
         if mode.showsForward {
-            let tangent = [heading("Forward tangent trace") + " (\(seedText(.text)))"] + table(trace.tangentRows().map { cells($0, style: .text) })
+            let tangent = [heading("Forward tangent trace") + " (\(seedText(.text)))"] + table(trace.tangentRows().map { cells(writer.rendered($0)) })
             out += sideBySide(primal, tangent, width: width)
         } else {
             out += primal
@@ -120,15 +123,14 @@ public struct TraceReport: Sendable {
             let partials = trace.edgePartials()
             if !partials.isEmpty {
                 out.append(heading("Local partials") + " (one per edge; reverse mode multiplies by them)")
-                let writer = TraceWriter(trace: trace, style: .text)
-                out += table(partials.map { p in
-                    let value = writer.number(p.value).text
-                    return [p.label, p.formula, p.substituted == value || p.substituted == p.formula ? "" : p.substituted, value]
+                out += table(partials.map { partial in
+                    let p = writer.rendered(partial)
+                    return [p.label, p.formula, p.substituted == p.value || p.substituted == p.formula ? "" : p.substituted, p.value]
                 })
                 out.append("")
             }
             out.append(heading("Reverse adjoint trace") + " (\(outputSeedText(.text)))")
-            out += table(trace.adjointRows().map { cells($0, style: .text) })
+            out += table(trace.adjointRows().map { cells(writer.rendered($0)) })
             out.append("")
         }
 
@@ -136,11 +138,12 @@ public struct TraceReport: Sendable {
             let backward = second.backwardPassRows()
             let rows = second.rows()
             let meanings = backward.map { second.meaning(of: $0.node) }
-            let first = backward.first.map { TraceWriter(trace: second.gradientTrace, style: .text).nodeSymbol($0.node) } ?? ""
-            let last = backward.last.map { TraceWriter(trace: second.gradientTrace, style: .text).nodeSymbol($0.node) } ?? ""
+            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
+            let first = backward.first.map { gradientWriter.nodeSymbol($0.node) } ?? ""
+            let last = backward.last.map { gradientWriter.nodeSymbol($0.node) } ?? ""
             out.append(heading("Second order") + " (forward over reverse, of \(graph.outputs[second.gradientGraph.output].name)): the backward pass as nodes \(first)…\(last) (the gradient graph), and their tangents")
-            let left = [heading("Backward pass")] + table(backward.map { cells($0, style: .text) }, notes: meanings)
-            let right = [heading("Second-order tangent trace") + " (\(seedText(.text)))"] + table(rows.map { cells($0.row, style: .text) })
+            let left = [heading("Backward pass")] + table(backward.map { cells(gradientWriter.rendered($0)) }, notes: meanings)
+            let right = [heading("Second-order tangent trace") + " (\(seedText(.text)))"] + table(rows.map { cells(gradientWriter.rendered($0.row)) })
             out += sideBySide(left, right, width: width)
             out.append("")
             out += hessianLines(second, style: style)
@@ -174,14 +177,18 @@ public struct TraceReport: Sendable {
 
     /// Two blocks next to each other when they fit in `width`, else one under the other.
     private func sideBySide(_ left: [String], _ right: [String], width: Int?) -> [String] {
-        let leftWidth = left.map(\.visibleWidth).max() ?? 0
-        let rightWidth = right.map(\.visibleWidth).max() ?? 0
+        let leftWidths = left.map(\.visibleWidth)
+        let leftWidth = leftWidths.max() ?? 0
+        let rightWidth = right.lazy.map(\.visibleWidth).max() ?? 0
         guard let width, leftWidth + 4 + rightWidth <= width else { return left + [""] + right }
         return (0..<Swift.max(left.count, right.count)).map { i in
             let l = i < left.count ? left[i] : ""
             let r = i < right.count ? right[i] : ""
-            let line = l + String(repeating: " ", count: leftWidth - l.visibleWidth + 4) + r
-            return r.isEmpty ? l : line
+            guard !r.isEmpty else { return l }
+            var line = l
+            line.append(spaces: leftWidth - (i < left.count ? leftWidths[i] : 0) + 4)
+            line += r
+            return line
         }
     }
 
@@ -268,20 +275,25 @@ public struct TraceReport: Sendable {
             out.append("")
             out.append("| " + header.joined(separator: " | ") + " |")
             out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-            for row in rows { out.append("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |") }
+            for row in rows { out.append("| " + row.map(\.markdownCell).joined(separator: " | ") + " |") }
             out.append("")
         }
-        table("Forward primal trace", ["node", "definition", "substituted", "value"], trace.primalRows().map { cells($0, style: .text) } + outputRows(.text))
+        let rowWriter = TraceWriter(trace: trace, style: .text, caching: true)
+        table("Forward primal trace", ["node", "definition", "substituted", "value"], trace.primalRows().map { cells(rowWriter.rendered($0)) } + outputRows(.text))
         if mode.showsForward {
-            table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], trace.tangentRows().map { cells($0, style: .text) })
+            table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], trace.tangentRows().map { cells(rowWriter.rendered($0)) })
         }
         if mode.showsReverse {
-            table("Local partials", ["partial", "formula", "substituted", "value"], trace.edgePartials().map { [$0.label, $0.formula, $0.substituted, format.string($0.value)] })
-            table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], trace.adjointRows().map { cells($0, style: .text, showFormula: true) })
+            table("Local partials", ["partial", "formula", "substituted", "value"], trace.edgePartials().map { partial in
+                let p = rowWriter.rendered(partial)
+                return [p.label, p.formula, p.substituted, p.value]
+            })
+            table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], trace.adjointRows().map { cells(rowWriter.rendered($0), showFormula: true) })
         }
         if let second = trace.secondOrder {
-            table("Backward pass as nodes (the gradient graph)", ["node", "definition", "substituted", "value", "holds"], second.backwardPassRows().map { cells($0, style: .text) + [second.meaning(of: $0.node)] })
-            table("Second-order tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], second.rows().map { cells($0.row, style: .text) })
+            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
+            table("Backward pass as nodes (the gradient graph)", ["node", "definition", "substituted", "value", "holds"], second.backwardPassRows().map { cells(gradientWriter.rendered($0)) + [second.meaning(of: $0.node)] })
+            table("Second-order tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], second.rows().map { cells(gradientWriter.rendered($0.row)) })
             let writer = TraceWriter(trace: trace, style: .text)
             out.append("H·ẋ = (\(second.hessianVectorProduct.map { format.string($0) }.joined(separator: ", ")))")
             out.append("")
@@ -330,18 +342,22 @@ public struct TraceReport: Sendable {
             out.append("\\end{tabular}")
             out.append("")
         }
-        table("Forward primal trace", trace.primalRows(.latex).map { cells($0, style: .latex) } + outputRows(.latex))
+        let rowWriter = TraceWriter(trace: trace, style: .latex, caching: true)
+        table("Forward primal trace", trace.primalRows().map { cells(rowWriter.rendered($0)) } + outputRows(.latex))
         if mode.showsForward {
-            table("Forward tangent trace ($\(seedText(.latex))$)", trace.tangentRows(.latex).map { cells($0, style: .latex) })
+            table("Forward tangent trace ($\(seedText(.latex))$)", trace.tangentRows().map { cells(rowWriter.rendered($0)) })
         }
         if mode.showsReverse {
-            let writer = TraceWriter(trace: trace, style: .latex)
-            table("Local partials", trace.edgePartials(.latex).map { [$0.label, $0.formula, $0.substituted, writer.number($0.value).text] })
-            table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows(.latex).map { cells($0, style: .latex) })
+            table("Local partials", trace.edgePartials().map { partial in
+                let p = rowWriter.rendered(partial)
+                return [p.label, p.formula, p.substituted, p.value]
+            })
+            table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows().map { cells(rowWriter.rendered($0)) })
         }
         if let second = trace.secondOrder {
-            table("Backward pass as nodes (the gradient graph)", second.backwardPassRows(.latex).map { cells($0, style: .latex) })
-            table("Second-order tangent trace ($\(seedText(.latex))$)", second.rows(.latex).map { cells($0.row, style: .latex) })
+            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .latex, caching: true)
+            table("Backward pass as nodes (the gradient graph)", second.backwardPassRows().map { cells(gradientWriter.rendered($0)) })
+            table("Second-order tangent trace ($\(seedText(.latex))$)", second.rows().map { cells(gradientWriter.rendered($0.row)) })
             let writer = TraceWriter(trace: trace, style: .latex)
             out.append("\\[ \\nabla^2 f = \\begin{pmatrix}")
             out.append(second.hessian.matrix.map { $0.map { writer.number($0).text }.joined(separator: " & ") }.joined(separator: " \\\\\n"))
@@ -466,11 +482,11 @@ extension TraceReport {
             ]
             if !row.adjointOf.isEmpty { fields.append(("adjoint_of", .array(row.adjointOf.map { .string(originalIDs[$0]) }))) }
             if let j = row.gradientOf { fields.append(("gradient_of", .string(names[j]))) }
-            fields.append(("products", .array(row.products.map { product in
-                .object([
-                    ("input", .string(ids[product.argument])), ("tangent", .finite(product.tangent)),
-                    ("partial", .finite(product.partial)), ("structural_zero", .bool(product.isStructuralZero)),
-                ])
+            fields.append(("products", .array(row.products.compactMap { product in
+                product.node.map { argument in JSONValue.object([
+                    ("input", .string(ids[argument])), ("tangent", .finite(product.factor)),
+                    ("partial", .finite(product.partialValue)), ("structural_zero", .bool(product.isStructuralZero)),
+                ]) }
             })))
             return .object(fields)
         }
@@ -488,6 +504,11 @@ extension TraceReport {
 }
 
 extension String {
+    /// The text as a Markdown table cell: `|` escaped.
+    fileprivate var markdownCell: String {
+        utf8.contains(UInt8(ascii: "|")) ? replacingOccurrences(of: "|", with: "\\|") : self
+    }
+
     /// A multi-line program on one line: statements joined by `; `, and a line that continues
     /// the statement above (it starts with a binary operator, or the line above ends in one or
     /// in an open parenthesis) joined with a space.

@@ -1,6 +1,6 @@
-import Foundation
-
-/// Writes a trace's rows in one notation: names, formulas and numbers as text or LaTeX.
+/// Writes a trace's rows in one notation: names, formulas and numbers as text or LaTeX. The one
+/// naming scheme of the trace's writers (tables, figures, lessons): nodes are `v₃`, `v̇₋₁`, `v̄₀`
+/// (``MathName``), constants their name or value, partials `∂v₃/∂v₀`.
 package struct TraceWriter {
     package let trace: Trace
     package let style: MathStyle
@@ -8,11 +8,28 @@ package struct TraceWriter {
     package var format: NumberFormat { trace.options.numberFormat }
     package var values: [Double] { trace.evaluation.values }
 
+    /// With caching: every node's names (plain, dotted, barred) and value, written once up front,
+    /// since a writer of many rows writes each many times. Empty otherwise.
+    private var names: [[String]]
+    private var valueLeaves: [FormulaLeaf]
 
-    package init(trace: Trace, style: MathStyle) {
+    /// A writer of `trace` in `style`; with `caching`, for writing most of a trace's rows, it
+    /// writes every node's names and value once, up front.
+    package init(trace: Trace, style: MathStyle, caching: Bool = false) {
         self.trace = trace
         self.style = style
+        combiner = FormulaWriter(style: style, leaf: { _ in FormulaLeaf("") }, number: { _ in FormulaLeaf("") })
+        names = []
+        valueLeaves = []
+        guard caching else { return }
+        let nodes = trace.graph.nodes.indices
+        names = [Accent.none, .dot, .bar].map { accent in nodes.map { writeNodeSymbol($0, accent: accent) } }
+        valueLeaves = nodes.map { number(trace.evaluation.values[$0]) }
     }
+
+    /// Writes operations applied to written operands (its leaves are never asked for: ``render(_:node:byValue:)`` writes them).
+    private let combiner: FormulaWriter
+
 
     // MARK: Symbols
 
@@ -23,17 +40,19 @@ package struct TraceWriter {
         MathName.symbol(name, accent: accent, style: style)
     }
 
-    /// A variable's name in LaTeX (see ``MathName/latex(_:)``).
-    package static func latexName(_ name: String) -> String { MathName.latex(name) }
-
-    /// A name with an optional dot or bar, in `style` (see ``MathName/symbol(_:accent:style:subscripted:)``).
-    package static func symbol(_ name: String, accent: Accent, style: MathStyle, subscripted: Bool = false) -> String {
-        MathName.symbol(name, accent: accent, style: style, subscripted: subscripted)
+    /// The name of node `id` (`v₃`; a constant's value or name).
+    package func nodeSymbol(_ id: Int, accent: Accent = .none) -> String {
+        guard !names.isEmpty else { return writeNodeSymbol(id, accent: accent) }
+        return names[accent == .none ? 0 : accent == .dot ? 1 : 2][id]
     }
 
-    /// The name of node `id` (`v3`; a constant's value or name).
-    package func nodeSymbol(_ id: Int, accent: Accent = .none) -> String {
-        if let number = graph.stepNumbers[id] { return TraceWriter.symbol("v\(number)", accent: accent, style: style, subscripted: true) }
+    /// The value of node `id` as a number of the trace.
+    package func valueLeaf(_ id: Int) -> FormulaLeaf {
+        valueLeaves.isEmpty ? number(values[id]) : valueLeaves[id]
+    }
+
+    private func writeNodeSymbol(_ id: Int, accent: Accent) -> String {
+        if let number = graph.stepNumbers[id] { return MathName.node(number, accent: accent, style: style) }
         if let name = graph.constantNames[id] { return style == .latex && name == "pi" ? "\\pi" : name }
         return number(graph.nodes[id].literal).text
     }
@@ -47,6 +66,7 @@ package struct TraceWriter {
     /// The output's seed symbol: `ȳ`, `ȳ2`.
     package func outputSeedSymbol(_ name: String) -> String { symbol(name, accent: .bar) }
 
+    /// A number in the trace's format and this style (`1.5e-7`, `1.5 \times 10^{-7}`).
     package func number(_ x: Double) -> FormulaLeaf {
         let text = format.string(x)
         if style == .latex {
@@ -63,36 +83,36 @@ package struct TraceWriter {
 
     // MARK: Formulas of one node
 
-    /// The local partial of `node` with respect to its argument at `position`, with constant arguments folded in.
-    package func partialFormula(_ node: Int, _ position: Int) -> Formula {
-        graph.partialFormula(node, argument: position)
-    }
-
     /// The total partial of `node` with respect to the node `argument` (a sum if it is used twice).
-    package func totalPartialFormula(_ node: Int, _ argument: Int) -> Formula {
-        let n = graph.nodes[node]
-        var terms: [Formula] = []
-        for (position, id) in n.arguments.enumerated() where id == argument { terms.append(partialFormula(node, position)) }
-        return terms.dropFirst().reduce(terms[0]) { .apply(.add, [$0, $1]) }
-    }
+    package func totalPartialFormula(_ node: Int, _ argument: Int) -> Formula { trace.totalPartialFormula(node, argument) }
 
-    package func totalPartialValue(_ node: Int, _ argument: Int) -> Double {
-        let n = graph.nodes[node]
-        var total = 0.0
-        if Int(n.a) == argument { total += trace.evaluation.partialA[node] }
-        if n.op.arity == 2, Int(n.b) == argument { total += trace.evaluation.partialB[node] }
-        return total
-    }
+    /// Its value, as the sweep computed it.
+    package func totalPartialValue(_ node: Int, _ argument: Int) -> Double { trace.totalPartialValue(node, argument) }
 
     /// Renders a formula over `node`'s arguments, by name or by value (a tangent or an adjoint
     /// in it is a ``Formula/quantity(name:value:)`` and is written the same way).
+    ///
+    /// The same as `formula.render(style, leaf:number:quantity:)` with those leaves, written
+    /// here without closures: a row writes several formulas, and a trace has many rows.
     package func render(_ formula: Formula, node: Int, byValue: Bool) -> String {
-        let args = graph.nodes[node].arguments
-        return formula.render(
-            style,
-            leaf: { i in byValue ? number(values[args[i]]) : FormulaLeaf(nodeSymbol(args[i])) },
-            number: { x in number(x) },
-            quantity: { name, value in byValue ? number(value) : FormulaLeaf(name) })
+        let n = graph.nodes[node]
+        return write(formula, a: Int(n.a), b: Int(n.b), byValue: byValue).text
+    }
+
+    private func write(_ formula: Formula, a: Int, b: Int, byValue: Bool) -> FormulaWriter.Written {
+        let leaf: FormulaLeaf
+        switch formula {
+        case .arg(let i):
+            let id = i == 0 ? a : b
+            leaf = byValue ? valueLeaf(id) : FormulaLeaf(nodeSymbol(id))
+        case .number(let x):
+            leaf = number(x)
+        case .quantity(let name, let value):
+            leaf = byValue ? number(value) : FormulaLeaf(name)
+        case .apply(let op, let operands):
+            return combiner.combine(op, operands.map { write($0, a: a, b: b, byValue: byValue) })
+        }
+        return FormulaWriter.Written(text: leaf.text, precedence: 99, isNegativeAtom: leaf.isNegative)
     }
 
     /// The node's own operation applied to its arguments: `v-1·v0`, `log(v1)`.
@@ -103,18 +123,39 @@ package struct TraceWriter {
 
     // MARK: Rows
 
-    package func primalRows() -> [TraceRow] {
-        graph.nodes.indices.compactMap { i in
-            switch graph.nodes[i].op {
-            case .constant: return nil
-            case .input:
+    /// `row` written out (see ``RenderedRow``).
+    package func rendered(_ row: TraceRow) -> RenderedRow {
+        let i = row.node
+        let isInput = graph.nodes[i].op == .input
+        let value = row.kind == .primal && row.value.bitPattern == values[i].bitPattern ? valueLeaf(i).text : number(row.value).text
+        switch row.kind {
+        case .primal:
+            let label = nodeSymbol(i)
+            if isInput {
                 let name = symbol(graph.inputNames[i])
-                return TraceRow(node: i, label: nodeSymbol(i), definition: name, formula: name, substituted: "", value: values[i])
-            default:
-                let def = definition(i, byValue: false)
-                return TraceRow(node: i, label: nodeSymbol(i), definition: def, formula: def, substituted: definition(i, byValue: true), value: values[i])
+                return RenderedRow(node: i, label: label, definition: name, formula: name, substituted: "", value: value)
             }
+            let symbolic = definition(i, byValue: false)
+            return RenderedRow(node: i, label: label, definition: symbolic, formula: symbolic, substituted: definition(i, byValue: true), value: value)
+        case .tangent:
+            let label = nodeSymbol(i, accent: .dot)
+            if isInput {
+                let seed = symbol(graph.inputNames[i], accent: .dot)
+                return RenderedRow(node: i, label: label, definition: seed, formula: seed, substituted: "", value: value)
+            }
+            let symbolic = tangentSum(row, byValue: false)
+            return RenderedRow(node: i, label: label, definition: symbolic, formula: symbolic, substituted: tangentSum(row, byValue: true), value: value)
+        case .adjoint:
+            return adjointRow(row, value: value)
         }
+    }
+
+    /// A local partial as a row: `∂v₃/∂v₀ = cos(v₀) = cos(5) = 0.2837`.
+    package func rendered(_ partial: EdgePartial) -> RenderedRow {
+        let formula = render(partial.partial, node: partial.node, byValue: false)
+        return RenderedRow(
+            node: partial.node, label: partialSymbol(partial.node, partial.argument), definition: formula, formula: formula,
+            substituted: render(partial.partial, node: partial.node, byValue: true), value: number(partial.value).text)
     }
 
     /// The tangent of one node as a sum over its arguments: `v̇-1·v0 + v̇0·v-1`, `v̇1/v1`.
@@ -122,107 +163,65 @@ package struct TraceWriter {
     /// By value, an argument that no seeded input reaches, across an edge whose partial is not
     /// finite, adds a plain `0`: its tangent is a structural zero and is never multiplied
     /// (`0/(2·sqrt(0))` would read as 0/0 = 0). Across a finite partial the product stays (`0·2`).
-    private func tangentSum(_ node: Int, byValue: Bool, tangents: [Double], active: [Bool]) -> String {
-        let n = graph.nodes[node]
+    private func tangentSum(_ row: TraceRow, byValue: Bool) -> String {
         var sum: Formula?
-        var seen = Set<Int>()
-        for id in n.arguments where !graph.isConstant(id) && seen.insert(id).inserted {
-            let tangent = Formula.quantity(name: nodeSymbol(id, accent: .dot), value: tangents[id])
+        for term in row.terms {
+            guard case .node(let id) = term.source else { continue }
+            let tangent = Formula.quantity(name: nodeSymbol(id, accent: .dot), value: term.factor)
             // A partial of ±1 (sums, differences) adds or subtracts the tangent itself, by value too: `5.5 - 0`.
-            var term = product(tangent, totalPartialFormula(node, id), keepOne: false)
-            if byValue, !active[id], !totalPartialValue(node, id).isFinite {
-                if case .apply(.neg, _) = term { term = .apply(.neg, [.number(0)]) } else { term = .number(0) }
+            var written = product(tangent, term.partial)
+            if byValue, term.isStructuralZero, !term.partialValue.isFinite {
+                if case .apply(.neg, _) = written { written = .apply(.neg, [.number(0)]) } else { written = .number(0) }
             }
             if let previous = sum {
-                if case .apply(.neg, let inner) = term { sum = .apply(.sub, [previous, inner[0]]) } else { sum = .apply(.add, [previous, term]) }
+                if case .apply(.neg, let inner) = written { sum = .apply(.sub, [previous, inner[0]]) } else { sum = .apply(.add, [previous, written]) }
             } else {
-                sum = term
+                sum = written
             }
         }
         guard let sum else { return "0" }
-        return render(sum, node: node, byValue: byValue)
+        return render(sum, node: row.node, byValue: byValue)
     }
 
-    /// `factor·partial`, written simply where the partial is ±1 or 1/x (unless `keepOne`).
-    private func product(_ factor: Formula, _ partial: Formula, keepOne: Bool) -> Formula {
+    /// `factor·partial`, written simply where the partial is ±1 or 1/x.
+    private func product(_ factor: Formula, _ partial: Formula) -> Formula {
         if case .apply(.div, let parts) = partial, parts[0] == .number(1) { return .apply(.div, [factor, parts[1]]) }
-        if !keepOne {
-            if partial == .number(1) { return factor }
-            if partial == .number(-1) { return .apply(.neg, [factor]) }
-        }
+        if partial == .number(1) { return factor }
+        if partial == .number(-1) { return .apply(.neg, [factor]) }
         return .apply(.mul, [factor, partial])
     }
 
-    package func tangentRows() -> [TraceRow] {
-        guard let tangents = trace.tangents else { return [] }
-        let active = trace.reachedBySeed
-        return graph.nodes.indices.compactMap { i in
-            switch graph.nodes[i].op {
-            case .constant: return nil
-            case .input:
-                let seedSymbol = symbol(graph.inputNames[i], accent: .dot)
-                return TraceRow(node: i, label: nodeSymbol(i, accent: .dot), definition: seedSymbol, formula: seedSymbol, substituted: "", value: tangents[i])
-            default:
-                let def = tangentSum(i, byValue: false, tangents: tangents, active: active)
-                return TraceRow(
-                    node: i, label: nodeSymbol(i, accent: .dot), definition: def, formula: def,
-                    substituted: tangentSum(i, byValue: true, tangents: tangents, active: active), value: tangents[i])
-            }
-        }
-    }
-
-    package func adjointRows() -> [TraceRow] {
-        guard let adjoints = trace.adjoints else { return [] }
-        let consumers = graph.consumers()
-        let live = trace.reachingSeededOutputs
-        var seedTerms: [Int: [(symbol: String, value: Double)]] = [:]
-        for (k, output) in graph.outputs.enumerated() {
-            seedTerms[output.node, default: []].append((outputSeedSymbol(output.name), trace.outputSeed[k]))
-        }
-        var rows: [TraceRow] = []
-        for i in stride(from: graph.nodes.count - 1, through: 0, by: -1) where !graph.isConstant(i) {
-            var symbolic: [String] = [], formulas: [String] = [], numeric: [String] = []
-            for seed in seedTerms[i] ?? [] {
-                symbolic.append(seed.symbol)
-                formulas.append(seed.symbol)
-                numeric.append(number(seed.value).text)
-            }
-            for c in consumers[i] {
+    /// `v̄₀ = v̄₃·∂v₃/∂v₀ + v̄₁·∂v₁/∂v₀ = v̄₃·cos(v₀) + v̄₁·v₋₁ = 1·cos(5) + 0.1·2`: each term once
+    /// by symbols, once with its partial as a formula, once by value.
+    private func adjointRow(_ row: TraceRow, value: String) -> RenderedRow {
+        var symbolic: [String] = [], formulas: [String] = [], numeric: [String] = []
+        symbolic.reserveCapacity(row.terms.count)
+        formulas.reserveCapacity(row.terms.count)
+        numeric.reserveCapacity(row.terms.count)
+        let dot = style == .latex ? " \\cdot " : "·"
+        for term in row.terms {
+            switch term.source {
+            case .outputSeed(let k), .inputSeed(let k):
+                let seed = term.source == .outputSeed(k) ? outputSeedSymbol(graph.outputs[k].name) : symbol(graph.inputNames[k], accent: .dot)
+                symbolic.append(seed)
+                formulas.append(seed)
+                numeric.append(number(term.factor).text)
+            case .node(let c):
                 let bar = nodeSymbol(c, accent: .bar)
-                let dot = style == .latex ? " \\cdot " : "·"
-                symbolic.append(bar + dot + partialSymbol(c, i))
-                let partial = totalPartialFormula(c, i)
-                let adjoint = Formula.quantity(name: bar, value: adjoints[c])
-                formulas.append(render(.apply(.mul, [adjoint, partial]), node: c, byValue: false))
+                symbolic.append(bar + dot + partialSymbol(c, row.node))
+                let product = Formula.apply(.mul, [.quantity(name: bar, value: term.factor), term.partial])
+                formulas.append(render(product, node: c, byValue: false))
                 // A consumer that reaches no seeded output passes a structural zero: a plain `0`, not 0·partial.
-                numeric.append(
-                    live[c] || totalPartialValue(c, i).isFinite
-                        ? render(.apply(.mul, [adjoint, partial]), node: c, byValue: true) : "0")
+                numeric.append(!term.isStructuralZero || term.partialValue.isFinite ? render(product, node: c, byValue: true) : "0")
             }
-            let join = { (parts: [String]) in parts.isEmpty ? "0" : parts.joined(separator: " + ") }
-            rows.append(
-                TraceRow(
-                    node: i, label: nodeSymbol(i, accent: .bar), definition: join(symbolic), formula: join(formulas),
-                    substituted: numeric.isEmpty ? "" : join(numeric), value: adjoints[i]))
         }
-        return rows
+        let join = { (parts: [String]) in parts.isEmpty ? "0" : parts.joined(separator: " + ") }
+        return RenderedRow(
+            node: row.node, label: nodeSymbol(row.node, accent: .bar), definition: join(symbolic), formula: join(formulas),
+            substituted: numeric.isEmpty ? "" : join(numeric), value: value)
     }
 
-    package func edgePartials() -> [EdgePartial] {
-        var result: [EdgePartial] = []
-        for i in graph.nodes.indices where graph.nodes[i].op.arity > 0 {
-            var seen = Set<Int>()
-            for id in graph.nodes[i].arguments where !graph.isConstant(id) && seen.insert(id).inserted {
-                let formula = totalPartialFormula(i, id)
-                result.append(
-                    EdgePartial(
-                        node: i, argument: id, label: partialSymbol(i, id),
-                        formula: render(formula, node: i, byValue: false),
-                        substituted: render(formula, node: i, byValue: true), value: totalPartialValue(i, id)))
-            }
-        }
-        return result
-    }
+    // MARK: Warnings
 
     package func warning(_ warning: MathWarning) -> String {
         let i = warning.node

@@ -44,7 +44,9 @@ public enum LessonExplanation {
         var graph: Graph { trace.graph }
         var format: NumberFormat { trace.options.numberFormat }
         let consumers: [[Int]]
-        let partials: [EdgePartial]
+        /// The trace's rows and local partials, written out once.
+        let primalRows: [RenderedRow], tangentRows: [RenderedRow], adjointRows: [RenderedRow]
+        let partials: [RenderedRow]
         let warnedNodes: [Int: [String]]
 
         init(program: String, trace: Trace, precision: Int) {
@@ -52,7 +54,10 @@ public enum LessonExplanation {
             self.trace = trace
             self.precision = precision
             consumers = trace.graph.consumers()
-            partials = trace.edgePartials()
+            primalRows = trace.rendered(trace.primalRows())
+            tangentRows = trace.rendered(trace.tangentRows())
+            adjointRows = trace.rendered(trace.adjointRows())
+            partials = trace.rendered(trace.edgePartials())
             var warned: [Int: [String]] = [:]
             for (warning, message) in zip(trace.evaluation.warnings, trace.warningMessages()) { warned[warning.node, default: []].append(message) }
             warnedNodes = warned
@@ -61,9 +66,9 @@ public enum LessonExplanation {
         // MARK: Words
 
         func number(_ x: Double) -> String { format.string(x) }
-        func name(_ id: Int) -> String { graph.displayLabel(id, format: format) }
-        func bar(_ id: Int) -> String { name(id).replacingOccurrences(of: "v", with: "v̄", options: [.anchored]) }
-        func dot(_ id: Int) -> String { name(id).replacingOccurrences(of: "v", with: "v̇", options: [.anchored]) }
+        func name(_ id: Int) -> String { trace.symbol(of: id) }
+        func bar(_ id: Int) -> String { trace.symbol(of: id, accent: .bar) }
+        func dot(_ id: Int) -> String { trace.symbol(of: id, accent: .dot) }
         var stepIDs: [Int] { graph.nodes.indices.filter { graph.nodes[$0].op != .input && graph.nodes[$0].op != .constant } }
         var functionName: String { graph.outputCount == 1 ? "f" : "F" }
         var inputList: String { graph.inputNames.joined(separator: ", ") }
@@ -95,16 +100,10 @@ public enum LessonExplanation {
         func isKink(_ id: Int) -> Bool { graph.nodes[id].op.smoothness != .smooth }
 
         /// "v₃ = sin(v₀)".
-        func definition(_ row: TraceRow) -> String { "\(row.label) = \(row.definition)" }
+        func definition(_ row: RenderedRow) -> String { "\(row.label) = \(row.definition)" }
 
         /// "v₃ = sin(v₀) = sin(5) = −0.9589", leaving out a substitution that says nothing new.
-        func equation(_ row: TraceRow) -> String {
-            var parts = [row.label, row.definition]
-            if !row.substituted.isEmpty, row.substituted != row.definition { parts.append(row.substituted) }
-            let value = number(row.value)
-            if parts.last != value { parts.append(value) }
-            return parts.joined(separator: " = ")
-        }
+        func equation(_ row: RenderedRow) -> String { row.sentence }
 
         /// The output node's names: "y" or "y1".
         func outputNames(of id: Int) -> [String] { graph.outputs.filter { $0.node == id }.map(\.name) }
@@ -132,7 +131,7 @@ public enum LessonExplanation {
         /// answers it.
         func askQuestions(_ steps: inout [Step], primalIndex: Int, reverseStart: Int) {
             var asked = 0
-            let rows = trace.adjointRows()
+            let rows = adjointRows
             // Shared nodes: asked one step before the reverse step that reveals their adjoint.
             for (offset, row) in rows.enumerated() where offset > 0 && asked < 2 && consumers[row.node].count >= 2 {
                 let askAt = reverseStart + offset - 1
@@ -145,10 +144,10 @@ public enum LessonExplanation {
             }
             // A kink or domain warning: asked at the primal step, answered where it is explained.
             if let id = warnedNodes.keys.sorted().first, let edge = partials.first(where: { $0.node == id }), steps[primalIndex].question == nil {
-                let row = trace.primalRows().first { $0.node == id }!
+                let row = primalRows.first { $0.node == id }!
                 steps[primalIndex].question = (
                     "\(definition(row)) is evaluated at \(graph.nodes[id].arguments.filter { !graph.isConstant($0) }.map { "\(name($0)) = \(number(trace.evaluation.values[$0]))" }.joined(separator: ", ")). What local partial \(edge.label) does AD use there?",
-                    "\(edge.label) = \(edge.formula) = \(number(edge.value)): " + (isKink(id) ? "the value adviz's rule uses at the kink by convention; the derivative itself does not exist there." : "a value outside the ordinary domain, so the derivatives that pass through it are not meaningful."))
+                    "\(edge.label) = \(edge.formula) = \(edge.value): " + (isKink(id) ? "the value adviz's rule uses at the kink by convention; the derivative itself does not exist there." : "a value outside the ordinary domain, so the derivatives that pass through it are not meaningful."))
                 asked += 1
             }
             // The output's tangent: asked at the primal step (or the step before the tangent sweep).
@@ -182,7 +181,7 @@ public enum LessonExplanation {
 
         /// The graph, node by node: the inputs first, then each step (grouped when there are many).
         func buildSteps() -> [Step] {
-            let rows = trace.primalRows()
+            let rows = primalRows
             let inputs = rows.filter { graph.nodes[$0.node].op == .input }
             let steps = rows.filter { graph.nodes[$0.node].op != .input }
             var result: [Step] = []
@@ -222,7 +221,7 @@ public enum LessonExplanation {
 
         /// The primal sweep, whole.
         func primalStep() -> Step {
-            let rows = trace.primalRows().filter { graph.nodes[$0.node].op != .input }
+            let rows = primalRows.filter { graph.nodes[$0.node].op != .input }
             var lines = rows.prefix(LessonExplanation.listedRows).map { "- " + equation($0) }
             if rows.count > LessonExplanation.listedRows { lines.append("- … and \(rows.count - LessonExplanation.listedRows) more rows, in the table.") }
             let outputs = graph.outputs.map { "\($0.name) = \(number(trace.evaluation.values[$0.node]))" }
@@ -257,10 +256,10 @@ public enum LessonExplanation {
         /// The tangent sweep for the first input, with the dual-number pairs.
         func tangentStep() -> Step {
             let tangents = trace.tangents!
-            let rows = trace.tangentRows().filter { graph.nodes[$0.node].op != .input }
+            let rows = tangentRows.filter { graph.nodes[$0.node].op != .input }
             var lines = rows.prefix(LessonExplanation.listedRows).map { "- " + equation($0) }
             if rows.count > LessonExplanation.listedRows { lines.append("- … and \(rows.count - LessonExplanation.listedRows) more rows, in the table.") }
-            let pairs = trace.primalRows().prefix(LessonExplanation.listedRows).map { "(\($0.label), \(dot($0.node))) = (\(number($0.value)), \(number(tangents[$0.node])))" }
+            let pairs = primalRows.prefix(LessonExplanation.listedRows).map { "(\($0.label), \(dot($0.node))) = (\($0.value), \(number(tangents[$0.node])))" }
             let output = graph.outputs[0]
             var narration = [
                 "Forward mode carries with each value its tangent, the derivative along one input direction. We seed ẋ = 1 for \(graph.inputNames[0])\(graph.inputCount > 1 ? " and 0 for the others" : ""), and each row applies the chain rule forwards, v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ · v̇ⱼ:",
@@ -281,7 +280,7 @@ public enum LessonExplanation {
 
         /// The reverse sweep, one node per step.
         func reverseSteps() -> [Step] {
-            let rows = trace.adjointRows()
+            let rows = adjointRows
             let live = trace.reachingSeededOutputs
             var result: [Step] = []
             for (offset, row) in rows.enumerated() {
@@ -289,7 +288,7 @@ public enum LessonExplanation {
                 let op = graph.nodes[id].op
                 var narration: [String] = []
                 let outputs = outputNames(of: id)
-                let primal = trace.primalRows().first { $0.node == id }!
+                let primal = primalRows.first { $0.node == id }!
                 if op == .input {
                     narration.append("\(name(id)) is the input \(graph.inputNames[id]).")
                 } else {
@@ -311,11 +310,11 @@ public enum LessonExplanation {
                 }
                 let own = partials.filter { $0.node == id }
                 if !own.isEmpty {
-                    let edges = own.map { "\($0.label) = \($0.formula)" + ($0.substituted != $0.formula ? " = \($0.substituted)" : "") + ($0.substituted == number($0.value) ? "" : " = \(number($0.value))") }
+                    let edges = own.map { "\($0.label) = \($0.formula)" + ($0.substituted != $0.formula ? " = \($0.substituted)" : "") + ($0.substituted == $0.value ? "" : " = \($0.value)") }
                     narration.append("Its local partial\(own.count == 1 ? "" : "s"), which the sweep uses on the way to its argument\(own.count == 1 ? "" : "s"): \(edges.joined(separator: "; ")).")
                 }
                 if op == .input {
-                    narration.append("\(name(id)) is an input, so \(bar(id)) = \(number(row.value)) is ∂\(graph.outputs[0].name)/∂\(graph.inputNames[id]), a component of the gradient.")
+                    narration.append("\(name(id)) is an input, so \(bar(id)) = \(row.value) is ∂\(graph.outputs[0].name)/∂\(graph.inputNames[id]), a component of the gradient.")
                 }
                 if let messages = warnedNodes[id] {
                     narration.append("Remember the warning here: " + messages.joined(separator: "; ") + ". " + (isKink(id) ? "The partial above is the rule's convention at the kink, not a derivative that exists." : "The partial above carries the trouble into every adjoint below."))

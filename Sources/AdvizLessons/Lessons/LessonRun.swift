@@ -96,72 +96,107 @@ public enum LessonRun {
 
     /// Plays the lesson; with `report`, a step's mistake is reported and the run goes on.
     static func run(_ lesson: Lesson, report: ((AdvizError) -> Void)?) throws(AdvizError) -> [LessonFrame] {
-        var state = LessonFrame(index: -1, title: lesson.title, narration: lesson.introduction)
-        var wrt: String? = nil
-        var ybar: [Double]? = nil
-        var point: [Double]? = nil
-        var pendingQuestion: (String, String)? = nil
-        func fail(_ message: String, _ span: SourceSpan?, hint: String? = nil) -> AdvizError {
-            .input(Diagnostic(message, at: span ?? SourceSpan(start: 0, length: 1), hint: hint), lesson.source)
-        }
-        func retrace() throws(AdvizError) {
-            guard let graph = state.graph, let point else {
-                state.trace = nil
-                return
-            }
-            var options = TraceOptions(mode: .both, numberFormat: NumberFormat(significantDigits: state.precision))
-            if let wrt, let j = graph.inputNames.firstIndex(of: wrt) { options.seed = ForwardSweep.unitSeed(j, inputs: graph.inputCount) }
-            if let ybar { options.outputSeed = ybar }
-            state.trace = try Trace(graph, at: point, options: options)
-        }
-        func length(of phase: LessonPhase) -> Int {
-            guard let graph = state.graph else { return 0 }
-            switch phase {
-            case .build: return graph.nodes.count - graph.constantCount
-            case .primal: return state.trace?.primalRows().count ?? 0
-            case .tangent: return state.trace?.tangentRows().count ?? 0
-            case .reverse: return state.trace?.adjointRows().count ?? 0
-            case .jacobian: return 1
-            }
-        }
-
+        var runner = Runner(lesson: lesson)
         var frames: [LessonFrame] = []
-        var usesGradientGraph = false
+        var pendingQuestion: (String, String)? = nil
         let actions = [(lesson.setup, -1)] + lesson.steps.enumerated().map { ($0.element.action, $0.offset) }
         for (maybeAction, index) in actions {
             let action = maybeAction ?? LessonAction()
-            let spans = action.spans
-          do throws(AdvizError) {
-            if action.expression != nil || action.gradientGraph != nil {
-                if let text = action.expression { state.program = text }
-                if action.gradientGraph != nil, state.program == nil {
-                    throw fail("`gradient-graph` before any `expression`", spans["gradient-graph"], hint: "set the program with `expression:` first")
-                }
-                if let flag = action.gradientGraph { usesGradientGraph = flag }
-                // The program was checked when the lesson was read; its gradient graph is the
-                // backward pass as nodes, which every phase and figure then treats as the graph.
-                let parsed = state.program.flatMap { try? Graph(parsing: $0) }
-                state.graph = usesGradientGraph ? parsed.flatMap { try? GradientGraph(of: $0).graph } : parsed
-                state.completed = []
-                state.phase = nil
-                state.progress = 0
-                point = nil
-                wrt = nil
-                ybar = nil
+            do throws(AdvizError) {
+                try runner.apply(action)
+            } catch {
+                guard let report else { throw error }
+                report(error)
             }
+            runner.state.range = action.range ?? runner.state.range
+            guard index >= 0 else { continue }  // the introduction sets up; it is not a step of its own
+            var frame = runner.frame(lesson.steps[index], index: index, action: action)
+            frame.revealed = pendingQuestion.map { (question: $0.0, answer: $0.1) }
+            pendingQuestion = action.question.map { ($0, action.answer ?? "") }
+            frames.append(frame)
+        }
+        if let last = lesson.steps.last, last.action?.question != nil {
+            // Nothing comes after the last step to reveal the answer.
+            let error = runner.fail(
+                "a question on the last step is never answered", last.action?.spans["question"],
+                hint: "its answer is shown at the next step: add a step after it, or ask it earlier")
+            guard let report else { throw error }
+            report(error)
+        }
+        return frames
+    }
+
+    /// The run's state between steps: the frame so far and the settings that make its trace.
+    private struct Runner {
+        let lesson: Lesson
+        var state: LessonFrame
+        var wrt: String? = nil
+        var ybar: [Double]? = nil
+        var point: [Double]? = nil
+        var usesGradientGraph = false
+
+        init(lesson: Lesson) {
+            self.lesson = lesson
+            state = LessonFrame(index: -1, title: lesson.title, narration: lesson.introduction)
+        }
+
+        func fail(_ message: String, _ span: SourceSpan?, hint: String? = nil) -> AdvizError {
+            .input(Diagnostic(message, at: span ?? SourceSpan(start: 0, length: 1), hint: hint), lesson.source)
+        }
+
+        /// One step's action, key by key, in the order they depend on each other: the program,
+        /// the settings of its trace, the phase to run, how far to advance, what to show.
+        mutating func apply(_ action: LessonAction) throws(AdvizError) {
+            try setProgram(action)
             if let precision = action.precision { state.precision = precision }
             if let points = action.points { state.points = points }
-            if let text = action.point {
-                guard let graph = state.graph else { throw fail("`at` before any `expression`", spans["at"]) }
-                do {
-                    point = try PointBinding.bind(text, to: graph.inputNames, what: "`at`")
-                } catch {
-                    let reason = error.rendered.replacingOccurrences(of: "error: ", with: "")
-                    throw fail(reason.trimmingCharacters(in: .whitespacesAndNewlines), spans["at"])
-                }
-                state.completed = state.completed.intersection([.build])
-                if state.phase != .build { state.phase = nil }
+            try setPoint(action)
+            try setSeeds(action)
+            if action.expression != nil || action.gradientGraph != nil || action.point != nil || action.wrt != nil || action.ybar != nil || action.precision != nil {
+                try retrace()
             }
+            try run(action)
+            try advance(action)
+            try checkShows(action)
+        }
+
+        /// `expression` and `gradient-graph`: a new graph, and nothing run on it yet.
+        mutating func setProgram(_ action: LessonAction) throws(AdvizError) {
+            guard action.expression != nil || action.gradientGraph != nil else { return }
+            if let text = action.expression { state.program = text }
+            if action.gradientGraph != nil, state.program == nil {
+                throw fail("`gradient-graph` before any `expression`", action.spans["gradient-graph"], hint: "set the program with `expression:` first")
+            }
+            if let flag = action.gradientGraph { usesGradientGraph = flag }
+            // The program was checked when the lesson was read; its gradient graph is the
+            // backward pass as nodes, which every phase and figure then treats as the graph.
+            let parsed = state.program.flatMap { try? Graph(parsing: $0) }
+            state.graph = usesGradientGraph ? parsed.flatMap { try? GradientGraph(of: $0).graph } : parsed
+            state.completed = []
+            state.phase = nil
+            state.progress = 0
+            point = nil
+            wrt = nil
+            ybar = nil
+        }
+
+        /// `at`: a new point; only the graph's building stays done.
+        mutating func setPoint(_ action: LessonAction) throws(AdvizError) {
+            guard let text = action.point else { return }
+            guard let graph = state.graph else { throw fail("`at` before any `expression`", action.spans["at"]) }
+            do {
+                point = try PointBinding.bind(text, to: graph.inputNames, what: "`at`")
+            } catch {
+                let reason = error.rendered.replacingOccurrences(of: "error: ", with: "")
+                throw fail(reason.trimmingCharacters(in: .whitespacesAndNewlines), action.spans["at"])
+            }
+            state.completed = state.completed.intersection([.build])
+            if state.phase != .build { state.phase = nil }
+        }
+
+        /// `wrt` and `ybar`: new seeds; the sweep they seed is to run again.
+        mutating func setSeeds(_ action: LessonAction) throws(AdvizError) {
+            let spans = action.spans
             if let name = action.wrt {
                 guard let graph = state.graph else { throw fail("`wrt` before any `expression`", spans["wrt"]) }
                 guard graph.inputNames.contains(name) else {
@@ -180,56 +215,85 @@ public enum LessonRun {
                 state.completed.remove(.reverse)
                 if state.phase == .reverse { state.phase = nil }
             }
-            if action.expression != nil || action.gradientGraph != nil || action.point != nil || action.wrt != nil || action.ybar != nil || action.precision != nil {
-                try retrace()
+        }
+
+        /// The trace of the graph at the point with the seeds (none without a point).
+        mutating func retrace() throws(AdvizError) {
+            guard let graph = state.graph, let point else {
+                state.trace = nil
+                return
             }
-            if let phase = action.run {
-                guard state.graph != nil else { throw fail("`run: \(phase.rawValue)` before any `expression`", spans["run"], hint: "set the program with `expression:` first") }
-                if phase != .build, point == nil { throw fail("`run: \(phase.rawValue)` needs a point", spans["run"], hint: "give it with `at:`") }
-                if (phase == .tangent || phase == .reverse), !state.completed.contains(.primal) {
-                    throw fail("`\(phase.rawValue)` needs the primal values first", spans["run"], hint: "run `primal` in an earlier step")
-                }
-                state.phase = phase
-                state.progress = 0
-                state.phaseLength = length(of: phase)
-                state.completed.remove(phase)
+            var options = TraceOptions(mode: .both, numberFormat: NumberFormat(significantDigits: state.precision))
+            if let wrt, let j = graph.inputNames.firstIndex(of: wrt) { options.seed = ForwardSweep.unitSeed(j, inputs: graph.inputCount) }
+            if let ybar { options.outputSeed = ybar }
+            state.trace = try Trace(graph, at: point, options: options)
+        }
+
+        /// The rows of a phase: nodes built, rows of a sweep, or the one Jacobian.
+        func length(of phase: LessonPhase) -> Int {
+            guard let graph = state.graph else { return 0 }
+            switch phase {
+            case .build: return graph.nodes.count - graph.constantCount
+            case .primal: return state.trace?.primalRows().count ?? 0
+            case .tangent: return state.trace?.tangentRows().count ?? 0
+            case .reverse: return state.trace?.adjointRows().count ?? 0
+            case .jacobian: return 1
             }
-            if action.run != nil || action.advance != nil {
-                guard let phase = state.phase else {
-                    throw fail("`advance` with no phase running", spans["advance"], hint: "start one with `run:`")
-                }
-                if action.run == nil, state.progress >= state.phaseLength {
-                    throw fail("the `\(phase.rawValue)` phase is already complete", spans["advance"], hint: "start the next one with `run:`")
-                }
-                switch action.advance ?? .phase {
-                case .phase: state.progress = state.phaseLength
-                case .nodes(let k): state.progress = Swift.min(state.phaseLength, state.progress + k)
-                }
-                if state.progress >= state.phaseLength { state.completed.insert(phase) }
+        }
+
+        /// `run`: starts a phase, once what it needs is there.
+        mutating func run(_ action: LessonAction) throws(AdvizError) {
+            guard let phase = action.run else { return }
+            let span = action.spans["run"]
+            guard state.graph != nil else { throw fail("`run: \(phase.rawValue)` before any `expression`", span, hint: "set the program with `expression:` first") }
+            if phase != .build, point == nil { throw fail("`run: \(phase.rawValue)` needs a point", span, hint: "give it with `at:`") }
+            if (phase == .tangent || phase == .reverse), !state.completed.contains(.primal) {
+                throw fail("`\(phase.rawValue)` needs the primal values first", span, hint: "run `primal` in an earlier step")
             }
-            if let shows = action.show {
-                for show in shows {
-                    switch show {
-                    case .graph, .code, .diff, .plot:
-                        if state.graph == nil { throw fail("`show: \(show.rawValue)` needs a program", spans["show"], hint: "set one with `expression:`") }
-                    case .trace:
-                        if state.phase == nil { throw fail("`show: trace` needs a phase", spans["show"], hint: "run one with `run:` (primal, tangent, reverse, …)") }
-                    case .compare, .errorStudy:
-                        if point == nil { throw fail("`show: \(show.rawValue)` needs a point", spans["show"], hint: "give it with `at:`") }
-                    case .race, .none: break  // the race brings its own functions and points
-                    }
-                }
-                if shows.contains(.plot), let graph = state.graph, graph.inputCount == 0 {
-                    throw fail("`show: plot` needs an input to plot against", spans["show"])
+            state.phase = phase
+            state.progress = 0
+            state.phaseLength = length(of: phase)
+            state.completed.remove(phase)
+        }
+
+        /// `advance` (and `run`, which advances the whole phase unless told otherwise).
+        mutating func advance(_ action: LessonAction) throws(AdvizError) {
+            guard action.run != nil || action.advance != nil else { return }
+            guard let phase = state.phase else {
+                throw fail("`advance` with no phase running", action.spans["advance"], hint: "start one with `run:`")
+            }
+            if action.run == nil, state.progress >= state.phaseLength {
+                throw fail("the `\(phase.rawValue)` phase is already complete", action.spans["advance"], hint: "start the next one with `run:`")
+            }
+            switch action.advance ?? .phase {
+            case .phase: state.progress = state.phaseLength
+            case .nodes(let k): state.progress = Swift.min(state.phaseLength, state.progress + k)
+            }
+            if state.progress >= state.phaseLength { state.completed.insert(phase) }
+        }
+
+        /// `show`: each figure has what it draws.
+        func checkShows(_ action: LessonAction) throws(AdvizError) {
+            guard let shows = action.show else { return }
+            let span = action.spans["show"]
+            for show in shows {
+                switch show {
+                case .graph, .code, .diff, .plot:
+                    if state.graph == nil { throw fail("`show: \(show.rawValue)` needs a program", span, hint: "set one with `expression:`") }
+                case .trace:
+                    if state.phase == nil { throw fail("`show: trace` needs a phase", span, hint: "run one with `run:` (primal, tangent, reverse, …)") }
+                case .compare, .errorStudy:
+                    if point == nil { throw fail("`show: \(show.rawValue)` needs a point", span, hint: "give it with `at:`") }
+                case .race, .none: break  // the race brings its own functions and points
                 }
             }
-          } catch {
-            guard let report else { throw error }
-            report(error)
-          }
-            state.range = action.range ?? state.range
-            guard index >= 0 else { continue }  // the introduction sets up; it is not a step of its own
-            let step = lesson.steps[index]
+            if shows.contains(.plot), let graph = state.graph, graph.inputCount == 0 {
+                throw fail("`show: plot` needs an input to plot against", span)
+            }
+        }
+
+        /// The frame of step `index`: the state now, with the step's words and what it shows.
+        func frame(_ step: LessonStep, index: Int, action: LessonAction) -> LessonFrame {
             var frame = state
             frame.index = index
             frame.title = step.title
@@ -237,18 +301,7 @@ public enum LessonRun {
             frame.shows = action.show ?? (state.graph == nil ? [] : (state.phase == nil ? [.graph] : [.graph, .trace]))
             frame.shows.removeAll { $0 == .none }
             frame.question = action.question
-            frame.revealed = pendingQuestion.map { (question: $0.0, answer: $0.1) }
-            pendingQuestion = action.question.map { ($0, action.answer ?? "") }
-            frames.append(frame)
+            return frame
         }
-        if let last = lesson.steps.last, last.action?.question != nil {
-            // Nothing comes after the last step to reveal the answer.
-            let error = fail(
-                "a question on the last step is never answered", last.action?.spans["question"],
-                hint: "its answer is shown at the next step: add a step after it, or ask it earlier")
-            guard let report else { throw error }
-            report(error)
-        }
-        return frames
     }
 }

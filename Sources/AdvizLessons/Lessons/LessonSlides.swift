@@ -89,10 +89,11 @@ public enum LessonSlides {
                     turned = try writeTurned(key, figureProgress, image)
                     caption = "the graph of f = \(frame.program ?? "")"
                     if let built = figureProgress.built {
-                        let rows = renderer.figure.trace.primalRows()
+                        let trace = renderer.figure.trace
+                        let rows = trace.primalRows()
                         let total = rows.count
                         if built > 0, built <= total {
-                            let row = rows[built - 1]
+                            let row = trace.rendered(rows[built - 1])
                             caption = "node \(built) of \(total): \(row.label) = \(row.definition)"
                         } else if built == 0 {
                             caption = "the graph of f = \(frame.program ?? ""): no nodes yet"
@@ -147,7 +148,6 @@ public enum LessonSlides {
 
     /// The row the frame's sweep reached last, as one sentence (`v̄₄ = ȳ = 1`); nil when no sweep moved.
     static func currentRowCaption(_ trace: Trace, _ progress: FigureProgress) -> String? {
-        let format = trace.options.numberFormat
         let (rows, done): ([TraceRow], Int)
         switch progress.sweep {
         case .primal?: (rows, done) = (trace.primalRows(), progress.values)
@@ -156,7 +156,7 @@ public enum LessonSlides {
         case nil: return nil
         }
         guard done > 0, done <= rows.count else { return nil }
-        return GraphFigure.sentence(rows[done - 1], format)
+        return trace.rendered(rows[done - 1]).sentence
     }
 
     /// Markdown with each paragraph's lines joined into one: Ink would start a new paragraph at a

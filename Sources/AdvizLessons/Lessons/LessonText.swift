@@ -240,7 +240,7 @@ public struct LessonText: Sendable {
         // Definitions need no point: without one, a trace at zeros writes them (its numbers are not shown).
         let writerTrace = trace ?? (try? Trace(graph, at: Array(repeating: 0, count: graph.inputCount)))
         let rows = writerTrace?.primalRows() ?? []
-        let definitions = Dictionary(uniqueKeysWithValues: rows.map { ($0.node, $0.definition) })
+        let definitions = writerTrace.map { trace in Dictionary(uniqueKeysWithValues: trace.rendered(rows).map { ($0.node, $0.definition) }) } ?? [:]
         var built = graph.nodes.count
         if frame.phase == .build { built = frame.progress }
         let (progress, show) = frame.figureProgress
@@ -293,11 +293,12 @@ public struct LessonText: Sendable {
             return jacobian(trace, format)
         }
         var table = TextTable(rightAligned: [])
-        for (k, row) in rows.prefix(frame.progress).enumerated() {
+        for (k, data) in rows.prefix(frame.progress).enumerated() {
             let isCurrent = k == frame.progress - 1 && frame.progress < rows.count + 1
+            let row = trace.rendered(data)
             var text = "\(row.label) = \(row.definition)"
             if !row.substituted.isEmpty, row.substituted != row.definition { text += " = \(row.substituted)" }
-            let value = format.string(row.value)
+            let value = format.string(data.value)
             let said = text.hasSuffix(" = " + value) || text == "\(row.label) = \(value)"
             table.append([
                 TextTable.Cell(isCurrent ? "▶" : " ", isCurrent ? .highlight : nil),
