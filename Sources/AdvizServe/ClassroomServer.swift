@@ -19,6 +19,8 @@ public struct ServeOptions: Sendable {
     public var token: String?
     /// Log every request (to standard error).
     public var verbose = false
+    /// Log nothing, not even warnings (tests that stop servers by cancelling them).
+    public var quiet = false
 
     /// The defaults: loopback, port 8080, no lessons.
     public init() {}
@@ -67,7 +69,7 @@ public struct ClassroomServer: Sendable {
     /// the port the server listens on once it does (the one asked for, or the free one for port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var logger = Logger(label: "adviz-serve")
-        logger.logLevel = options.verbose ? .info : .warning
+        logger.logLevel = options.quiet ? .critical : options.verbose ? .info : .warning
         let router = Router()
         if options.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
         addPages(to: router)

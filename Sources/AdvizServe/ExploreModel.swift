@@ -29,20 +29,22 @@ public struct ExploreModel: Sendable {
         let consumers = graph.consumers()
         func number(_ x: Double) -> JSONValue { .finite(x) }
         func shown(_ x: Double) -> JSONValue { .string(format.string(x)) }
-        func row(_ row: TraceRow?) -> JSONValue {
+        func row(_ row: (data: TraceRow, text: RenderedRow)?) -> JSONValue {
             guard let row else { return .null }
             return .object([
-                ("label", .string(row.label)), ("definition", .string(row.definition)),
-                ("formula", .string(row.formula)), ("substituted", .string(row.substituted)),
-                ("value", number(row.value)), ("shown", shown(row.value)),
+                ("label", .string(row.text.label)), ("definition", .string(row.text.definition)),
+                ("formula", .string(row.text.formula)), ("substituted", .string(row.text.substituted)),
+                ("value", number(row.data.value)), ("shown", .string(row.text.value)),
             ])
         }
-        var primal: [Int: TraceRow] = [:]
-        for r in trace.primalRows() { primal[r.node] = r }
-        var tangent: [Int: TraceRow] = [:]
-        for r in trace.tangentRows() { tangent[r.node] = r }
-        var adjoint: [Int: TraceRow] = [:]
-        for r in trace.adjointRows() { adjoint[r.node] = r }
+        func byNode(_ rows: [TraceRow]) -> [Int: (data: TraceRow, text: RenderedRow)] {
+            var out: [Int: (data: TraceRow, text: RenderedRow)] = [:]
+            for (data, text) in zip(rows, trace.rendered(rows)) { out[data.node] = (data, text) }
+            return out
+        }
+        let primal = byNode(trace.primalRows())
+        let tangent = byNode(trace.tangentRows())
+        let adjoint = byNode(trace.adjointRows())
         let outputOf = Dictionary(graph.outputs.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
         var nodes: [JSONValue] = []
         for (i, node) in graph.nodes.enumerated() {

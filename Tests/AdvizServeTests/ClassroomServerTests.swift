@@ -18,6 +18,7 @@ import Testing
         var options = ServeOptions()
         options.port = 0
         options.token = "test-token"
+        options.quiet = true
         if lessons { options.lessons = lessonsFolder }
         return ClassroomServer(options: options)
     }
