@@ -368,19 +368,3 @@ public struct ClassroomServer: Sendable {
         )
     }
 }
-
-/// `text` safe inside HTML: `& < > "` escaped.
-func htmlEscaped(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for character in text {
-        switch character {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(character)
-        }
-    }
-    return out
-}

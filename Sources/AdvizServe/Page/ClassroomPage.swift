@@ -1,3 +1,4 @@
+import AdvizCore
 import Foundation
 
 /// The classroom's pages: one Explore page in three roles (on one's own, presenting, following),
