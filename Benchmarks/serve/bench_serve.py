@@ -109,21 +109,24 @@ def figure_costs(base, rounds=12):
         assert response.status == 200, body[:300]
         return time.perf_counter() - t0
 
-    layouts, steps, points = [], [], []
+    layouts, steps, points, jumps = [], [], [], []
     for r in range(rounds):
         # A program not seen before (another constant): a fresh layout.
         fresh = f"{program} + {r + 1}"
         query = "program=" + urllib.parse.quote(fresh, safe="") + "&at=1,2,0.5,-0.3,0.1"
         layouts.append(get(query + "&step=1"))
-        for step in range(2, 12):  # the next steps, as a student presses → now and then
+        time.sleep(0.03)
+        jumps.append(get(query + "&step=6"))  # a jump (the slider): not drawn ahead, drawn now
+        for step in [s for s in range(2, 12) if s != 6]:  # the next steps, as a student presses → now and then
             time.sleep(0.03)
             steps.append(get(query + f"&step={step}"))
         # The same program at another point (a slider moved): drawn on the kept layout.
         moved = "program=" + urllib.parse.quote(fresh, safe="") + f"&at=1,2,{0.5 + r * 0.01 + 0.005:.3f},-0.3,0.1"
         points.append(get(moved + "&step=11"))
     conn.close()
-    layout, step, point = statistics.median(layouts), statistics.median(steps), statistics.median(points)
-    return {"layout_ms": layout * 1e3, "step_ms": step * 1e3, "point_ms": point * 1e3, "step_over_layout": step / layout}
+    layout, step, point, jump = statistics.median(layouts), statistics.median(steps), statistics.median(points), statistics.median(jumps)
+    return {"layout_ms": layout * 1e3, "step_ms": step * 1e3, "jump_ms": jump * 1e3, "point_ms": point * 1e3,
+            "step_over_layout": step / layout, "jump_over_layout": jump / layout}
 
 
 class WebSocket:
@@ -247,7 +250,7 @@ def main():
     else:
         t, f, p = result["trace_load"], result["figure"], result["presenter"]
         print(f"/api/trace     {t['succeeded']}/{t['requests']} ok over {t['connections']} connections   p50 {t['p50_ms']:.1f} ms   p99 {t['p99_ms']:.1f} ms   max {t['max_ms']:.1f} ms   {t['requests_per_second']:.0f} req/s")
-        print(f"figure         fresh layout {f['layout_ms']:.2f} ms   next step {f['step_ms']:.2f} ms   another point {f['point_ms']:.2f} ms   step/layout {f['step_over_layout']:.3f}")
+        print(f"figure         fresh layout {f['layout_ms']:.2f} ms   next step {f['step_ms']:.2f} ms ({f['step_over_layout']:.2f} of it)   a jump {f['jump_ms']:.2f} ms ({f['jump_over_layout']:.2f})   another point {f['point_ms']:.2f} ms")
         print(f"presenter      {p['deliveries']} deliveries to {p['followers']} followers   p50 {p['p50_ms']:.2f} ms   p99 {p['p99_ms']:.2f} ms")
         for name, ok in targets.items():
             print(("met     " if ok else "MISSED  ") + name)

@@ -142,7 +142,11 @@ public actor FigureService {
     private func prefetch(_ request: ExploreRequest, _ choice: FigureChoice, after step: Int, of stepCount: Int) {
         let next = step + 1
         guard next <= stepCount, drawn[DrawnKey(request: request, choice: choice, step: next)] == nil else { return }
-        Task { await self.drawAhead(request, choice, next) }
+        // Detached, low priority and a moment later: the answer being sent goes out first.
+        Task.detached(priority: .background) { [self] in
+            try? await Task.sleep(for: .milliseconds(2))
+            await self.drawAhead(request, choice, next)
+        }
     }
 
     private func drawAhead(_ request: ExploreRequest, _ choice: FigureChoice, _ step: Int) {

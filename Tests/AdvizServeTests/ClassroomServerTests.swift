@@ -336,3 +336,37 @@ final class MessageBox: @unchecked Sendable {
     var count: Int { lock.withLock { messages.count } }
     var all: [String] { lock.withLock { messages } }
 }
+
+/// The figure service draws the next step ahead: a student's → finds it drawn.
+@Suite struct FigureServiceTests {
+    @Test func theNextStepIsDrawnAhead() async throws {
+        let service = FigureService()
+        var request = ExploreRequest(program: "log(x1*x2)+sin(x2)", at: "2,5")
+        request.precision = 4
+        _ = try await service.svg(request, choice: FigureChoice(), step: 1)
+        for step in 2...5 {
+            try await Task.sleep(for: .milliseconds(200))
+            let hits = await service.drawnHits
+            _ = try await service.svg(request, choice: FigureChoice(), step: step)
+            #expect(await service.drawnHits == hits + 1, "step \(step) was not drawn ahead")
+        }
+        #expect(await service.layouts == 1)
+    }
+}
+
+extension FigureServiceTests {
+    @Test func theNextStepIsDrawnAheadOverHTTP() async throws {
+        let server = ClassroomServerTests.server()
+        let app = server.application()
+        try await app.test(.router) { client in
+            let base = "/api/figure.svg?" + ClassroomServerTests.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")])
+            try await client.execute(uri: base + "&step=1", method: .get) { #expect($0.status == .ok) }
+            for step in 2...4 {
+                try await Task.sleep(for: .milliseconds(200))
+                let hits = await server.figures.drawnHits
+                try await client.execute(uri: base + "&step=\(step)", method: .get) { #expect($0.status == .ok) }
+                #expect(await server.figures.drawnHits == hits + 1, "step \(step) was not drawn ahead")
+            }
+        }
+    }
+}
