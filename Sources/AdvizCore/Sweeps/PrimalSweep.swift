@@ -83,10 +83,12 @@ public enum PrimalSweep {
                             default:
                                 let a = v[Int(node.a)]
                                 let b = node.b >= 0 ? v[Int(node.b)] : 0
-                                let value = node.op.evaluate(a, b)
                                 // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
                                 let constantB = node.b >= 0 && tape[Int(node.b)].op == .constant
-                                var (pa, pb) = node.op.partials(a, b, value, withRespectToB: !constantB)
+                                // Value, partials and the kink test in one dispatch (see `Op.step`).
+                                let step = node.op.step(a, b, withRespectToB: !constantB)
+                                let value = step.value
+                                var (pa, pb) = (step.partialA, step.partialB)
                                 // A step whose value is NaN has NaN local partials, whatever the rule's formula
                                 // says there (log at −1 has 1/a = −1): NaN is never turned into a number.
                                 if value.isNaN { (pa, pb) = (.nan, .nan) }
@@ -95,7 +97,8 @@ public enum PrimalSweep {
                                 v[i] = value
                                 pA[i] = pa
                                 pB[i] = pb
-                                let ordinary = !node.op.hasKinks && value.isFinite && pa.isFinite && pb.isFinite
+                                // Where this is true, `diagnose` has nothing to say: no kink, all finite.
+                                let ordinary = !step.kinked && value.isFinite && pa.isFinite && pb.isFinite
                                 if !ordinary, let message = diagnose(node.op, a, b, value, pa, pb) {
                                     warnings.append(MathWarning(node: i, note: message))
                                 }
