@@ -450,9 +450,7 @@ public struct SweepStep: Sendable {
 
     @inline(__always)
     init<R: OpRule>(_ rule: R.Type, _ a: Double, _ b: Double, _ withRespectToB: Bool) {
-        let v = R.value(a, b)
-        value = v
-        (partialA, partialB) = R.partials(a, b, v, withRespectToB: withRespectToB)
+        (value, partialA, partialB) = R.valueAndPartials(a, b, withRespectToB: withRespectToB)
         kinked = R.hasKinks && a.isFinite && b.isFinite && R.kink(a, b) != nil
     }
 }
