@@ -92,6 +92,25 @@ import Testing
         }
     }
 
+    /// The block interpreter's arithmetic tags write the rules' formulas out (AdvizCore's
+    /// switches do not inline across modules): the same numbers, bit for bit.
+    @Test func theInterpretersTagsAreTheRules() {
+        func check<T: OpTag>(_ tag: T.Type, _ op: Op) {
+            for (a, b) in Self.arguments(op) {
+                let v = op.evaluate(a, b)
+                #expect(Self.identical(T.value(op, a, b), v), "\(op) tag value at (\(a), \(b))")
+                let (pa, pb) = T.partials(op, a, b, v), ruled = op.rule.partials(a, b, v, withRespectToB: true)
+                #expect(Self.identical(pa, ruled.0) && Self.identical(pb, ruled.1), "\(op) tag partials at (\(a), \(b))")
+            }
+        }
+        check(OpTable.Add.self, .add)
+        check(OpTable.Sub.self, .sub)
+        check(OpTable.Mul.self, .mul)
+        check(OpTable.Neg.self, .neg)
+        check(OpTable.Div.self, .div)
+        check(OpTable.Sin.self, .sin)
+    }
+
     /// `sincos` gives `sin`'s and `cos`'s bits: at a million points over every range reduction
     /// (tiny, |x| < 0.86, < 2.43, < 10⁸, huge, any bit pattern), and at the awkward ones.
     @Test func sineAndCosineAreSinAndCos() {
