@@ -28,8 +28,10 @@ let package = Package(
         // Text → Program → tape → sweeps → trace, and the trace's writers.
         .target(
             name: "AdvizCore",
-            dependencies: [.product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CMathExtras", .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics")]
         ),
+        // glibc's sincos (a GNU extension Swift's Glibc module leaves out): the primal sweep's sin and cos at once.
+        .systemLibrary(name: "CMathExtras"),
         // The alternatives to AD: symbolic differentiation and finite differences.
         .target(name: "AdvizSymbolic", dependencies: ["AdvizCore", .product(name: "ComplexModule", package: "swift-numerics")]),
         // Many points at once: the block interpreter, the derivative as code, compiled kernels.

@@ -74,6 +74,70 @@ import Testing
         #expect(op.hasKinks || op.smoothness == .smooth, "\(op): an operation with corners or jumps warns at them")
     }
 
+    /// The primal sweep's one-dispatch step (`Op.step`, the rules' `valueAndPartials`: sin and cos
+    /// by one `sincos`) gives the rule's value, partials and kink test, bit for bit.
+    @Test(arguments: Op.allCases)
+    func theSweepStepGivesTheRulesNumbers(_ op: Op) {
+        let rule = op.rule
+        for (a, b) in Self.arguments(op) {
+            for withRespectToB in [true, false] {
+                let step = op.step(a, b, withRespectToB: withRespectToB)
+                let value = rule.value(a, b)
+                let ruled = rule.partials(a, b, value, withRespectToB: withRespectToB)
+                #expect(Self.identical(step.value, value), "\(op).step(\(a), \(b)).value = \(step.value), rule \(value)")
+                #expect(Self.identical(step.partialA, ruled.0) && Self.identical(step.partialB, ruled.1),
+                        "\(op).step(\(a), \(b)) partials (\(step.partialA), \(step.partialB)), rule \(ruled)")
+                #expect(step.kinked == (a.isFinite && b.isFinite && rule.kink(a, b) != nil), "\(op).step(\(a), \(b)).kinked")
+            }
+        }
+    }
+
+    /// The block interpreter's arithmetic tags write the rules' formulas out (AdvizCore's
+    /// switches do not inline across modules): the same numbers, bit for bit.
+    @Test func theInterpretersTagsAreTheRules() {
+        func check<T: OpTag>(_ tag: T.Type, _ op: Op) {
+            for (a, b) in Self.arguments(op) {
+                let v = op.evaluate(a, b)
+                #expect(Self.identical(T.value(op, a, b), v), "\(op) tag value at (\(a), \(b))")
+                let (pa, pb) = T.partials(op, a, b, v), ruled = op.rule.partials(a, b, v, withRespectToB: true)
+                #expect(Self.identical(pa, ruled.0) && Self.identical(pb, ruled.1), "\(op) tag partials at (\(a), \(b))")
+            }
+        }
+        check(OpTable.Add.self, .add)
+        check(OpTable.Sub.self, .sub)
+        check(OpTable.Mul.self, .mul)
+        check(OpTable.Neg.self, .neg)
+        check(OpTable.Div.self, .div)
+        check(OpTable.Sin.self, .sin)
+    }
+
+    /// `sincos` gives `sin`'s and `cos`'s bits: at a million points over every range reduction
+    /// (tiny, |x| < 0.86, < 2.43, < 10⁸, huge, any bit pattern), and at the awkward ones.
+    @Test func sineAndCosineAreSinAndCos() {
+        var state: UInt64 = 88_172_645_463_325_252
+        var points = Self.awkward
+        for k in 0..<1_000_000 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17  // xorshift64
+            let bits = state
+            let unit = Double(bits >> 11) / Double(1 << 53) - 0.5
+            switch k % 4 {
+            case 0: points.append(Double(bitPattern: bits))
+            case 1: points.append(unit * 8)
+            case 2: points.append(unit * 2e6)
+            default: points.append(unit * 1e12)
+            }
+        }
+        var differing = 0
+        for x in points {
+            let (s, c) = sineAndCosine(x)
+            if !Self.identical(s, Foundation.sin(x)) || !Self.identical(c, Foundation.cos(x)) {
+                differing += 1
+                if differing <= 3 { Issue.record("sincos(\(x)) = (\(s), \(c)), sin and cos \(Foundation.sin(x)), \(Foundation.cos(x))") }
+            }
+        }
+        #expect(differing == 0)
+    }
+
     /// What the sweeps compute and what the second-order graph builds from `sweepFormulas` are one
     /// number (±0 alike) wherever the point is ordinary (no kink, finite): so the Hessian's numbers are the
     /// sweeps'. And an operation whose sweep formulas do not read the value `v` must not depend on it.

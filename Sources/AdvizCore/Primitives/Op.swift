@@ -363,6 +363,60 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// One step of the primal sweep in one dispatch: the value, the local partials (as
+    /// ``partials(_:_:_:withRespectToB:)`` gives them) and whether ``kink(_:_:)`` has something to
+    /// say at (`a`, `b`), asked only of the operations with kinks and only at finite arguments.
+    ///
+    /// The sweep calls this at every node of tapes with millions of them: one switch whose cases
+    /// inline each rule's value, partials and kink test costs a third of three separate switches
+    /// (the partials' and kinks' are too big to inline, so each was a call).
+    @inline(__always)
+    public func step(_ a: Double, _ b: Double, withRespectToB: Bool) -> SweepStep {
+        switch self {
+        case .input: SweepStep(OpRules.Input.self, a, b, withRespectToB)
+        case .constant: SweepStep(OpRules.Constant.self, a, b, withRespectToB)
+        case .add: SweepStep(OpRules.Add.self, a, b, withRespectToB)
+        case .sub: SweepStep(OpRules.Sub.self, a, b, withRespectToB)
+        case .mul: SweepStep(OpRules.Mul.self, a, b, withRespectToB)
+        case .div: SweepStep(OpRules.Div.self, a, b, withRespectToB)
+        case .pow: SweepStep(OpRules.Pow.self, a, b, withRespectToB)
+        case .max: SweepStep(OpRules.Max.self, a, b, withRespectToB)
+        case .min: SweepStep(OpRules.Min.self, a, b, withRespectToB)
+        case .neg: SweepStep(OpRules.Neg.self, a, b, withRespectToB)
+        case .sin: SweepStep(OpRules.Sin.self, a, b, withRespectToB)
+        case .cos: SweepStep(OpRules.Cos.self, a, b, withRespectToB)
+        case .tan: SweepStep(OpRules.Tan.self, a, b, withRespectToB)
+        case .exp: SweepStep(OpRules.Exp.self, a, b, withRespectToB)
+        case .log: SweepStep(OpRules.Log.self, a, b, withRespectToB)
+        case .sqrt: SweepStep(OpRules.Sqrt.self, a, b, withRespectToB)
+        case .abs: SweepStep(OpRules.Abs.self, a, b, withRespectToB)
+        case .tanh: SweepStep(OpRules.Tanh.self, a, b, withRespectToB)
+        case .sigmoid: SweepStep(OpRules.Sigmoid.self, a, b, withRespectToB)
+        case .relu: SweepStep(OpRules.Relu.self, a, b, withRespectToB)
+        case .sign: SweepStep(OpRules.Sign.self, a, b, withRespectToB)
+        case .step: SweepStep(OpRules.Step.self, a, b, withRespectToB)
+        case .atan2: SweepStep(OpRules.Atan2.self, a, b, withRespectToB)
+        case .hypot: SweepStep(OpRules.Hypot.self, a, b, withRespectToB)
+        case .atan: SweepStep(OpRules.Atan.self, a, b, withRespectToB)
+        case .asin: SweepStep(OpRules.Asin.self, a, b, withRespectToB)
+        case .acos: SweepStep(OpRules.Acos.self, a, b, withRespectToB)
+        case .sinh: SweepStep(OpRules.Sinh.self, a, b, withRespectToB)
+        case .cosh: SweepStep(OpRules.Cosh.self, a, b, withRespectToB)
+        case .asinh: SweepStep(OpRules.Asinh.self, a, b, withRespectToB)
+        case .acosh: SweepStep(OpRules.Acosh.self, a, b, withRespectToB)
+        case .atanh: SweepStep(OpRules.Atanh.self, a, b, withRespectToB)
+        case .log10: SweepStep(OpRules.Log10.self, a, b, withRespectToB)
+        case .log2: SweepStep(OpRules.Log2.self, a, b, withRespectToB)
+        case .log1p: SweepStep(OpRules.Log1p.self, a, b, withRespectToB)
+        case .expm1: SweepStep(OpRules.Expm1.self, a, b, withRespectToB)
+        case .cbrt: SweepStep(OpRules.Cbrt.self, a, b, withRespectToB)
+        case .erf: SweepStep(OpRules.Erf.self, a, b, withRespectToB)
+        case .floor: SweepStep(OpRules.Floor.self, a, b, withRespectToB)
+        case .ceil: SweepStep(OpRules.Ceil.self, a, b, withRespectToB)
+        case .round: SweepStep(OpRules.Round.self, a, b, withRespectToB)
+        }
+    }
+
     /// The operation named `name` in the expression language (`sin`, `ln`, `pow`), if any.
     public static func function(named name: String) -> Op? {
         functionsByName[name]
@@ -379,6 +433,26 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         }
         return table
     }()
+}
+
+/// One node's step of the primal sweep: see ``Op/step(_:_:withRespectToB:)``.
+public struct SweepStep: Sendable {
+    /// The node's value.
+    public var value: Double
+    /// ∂v/∂a, as the rule computes it.
+    public var partialA: Double
+    /// ∂v/∂b, as the rule computes it (0 for unary operations, and where `withRespectToB` is false
+    /// if the rule skips it).
+    public var partialB: Double
+    /// Whether the rule's ``Op/kink(_:_:)`` names a kink or an undefined point here (the arguments
+    /// are finite and the operation has kinks).
+    public var kinked: Bool
+
+    @inline(__always)
+    init<R: OpRule>(_ rule: R.Type, _ a: Double, _ b: Double, _ withRespectToB: Bool) {
+        (value, partialA, partialB) = R.valueAndPartials(a, b, withRespectToB: withRespectToB)
+        kinked = R.hasKinks && a.isFinite && b.isFinite && R.kink(a, b) != nil
+    }
 }
 
 /// How an operation is written.

@@ -46,6 +46,10 @@ public protocol OpRule {
     /// them (at a kink the subgradient ``kink(_:_:)`` names). `withRespectToB: false` may skip
     /// ∂v/∂b (its argument is a constant).
     static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double)
+    /// The value and both partials at once, as ``value(_:_:)-(Double,Double)`` and
+    /// ``partials(_:_:_:withRespectToB:)`` give them: the primal sweep's step. A rule overrides it
+    /// only where both share work and give the same bits (sin and cos, by `sincos`).
+    static func valueAndPartials(_ a: Double, _ b: Double, withRespectToB: Bool) -> (Double, Double, Double)
     /// The local partials as formulas over the arguments `a` = `.arg(0)` and `b` = `.arg(1)`:
     /// what a trace prints and symbolic differentiation builds on.
     static var partialFormulas: [Formula] { get }
@@ -100,6 +104,8 @@ public protocol UnaryRule: OpRule {
     static func value(_ a: Complex<Double>) -> Complex<Double>
     /// f′(a), given the value `v` = f(a).
     static func derivative(_ a: Double, _ v: Double) -> Double
+    /// f(a) and f′(a) at once: by default ``value(_:)-(Double)`` then ``derivative(_:_:)``.
+    static func valueAndDerivative(_ a: Double) -> (Double, Double)
     /// f′ as a formula over `a`.
     static var derivativeFormula: Formula { get }
     /// f′ as ``derivative(_:_:)`` computes it, may read `v`; by default ``derivativeFormula``.
@@ -114,6 +120,12 @@ public enum OpRules {}
 // MARK: Defaults
 
 extension OpRule {
+    @inline(__always)
+    public static func valueAndPartials(_ a: Double, _ b: Double, withRespectToB: Bool) -> (Double, Double, Double) {
+        let v = value(a, b)
+        let (pa, pb) = partials(a, b, v, withRespectToB: withRespectToB)
+        return (v, pa, pb)
+    }
     public static var aliases: [String] { [] }
     public static var sweepFormulas: [Formula] { partialFormulas }
     public static var smoothness: Smoothness { .smooth }
@@ -138,6 +150,16 @@ extension UnaryRule {
     @inline(__always)
     public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
         (derivative(a, v), 0)
+    }
+    @inline(__always)
+    public static func valueAndDerivative(_ a: Double) -> (Double, Double) {
+        let v = value(a)
+        return (v, derivative(a, v))
+    }
+    @inline(__always)
+    public static func valueAndPartials(_ a: Double, _ b: Double, withRespectToB: Bool) -> (Double, Double, Double) {
+        let (v, d) = valueAndDerivative(a)
+        return (v, d, 0)
     }
     public static var partialFormulas: [Formula] { [derivativeFormula] }
     public static var sweepFormula: Formula { derivativeFormula }

@@ -65,39 +65,48 @@ public enum PrimalSweep {
         }
         var warnings: [MathWarning] = []
         // One loop over raw buffers: this sweep runs once per node of graphs with millions of them.
-        evaluation.values.withUnsafeMutableBufferPointer { v in
-            evaluation.partialA.withUnsafeMutableBufferPointer { pA in
-                evaluation.partialB.withUnsafeMutableBufferPointer { pB in
-                    graph.nodes.withUnsafeBufferPointer { tape in
-                        for i in 0..<count {
-                            let node = tape[i]
-                            switch node.op {
-                            case .input:
-                                v[i] = point[i]
-                                pA[i] = 0
-                                pB[i] = 0
-                            case .constant:
-                                v[i] = node.literal
-                                pA[i] = 0
-                                pB[i] = 0
-                            default:
-                                let a = v[Int(node.a)]
-                                let b = node.b >= 0 ? v[Int(node.b)] : 0
-                                let value = node.op.evaluate(a, b)
-                                // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
-                                let constantB = node.b >= 0 && tape[Int(node.b)].op == .constant
-                                var (pa, pb) = node.op.partials(a, b, value, withRespectToB: !constantB)
-                                // A step whose value is NaN has NaN local partials, whatever the rule's formula
-                                // says there (log at −1 has 1/a = −1): NaN is never turned into a number.
-                                if value.isNaN { (pa, pb) = (.nan, .nan) }
-                                if constantB { pb = 0 }
-                                if tape[Int(node.a)].op == .constant { pa = 0 }
-                                v[i] = value
-                                pA[i] = pa
-                                pB[i] = pb
-                                let ordinary = !node.op.hasKinks && value.isFinite && pa.isFinite && pb.isFinite
-                                if !ordinary, let message = diagnose(node.op, a, b, value, pa, pb) {
-                                    warnings.append(MathWarning(node: i, note: message))
+        evaluation.values.withUnsafeMutableBufferPointer { values in
+            evaluation.partialA.withUnsafeMutableBufferPointer { partialA in
+                evaluation.partialB.withUnsafeMutableBufferPointer { partialB in
+                    graph.nodes.withUnsafeBufferPointer { nodes in
+                        point.withUnsafeBufferPointer { point in
+                            guard count > 0 else { return }
+                            let tape = nodes.baseAddress!, v = values.baseAddress!
+                            let pA = partialA.baseAddress!, pB = partialB.baseAddress!
+                            for i in 0..<count {
+                                let node = tape[i]
+                                switch node.op {
+                                case .input:
+                                    v[i] = point[i]
+                                    pA[i] = 0
+                                    pB[i] = 0
+                                case .constant:
+                                    v[i] = node.literal
+                                    pA[i] = 0
+                                    pB[i] = 0
+                                default:
+                                    let ia = Int(node.a), ib = Int(node.b)
+                                    let a = v[ia]
+                                    let b = ib >= 0 ? v[ib] : 0
+                                    // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
+                                    let constantA = tape[ia].op == .constant
+                                    let constantB = ib >= 0 && tape[ib].op == .constant
+                                    // Value, partials and the kink test in one dispatch (see `Op.step`).
+                                    let step = node.op.step(a, b, withRespectToB: !constantB)
+                                    let value = step.value
+                                    let pa = constantA ? 0 : step.partialA
+                                    let pb = constantB ? 0 : step.partialB
+                                    v[i] = value
+                                    pA[i] = pa
+                                    pB[i] = pb
+                                    // The common case ends here: no kink, and value and partials finite
+                                    // (x − x is 0 exactly for finite x, NaN for ±inf and NaN). Elsewhere
+                                    // `unusual` gives NaN partials to a NaN value and the warning.
+                                    if _slowPath(step.kinked || !((value - value) + (pa - pa) + (pb - pb) == 0)) {
+                                        unusual(
+                                            node.op, at: i, a, b, step, constantA: constantA, constantB: constantB,
+                                            partialA: pA, partialB: pB, warnings: &warnings)
+                                    }
                                 }
                             }
                         }
@@ -133,6 +142,26 @@ public enum PrimalSweep {
             }
         }
         return graph.outputs.map { values[$0.node] }
+    }
+
+    /// A step with a kink, or whose value or partials are not finite: its partials as the rule
+    /// gives them, except that a NaN value has NaN partials (NaN is never turned into a number:
+    /// log at −1 has 1/a = −1), and a constant argument's partial is 0; and the warning, if any.
+    @inline(never)
+    private static func unusual(
+        _ op: Op, at i: Int, _ a: Double, _ b: Double, _ step: SweepStep, constantA: Bool, constantB: Bool,
+        partialA: UnsafeMutablePointer<Double>, partialB: UnsafeMutablePointer<Double>, warnings: inout [MathWarning]
+    ) {
+        var (pa, pb) = (step.partialA, step.partialB)
+        if step.value.isNaN { (pa, pb) = (.nan, .nan) }
+        if constantB { pb = 0 }
+        if constantA { pa = 0 }
+        partialA[i] = pa
+        partialB[i] = pb
+        let ordinary = !step.kinked && step.value.isFinite && pa.isFinite && pb.isFinite
+        if !ordinary, let message = diagnose(op, a, b, step.value, pa, pb) {
+            warnings.append(MathWarning(node: i, note: message))
+        }
     }
 
     /// The warning for one step, reported only where the trouble starts (its arguments are finite).

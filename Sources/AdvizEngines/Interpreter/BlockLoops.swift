@@ -6,6 +6,20 @@ import Foundation
 protocol OpTag {
     /// The operation, or nil for the general tag (which reads it at run time).
     static var op: Op? { get }
+    /// The value, as ``Op/evaluate(_:_:)-(Double,Double)`` gives it.
+    static func value(_ op: Op, _ a: Double, _ b: Double) -> Double
+    /// The partials, as ``Op/partials(_:_:_:withRespectToB:)`` gives them.
+    static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double)
+}
+
+extension OpTag {
+    // `Op.evaluate` and `Op.partials` live in AdvizCore and are not inlined across modules: a
+    // loop that calls them makes a call per point. The arithmetic tags below write the rules'
+    // own one-line formulas (RuleTests holds them to the rules); the others take the call.
+    @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { (Self.op ?? op).evaluate(a, b) }
+    @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) {
+        (Self.op ?? op).partials(a, b, v)
+    }
 }
 
 /// A loop over a block, written once and specialised for each operation by ``OpTable/dispatch(_:_:)``.
@@ -16,11 +30,27 @@ protocol BlockLoop {
 
 /// The operations with specialised loops; the others (and any added later) take the general loop.
 enum OpTable {
-    enum Add: OpTag { static var op: Op? { .add } }
-    enum Sub: OpTag { static var op: Op? { .sub } }
-    enum Mul: OpTag { static var op: Op? { .mul } }
+    enum Add: OpTag {
+        static var op: Op? { .add }
+        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { a + b }
+        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (1, 1) }
+    }
+    enum Sub: OpTag {
+        static var op: Op? { .sub }
+        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { a - b }
+        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (1, -1) }
+    }
+    enum Mul: OpTag {
+        static var op: Op? { .mul }
+        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { a * b }
+        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (b, a) }
+    }
     enum Div: OpTag { static var op: Op? { .div } }
-    enum Neg: OpTag { static var op: Op? { .neg } }
+    enum Neg: OpTag {
+        static var op: Op? { .neg }
+        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { -a }
+        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (-1, 0) }
+    }
     enum Sin: OpTag { static var op: Op? { .sin } }
     enum Cos: OpTag { static var op: Op? { .cos } }
     enum Exp: OpTag { static var op: Op? { .exp } }
@@ -61,11 +91,10 @@ struct PrimalLoop: BlockLoop {
 
     @inline(__always)
     func run<T: OpTag>(_ tag: T.Type, _ op: Op) {
-        let op = T.op ?? op
         switch form {
-        case .constantB: for k in 0..<n { out[k] = op.evaluate(a[k], c) }
-        case .constantA: for k in 0..<n { out[k] = op.evaluate(c, b[k]) }
-        default: for k in 0..<n { out[k] = op.evaluate(a[k], b[k]) }
+        case .constantB: for k in 0..<n { out[k] = T.value(op, a[k], c) }
+        case .constantA: for k in 0..<n { out[k] = T.value(op, c, b[k]) }
+        default: for k in 0..<n { out[k] = T.value(op, a[k], b[k]) }
         }
     }
 }
@@ -86,55 +115,54 @@ struct AdjointLoop: BlockLoop {
 
     @inline(__always)
     func run<T: OpTag>(_ tag: T.Type, _ op: Op) {
-        let op = T.op ?? op
         switch form {
         case .constantB:
             let da = da!
             if assignA {
-                for k in 0..<n { da[k] = g[k] * op.partials(a[k], c, v[k]).0 }
+                for k in 0..<n { da[k] = g[k] * T.partials(op, a[k], c, v[k]).0 }
             } else {
-                for k in 0..<n { da[k] += g[k] * op.partials(a[k], c, v[k]).0 }
+                for k in 0..<n { da[k] += g[k] * T.partials(op, a[k], c, v[k]).0 }
             }
         case .constantA:
             let db = db!
             if assignB {
-                for k in 0..<n { db[k] = g[k] * op.partials(c, b[k], v[k]).1 }
+                for k in 0..<n { db[k] = g[k] * T.partials(op, c, b[k], v[k]).1 }
             } else {
-                for k in 0..<n { db[k] += g[k] * op.partials(c, b[k], v[k]).1 }
+                for k in 0..<n { db[k] += g[k] * T.partials(op, c, b[k], v[k]).1 }
             }
         default:
             let da = da!
             guard let db else {
                 if assignA {
-                    for k in 0..<n { da[k] = g[k] * op.partials(a[k], 0, v[k]).0 }
+                    for k in 0..<n { da[k] = g[k] * T.partials(op, a[k], 0, v[k]).0 }
                 } else {
-                    for k in 0..<n { da[k] += g[k] * op.partials(a[k], 0, v[k]).0 }
+                    for k in 0..<n { da[k] += g[k] * T.partials(op, a[k], 0, v[k]).0 }
                 }
                 return
             }
             switch (assignA, assignB) {
             case (true, true):
                 for k in 0..<n {
-                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let (pa, pb) = T.partials(op, a[k], b[k], v[k])
                     da[k] = g[k] * pa
                     db[k] = g[k] * pb
                 }
             case (true, false):  // also `x*x` met first: assign, then add
                 for k in 0..<n {
-                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let (pa, pb) = T.partials(op, a[k], b[k], v[k])
                     let gk = g[k]
                     da[k] = gk * pa
                     db[k] += gk * pb
                 }
             case (false, true):
                 for k in 0..<n {
-                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let (pa, pb) = T.partials(op, a[k], b[k], v[k])
                     da[k] += g[k] * pa
                     db[k] = g[k] * pb
                 }
             case (false, false):
                 for k in 0..<n {
-                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let (pa, pb) = T.partials(op, a[k], b[k], v[k])
                     let gk = g[k]
                     da[k] += gk * pa
                     db[k] += gk * pb
@@ -158,24 +186,23 @@ struct TangentLoop: BlockLoop {
 
     @inline(__always)
     func run<T: OpTag>(_ tag: T.Type, _ op: Op) {
-        let op = T.op ?? op
         switch form {
         case .constantB:
             let ta = ta!
-            for k in 0..<n { t[k] = op.partials(a[k], c, v[k]).0 * ta[k] }
+            for k in 0..<n { t[k] = T.partials(op, a[k], c, v[k]).0 * ta[k] }
         case .constantA:
             let tb = tb!
-            for k in 0..<n { t[k] = op.partials(c, b[k], v[k]).1 * tb[k] }
+            for k in 0..<n { t[k] = T.partials(op, c, b[k], v[k]).1 * tb[k] }
         default:
             if let ta, let tb {
                 for k in 0..<n {
-                    let (pa, pb) = op.partials(a[k], b[k], v[k])
+                    let (pa, pb) = T.partials(op, a[k], b[k], v[k])
                     t[k] = pa * ta[k] + pb * tb[k]
                 }
             } else if let ta {
-                for k in 0..<n { t[k] = op.partials(a[k], b[k], v[k]).0 * ta[k] }
+                for k in 0..<n { t[k] = T.partials(op, a[k], b[k], v[k]).0 * ta[k] }
             } else if let tb {
-                for k in 0..<n { t[k] = op.partials(a[k], b[k], v[k]).1 * tb[k] }
+                for k in 0..<n { t[k] = T.partials(op, a[k], b[k], v[k]).1 * tb[k] }
             }
         }
     }
