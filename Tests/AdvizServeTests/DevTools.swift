@@ -171,7 +171,7 @@ struct BrowserPage: Sendable {
     }
 
     /// Waits until `condition` (JavaScript) is true, up to `seconds`; throws with `what` otherwise.
-    func wait(until condition: String, _ what: String, seconds: Double = 10) async throws {
+    func wait(until condition: String, _ what: String, seconds: Double = 45) async throws {
         let start = Date()
         let deadline = start.addingTimeInterval(seconds)
         while Date() < deadline {
