@@ -50,6 +50,8 @@ public struct ServeOptions: Sendable {
 public struct ClassroomServer: Sendable {
     /// How the server runs.
     public let options: ServeOptions
+    /// The most nodes the Explore page's model carries (its figure: ``FigureService/maximumNodes``).
+    public static let maximumExploreNodes = 2000
     /// The Graphviz layouts and lesson builds, one at a time.
     public let figures: FigureService
     /// Presenter rooms.
@@ -79,7 +81,12 @@ public struct ClassroomServer: Sendable {
         addRooms(to: socketRouter)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: socketRouter, configuration: .init(maxFrameSize: 1 << 16)),
+            // A connection idle for 30 s (a phone asleep mid-request, a half-sent request) is closed:
+            // it holds nothing, and Ctrl-C never waits on it. Sockets past the upgrade keep their pings.
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: socketRouter,
+                configuration: .init(http1: .init(idleTimeout: .seconds(30)), ws: .init(maxFrameSize: 1 << 16))
+            ),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "adviz"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger
@@ -91,10 +98,16 @@ public struct ClassroomServer: Sendable {
     private func addPages(to router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in Self.html(ClassroomPage.explore.html()) }
         router.get("/present") { request, _ -> Response in
-            guard request.uri.queryParameters["token"].map(String.init) == rooms.token else {
+            // The token comes in the printed address once; the page then drops it from the address
+            // bar (a projector shows it), and a cookie keeps this browser the presenter on reload.
+            let cookie = (request.headers[.cookie] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("adviz-presenter=") }.map { String($0.dropFirst("adviz-presenter=".count)) }
+            guard request.uri.queryParameters["token"].map(String.init) == rooms.token || cookie == rooms.token else {
                 return Self.html(ClassroomPage.message(title: "Presenter token needed", text: "Open the presenter's address printed by <code>adviz serve</code> (it ends in <code>?token=…</code>)."), status: .forbidden)
             }
-            return Self.html(ClassroomPage.present(token: rooms.token).html())
+            var response = Self.html(ClassroomPage.present(token: rooms.token).html())
+            response.headers[.setCookie] = "adviz-presenter=\(rooms.token); Path=/present; HttpOnly; SameSite=Strict"
+            return response
         }
         router.get("/follow/:code") { _, context -> Response in
             let code = (context.parameters.get("code") ?? "").uppercased()
@@ -137,6 +150,11 @@ public struct ClassroomServer: Sendable {
                     let explore = try ExploreRequest(parameters: parameters)
                     let choice = try FigureChoice(parameters: parameters)
                     let trace = try explore.trace()
+                    // The page's model holds every node's rows: a program of thousands of nodes is
+                    // megabytes the page cannot show, and seconds other students would wait for.
+                    guard trace.graph.nodes.count <= Self.maximumExploreNodes else {
+                        throw ExploreError(status: 422, message: "the graph has \(trace.graph.nodes.count) nodes; the Explore page shows at most \(Self.maximumExploreNodes) (its trace is at /api/trace, or `adviz trace`)")
+                    }
                     let model: ExploreModel
                     do { model = try ExploreModel(trace, figureOptions: choice.options) } catch { throw ExploreError(any: error) }
                     var document = model.json(program: explore.program)

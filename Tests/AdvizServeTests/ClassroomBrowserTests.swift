@@ -141,6 +141,9 @@ struct ClassroomBrowserTests {
                 try await teacher.wait(until: "document.querySelector('#banner .code')", "the room's code")
                 let code: String = try await teacher.value("document.querySelector('#banner .code').textContent")
                 #expect(code.count == 4)
+                // The token is not left in the address bar the projector shows.
+                let address: String = try await teacher.value("location.href")
+                #expect(!address.contains("test-token"))
                 let students = try await [browser.open(base + "/follow/\(code)"), browser.open(base + "/follow/\(code)")]
                 for student in students {
                     try await student.wait(until: "window.advizPage && advizPage.model() && advizPage.model().program === 'x1*x2 + sin(x1)'", "the class's program")
@@ -171,6 +174,11 @@ struct ClassroomBrowserTests {
                     try await student.wait(until: "advizPage.model() && advizPage.model().program === 'exp(x1)*x2'", "the new program followed")
                 }
                 #expect(await server.rooms.followerCount(code) == 2)
+                // The teacher's page reloaded (F5) stays in its room: the class is not stranded.
+                try await teacher.evaluate("location.reload()")
+                try await Task.sleep(for: .milliseconds(300))
+                try await teacher.wait(until: "document.querySelector('#banner .code')", "the room's code after a reload")
+                #expect(try await teacher.value("document.querySelector('#banner .code').textContent", as: String.self) == code)
             }
         }
     }

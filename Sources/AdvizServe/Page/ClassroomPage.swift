@@ -139,6 +139,10 @@ enum ClassroomPage {
 
     static let style = #"""
         :root { --fg:#1a1a1a; --muted:#666; --bg:#fff; --panel:#f6f7f9; --line:#d8dbe0; --accent:#0b5cad; --fwd:#0072B2; --rev:#D55E00; --ok:#1b7f3b; --bad:#b3261e; }
+        body.dark { --fg:#e8e8e8; --muted:#a8a8a8; --bg:#1b1d21; --panel:#24272c; --line:#3b3f46; --accent:#6cb4ff; --fwd:#56b4e9; --rev:#f0a35e; }
+        body.dark textarea, body.dark input, body.dark select, body.dark button, body.dark .card { background: #2b2f35; color: var(--fg); border-color: var(--line); }
+        body.dark .error { background: #3a2323; border-color: #6b3434; color: #ffb4ab; }
+        body.dark #banner { background: #3a3320; border-color: #6b5d2a; }
         * { box-sizing: border-box; }
         [hidden] { display: none !important; }
         html, body { height: 100%; margin: 0; }

@@ -60,6 +60,7 @@ extension ClassroomPage {
 
     // ---- the controls
     function syncControls() {
+      document.body.classList.toggle('dark', state.theme === 'dark');
       $('program').value = state.program;
       $('mode').value = state.mode;
       $('show').value = state.show;
@@ -397,7 +398,7 @@ extension ClassroomPage {
     $('wrt').addEventListener('change', () => { state.wrt = $('wrt').value; detachIfFollowing(); load({ keepStep: true }); });
     $('ybar').addEventListener('change', () => { state.ybar = $('ybar').value.trim(); detachIfFollowing(); load({ keepStep: true }); });
     $('show').addEventListener('change', () => { state.show = $('show').value; load({ keepStep: true }); });
-    $('theme').addEventListener('change', () => { state.theme = $('theme').value; load({ keepStep: true }); });
+    $('theme').addEventListener('change', () => { state.theme = $('theme').value; syncControls(); load({ keepStep: true }); });
     $('next-question').onclick = () => { showTab('practice'); newQuestion(); };
     $('descend').onclick = () => descend(1);
     $('descend10').onclick = () => descend(10);
@@ -427,9 +428,17 @@ extension ClassroomPage {
     function socketURL(path) { return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path; }
 
     async function startPresenting() {
-      const answer = await fetch('/api/rooms', { method: 'POST', headers: { 'Authorization': 'Bearer ' + role.token } });
-      const body = await answer.json();
-      if (!answer.ok) { $('banner').hidden = false; $('banner').textContent = body.error.message; return; }
+      // The room outlives a reload of this page (F5, a crashed tab): the class stays in it.
+      let code = sessionStorage.getItem('adviz-room');
+      if (code && !(await fetch('/api/rooms/' + code).then(r => r.ok).catch(() => false))) code = null;
+      if (!code) {
+        const answer = await fetch('/api/rooms', { method: 'POST', headers: { 'Authorization': 'Bearer ' + role.token } });
+        const body = await answer.json();
+        if (!answer.ok) { $('banner').hidden = false; $('banner').textContent = body.error.message; return; }
+        code = body.code;
+        sessionStorage.setItem('adviz-room', code);
+      }
+      const body = { code };
       role.code = body.code;
       const link = location.origin + '/follow/' + body.code;
       $('banner').hidden = false;
@@ -479,6 +488,12 @@ extension ClassroomPage {
     function escapeHTML(text) { return String(text).replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c])); }
 
     // ---- start
+    if (role.role === 'present') {
+      // The token must not stay in the address bar a projector shows: the page keeps it, the URL drops it.
+      // Kept as written (URLSearchParams would turn spaces into `+`, which the server reads as plus).
+      const kept = location.search.replace(/^\?/, '').split('&').filter(p => p && !p.startsWith('token='));
+      history.replaceState(null, '', location.pathname + (kept.length ? '?' + kept.join('&') : ''));
+    }
     readURL();
     syncControls();
     if (role.role === 'follow') { $('role').textContent = 'following room ' + role.code; connectFollower(); }
