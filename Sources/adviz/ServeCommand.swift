@@ -81,6 +81,17 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             if open { Self.openBrowser("\(base)/") }
         }
+        // Ctrl-C stops the server gracefully (answers in flight finish); a connection that never
+        // finishes its request (a phone asleep mid-request) must not hold the teacher's terminal:
+        // after 3 s, or at a second Ctrl-C, the server stops anyway.
+        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        nonisolated(unsafe) var interrupted = 0
+        interrupts.setEventHandler {
+            interrupted += 1
+            if interrupted > 1 { Self.stopNow() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 3) { Self.stopNow() }
+        }
+        interrupts.resume()
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?
         Task {
@@ -102,6 +113,12 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(74)
         }
         printError("adviz serve: stopped")
+    }
+
+    /// Stops the process now, saying so (graceful shutdown waited long enough).
+    @Sendable static func stopNow() {
+        printError("adviz serve: stopped (a connection was still open)")
+        Foundation.exit(0)
     }
 
     /// This machine's first IPv4 address on a network (not loopback), for students to type; its name where it has none.

@@ -59,6 +59,24 @@ import Testing
         #expect(!base.contains("0.0.0.0"))
     }
 
+    /// A phone asleep mid-request does not hold the teacher's terminal: Ctrl-C stops within seconds.
+    @Test func ctrlCStopsDespiteAHalfSentRequest() throws {
+        let (process, err, base, _) = try Self.start(["--port", "0"])
+        let port = base.split(separator: ":").last.map(String.init)!
+        let half = Process()
+        half.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        half.arguments = ["python3", "-c", "import socket,time; s=socket.create_connection(('127.0.0.1', \(port))); s.sendall(b'GET / HTTP/1.1\\r\\nHost: x\\r\\n'); time.sleep(30)"]
+        try half.run()
+        defer { half.terminate() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let start = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("stopped"))
+    }
+
     @Test func aBusyPortIsAnErrorThatSaysSo() throws {
         let (first, _, base, _) = try Self.start(["--port", "0"])
         defer {
