@@ -372,13 +372,15 @@ extension ClassroomPage {
 
     // ---- the program and options
     function apply() {
+      clearTimeout(typingTimer);
       detachIfFollowing();
       state.program = $('program').value;
       descent = []; drawDescent();
       load({});
     }
     let typingTimer = null;
-    $('program').addEventListener('input', () => { clearTimeout(typingTimer); typingTimer = setTimeout(apply, 700); });
+    // A pause in typing traces too, unless the program is already the one traced.
+    $('program').addEventListener('input', () => { clearTimeout(typingTimer); typingTimer = setTimeout(() => { if ($('program').value !== state.program) apply(); }, 700); });
     $('go').onclick = apply;
     for (const [program, at, title] of examples) {
       const option = document.createElement('option');
