@@ -132,15 +132,8 @@ public struct ClassroomServer: Sendable {
             router.on("/api/trace", method: method) { request, context in
                 await Self.answer {
                     let parameters = try await Self.parameters(request, context)
-                    var explore = try ExploreRequest(parameters: parameters)
-                    let order = try Self.order(parameters)
-                    _ = explore
-                    let (graph, point) = try explore.graph()
-                    var traceOptions = try explore.traceOptions(for: graph)
-                    traceOptions.order = order
-                    let trace: Trace
-                    do { trace = try Trace(graph, at: point, options: traceOptions) } catch { throw ExploreError(any: error) }
-                    explore.precision = traceOptions.numberFormat.significantDigits
+                    let explore = try ExploreRequest(parameters: parameters)
+                    let trace = try explore.trace(order: try Self.order(parameters))
                     return Self.json(TraceReport(trace, source: explore.program).render(.json))
                 }
             }

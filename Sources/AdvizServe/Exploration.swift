@@ -118,10 +118,11 @@ public struct ExploreRequest: Sendable, Hashable {
         return options
     }
 
-    /// Parses, builds and traces the program.
-    public func trace() throws(ExploreError) -> Trace {
+    /// Parses, builds and traces the program; `order` 2 adds the second-order rows, as `trace --order 2`.
+    public func trace(order: Int = 1) throws(ExploreError) -> Trace {
         let (graph, point) = try graph()
-        let options = try traceOptions(for: graph)
+        var options = try traceOptions(for: graph)
+        options.order = order
         do {
             return try Trace(graph, at: point, options: options)
         } catch {

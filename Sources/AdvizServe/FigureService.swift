@@ -184,9 +184,8 @@ public actor FigureService {
         let figure = try Self.figure(request, choice)
         // The layout is made for wide numbers (a point of many digits, two more digits shown):
         // another point's numbers then fit the same boxes, and nothing needs to move.
-        let (graph, _) = try request.graph()
         var wide = request
-        wide.at = (0..<graph.inputCount).map { NumberFormat.shortest(1.2345678 + 0.1111111 * Double($0)) }.joined(separator: ",")
+        wide.at = (0..<figure.trace.graph.inputCount).map { NumberFormat.shortest(1.2345678 + 0.1111111 * Double($0)) }.joined(separator: ",")
         wide.precision = Swift.min(17, request.precision + 2)
         let layoutFigure = (try? Self.figure(wide, choice)) ?? figure
         let renderer: FigureRenderer
