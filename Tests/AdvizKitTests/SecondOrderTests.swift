@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import AdvizBench
 @testable import AdvizCore
 @testable import AdvizSymbolic
 
@@ -232,5 +233,71 @@ import Testing
         let text = TraceReport(trace).render(.text)
         #expect(text.contains("Second-order tangent trace"))
         #expect(text.contains("H·ẋ = (-0.9093, 1)"))
+    }
+}
+
+/// The one-pass dual sweep gives the two-pass numbers (primal sweep, then tangent sweep) bit for
+/// bit, with the same warnings: on random smooth programs and on kinks, poles, NaN and infinities.
+@Suite struct DualSweepTests {
+    static let rough = [
+        "abs(x1)*x2 + log(x1) + sqrt(x2) + max(x1, x2) + x1/x2 + 0*sqrt(x3)",
+        "relu(x1 - x2) * sign(x3) + step(x1) + pow(x1, x2) + min(x1, 3)",
+        "atan2(x1, x2) + hypot(x1, x3) + acosh(x2) + asin(x3) + floor(x1)*x2 + cbrt(x3)",
+        "x1^0.5 * x2^-1 + log(x3 - x3) + exp(1000*x1) + tan(x2)",
+    ]
+    static let awkward: [Double] = [0, -0.0, 1, -1, 2, -3.5, .infinity, -.infinity, .nan, 1e308]
+
+    static func agree(_ graph: Graph, _ point: [Double], _ seed: [Double], _ buffers: inout DualSweep.Buffers) -> Bool {
+        let evaluation = PrimalSweep.run(graph, at: point)
+        let tangents = ForwardSweep.tangents(graph, evaluation, seed: seed)
+        DualSweep.run(graph, at: point, seed: seed, into: &buffers)
+        let same = zip(evaluation.values, buffers.values).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            && zip(tangents, buffers.tangents).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+        return same && evaluation.warnings == buffers.warnings
+    }
+
+    @Test func randomProgramsAndTheirGradientGraphs() async {
+        await propertyCheck(count: 200, input: Gen.uint64(), Gen.double(in: -2...2), Gen.double(in: -2...2), Gen.double(in: -2...2)) { seed, a, b, c in
+            var random = RandomExpression(state: seed)
+            let graph = try Graph(parsing: random.expression(depth: 4))
+            let point = graph.inputNames.map { ["x1": a, "x2": b, "x3": c][$0]! }
+            let direction = graph.inputNames.indices.map { [0.6, 0, -0.8][$0] }
+            var buffers = DualSweep.Buffers()
+            #expect(DualSweepTests.agree(graph, point, direction, &buffers), "\(random)")
+            let gradientGraph = try GradientGraph(of: graph)
+            #expect(DualSweepTests.agree(gradientGraph.graph, point, direction, &buffers), "gradient graph of \(random)")
+        }
+    }
+
+    @Test(arguments: DualSweepTests.rough) func kinksPolesAndNaN(_ program: String) throws {
+        let graph = try Graph(parsing: program)
+        let gradientGraph = try GradientGraph(of: graph)
+        var buffers = DualSweep.Buffers()
+        var random = SplitMix64(state: 7)
+        var sawWarning = false
+        for _ in 0..<300 {
+            let point = (0..<graph.inputCount).map { _ in DualSweepTests.awkward[Int(random.next() % UInt64(DualSweepTests.awkward.count))] }
+            let seed = (0..<graph.inputCount).map { _ in [0.0, 1, -2.5, .infinity][Int(random.next() % 4)] }
+            #expect(DualSweepTests.agree(graph, point, seed, &buffers), "\(program) at \(point) along \(seed)")
+            #expect(DualSweepTests.agree(gradientGraph.graph, point, seed, &buffers), "gradient graph of \(program) at \(point)")
+            sawWarning = sawWarning || !buffers.warnings.isEmpty
+        }
+        #expect(sawWarning, "the awkward points meet the kinks")
+    }
+
+    /// The reusing product (one dual sweep) equals the two-sweep product.
+    @Test func hessianVectorProductsAgree() throws {
+        let graph = try Graph(parsing: "sin(x1)*x2 + log(1 + x1^2) + exp(x2*x1)/(1 + x2^2) + abs(x1 - x2)")
+        let gradientGraph = try GradientGraph(of: graph)
+        var buffers = HessianSweep.Buffers()
+        for point in [[0.7, -1.3], [1, 1], [0, 2], [-0.25, 3]] {
+            for u in [[1.0, 0], [0.3, -0.4], [0, 0]] {
+                let reused = HessianSweep.hessianVectorProduct(gradientGraph, at: point, direction: u, reusing: &buffers)
+                let fresh = HessianSweep.hessianVectorProduct(gradientGraph, at: point, direction: u)
+                #expect(reused.map(\.bitPattern) == fresh.map(\.bitPattern), "at \(point) along \(u)")
+            }
+        }
+        _ = HessianSweep.hessianVectorProduct(gradientGraph, at: [1, 1], direction: [1, 0], reusing: &buffers)
+        #expect(buffers.warnings.contains { $0.message.contains("abs at its kink") }, "\(buffers.warnings.map(\.message))")
     }
 }

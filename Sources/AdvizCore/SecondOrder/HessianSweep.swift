@@ -58,23 +58,26 @@ public enum HessianSweep {
 
     /// The arrays of one Hessian-vector product, kept from one product to the next.
     public struct Buffers: Sendable {
-        var evaluation = Evaluation(values: [], partialA: [], partialB: [], warnings: [])
-        var tangents: [Double] = []
-        var active: [Bool] = []
+        var sweep = DualSweep.Buffers()
 
         /// Empty buffers: the first product sizes them.
         public init() {}
+
+        /// Kinks and undefined points met by the last product's sweep of the gradient graph.
+        public var warnings: [MathWarning] { sweep.warnings }
     }
 
     /// H·`direction` at `point`, reusing `buffers`: a Newton or optimisation loop asks for one
     /// product after another at new points, and after the first, no array is allocated (as
     /// ``PrimalSweep/run(_:at:into:)`` does for the gradient).
+    ///
+    /// One ``DualSweep`` of the gradient graph, values and tangents together, with no partial
+    /// stored: the same numbers as a primal sweep followed by a tangent sweep, in one pass.
     public static func hessianVectorProduct(
         _ gradientGraph: GradientGraph, at point: [Double], direction: [Double], reusing buffers: inout Buffers
     ) -> [Double] {
-        PrimalSweep.run(gradientGraph.graph, at: point, into: &buffers.evaluation)
-        ForwardSweep.tangents(gradientGraph.graph, buffers.evaluation, seed: direction, into: &buffers.tangents, active: &buffers.active)
-        return gradientGraph.gradientNodes.map { buffers.tangents[$0] }
+        DualSweep.run(gradientGraph.graph, at: point, seed: direction, into: &buffers.sweep)
+        return gradientGraph.gradientNodes.map { buffers.sweep.tangents[$0] }
     }
 
     /// The whole Hessian at `point`: one primal sweep of the gradient graph, then n tangent sweeps.
@@ -83,9 +86,14 @@ public enum HessianSweep {
         let n = graph.inputCount
         let evaluation = PrimalSweep.run(graph, at: point)
         var matrix = Array(repeating: [Double](repeating: 0, count: n), count: n)
+        // One tangent buffer for all n sweeps, and the seed eⱼ changed in place.
+        var seed = [Double](repeating: 0, count: n), tangents: [Double] = [], active: [Bool] = []
+        let gradientNodes = gradientGraph.gradientNodes
         for j in 0..<n {
-            let column = hessianVectorProduct(gradientGraph, evaluation, direction: ForwardSweep.unitSeed(j, inputs: n))
-            for i in 0..<n { matrix[i][j] = column[i] }
+            seed[j] = 1
+            ForwardSweep.tangents(graph, evaluation, seed: seed, into: &tangents, active: &active)
+            seed[j] = 0
+            for i in 0..<n { matrix[i][j] = tangents[gradientNodes[i]] }
         }
         return HessianResult(
             value: evaluation.values[gradientGraph.valueNode],
@@ -105,12 +113,14 @@ public enum HessianSweep {
         let colours = Swift.min(n, 2 * bandwidth + 1)
         let evaluation = PrimalSweep.run(graph, at: point)
         var matrix = Array(repeating: [Double](repeating: 0, count: n), count: n)
+        var tangents: [Double] = [], active: [Bool] = []
+        let gradientNodes = gradientGraph.gradientNodes
         for colour in 0..<colours {
             var seed = [Double](repeating: 0, count: n)
             for j in stride(from: colour, to: n, by: colours) { seed[j] = 1 }
-            let product = hessianVectorProduct(gradientGraph, evaluation, direction: seed)
+            ForwardSweep.tangents(graph, evaluation, seed: seed, into: &tangents, active: &active)
             for j in stride(from: colour, to: n, by: colours) {
-                for i in Swift.max(0, j - bandwidth)...Swift.min(n - 1, j + bandwidth) { matrix[i][j] = product[i] }
+                for i in Swift.max(0, j - bandwidth)...Swift.min(n - 1, j + bandwidth) { matrix[i][j] = tangents[gradientNodes[i]] }
             }
         }
         return HessianResult(

@@ -21,27 +21,43 @@ public enum ForwardSweep {
     /// loop of sweeps over one tape (Hessian-vector products, say) allocates nothing after the first.
     public static func tangents(_ graph: Graph, _ evaluation: Evaluation, seed: [Double], into tangents: inout [Double], active: inout [Bool]) {
         precondition(seed.count == graph.inputCount, "one seed component per input")
-        let nodes = graph.nodes
-        if tangents.count != nodes.count { tangents = [Double](repeating: 0, count: nodes.count) }
-        if active.count != nodes.count { active = [Bool](repeating: false, count: nodes.count) }
-        for i in 0..<seed.count {
-            tangents[i] = seed[i]
-            active[i] = seed[i] != 0
-        }
-        for i in graph.inputCount..<nodes.count {
-            let node = nodes[i]
-            guard node.op.arity > 0 else { continue }
-            let a = Int(node.a)
-            var tangent = 0.0
-            if active[a] { tangent = evaluation.partialA[i] * tangents[a] }
-            if node.op.arity == 2 {
-                let b = Int(node.b)
-                if active[b] { tangent = active[a] ? tangent + evaluation.partialB[i] * tangents[b] : evaluation.partialB[i] * tangents[b] }
-                active[i] = active[a] || active[b]
-            } else {
-                active[i] = active[a]
+        let count = graph.nodes.count
+        if tangents.count != count { tangents = [Double](repeating: 0, count: count) }
+        if active.count != count { active = [Bool](repeating: false, count: count) }
+        // One loop over raw buffers: the n sweeps of a Hessian walk a big tape n times.
+        tangents.withUnsafeMutableBufferPointer { tangents in
+            active.withUnsafeMutableBufferPointer { active in
+                graph.nodes.withUnsafeBufferPointer { nodes in
+                    evaluation.partialA.withUnsafeBufferPointer { partialA in
+                        evaluation.partialB.withUnsafeBufferPointer { partialB in
+                            guard count > 0 else { return }
+                            precondition(partialA.count == count && partialB.count == count, "an evaluation of this graph")
+                            let tape = nodes.baseAddress!, t = tangents.baseAddress!, on = active.baseAddress!
+                            let pA = partialA.baseAddress!, pB = partialB.baseAddress!
+                            for i in 0..<seed.count {
+                                t[i] = seed[i]
+                                on[i] = seed[i] != 0
+                            }
+                            for i in seed.count..<count {
+                                let node = tape[i]
+                                guard node.op.arity > 0 else {
+                                    // A constant: no tangent, and nothing passed on.
+                                    t[i] = 0
+                                    on[i] = false
+                                    continue
+                                }
+                                let a = Int(node.a), b = Int(node.b)
+                                let activeA = on[a], activeB = b >= 0 && on[b]
+                                var tangent = 0.0
+                                if activeA { tangent = pA[i] * t[a] }
+                                if activeB { tangent = activeA ? tangent + pB[i] * t[b] : pB[i] * t[b] }
+                                t[i] = tangent
+                                on[i] = activeA || activeB
+                            }
+                        }
+                    }
+                }
             }
-            tangents[i] = tangent
         }
     }
 

@@ -103,9 +103,8 @@ public enum PrimalSweep {
                                     // (x − x is 0 exactly for finite x, NaN for ±inf and NaN). Elsewhere
                                     // `unusual` gives NaN partials to a NaN value and the warning.
                                     if _slowPath(step.kinked || !((value - value) + (pa - pa) + (pb - pb) == 0)) {
-                                        unusual(
-                                            node.op, at: i, a, b, step, constantA: constantA, constantB: constantB,
-                                            partialA: pA, partialB: pB, warnings: &warnings)
+                                        (pA[i], pB[i]) = unusual(
+                                            node.op, at: i, a, b, step, constantA: constantA, constantB: constantB, warnings: &warnings)
                                     }
                                 }
                             }
@@ -147,21 +146,22 @@ public enum PrimalSweep {
     /// A step with a kink, or whose value or partials are not finite: its partials as the rule
     /// gives them, except that a NaN value has NaN partials (NaN is never turned into a number:
     /// log at −1 has 1/a = −1), and a constant argument's partial is 0; and the warning, if any.
+    /// Every sweep that computes partials from ``Op/step(_:_:withRespectToB:)`` ends an unusual
+    /// step here, so they all keep the same conventions.
     @inline(never)
-    private static func unusual(
+    static func unusual(
         _ op: Op, at i: Int, _ a: Double, _ b: Double, _ step: SweepStep, constantA: Bool, constantB: Bool,
-        partialA: UnsafeMutablePointer<Double>, partialB: UnsafeMutablePointer<Double>, warnings: inout [MathWarning]
-    ) {
+        warnings: inout [MathWarning]
+    ) -> (partialA: Double, partialB: Double) {
         var (pa, pb) = (step.partialA, step.partialB)
         if step.value.isNaN { (pa, pb) = (.nan, .nan) }
         if constantB { pb = 0 }
         if constantA { pa = 0 }
-        partialA[i] = pa
-        partialB[i] = pb
         let ordinary = !step.kinked && step.value.isFinite && pa.isFinite && pb.isFinite
         if !ordinary, let message = diagnose(op, a, b, step.value, pa, pb) {
             warnings.append(MathWarning(node: i, note: message))
         }
+        return (pa, pb)
     }
 
     /// The warning for one step, reported only where the trouble starts (its arguments are finite).
