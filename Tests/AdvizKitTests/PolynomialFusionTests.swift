@@ -92,6 +92,32 @@ import Testing
         #expect(interpreter.instructions.allSatisfy { $0.form == .polynomial })
     }
 
+    /// A shared polynomial is folded into every consumer that can take it: the nested polynomial's
+    /// symbolic derivative (x², p1², p2² each read twice) runs as five polynomials and two products,
+    /// and gives the derivative by hand.
+    @Test func sharedPolynomialsFoldIntoEachConsumer() throws {
+        let graph = try Graph(parsing: DerivativeRace.cases[1].program)
+        let derivative = SymbolicDerivative.graph(of: [try SymbolicDerivative(graph, output: 0, variable: "x")], inputs: graph.inputNames)
+        let interpreter = BlockInterpreter(derivative, output: nil)
+        let kinds = interpreter.instructions.map { $0.form == .polynomial ? "p" : $0.op.name }
+        #expect(kinds.filter { $0 == "p" }.count == 5, "\(kinds)")
+        #expect(interpreter.instructions.count == 7, "\(kinds)")
+        let xs = stride(from: -5.0, through: 5.0, by: 0.125).map { $0 }
+        let result = interpreter.evaluate(at: PointColumns(columns: [xs]))[0]
+        for (i, x) in xs.enumerated() {
+            let exact = DerivativeRace.cases[1].exact(x)
+            #expect(Swift.abs(result[i] - exact) <= 1e-13 * Swift.max(1, Swift.abs(exact)), "at \(x): \(result[i]) against \(exact)")
+        }
+        // A shared step folded into one consumer but not another is computed once for the other.
+        let partly = try Graph(parsing: "s = x^2; y = (s + 1)*(s + 2) + s*s")
+        let partlyInterpreter = try GradientEngine(partly, choice: .interpreted, threads: 1)
+        let values = try partlyInterpreter.gradient(at: PointColumns(columns: [xs]), method: .reverse)
+        for (i, x) in xs.enumerated() {
+            let exact = 2 * x * (2 * x * x + 3) + 4 * x * x * x
+            #expect(Swift.abs(values.gradients[0][i] - exact) <= 1e-13 * Swift.max(1, Swift.abs(exact)), "at \(x)")
+        }
+    }
+
     /// What must not fuse: two variables, a value used twice or named as an output, a cancellation to a constant.
     @Test func whatStaysOnTheTape() throws {
         #expect(BlockInterpreter(try Graph(parsing: "x*y + x")).fusedSteps == 0)

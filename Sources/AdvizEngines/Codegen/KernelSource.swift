@@ -40,6 +40,14 @@ public struct KernelSource: Sendable {
             /* adviz kernels, generated from the tape; see `adviz codegen` for the readable program. */
             /* math: \(math.rawValue) */
             #include <math.h>
+            /* Each point's program is one long chain of dependent operations, so a vector of points
+               waits on its own latencies; two vectors in flight keep the floating-point units busy
+               (poly3's strict reverse gradient: 0.84 -> 0.69 ms). Other compilers ignore the hint. */
+            #if defined(__clang__)
+            #define ADVIZ_POINT_LOOP _Pragma("clang loop interleave_count(2)")
+            #else
+            #define ADVIZ_POINT_LOOP
+            #endif
 
             """
 
@@ -58,7 +66,7 @@ public struct KernelSource: Sendable {
             f += columns()
             for withValue in [true, false] {
                 f += withValue ? "    if (value) {\n        double *restrict out = value;\n" : "    } else {\n"
-                f += "        for (long i = begin; i < end; i++) {\n"
+                f += "        ADVIZ_POINT_LOOP\n        for (long i = begin; i < end; i++) {\n"
                 f += perPoint.map { "            " + $0 + "\n" }.joined()
                 if withValue { f += "            out[i] = \(y);\n" }
                 f += gradients.enumerated().map { "            g\($0.offset)[i] = \($0.element);\n" }.joined()
@@ -99,7 +107,7 @@ public struct KernelSource: Sendable {
         c += "static inline double adviz_f(\(parameters))\n{\n"
         c += body(primal, "    ").joined(separator: "\n") + "\n    return \(y);\n}\n\n"
         c += "void adviz_central(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
-        c += "    for (long i = begin; i < end; i++) {\n"
+        c += "    ADVIZ_POINT_LOOP\n    for (long i = begin; i < end; i++) {\n"
         c += inputs("        ").joined(separator: "\n") + "\n"
         for j in 0..<n {
             let x = code.valueName(j)
@@ -115,7 +123,7 @@ public struct KernelSource: Sendable {
 
         if let symbolic, symbolic.count == n {
             c += "\nvoid adviz_symbolic(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
-            c += "    for (long i = begin; i < end; i++) {\n"
+            c += "    ADVIZ_POINT_LOOP\n    for (long i = begin; i < end; i++) {\n"
             c += inputs("        ").joined(separator: "\n") + "\n"
             let names = Dictionary(uniqueKeysWithValues: graph.inputNames.enumerated().map { ($0.element, code.valueName($0.offset)) })
             for (j, derivative) in symbolic.enumerated() {

@@ -5,10 +5,13 @@ import AdvizSymbolic
 ///
 /// A node is fused when it is a polynomial of degree 1…`maximumDegree` in a single other node
 /// (its base), built from steps the primitive table's ``Op/polynomial(_:_:maximumDegree:)``
-/// accepts. A step is absorbed into its consumer's polynomial when the consumer is its only
-/// user and it is not an output: its value is then never needed on its own. The notes' nested
-/// polynomial `p1 = 2*x^3 - 3*x^2 + 5`, … is eighteen steps and three fused polynomials, so a
-/// block of points takes three passes forward and three back instead of eighteen and eighteen.
+/// accepts. A fused step is folded into each consumer whose own polynomial can take it, even
+/// when it has several (a polynomial costs nothing more inside another's Horner form), and is
+/// absorbed, never computed on its own, when every consumer folded it and it is not an output.
+/// The notes' nested polynomial `p1 = 2*x^3 - 3*x^2 + 5`, … is eighteen steps and three fused
+/// polynomials, so a block of points takes three passes forward and three back instead of
+/// eighteen and eighteen; its symbolic derivative, `(6·x² − 6·x)·(6·p1² − 6·p1)·(6·p2² − 6·p2)`
+/// with x², p1² and p2² shared, is five polynomials in three bases and two products.
 ///
 /// Horner's rule does the arithmetic in another order than the tape. The table's rule never
 /// expands what the tape computes factored (`(x-1)^3` stays three steps), so no cancellation is
@@ -16,48 +19,86 @@ import AdvizSymbolic
 /// point, where the tape meets ∞ − ∞ (NaN), Horner's form may give ±∞. The trace
 /// (``PrimalSweep``) always follows the tape step by step.
 struct PolynomialFusion {
-    /// For each node: the base and the polynomial it computes, where it is one.
+    /// For each node computed as a polynomial: its base and the polynomial.
     private(set) var fused: [(base: Int32, polynomial: Polynomial)?]
-    /// The nodes folded into a later node's polynomial.
+    /// The live nodes no computed node reads (folded into their consumers' polynomials).
     private(set) var absorbed: [Bool]
 
+    /// One way to compute a node as a polynomial in one base: `a` and `b` say how its arguments
+    /// were read, by the index of their own representation (folded in) or -1 (a constant, or the
+    /// argument's value as the base).
+    private struct Representation {
+        var base: Int32
+        var polynomial: Polynomial
+        var a: Int
+        var b: Int
+    }
+
     /// Finds the fusions among the `live` nodes (those an output needs).
-    init(_ graph: Graph, live: [Bool], maximumDegree: Int = 8) {
+    ///
+    /// Two passes. Forward: every way each node is a polynomial in one base, its arguments folded
+    /// in or read as they are (at most `maximumRepresentations` bases each: `6·p1` is a polynomial
+    /// in p1 and, with p1 = 2x³ − 3x² + 5 folded in, in x). Backward from the outputs: a node
+    /// something needs is computed by one of its ways (a base already needed, else the deepest),
+    /// which makes its base, or the arguments of a step that is no polynomial, needed in turn.
+    init(_ graph: Graph, live: [Bool], maximumDegree: Int = 8, maximumRepresentations: Int = 4) {
         let nodes = graph.nodes
-        // Live consumers, counting `x*x` once: a node with one consumer can be folded into it.
-        var consumers = [Int32](repeating: 0, count: nodes.count)
-        for (i, node) in nodes.enumerated() where node.op.arity > 0 && live[i] {
-            consumers[Int(node.a)] += 1
-            if node.op.arity == 2, node.b != node.a { consumers[Int(node.b)] += 1 }
-        }
-        var isOutput = [Bool](repeating: false, count: nodes.count)
-        for output in graph.outputs { isOutput[output.node] = true }
-        var fused = [(base: Int32, polynomial: Polynomial)?](repeating: nil, count: nodes.count)
-        var absorbed = [Bool](repeating: false, count: nodes.count)
-
-        /// An argument as a polynomial: a constant, a fused node that can be folded in, or a new base.
-        func operand(_ j: Int) -> (base: Int32, polynomial: Polynomial, foldable: Bool) {
-            if nodes[j].op == .constant { return (-1, .constant(nodes[j].literal), false) }
-            if let inner = fused[j], consumers[j] == 1, !isOutput[j] { return (inner.base, inner.polynomial, true) }
-            return (Int32(j), .variable, false)
-        }
-
+        var representations = [[Representation]](repeating: [], count: nodes.count)
         for i in nodes.indices where nodes[i].op.arity > 0 && live[i] {
             let node = nodes[i]
-            let a = operand(Int(node.a))
-            let b = node.op.arity == 2 ? operand(Int(node.b)) : (base: -1, polynomial: .constant(0), foldable: false)
-            if a.base >= 0, b.base >= 0, a.base != b.base { continue }  // two variables: not a polynomial in one
-            let base = Swift.max(a.base, b.base)
-            // A constant expression, or a cancellation down to a constant (x - x), stays on the tape as written.
-            guard base >= 0, let polynomial = node.op.polynomial(a.polynomial, b.polynomial, maximumDegree: maximumDegree),
-                polynomial.degree >= 1
-            else { continue }
-            fused[i] = (base, polynomial)
-            if a.foldable { absorbed[Int(node.a)] = true }
-            if b.foldable { absorbed[Int(node.b)] = true }
+            /// The ways to read argument j: a constant; each of its own representations; its value as a base.
+            func choices(_ j: Int) -> [(base: Int32, polynomial: Polynomial, representation: Int)] {
+                if nodes[j].op == .constant { return [(-1, .constant(nodes[j].literal), -1)] }
+                return representations[j].enumerated().map { ($0.element.base, $0.element.polynomial, $0.offset) } + [(Int32(j), .variable, -1)]
+            }
+            let choicesA = choices(Int(node.a))
+            let choicesB = node.op.arity == 2 ? choices(Int(node.b)) : [(-1, .constant(0), -1)]
+            for a in choicesA {
+                for b in choicesB {
+                    if a.base >= 0, b.base >= 0, a.base != b.base { continue }  // two variables: not a polynomial in one
+                    let base = Swift.max(a.base, b.base)
+                    guard base >= 0, representations[i].count < maximumRepresentations,
+                        !representations[i].contains(where: { $0.base == base })
+                    else { continue }
+                    // A constant expression, or a cancellation down to a constant (x - x), stays on the tape as written.
+                    guard let polynomial = node.op.polynomial(a.polynomial, b.polynomial, maximumDegree: maximumDegree),
+                        polynomial.degree >= 1
+                    else { continue }
+                    representations[i].append(Representation(base: base, polynomial: polynomial, a: a.representation, b: b.representation))
+                }
+            }
+        }
+
+        var needed = [Bool](repeating: false, count: nodes.count)
+        var fused = [(base: Int32, polynomial: Polynomial)?](repeating: nil, count: nodes.count)
+        for output in graph.outputs { needed[output.node] = true }
+        for i in nodes.indices.reversed() where needed[i] && live[i] && nodes[i].op.arity > 0 {
+            let node = nodes[i]
+            guard !representations[i].isEmpty else {
+                needed[Int(node.a)] = true
+                if node.op.arity == 2 { needed[Int(node.b)] = true }
+                continue
+            }
+            let ways = representations[i]
+            let chosen = ways.indices.first { needed[Int(ways[$0].base)] } ?? ways.indices.min { ways[$0].base < ways[$1].base }!
+            fused[i] = (ways[chosen].base, ways[chosen].polynomial)
+            // What the chosen way reads: the arguments it takes as they are, through those it folds in.
+            var folded = [(node: i, way: chosen)]
+            while let (j, way) = folded.popLast() {
+                let step = nodes[j], representation = representations[j][way]
+                var arguments = [(Int(step.a), representation.a)]
+                // x·x read the same way twice is one argument.
+                if step.op.arity == 2, !(step.b == step.a && representation.b == representation.a) {
+                    arguments.append((Int(step.b), representation.b))
+                }
+                for (k, kWay) in arguments {
+                    if nodes[k].op == .constant { continue }
+                    if kWay >= 0 { folded.append((k, kWay)) } else { needed[k] = true }
+                }
+            }
         }
         self.fused = fused
-        self.absorbed = absorbed
+        self.absorbed = nodes.indices.map { live[$0] && nodes[$0].op.arity > 0 && !needed[$0] }
     }
 }
 
