@@ -124,10 +124,12 @@ extension OpRules {
             return Complex.pow(a, b)
         }
         /// ∂/∂a = b·a^(b−1) (0 for b = 0: a⁰ is constant); ∂/∂b = a^b·ln a, which only exists for
-        /// a > 0 (its limit is 0 at a = 0 for b > 0).
+        /// a > 0 (its limit is 0 at a = 0 for b > 0). The power a^(b−1) is this rule's own value,
+        /// so that for a cube 3·a² is 3·(a·a), as the gradient graph's node a^2 and the compiled
+        /// kernels compute it (glibc's `pow(a, 2)` can differ from a·a in the last bit).
         @inline(__always)
         public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
-            (b == 0 ? 0 : (b == 2 ? 2 * a : b * Foundation.pow(a, b - 1)),
+            (b == 0 ? 0 : (b == 2 ? 2 * a : b * value(a, b - 1)),
              !withRespectToB ? 0 : a > 0 ? v * Foundation.log(a) : (a == 0 ? (b > 0 ? 0 : -.infinity) : .nan))
         }
         public static var partialFormulas: [Formula] { [b * pow(a, b - 1), pow(a, b) * log(a)] }
@@ -149,7 +151,7 @@ extension OpRules {
             _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
         ) -> String? {
             let c = language == .c
-            if k == 0, !constantB { return "(\(b) == 0.0 ? 0.0 : \(b) * pow(\(a), \(b) - 1.0))" }
+            if k == 0, !constantB { return "(\(b) == 0.0 ? 0.0 : \(b) == 3.0 ? \(b) * (\(a) * \(a)) : \(b) * pow(\(a), \(b) - 1.0))" }
             if k == 1, !(constantA && a.first != "(" && a != "0.0") {  // a positive constant base keeps v·ln a
                 let log = c ? "log(\(a))" : "Foundation.log(\(a))", nan = c ? "NAN" : "Double.nan", inf = c ? "INFINITY" : "Double.infinity"
                 return "(\(a) > 0.0 ? \(v) * \(log) : (\(a) == 0.0 ? (\(b) > 0.0 ? 0.0 : -\(inf)) : \(nan)))"

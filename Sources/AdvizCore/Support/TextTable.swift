@@ -84,6 +84,13 @@ public struct TextTable: Sendable {
 
     /// The table's lines, columns separated by `separator`, trailing spaces removed.
     public func lines(style: TerminalStyle = .plain, indent: String = "  ", separator: String = " ") -> [String] {
+        var lines = TextLines()
+        lines.append(self, style: style, indent: indent, separator: separator)
+        return lines.strings
+    }
+
+    /// Writes the table's lines into `lines`, each as UTF-8 bytes with its visible width.
+    func write(into lines: inout TextLines, style: TerminalStyle, indent: String, separator: String) {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         // Each cell's width, counted once, row after row.
@@ -97,35 +104,216 @@ public struct TextTable: Sendable {
             }
         }
         let indentBytes = Array(indent.utf8), separatorBytes = Array(separator.utf8)
+        let indentWidth = indent.characterCount, separatorWidth = separator.characterCount
         let space = UInt8(ascii: " ")
-        var line: [UInt8] = []
         var next = 0
-        return rows.map { row in
-            // Each line as UTF-8 bytes, made into a String once.
-            line.removeAll(keepingCapacity: true)
-            line.append(contentsOf: indentBytes)
+        for row in rows {
+            lines.startLine()
+            var width = indentWidth
+            lines.bytes.append(contentsOf: indentBytes)
             for (c, cell) in row.enumerated() {
                 let padding = Swift.max(0, widths[c] - cellWidths[next])
+                width += cellWidths[next] + padding
                 next += 1
                 let isLast = c == row.count - 1
                 let coloured = cell.role != nil && style.enabled
-                if rightAligned.contains(c) { line.append(contentsOf: repeatElement(space, count: padding)) }
+                if rightAligned.contains(c) { lines.bytes.append(contentsOf: repeatElement(space, count: padding)) }
                 if coloured {
-                    line.append(contentsOf: style.apply(cell.role!, cell.prefix + cell.text).utf8)
+                    lines.bytes.append(contentsOf: style.apply(cell.role!, cell.prefix + cell.text).utf8)
                 } else {
-                    line.append(contentsOf: cell.prefix.utf8)
-                    line.append(contentsOf: cell.text.utf8)
+                    lines.bytes.append(contentsOf: cell.prefix.utf8)
+                    lines.bytes.append(contentsOf: cell.text.utf8)
                 }
-                if !rightAligned.contains(c), !isLast { line.append(contentsOf: repeatElement(space, count: padding)) }
-                if !isLast { line.append(contentsOf: separatorBytes) }
+                if !rightAligned.contains(c) {
+                    if !isLast { lines.bytes.append(contentsOf: repeatElement(space, count: padding)) } else { width -= padding }
+                }
+                if !isLast {
+                    lines.bytes.append(contentsOf: separatorBytes)
+                    width += separatorWidth
+                }
             }
-            while line.last == space { line.removeLast() }
-            return String(decoding: line, as: UTF8.self)
+            width -= lines.endLine(trimming: true)
+            lines.widths.append(width)
+        }
+    }
+}
+
+/// Lines of text as UTF-8 in one buffer, each with its width on a terminal: a report of a
+/// hundred thousand rows is written without a String per line, and laid side by side by widths
+/// counted once.
+package struct TextLines {
+    /// The lines' bytes, each followed by a line break.
+    package var bytes: [UInt8] = []
+    /// Where each line's line break is in `bytes`.
+    package private(set) var ends: [Int] = []
+    /// Each line's width on a terminal (characters, escape codes not counted).
+    package fileprivate(set) var widths: [Int] = []
+    private var start = 0
+
+    /// No lines.
+    package init() {}
+
+    /// The number of lines.
+    package var count: Int { ends.count }
+
+    /// Adds a line (without a line break).
+    package mutating func append(_ line: String) {
+        startLine()
+        bytes.append(contentsOf: line.utf8)
+        _ = endLine(trimming: false)
+        widths.append(line.visibleWidth)
+    }
+
+    /// Adds `table`'s lines.
+    package mutating func append(_ table: TextTable, style: TerminalStyle, indent: String = "  ", separator: String = " ") {
+        table.write(into: &self, style: style, indent: indent, separator: separator)
+    }
+
+    /// Adds lines.
+    package mutating func append(_ lines: [String]) { for line in lines { append(line) } }
+
+    /// Adds every line of `other`.
+    package mutating func append(_ other: TextLines) {
+        let offset = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        ends.append(contentsOf: other.ends.map { $0 + offset })
+        widths.append(contentsOf: other.widths)
+        start = bytes.count
+    }
+
+    /// Line `i`'s bytes.
+    package func line(_ i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1] + 1)..<ends[i]] }
+
+    /// The lines as Strings.
+    package var strings: [String] { (0..<count).map { String(decoding: line($0), as: UTF8.self) } }
+
+    /// The lines, each followed by a line break.
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    fileprivate mutating func startLine() { start = bytes.count }
+
+    /// Ends the line begun at `startLine`; with `trimming`, its trailing spaces are removed and counted.
+    fileprivate mutating func endLine(trimming: Bool) -> Int {
+        var removed = 0
+        if trimming {
+            while bytes.count > start, bytes.last == UInt8(ascii: " ") {
+                bytes.removeLast()
+                removed += 1
+            }
+        }
+        ends.append(bytes.count)
+        bytes.append(UInt8(ascii: "\n"))
+        return removed
+    }
+}
+
+/// A report made of blocks of lines, written into one String once, at the end: a table of a
+/// hundred thousand rows is not copied from block to block on the way, and two tables side by
+/// side are interleaved as they are written.
+package struct TextDocument {
+    private enum Block {
+        case lines(TextLines)
+        case sideBySide(TextLines, TextLines, leftWidth: Int)
+    }
+    private var blocks: [Block] = []
+    /// Single lines, gathered until the next block.
+    private var pending = TextLines()
+
+    /// An empty document.
+    package init() {}
+
+    /// Adds a line.
+    package mutating func append(_ line: String) { pending.append(line) }
+
+    /// Adds lines.
+    package mutating func append(_ lines: [String]) { pending.append(lines) }
+
+    /// Adds a block of lines.
+    package mutating func append(_ lines: TextLines) {
+        flush()
+        blocks.append(.lines(lines))
+    }
+
+    /// `left` and `right` side by side, 4 spaces apart, if both fit in `width`; else one under
+    /// the other with an empty line between.
+    package mutating func append(_ left: TextLines, beside right: TextLines, width: Int?) {
+        let leftWidth = left.widths.max() ?? 0
+        let rightWidth = right.widths.max() ?? 0
+        guard let width, leftWidth + 4 + rightWidth <= width else {
+            append(left)
+            append("")
+            append(right)
+            return
+        }
+        flush()
+        blocks.append(.sideBySide(left, right, leftWidth: leftWidth))
+    }
+
+    private mutating func flush() {
+        guard pending.count > 0 else { return }
+        blocks.append(.lines(pending))
+        pending = TextLines()
+    }
+
+    /// The document: every line followed by a line break.
+    package var text: String {
+        var document = self
+        document.flush()
+        let blocks = document.blocks
+        // The exact size first, so the String is written in place, once.
+        var size = 0
+        for block in blocks {
+            switch block {
+            case .lines(let lines): size += lines.bytes.count
+            case .sideBySide(let left, let right, let leftWidth):
+                for i in 0..<Swift.max(left.count, right.count) {
+                    let l = i < left.count ? left.line(i).count : 0
+                    let r = i < right.count ? right.line(i).count : 0
+                    size += l + 1 + (r > 0 ? leftWidth - (i < left.count ? left.widths[i] : 0) + 4 + r : 0)
+                }
+            }
+        }
+        return String(unsafeUninitializedCapacity: size) { buffer in
+            var at = 0
+            func put(_ bytes: ArraySlice<UInt8>) {
+                bytes.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress, source.count > 0 else { return }
+                    (buffer.baseAddress! + at).update(from: base, count: source.count)
+                }
+                at += bytes.count
+            }
+            func put(_ byte: UInt8, count: Int) {
+                guard count > 0 else { return }
+                (buffer.baseAddress! + at).update(repeating: byte, count: count)
+                at += count
+            }
+            for block in blocks {
+                switch block {
+                case .lines(let lines): put(lines.bytes[...])
+                case .sideBySide(let left, let right, let leftWidth):
+                    for i in 0..<Swift.max(left.count, right.count) {
+                        if i < left.count { put(left.line(i)) }
+                        if i < right.count, !right.line(i).isEmpty {
+                            put(UInt8(ascii: " "), count: leftWidth - (i < left.count ? left.widths[i] : 0) + 4)
+                            put(right.line(i))
+                        }
+                        put(UInt8(ascii: "\n"), count: 1)
+                    }
+                }
+            }
+            return at
         }
     }
 }
 
 extension String {
+    /// Whether the two are the same UTF-8 bytes: what a writer means by "the same text", and
+    /// much cheaper than `==` (Unicode canonical equivalence) on text with `∂`, `v̄` or `·`.
+    func sameBytes(_ other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
+    }
+
     /// Appends `count` spaces.
     mutating func append(spaces count: Int) {
         if count > 0 { self += String(repeating: " ", count: count) }

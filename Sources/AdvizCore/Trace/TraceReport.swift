@@ -67,8 +67,8 @@ public struct TraceReport: Sendable {
     private func cells(_ row: RenderedRow, showFormula: Bool = false) -> [String] {
         let value = row.value
         var cells = [row.label, row.definition]
-        if showFormula { cells.append(row.formula == row.definition ? "" : row.formula) }
-        cells.append(row.substituted == value || row.substituted == row.definition ? "" : row.substituted)
+        if showFormula { cells.append(row.formula.sameBytes(row.definition) ? "" : row.formula) }
+        cells.append(row.substituted.sameBytes(value) || row.substituted.sameBytes(row.definition) ? "" : row.substituted)
         cells.append(value)
         return cells
     }
@@ -79,10 +79,76 @@ public struct TraceReport: Sendable {
         return graph.outputs.map { [writer.symbol($0.name), writer.nodeSymbol($0.node), "", writer.number(trace.evaluation.values[$0.node]).text] }
     }
 
+    /// The jobs of ``firstOrderTables(_:_:)``: job k reads only `writers[k]` and writes only
+    /// `results[k]`, so nothing is shared between threads (hence unchecked).
+    private struct TableJobs<T>: @unchecked Sendable {
+        let kinds: [FirstOrderTable]
+        let writers: [TraceWriter]
+        let make: (FirstOrderTable, TraceWriter) -> T
+        let results: UnsafeMutableBufferPointer<T?>
+
+        func run(_ k: Int) { results[k] = make(kinds[k], writers[k]) }
+    }
+
+    /// The tables of a first-order trace.
+    private enum FirstOrderTable: CaseIterable { case primal, tangent, partials, adjoint }
+
+    /// The primal table, and the tangent, partials and adjoint tables where the mode shows them,
+    /// each made by `make` with its own copy of `writer`, at the same time on the machine's
+    /// cores: a trace of 100,000 nodes has some 400,000 rows to write.
+    private func firstOrderTables<T>(
+        _ writer: TraceWriter, _ make: (FirstOrderTable, TraceWriter) -> T
+    ) -> (primal: T, tangent: T?, partials: T?, adjoint: T?) {
+        let kinds = FirstOrderTable.allCases.filter { kind in
+            switch kind {
+            case .primal: true
+            case .tangent: mode.showsForward
+            case .partials, .adjoint: mode.showsReverse
+            }
+        }
+        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: kinds.count)
+        results.initialize(repeating: nil)
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        // Each job writes its own slot, with its own writer (whose number table is not shared).
+        let writers = kinds.map { _ in writer.copyForAnotherThread() }
+        if trace.graph.nodes.count < 2_000 {
+            for k in kinds.indices { results[k] = make(kinds[k], writers[k]) }
+        } else {
+            withoutActuallyEscaping(make) { make in
+                let jobs = TableJobs(kinds: kinds, writers: writers, make: make, results: results)
+                DispatchQueue.concurrentPerform(iterations: kinds.count) { k in jobs.run(k) }
+            }
+        }
+        func result(_ kind: FirstOrderTable) -> T? { kinds.firstIndex(of: kind).flatMap { results[$0] } }
+        return (result(.primal)!, result(.tangent), result(.partials), result(.adjoint))
+    }
+
+    /// The cells of the first-order tables for Markdown and LaTeX, written at the same time;
+    /// `adjointFormulas` adds the adjoint rows' formula column.
+    private func firstOrderCells(_ writer: TraceWriter, adjointFormulas: Bool) -> (primal: [[String]], tangent: [[String]]?, partials: [[String]]?, adjoint: [[String]]?) {
+        let style: MathStyle = writer.style
+        return firstOrderTables(writer) { kind, writer in
+            switch kind {
+            case .primal: trace.primalRows().map { cells(writer.rendered($0)) } + outputRows(style)
+            case .tangent: trace.tangentRows().map { cells(writer.rendered($0)) }
+            case .partials:
+                trace.edgePartials().map { partial in
+                    let p = writer.rendered(partial)
+                    return [p.label, p.formula, p.substituted, p.value]
+                }
+            case .adjoint: trace.adjointRows().map { cells(writer.rendered($0), showFormula: adjointFormulas) }
+            }
+        }
+    }
+
     // MARK: Text
 
     private func text(width: Int?, style: TerminalStyle) -> String {
-        var out: [String] = []
+        // Blocks of lines written out once: a trace of 100,000 nodes is some 400,000 of them.
+        var out = TextDocument()
         let heading = { (title: String) in style.apply(.heading, title) }
         if let source {
             let isProgram = !graph.statementNames.isEmpty || source.contains("=")
@@ -90,7 +156,8 @@ public struct TraceReport: Sendable {
             out.append("")
         }
 
-        func table(_ rows: [[String]], notes: [String] = []) -> [String] {
+        /// A heading and a table of `rows`, each `label = … = value`, with `notes` beside them.
+        func table(_ title: String, _ rows: [[String]], notes: [String] = []) -> TextLines {
             var t = TextTable()
             t.rows.reserveCapacity(rows.count)
             for (r, row) in rows.enumerated() {
@@ -103,34 +170,46 @@ public struct TraceReport: Sendable {
                 if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
                 t.append(cells)
             }
-            return t.lines(style: style)
+            var lines = TextLines()
+            lines.append(title)
+            lines.append(t, style: style)
+            return lines
         }
 
-        // The statement that names a node (`a = x1*x2`) is noted beside its row.
+        // The four tables are written at the same time, on the machine's cores.
         let writer = TraceWriter(trace: trace, style: .text, caching: true)
-        let primalRows = trace.primalRows()
-        let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
-        let primal = [heading("Forward primal trace")] + table(primalRows.map { cells(writer.rendered($0)) } + outputRows(.text), notes: names)
-        if mode.showsForward {
-            let tangent = [heading("Forward tangent trace") + " (\(seedText(.text)))"] + table(trace.tangentRows().map { cells(writer.rendered($0)) })
-            out += sideBySide(primal, tangent, width: width)
+        let (primal, tangent, partials, adjoint) = firstOrderTables(writer) { kind, writer in
+            switch kind {
+            case .primal:
+                // The statement that names a node (`a = x1*x2`) is noted beside its row.
+                let primalRows = trace.primalRows()
+                let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
+                return table(heading("Forward primal trace"), primalRows.map { cells(writer.rendered($0)) } + outputRows(.text), notes: names)
+            case .tangent:
+                return table(heading("Forward tangent trace") + " (\(seedText(.text)))", trace.tangentRows().map { cells(writer.rendered($0)) })
+            case .partials:
+                let partials = trace.edgePartials()
+                guard !partials.isEmpty else { return TextLines() }
+                return table(heading("Local partials") + " (one per edge; reverse mode multiplies by them)", partials.map { partial in
+                    let p = writer.rendered(partial)
+                    return [p.label, p.formula, p.substituted.sameBytes(p.value) || p.substituted.sameBytes(p.formula) ? "" : p.substituted, p.value]
+                })
+            case .adjoint:
+                return table(heading("Reverse adjoint trace") + " (\(outputSeedText(.text)))", trace.adjointRows().map { cells(writer.rendered($0)) })
+            }
+        }
+        if let tangent {
+            out.append(primal, beside: tangent, width: width)
         } else {
-            out += primal
+            out.append(primal)
         }
         out.append("")
-
-        if mode.showsReverse {
-            let partials = trace.edgePartials()
-            if !partials.isEmpty {
-                out.append(heading("Local partials") + " (one per edge; reverse mode multiplies by them)")
-                out += table(partials.map { partial in
-                    let p = writer.rendered(partial)
-                    return [p.label, p.formula, p.substituted == p.value || p.substituted == p.formula ? "" : p.substituted, p.value]
-                })
-                out.append("")
-            }
-            out.append(heading("Reverse adjoint trace") + " (\(outputSeedText(.text)))")
-            out += table(trace.adjointRows().map { cells(writer.rendered($0)) })
+        if let partials, partials.count > 0 {
+            out.append(partials)
+            out.append("")
+        }
+        if let adjoint {
+            out.append(adjoint)
             out.append("")
         }
 
@@ -142,16 +221,16 @@ public struct TraceReport: Sendable {
             let first = backward.first.map { gradientWriter.nodeSymbol($0.node) } ?? ""
             let last = backward.last.map { gradientWriter.nodeSymbol($0.node) } ?? ""
             out.append(heading("Second order") + " (forward over reverse, of \(graph.outputs[second.gradientGraph.output].name)): the backward pass as nodes \(first)…\(last) (the gradient graph), and their tangents")
-            let left = [heading("Backward pass")] + table(backward.map { cells(gradientWriter.rendered($0)) }, notes: meanings)
-            let right = [heading("Second-order tangent trace") + " (\(seedText(.text)))"] + table(rows.map { cells(gradientWriter.rendered($0.row)) })
-            out += sideBySide(left, right, width: width)
+            let left = table(heading("Backward pass"), backward.map { cells(gradientWriter.rendered($0)) }, notes: meanings)
+            let right = table(heading("Second-order tangent trace") + " (\(seedText(.text)))", rows.map { cells(gradientWriter.rendered($0.row)) })
+            out.append(left, beside: right, width: width)
             out.append("")
-            out += hessianLines(second, style: style)
+            out.append(hessianLines(second, style: style))
             out.append("")
         }
 
-        out += resultLines(style: style)
-        return out.joined(separator: "\n") + "\n"
+        out.append(resultLines(style: style))
+        return out.text
     }
 
     /// H·ẋ, then the whole Hessian, with its symmetry and cost.
@@ -175,23 +254,7 @@ public struct TraceReport: Sendable {
         return out
     }
 
-    /// Two blocks next to each other when they fit in `width`, else one under the other.
-    private func sideBySide(_ left: [String], _ right: [String], width: Int?) -> [String] {
-        let leftWidths = left.map(\.visibleWidth)
-        let leftWidth = leftWidths.max() ?? 0
-        let rightWidth = right.lazy.map(\.visibleWidth).max() ?? 0
-        guard let width, leftWidth + 4 + rightWidth <= width else { return left + [""] + right }
-        return (0..<Swift.max(left.count, right.count)).map { i in
-            let l = i < left.count ? left[i] : ""
-            let r = i < right.count ? right[i] : ""
-            guard !r.isEmpty else { return l }
-            var line = l
-            line.append(spaces: leftWidth - (i < left.count ? leftWidths[i] : 0) + 4)
-            line += r
-            return line
-        }
-    }
-
+    /// The result: outputs, gradient or Jacobian, and what the whole Jacobian costs each way.
     private func resultLines(style: TerminalStyle) -> [String] {
         let writer = TraceWriter(trace: trace, style: .text)
         var out = [style.apply(.heading, "Result")]
@@ -278,17 +341,14 @@ public struct TraceReport: Sendable {
             for row in rows { out.append("| " + row.map(\.markdownCell).joined(separator: " | ") + " |") }
             out.append("")
         }
-        let rowWriter = TraceWriter(trace: trace, style: .text, caching: true)
-        table("Forward primal trace", ["node", "definition", "substituted", "value"], trace.primalRows().map { cells(rowWriter.rendered($0)) } + outputRows(.text))
-        if mode.showsForward {
-            table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], trace.tangentRows().map { cells(rowWriter.rendered($0)) })
+        let tables = firstOrderCells(TraceWriter(trace: trace, style: .text, caching: true), adjointFormulas: true)
+        table("Forward primal trace", ["node", "definition", "substituted", "value"], tables.primal)
+        if let tangent = tables.tangent {
+            table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], tangent)
         }
-        if mode.showsReverse {
-            table("Local partials", ["partial", "formula", "substituted", "value"], trace.edgePartials().map { partial in
-                let p = rowWriter.rendered(partial)
-                return [p.label, p.formula, p.substituted, p.value]
-            })
-            table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], trace.adjointRows().map { cells(rowWriter.rendered($0), showFormula: true) })
+        if let partials = tables.partials, let adjoint = tables.adjoint {
+            table("Local partials", ["partial", "formula", "substituted", "value"], partials)
+            table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], adjoint)
         }
         if let second = trace.secondOrder {
             let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
@@ -342,17 +402,14 @@ public struct TraceReport: Sendable {
             out.append("\\end{tabular}")
             out.append("")
         }
-        let rowWriter = TraceWriter(trace: trace, style: .latex, caching: true)
-        table("Forward primal trace", trace.primalRows().map { cells(rowWriter.rendered($0)) } + outputRows(.latex))
-        if mode.showsForward {
-            table("Forward tangent trace ($\(seedText(.latex))$)", trace.tangentRows().map { cells(rowWriter.rendered($0)) })
+        let tables = firstOrderCells(TraceWriter(trace: trace, style: .latex, caching: true), adjointFormulas: false)
+        table("Forward primal trace", tables.primal)
+        if let tangent = tables.tangent {
+            table("Forward tangent trace ($\(seedText(.latex))$)", tangent)
         }
-        if mode.showsReverse {
-            table("Local partials", trace.edgePartials().map { partial in
-                let p = rowWriter.rendered(partial)
-                return [p.label, p.formula, p.substituted, p.value]
-            })
-            table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", trace.adjointRows().map { cells(rowWriter.rendered($0)) })
+        if let partials = tables.partials, let adjoint = tables.adjoint {
+            table("Local partials", partials)
+            table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", adjoint)
         }
         if let second = trace.secondOrder {
             let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .latex, caching: true)

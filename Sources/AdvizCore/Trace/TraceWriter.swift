@@ -12,6 +12,14 @@ package struct TraceWriter {
     /// since a writer of many rows writes each many times. Empty otherwise.
     private var names: [[String]]
     private var valueLeaves: [FormulaLeaf]
+    /// With caching: numbers written so far, by bit pattern. A tangent or adjoint is written once
+    /// per edge it crosses, and formatting a number costs more than finding it again.
+    private var written: WrittenNumbers?
+
+    /// A table from bit patterns to written numbers, filled as numbers are written.
+    private final class WrittenNumbers {
+        var table: [UInt64: FormulaLeaf] = [:]
+    }
 
     /// A writer of `trace` in `style`; with `caching`, for writing most of a trace's rows, it
     /// writes every node's names and value once, up front.
@@ -21,10 +29,19 @@ package struct TraceWriter {
         combiner = FormulaWriter(style: style, leaf: { _ in FormulaLeaf("") }, number: { _ in FormulaLeaf("") })
         names = []
         valueLeaves = []
+        written = caching ? WrittenNumbers() : nil
         guard caching else { return }
         let nodes = trace.graph.nodes.indices
         names = [Accent.none, .dot, .bar].map { accent in nodes.map { writeNodeSymbol($0, accent: accent) } }
         valueLeaves = nodes.map { number(trace.evaluation.values[$0]) }
+    }
+
+    /// A copy with a number table of its own (the table is not shared between threads): for
+    /// writing tables of one trace at the same time, each with its copy.
+    package func copyForAnotherThread() -> TraceWriter {
+        var copy = self
+        copy.written = written == nil ? nil : WrittenNumbers()
+        return copy
     }
 
     /// Writes operations applied to written operands (its leaves are never asked for: ``render(_:node:byValue:)`` writes them).
@@ -68,6 +85,14 @@ package struct TraceWriter {
 
     /// A number in the trace's format and this style (`1.5e-7`, `1.5 \times 10^{-7}`).
     package func number(_ x: Double) -> FormulaLeaf {
+        guard let written else { return write(number: x) }
+        if let leaf = written.table[x.bitPattern] { return leaf }
+        let leaf = write(number: x)
+        written.table[x.bitPattern] = leaf
+        return leaf
+    }
+
+    private func write(number x: Double) -> FormulaLeaf {
         let text = format.string(x)
         if style == .latex {
             if let e = text.firstIndex(of: "e") {
