@@ -96,7 +96,7 @@ public struct BlockInterpreter: Sendable {
         self.instructions = instructions
         // Values and adjoints of a block: 2·nodes·B Doubles, kept within about 256 KiB.
         let fit = 16_384 / Swift.max(1, graph.nodes.count)
-        blockSize = fit >= 8 ? Swift.min(512, fit / 8 * 8) : Swift.max(1, fit)
+        blockSize = fit >= 8 ? Swift.min(2048, fit / 8 * 8) : Swift.max(1, fit)
     }
 
     /// Runs `method` over points `range`: values (if `values` is given, output 0) and the gradient columns.
