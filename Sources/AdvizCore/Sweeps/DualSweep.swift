@@ -57,20 +57,10 @@ public enum DualSweep {
                                 t[i] = 0
                                 on[i] = false
                             default:
+                                let step = PrimalSweep.partials(node, at: i, tape: tape, values: UnsafePointer(v), warnings: &warnings)
+                                let (pa, pb) = (step.partialA, step.partialB)
+                                v[i] = step.value
                                 let ia = Int(node.a), ib = Int(node.b)
-                                let a = v[ia]
-                                let b = ib >= 0 ? v[ib] : 0
-                                let constantA = tape[ia].op == .constant
-                                let constantB = ib >= 0 && tape[ib].op == .constant
-                                let step = node.op.step(a, b, withRespectToB: !constantB)
-                                let value = step.value
-                                var pa = constantA ? 0 : step.partialA
-                                var pb = constantB ? 0 : step.partialB
-                                v[i] = value
-                                if _slowPath(step.kinked || !((value - value) + (pa - pa) + (pb - pb) == 0)) {
-                                    (pa, pb) = PrimalSweep.unusual(
-                                        node.op, at: i, a, b, step, constantA: constantA, constantB: constantB, warnings: &warnings)
-                                }
                                 // The tangent exactly as `ForwardSweep` sums it.
                                 let activeA = on[ia], activeB = ib >= 0 && on[ib]
                                 var tangent = 0.0

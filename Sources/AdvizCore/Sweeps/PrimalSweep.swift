@@ -85,27 +85,10 @@ public enum PrimalSweep {
                                     pA[i] = 0
                                     pB[i] = 0
                                 default:
-                                    let ia = Int(node.a), ib = Int(node.b)
-                                    let a = v[ia]
-                                    let b = ib >= 0 ? v[ib] : 0
-                                    // A constant argument takes no derivative: keep its (possibly undefined) partial out of the sums.
-                                    let constantA = tape[ia].op == .constant
-                                    let constantB = ib >= 0 && tape[ib].op == .constant
-                                    // Value, partials and the kink test in one dispatch (see `Op.step`).
-                                    let step = node.op.step(a, b, withRespectToB: !constantB)
-                                    let value = step.value
-                                    let pa = constantA ? 0 : step.partialA
-                                    let pb = constantB ? 0 : step.partialB
-                                    v[i] = value
-                                    pA[i] = pa
-                                    pB[i] = pb
-                                    // The common case ends here: no kink, and value and partials finite
-                                    // (x − x is 0 exactly for finite x, NaN for ±inf and NaN). Elsewhere
-                                    // `unusual` gives NaN partials to a NaN value and the warning.
-                                    if _slowPath(step.kinked || !((value - value) + (pa - pa) + (pb - pb) == 0)) {
-                                        (pA[i], pB[i]) = unusual(
-                                            node.op, at: i, a, b, step, constantA: constantA, constantB: constantB, warnings: &warnings)
-                                    }
+                                    let step = partials(node, at: i, tape: tape, values: UnsafePointer(v), warnings: &warnings)
+                                    v[i] = step.value
+                                    pA[i] = step.partialA
+                                    pB[i] = step.partialB
                                 }
                             }
                         }
@@ -141,6 +124,33 @@ public enum PrimalSweep {
             }
         }
         return graph.outputs.map { values[$0.node] }
+    }
+
+    /// Node `i`'s value and local partials, its arguments' values already in `values`: the one
+    /// step of every sweep that computes partials (this one and `DualSweep`).
+    ///
+    /// Value, partials and the kink test come from one dispatch (``Op/step(_:_:withRespectToB:)``),
+    /// and a constant argument takes no derivative (its possibly undefined partial stays out of the
+    /// sums). The common case ends there: no kink, and value and partials finite (x − x is 0
+    /// exactly for finite x, NaN for ±inf and NaN). Elsewhere `unusual`
+    /// gives NaN partials to a NaN value and writes the warning.
+    @inline(__always)
+    static func partials(
+        _ node: Node, at i: Int, tape: UnsafePointer<Node>, values v: UnsafePointer<Double>, warnings: inout [MathWarning]
+    ) -> (value: Double, partialA: Double, partialB: Double) {
+        let ia = Int(node.a), ib = Int(node.b)
+        let a = v[ia]
+        let b = ib >= 0 ? v[ib] : 0
+        let constantA = tape[ia].op == .constant
+        let constantB = ib >= 0 && tape[ib].op == .constant
+        let step = node.op.step(a, b, withRespectToB: !constantB)
+        let value = step.value
+        var pa = constantA ? 0 : step.partialA
+        var pb = constantB ? 0 : step.partialB
+        if _slowPath(step.kinked || !((value - value) + (pa - pa) + (pb - pb) == 0)) {
+            (pa, pb) = unusual(node.op, at: i, a, b, step, constantA: constantA, constantB: constantB, warnings: &warnings)
+        }
+        return (value, pa, pb)
     }
 
     /// A step with a kink, or whose value or partials are not finite: its partials as the rule
