@@ -7,6 +7,27 @@ import Testing
 /// The trace's rows as data (node ids, partial formulas, numbers) and as written rows, and the
 /// fast paths the writers take (numbers, names, widths) against the slow ones they replace.
 @Suite struct TraceRowTests {
+    /// A big trace's reports, whose tables are written at the same time on several cores, are the
+    /// same text as when they are written one after another: every format and mode, with kinks
+    /// and a NaN on the way (warnings), and numbers repeated across tables.
+    @Test(arguments: [TraceMode.both, .forward, .reverse])
+    func concurrentTablesWriteTheSameText(_ mode: TraceMode) throws {
+        let program = BenchmarkGraphs.expressionGraph(steps: 3_000, inputs: 8)
+        let kinked = try Graph(parsing: (1...700).map { "abs(x\($0 % 3 + 1) - \($0 % 5))*log(x2 - 1)*\($0)" }.joined(separator: " + "))
+        for (graph, point) in [(program, (1...8).map { Double($0) / 10 }), (kinked, [2, 0.5, 3])] {
+            #expect(graph.nodes.count > 2_000)
+            let trace = try Trace(graph, at: point, options: TraceOptions(mode: mode))
+            var serial = TraceReport(trace, source: nil)
+            serial.concurrentFrom = .max
+            let concurrent = TraceReport(trace, source: nil)
+            for format in [ReportFormat.text, .markdown, .latex] {
+                let a = concurrent.render(format, width: 200), b = serial.render(format, width: 200)
+                #expect(a == b, "\(format) report of \(graph.nodes.count) nodes, mode \(mode)")
+                #expect(a.utf8.count > 50_000)
+            }
+        }
+    }
+
     /// The mission example's adjoint row of v₀ = x2, read as data: two terms, one per consumer,
     /// each with its partial as a formula over the consumer's arguments and its numbers.
     @Test func adjointRowsAreDataTermByTerm() throws {

@@ -18,6 +18,9 @@ public struct TraceReport: Sendable {
     public var trace: Trace
     /// The program text, shown in headings; nil to leave it out.
     public var source: String?
+    /// From how many nodes the tables are written at the same time, on the machine's cores
+    /// (the same text either way; the tests compare the two).
+    package var concurrentFrom = 2_000
 
     /// A report of `trace`, headed by `source` when given.
     public init(_ trace: Trace, source: String? = nil) {
@@ -114,7 +117,7 @@ public struct TraceReport: Sendable {
         }
         // Each job writes its own slot, with its own writer (whose number table is not shared).
         let writers = kinds.map { _ in writer.copyForAnotherThread() }
-        if trace.graph.nodes.count < 2_000 {
+        if trace.graph.nodes.count < concurrentFrom {
             for k in kinds.indices { results[k] = make(kinds[k], writers[k]) }
         } else {
             withoutActuallyEscaping(make) { make in
