@@ -172,23 +172,11 @@ package struct TextLines {
     /// Adds lines.
     package mutating func append(_ lines: [String]) { for line in lines { append(line) } }
 
-    /// Adds every line of `other`.
-    package mutating func append(_ other: TextLines) {
-        let offset = bytes.count
-        bytes.append(contentsOf: other.bytes)
-        ends.append(contentsOf: other.ends.map { $0 + offset })
-        widths.append(contentsOf: other.widths)
-        start = bytes.count
-    }
-
     /// Line `i`'s bytes.
     package func line(_ i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1] + 1)..<ends[i]] }
 
     /// The lines as Strings.
     package var strings: [String] { (0..<count).map { String(decoding: line($0), as: UTF8.self) } }
-
-    /// The lines, each followed by a line break.
-    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
     fileprivate mutating func startLine() { start = bytes.count }
 

@@ -58,16 +58,9 @@ public enum DualSweep {
                                 on[i] = false
                             default:
                                 let step = PrimalSweep.partials(node, at: i, tape: tape, values: UnsafePointer(v), warnings: &warnings)
-                                let (pa, pb) = (step.partialA, step.partialB)
                                 v[i] = step.value
-                                let ia = Int(node.a), ib = Int(node.b)
-                                // The tangent exactly as `ForwardSweep` sums it.
-                                let activeA = on[ia], activeB = ib >= 0 && on[ib]
-                                var tangent = 0.0
-                                if activeA { tangent = pa * t[ia] }
-                                if activeB { tangent = activeA ? tangent + pb * t[ib] : pb * t[ib] }
-                                t[i] = tangent
-                                on[i] = activeA || activeB
+                                (t[i], on[i]) = ForwardSweep.tangent(
+                                    step.partialA, step.partialB, a: Int(node.a), b: Int(node.b), tangents: t, active: on)
                             }
                         }
                     }

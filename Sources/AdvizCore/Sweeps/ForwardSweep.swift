@@ -46,19 +46,31 @@ public enum ForwardSweep {
                                     on[i] = false
                                     continue
                                 }
-                                let a = Int(node.a), b = Int(node.b)
-                                let activeA = on[a], activeB = b >= 0 && on[b]
-                                var tangent = 0.0
-                                if activeA { tangent = pA[i] * t[a] }
-                                if activeB { tangent = activeA ? tangent + pB[i] * t[b] : pB[i] * t[b] }
-                                t[i] = tangent
-                                on[i] = activeA || activeB
+                                (t[i], on[i]) = tangent(pA[i], pB[i], a: Int(node.a), b: Int(node.b), tangents: t, active: on)
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// One node's tangent from its arguments' (`b` is -1 for a unary operation) and its local
+    /// partials, and whether a seeded input reaches it: the one tangent step of this sweep and
+    /// ``DualSweep``. An argument no seeded input reaches adds nothing (its zero is structural,
+    /// not 0·partial); with one argument reached the tangent is its product alone.
+    @inline(__always)
+    static func tangent(
+        _ partialA: @autoclosure () -> Double, _ partialB: @autoclosure () -> Double, a: Int, b: Int,
+        tangents t: UnsafeMutablePointer<Double>, active on: UnsafeMutablePointer<Bool>
+    ) -> (tangent: Double, active: Bool) {
+        // The partials are read only where an argument is reached (a stored sweep's arrays are
+        // not touched for the many nodes a unit seed never reaches).
+        let activeA = on[a], activeB = b >= 0 && on[b]
+        var tangent = 0.0
+        if activeA { tangent = partialA() * t[a] }
+        if activeB { tangent = activeA ? tangent + partialB() * t[b] : partialB() * t[b] }
+        return (tangent, activeA || activeB)
     }
 
     /// The seed that picks one input: 1 at `index`, 0 elsewhere.
