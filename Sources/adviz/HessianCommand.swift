@@ -57,16 +57,10 @@ struct HessianCommand: ParsableCommand {
             }
             let report = HessianReport(
                 gradientGraph: gradientGraph, point: point, result: result, symbolicNodes: symbolicNodes,
-                source: source.text.trimmingCharacters(in: .whitespacesAndNewlines).replacingNewlinesForHeading(),
+                source: source.text.replacingNewlines(),
                 numberFormat: NumberFormat(significantDigits: precision))
             try writeStandardOutput(report.render(format))
             if format != .json { for message in report.warningMessages() { printError("warning: \(message)") } }
         }
-    }
-}
-
-extension String {
-    fileprivate func replacingNewlinesForHeading() -> String {
-        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 }
