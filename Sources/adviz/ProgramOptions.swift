@@ -162,6 +162,7 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension TraceMode: ExpressibleByArgument {}
+extension BackwardAlgorithm: ExpressibleByArgument {}
 
 /// `--gradient-graph`: replace the program's graph by its gradient graph (f, then the backward
 /// pass as nodes), which `render`, `trace` and `codegen` then treat like any other graph.

@@ -18,6 +18,10 @@ struct TraceCommand: ParsableCommand {
               adviz trace -f prog.adv --at 1,2 --format json
               adviz trace "x1*x2 + sin(x1)" --at 2,5 --order 2
                 (adds the backward pass as nodes, their tangents, H·ẋ and the Hessian)
+              adviz trace "log(x1*x2)+sin(x2)" --at 2,5 --accumulate
+                (the reverse sweep as a tape runs it: v̄₀ += v̄₃·∂v₃/∂v₀, one edge at a time)
+              adviz trace "log(x1*x2)+sin(x2)" --at 2,5 --backward recursive-overwrite
+                (the course notes' ReverseDiff.backward, grad = g: its visits and its wrong ∂y/∂x2)
             """
     )
 
@@ -33,6 +37,12 @@ struct TraceCommand: ParsableCommand {
     var order: Int = 1
 
     @OptionGroup var seeds: SeedOptions
+
+    @Flag(help: "Add the reverse sweep as increments in the order a tape runs them (v̄₀ += v̄₃·∂v₃/∂v₀ = 0 + 1·cos(5) = 0.2837), each adjoint starting at 0.")
+    var accumulate = false
+
+    @Option(help: ArgumentHelp("The backward pass shown: tape (each edge once, +=: what adviz does), recursive (the notes' recursion with +=, one visit per path) or recursive-overwrite (the notes' ReverseDiff.backward as written, grad = g: a node reached twice keeps the last path's share).", valueName: "tape|recursive|recursive-overwrite"))
+    var backward: BackwardAlgorithm = .tape
     @OptionGroup var gradientGraph: GradientGraphOptions
 
     @Flag(help: "With --format latex: a whole document (article class, amsmath and amssymb) that pdflatex compiles as it is.")
@@ -47,6 +57,8 @@ struct TraceCommand: ParsableCommand {
     func validate() throws {
         if standalone && format != .latex { throw ValidationError("--standalone is for --format latex") }
         if !(1...2).contains(order) { throw ValidationError("--order is 1 or 2") }
+        if accumulate && mode == .forward { throw ValidationError("--accumulate shows the reverse sweep: use it with --mode reverse or both") }
+        if accumulate && backward != .tape { throw ValidationError("--accumulate shows the tape's sweep; --backward \(backward.rawValue) shows another pass") }
     }
 
     func run() throws {
@@ -58,7 +70,9 @@ struct TraceCommand: ParsableCommand {
             let trace = try Trace(graph, at: point, options: options)
             let environment = ProcessInfo.processInfo.environment
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
-            let report = TraceReport(trace, source: source.text)
+            var report = TraceReport(trace, source: source.text)
+            report.accumulate = accumulate
+            report.backward = backward
             let text = standalone ? report.latexDocument() : report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
             try writeStandardOutput(text)
             if format != .json {

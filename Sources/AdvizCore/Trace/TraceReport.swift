@@ -21,6 +21,14 @@ public struct TraceReport: Sendable {
     /// From how many nodes the tables are written at the same time, on the machine's cores
     /// (the same text either way; the tests compare the two).
     package var concurrentFrom = 2_000
+    /// Adds the reverse sweep as increments, `v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ`, in the order a tape runs them
+    /// (see ``Trace/accumulationSteps()``); JSON gains `accumulation`.
+    public var accumulate = false
+    /// The backward pass shown: the tape's (the adjoint trace), or one of the course notes'
+    /// recursive passes (see ``RecursiveBackwardPass``), which replaces the tangent, partials
+    /// and adjoint tables with its visits and compares its gradient with the tape's; JSON gains
+    /// `backward`.
+    public var backward: BackwardAlgorithm = .tape
 
     /// A report of `trace`, headed by `source` when given.
     public init(_ trace: Trace, source: String? = nil) {
@@ -39,9 +47,11 @@ public struct TraceReport: Sendable {
         }
     }
 
-    private var graph: Graph { trace.graph }
+    var graph: Graph { trace.graph }
     private var format: NumberFormat { trace.options.numberFormat }
     private var mode: TraceMode { trace.options.mode }
+    /// The tables of the first-order sweeps shown: none but the primal for a recursive backward pass.
+    private var showsSweeps: Bool { backward == .tape }
 
     /// The outputs named, for headers: `(output: loss)`, `(outputs: y1, y2)`.
     private var outputsText: String {
@@ -105,8 +115,8 @@ public struct TraceReport: Sendable {
         let kinds = FirstOrderTable.allCases.filter { kind in
             switch kind {
             case .primal: true
-            case .tangent: mode.showsForward
-            case .partials, .adjoint: mode.showsReverse
+            case .tangent: mode.showsForward && showsSweeps
+            case .partials, .adjoint: mode.showsReverse && showsSweeps
             }
         }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: kinds.count)
@@ -214,6 +224,15 @@ public struct TraceReport: Sendable {
         if let adjoint {
             out.append(adjoint)
             out.append("")
+        }
+        if accumulate, mode.showsReverse, showsSweeps {
+            out.append(accumulationText(style: style))
+            out.append("")
+        }
+        if !showsSweeps {
+            out.append(recursiveText(style: style))
+            out.append("")
+            return out.text
         }
 
         if let second = trace.secondOrder {
@@ -352,7 +371,9 @@ public struct TraceReport: Sendable {
         if let partials = tables.partials, let adjoint = tables.adjoint {
             table("Local partials", ["partial", "formula", "substituted", "value"], partials)
             table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], adjoint)
+            if accumulate { out += accumulationMarkdown() }
         }
+        if !showsSweeps { return (out + recursiveMarkdown()).joined(separator: "\n") + "\n" }
         if let second = trace.secondOrder {
             let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
             table("Backward pass as nodes (the gradient graph)", ["node", "definition", "substituted", "value", "holds"], second.backwardPassRows().map { cells(gradientWriter.rendered($0)) + [second.meaning(of: $0.node)] })
@@ -413,7 +434,9 @@ public struct TraceReport: Sendable {
         if let partials = tables.partials, let adjoint = tables.adjoint {
             table("Local partials", partials)
             table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", adjoint)
+            if accumulate { out += accumulationLatex() }
         }
+        if !showsSweeps { return (out + recursiveLatex()).joined(separator: "\n") }
         if let second = trace.secondOrder {
             let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .latex, caching: true)
             table("Backward pass as nodes (the gradient graph)", second.backwardPassRows().map { cells(gradientWriter.rendered($0)) })
@@ -515,6 +538,8 @@ public struct TraceReport: Sendable {
             ("reverse", .object([("sweeps", .integer(trace.reverseJacobian.sweeps)), ("multiply_adds", .integer(trace.reverseJacobian.multiplyAdds))])),
         ])))
         if let second = trace.secondOrder { members += secondOrderJSON(second) }
+        if accumulate, trace.adjoints != nil { members.append(("accumulation", accumulationJSON())) }
+        if !showsSweeps { members.append(("backward", recursiveJSON())) }
         let writer = TraceWriter(trace: trace, style: .text)
         members.append(("warnings", .array(trace.evaluation.warnings.map {
             .object([("node", .string(ids[$0.node])), ("message", .string($0.message)), ("text", .string(writer.warning($0)))])
@@ -565,7 +590,7 @@ extension TraceReport {
 
 extension String {
     /// The text as a Markdown table cell: `|` escaped.
-    fileprivate var markdownCell: String {
+    var markdownCell: String {
         utf8.contains(UInt8(ascii: "|")) ? replacingOccurrences(of: "|", with: "\\|") : self
     }
 
