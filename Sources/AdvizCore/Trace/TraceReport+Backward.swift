@@ -64,6 +64,21 @@ extension TraceReport {
         })
     }
 
+    /// For a lesson's `show`: the tape's increments (`.tape`) or a recursive pass's visits and
+    /// result (`.recursive`, `.recursiveOverwrite`), as text lines. The increments need the
+    /// adjoints: a trace without them is traced again in both modes.
+    package func backwardLines(_ algorithm: BackwardAlgorithm, style: TerminalStyle) -> [String] {
+        var report = self
+        report.backward = algorithm
+        if algorithm == .tape, trace.adjoints == nil {
+            var options = trace.options
+            options.mode = .both
+            guard let both = try? Trace(graph, at: trace.point, options: options) else { return [] }
+            report.trace = both
+        }
+        return (algorithm == .tape ? report.accumulationText(style: style) : report.recursiveText(style: style)).strings
+    }
+
     // MARK: Recursive backward passes
 
     /// The pass `backward` names, with the tape's adjoints for the same seeds beside it.
@@ -133,7 +148,7 @@ extension TraceReport {
         for (i, visit) in pass.visits.prefix(shown).enumerated() {
             let cells = visitCells(visit, number: i + 1, writer)
             table.append([TextTable.Cell(cells[0], .muted), TextTable.Cell(cells[1], .label), TextTable.Cell(cells[2]),
-                          TextTable.Cell(cells[3], .value, prefix: "grad: "), TextTable.Cell(cells[4], .warning)])
+                          TextTable.Cell(cells[3], .value), TextTable.Cell(cells[4], .warning)])
         }
         table.rightAligned = [0]
         lines.append(table, style: style)

@@ -64,6 +64,12 @@ public enum LessonShow: String, Sendable, CaseIterable {
     case errorStudy = "error-study"
     /// The derivative race of `adviz bench`, run live at the lesson's `points`, as the bench's table.
     case race
+    /// The reverse sweep as increments in the order a tape runs them (`trace --accumulate`).
+    case accumulate
+    /// The notes' recursive backward pass with `+=`: one visit per path (`trace --backward recursive`).
+    case recursive
+    /// The notes' `ReverseDiff.backward` as written, `grad = g` (`trace --backward recursive-overwrite`).
+    case recursiveOverwrite = "recursive-overwrite"
     case none
 }
 

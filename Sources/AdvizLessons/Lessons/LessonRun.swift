@@ -282,7 +282,7 @@ public enum LessonRun {
                     if state.graph == nil { throw fail("`show: \(show.rawValue)` needs a program", span, hint: "set one with `expression:`") }
                 case .trace:
                     if state.phase == nil { throw fail("`show: trace` needs a phase", span, hint: "run one with `run:` (primal, tangent, reverse, …)") }
-                case .compare, .errorStudy:
+                case .compare, .errorStudy, .accumulate, .recursive, .recursiveOverwrite:
                     if point == nil { throw fail("`show: \(show.rawValue)` needs a point", span, hint: "give it with `at:`") }
                 case .race, .none: break  // the race brings its own functions and points
                 }

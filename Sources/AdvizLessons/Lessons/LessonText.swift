@@ -182,6 +182,9 @@ public struct LessonText: Sendable {
         case .none, .race: return []
         case .graph: return graphListing(frame, graph)
         case .trace: return traceTable(frame)
+        case .accumulate, .recursive, .recursiveOverwrite:
+            guard let trace = frame.trace else { return [] }
+            return TraceReport(trace).backwardLines(show == .accumulate ? .tape : show == .recursive ? .recursive : .recursiveOverwrite, style: style)
         case .code:
             return [style.apply(.heading, "The reverse-mode program (adviz codegen)")]
                 + DerivativeProgram.write(graph, mode: .reverse, language: .c).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
