@@ -17,6 +17,7 @@ struct ExplainCommand: ParsableCommand {
               adviz explain "log(x1*x2) + sin(x2)" --at 2,5
               adviz explain "x*sin(x)*exp(x)" --at 1 -o my-lesson.md
               adviz explain "abs(x1) + x1*x2" --at 0,3 -o kink.md --build output/kink/
+              adviz explain "a = x1*x2; b = sin(a); c = a^2" --at 1,2 --ybar 0.5,2
               adviz lesson play my-lesson.md
             """
     )
@@ -35,6 +36,9 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Also build the lesson into an HTML slideshow in this folder.", valueName: "folder"))
     var build: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The reverse sweep's output seed ȳ, one number per output or by name (default: 1 for the first output).", valueName: "values"))
+    var ybar: String?
 
     @Option(help: "Significant digits shown (1-17).")
     var precision: Int = 4
@@ -62,7 +66,10 @@ struct ExplainCommand: ParsableCommand {
             } else {
                 throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
             }
-            let text = try LessonExplanation.lesson(program: source.text, at: pointText, precision: precision)
+            let seed = try ybar.map { text throws(AdvizError) in
+                try PointBinding.bind(text, to: graph.outputs.map(\.name), what: "--ybar", kind: "output", unnamedAreZero: true)
+            }
+            let text = try LessonExplanation.lesson(program: source.text, at: pointText, precision: precision, ybar: seed)
             let name = output ?? "<explain>"
             // The lesson is checked as `lesson check` would before anyone sees it.
             let lesson = try Lesson.parse(text, name: name)

@@ -134,6 +134,10 @@ extension Lesson {
         var (lesson, problems) = read(text, name: name)
         if let lesson {
             problems += LessonRun.problems(lesson)
+            // The numbers the prose writes, held to the program (only where the run itself is sound).
+            if problems.isEmpty, let frames = try? LessonRun.frames(lesson) {
+                problems += LessonNumbers.problems(lesson, frames: frames)
+            }
         }
         return problems.sorted { offset(of: $0) < offset(of: $1) }
     }

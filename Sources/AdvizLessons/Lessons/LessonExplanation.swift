@@ -17,14 +17,18 @@ public enum LessonExplanation {
     static let listedRows = 12
 
     /// The lesson for `program` (adviz's language) at `point` (as `--at` reads it: `2,5` or
-    /// `x1=2,x2=5`), with `precision` significant digits.
-    public static func lesson(program: String, at point: String, precision: Int = 4) throws(AdvizError) -> String {
+    /// `x1=2,x2=5`), with `precision` significant digits; `ybar` seeds the reverse sweep (one
+    /// number per output; nil: 1 for the first output, 0 for the others).
+    public static func lesson(program: String, at point: String, precision: Int = 4, ybar: [Double]? = nil) throws(AdvizError) -> String {
         let graph = try Graph(parsing: program)
         guard graph.inputCount > 0 else {
             throw .usage("the program has no inputs, so there is nothing to differentiate: give it a variable such as `x`")
         }
         let values = try PointBinding.bind(point, to: graph.inputNames)
-        let trace = try Trace(graph, at: values, options: TraceOptions(mode: .both, numberFormat: NumberFormat(significantDigits: precision)))
+        if let ybar, ybar.count != graph.outputCount {
+            throw .usage("--ybar has \(ybar.count) value\(ybar.count == 1 ? "" : "s"); the program has \(graph.outputCount) output\(graph.outputCount == 1 ? "" : "s") (\(graph.outputs.map(\.name).joined(separator: ", ")))")
+        }
+        let trace = try Trace(graph, at: values, options: TraceOptions(mode: .both, outputSeed: ybar, numberFormat: NumberFormat(significantDigits: precision)))
         return Writer(program: program, trace: trace, precision: precision).lesson()
     }
 
@@ -174,7 +178,7 @@ public enum LessonExplanation {
                 if askAt >= reverseStart, steps[askAt].question == nil {
                     steps[askAt].question = (
                         "What is \(bar(last.node)), the adjoint of the input \(graph.inputNames[last.node])?",
-                        "\(equation(last)), which is ∂\(graph.outputs[0].name)/∂\(graph.inputNames[last.node]).")
+                        "\(equation(last)), which is ∂\(differentiated)/∂\(graph.inputNames[last.node]).")
                 }
             }
         }
@@ -295,18 +299,11 @@ public enum LessonExplanation {
                     narration.append("\(definition(primal)) \(words(id)).")
                 }
                 let readers = consumers[id]
-                if !outputs.isEmpty && offset == 0 {
-                    narration.append("It is the output \(listing(outputs)), so the sweep starts here with the seed \(equation(row)): ∂\(outputs[0])/∂\(outputs[0]) = 1.")
-                } else if readers.isEmpty && outputs.isEmpty {
-                    narration.append("No output reads it, so its adjoint is \(equation(row)).")
-                } else if readers.count == 1 && outputs.isEmpty {
-                    narration.append("One node reads it, \(name(readers[0])), so its adjoint is what \(name(readers[0])) sends back, the reader's adjoint times the local partial of that edge: \(equation(row)).")
-                } else {
-                    let parts = (outputs.isEmpty ? [] : ["the seed of the output \(listing(outputs))"]) + readers.map { "what \(name($0)) sends back" }
-                    narration.append("It is read by \(readers.count) node\(readers.count == 1 ? "" : "s"), \(listing(readers.map(name))), so its adjoint is the sum of \(listing(parts)): \(equation(row)).")
-                }
+                if offset == 0 { narration.append("The sweep starts here, at the last node of the tape.") }
+                narration.append(adjointSentence(id, row: row, outputs: outputs, readers: readers))
+                narration += outputs.map(seedSentence)
                 if !live[id] {
-                    narration.append("No seeded output depends on it, so this adjoint is a structural zero.")
+                    narration.append("No output with a nonzero seed depends on it, so this adjoint is a structural zero.")
                 }
                 let own = partials.filter { $0.node == id }
                 if !own.isEmpty {
@@ -314,7 +311,7 @@ public enum LessonExplanation {
                     narration.append("Its local partial\(own.count == 1 ? "" : "s"), which the sweep uses on the way to its argument\(own.count == 1 ? "" : "s"): \(edges.joined(separator: "; ")).")
                 }
                 if op == .input {
-                    narration.append("\(name(id)) is an input, so \(bar(id)) = \(row.value) is ∂\(graph.outputs[0].name)/∂\(graph.inputNames[id]), a component of the gradient.")
+                    narration.append("\(name(id)) is an input, so \(bar(id)) = \(row.value) is ∂\(differentiated)/∂\(graph.inputNames[id]), a component of the gradient.")
                 }
                 if let messages = warnedNodes[id] {
                     narration.append("Remember the warning here: " + messages.joined(separator: "; ") + ". " + (isKink(id) ? "The partial above is the rule's convention at the kink, not a derivative that exists." : "The partial above carries the trouble into every adjoint below."))
@@ -325,6 +322,51 @@ public enum LessonExplanation {
                     block: (offset == 0 ? ["run: reverse"] : []) + ["advance: node", "show: [graph, trace]"]))
             }
             return result
+        }
+
+        /// How the node's adjoint is made: its seed if it is an output, and what its readers send back.
+        func adjointSentence(_ id: Int, row: RenderedRow, outputs: [String], readers: [Int]) -> String {
+            let them = listing(readers.map(name))
+            let count = "\(readers.count) node\(readers.count == 1 ? "" : "s")"
+            switch (outputs.isEmpty, readers.count) {
+            case (false, 0):
+                return "It is the output \(listing(outputs)), read by no other node, so its adjoint is its seed: \(equation(row))."
+            case (false, _):
+                return "It is the output \(listing(outputs)) and is read by \(count), \(them), so its adjoint is its seed plus what \(readers.count == 1 ? "that node sends" : "they send") back: \(equation(row))."
+            case (true, 0):
+                return graph.nodes[id].op == .input
+                    ? "No node reads it: the program does not use \(graph.inputNames[id]), so its adjoint is \(equation(row))."
+                    : "No node reads it and it is no output, so its adjoint is \(equation(row))."
+            case (true, 1):
+                return "One node reads it, \(them), so its adjoint is what \(them) sends back, the reader's adjoint times the local partial of that edge: \(equation(row))."
+            case (true, _):
+                return "It is read by \(count), \(them), so its adjoint is the sum of what each sends back: \(equation(row))."
+            }
+        }
+
+        /// What the seed of output `output` means: ∂y/∂y = 1, a weight, or 0 (another output is differentiated).
+        func seedSentence(_ output: String) -> String {
+            let k = graph.outputs.firstIndex { $0.name == output }!
+            let seed = trace.outputSeed[k]
+            let seedName = MathName.symbol(output, accent: .bar, style: .text)
+            if seed == 0 {
+                return "Its seed is \(seedName) = 0: this sweep differentiates \(differentiated), so \(output) itself sends nothing back."
+            }
+            if isUnitSeed { return "The seed is \(seedName) = ∂\(output)/∂\(output) = 1: this sweep differentiates \(output)." }
+            return "The seed \(seedName) = \(number(seed)) weights \(output) in what this sweep differentiates, \(differentiated)."
+        }
+
+        /// Whether the output seed picks one output with 1.
+        var isUnitSeed: Bool { trace.outputSeed.filter { $0 != 0 }.count == 1 && trace.outputSeed.contains(1) }
+
+        /// What the reverse sweep differentiates: the one output it seeds with 1, or the outputs
+        /// weighted by their seeds (`0.5·b + 2·c`), in parentheses where it is a sum.
+        var differentiated: String {
+            let seeded = zip(graph.outputs, trace.outputSeed).filter { $0.1 != 0 }
+            if isUnitSeed { return seeded[0].0.name }
+            if seeded.isEmpty { return "0 (every seed is 0)" }
+            let terms = seeded.map { output, seed in seed == 1 ? output.name : "\(number(seed))·\(output.name)" }
+            return seeded.count == 1 ? terms[0] : "(" + terms.joined(separator: " + ") + ")"
         }
 
         /// The Jacobian's cost by forward and by reverse sweeps.
@@ -355,8 +397,9 @@ public enum LessonExplanation {
 
         /// The gradient and what it means.
         func summaryStep() -> Step {
-            let gradient = trace.gradient
-            let output = graph.outputs[0]
+            // The sweep's input adjoints: the gradient of what it differentiates (ȳ·J).
+            let gradient = Array(trace.adjoints!.prefix(graph.inputCount))
+            let output = (name: differentiated, node: graph.outputs[0].node)
             let components = graph.inputNames.enumerated().map { "∂\(output.name)/∂\($0.element) = \(number(gradient[$0.offset]))" }
             var narration = [
                 "One reverse sweep gave the whole gradient of \(output.name) at (\(pointText)): ∇\(output.name) = (\(gradient.map(number).joined(separator: ", "))), that is \(listing(components)).",
@@ -379,7 +422,7 @@ public enum LessonExplanation {
                 narration.append("The table below puts AD beside symbolic and numerical differentiation: the symbolic derivative agrees to rounding, and the finite differences to their truncation error.")
             }
             if graph.outputCount > 1 {
-                narration.append("This is the gradient of the first output; `ybar` seeds the reverse sweep for another.")
+                narration.append(isUnitSeed ? "This is the gradient of \(differentiated); `ybar` seeds the reverse sweep for another output." : "The seeds weight the outputs: one sweep gives ȳ·J, the seeds times the Jacobian's rows.")
             }
             return Step(title: "The gradient", narration: narration, block: ["show: compare"])
         }
@@ -417,6 +460,9 @@ public enum LessonExplanation {
                 out += "expression: |\n" + lines.map { "  " + $0 + "\n" }.joined()
             }
             out += "at: {" + graph.inputNames.enumerated().map { "\($0.element): \(exact(trace.point[$0.offset]))" }.joined(separator: ", ") + "}\n"
+            if trace.outputSeed != ReverseSweep.unitSeed(0, outputs: graph.outputCount) {
+                out += "ybar: [" + trace.outputSeed.map(exact).joined(separator: ", ") + "]\n"
+            }
             if precision != 4 { out += "precision: \(precision)\n" }
             out += "```\n"
             for step in steps {

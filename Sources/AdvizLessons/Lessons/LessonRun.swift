@@ -111,8 +111,14 @@ public enum LessonRun {
             runner.state.range = action.range ?? runner.state.range
             guard index >= 0 else { continue }  // the introduction sets up; it is not a step of its own
             var frame = runner.frame(lesson.steps[index], index: index, action: action)
+            // `{{v̄₀}}` in the prose is the quantity's value at this step.
+            let quantities = frame.trace.map(LessonNumbers.quantities) ?? [:]
+            let format = NumberFormat(significantDigits: frame.precision)
+            let fill = { (text: String) in LessonNumbers.fill(text, quantities: quantities, format: format) }
+            frame.narration = fill(frame.narration)
+            frame.question = frame.question.map(fill)
             frame.revealed = pendingQuestion.map { (question: $0.0, answer: $0.1) }
-            pendingQuestion = action.question.map { ($0, action.answer ?? "") }
+            pendingQuestion = action.question.map { (fill($0), fill(action.answer ?? "")) }
             frames.append(frame)
         }
         if let last = lesson.steps.last, last.action?.question != nil {
