@@ -8,7 +8,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case markdown
     /// LaTeX tabulars for papers and slides.
     case latex
-    /// A JSON object other tools read (see the README for its fields).
+    /// A JSON object other tools read (its fields: docs/json-format.md).
     case json
 }
 
@@ -513,6 +513,9 @@ public struct TraceReport: Sendable {
         })))
         if trace.tangents != nil { members.append(("seed", .object(zip(graph.inputNames, trace.seed).map { ($0, .finite($1)) }))) }
         if trace.adjoints != nil { members.append(("output_seed", .object(zip(graph.outputs, trace.outputSeed).map { ($0.name, .finite($1)) }))) }
+        // Constants' adjoints are their true ∂y/∂c, so that every node's adjoint is the sum of its
+        // consumers' adjoints times the partials written here (see TraceEdges.swift).
+        let adjoints = trace.adjointsWithConstants
         let nodes: [JSONValue] = graph.nodes.indices.map { i in
             let node = graph.nodes[i]
             var fields: [(String, JSONValue)] = [("id", .string(ids[i])), ("op", .string(node.op.name))]
@@ -520,16 +523,11 @@ public struct TraceReport: Sendable {
             if let name = graph.constantNames[i] { fields.append(("name", .string(name))) }
             if let name = graph.statementNames[i] { fields.append(("statement", .string(name))) }
             fields.append(("inputs", .array(node.arguments.map { .string(ids[$0]) })))
-            // The sweep skips partials by constants (nothing flows back to a constant); the JSON
-            // gives every edge its true partial, computed here from the table.
-            let values = trace.evaluation.values
-            let full = node.op.partials(
-                node.a >= 0 ? values[Int(node.a)] : 0, node.b >= 0 ? values[Int(node.b)] : 0, values[i])
-            let partials = [full.0, full.1].prefix(node.op.arity)
-            fields.append(("partials", .array(partials.map { .finite($0) })))
+            // Every edge's true partial, a constant's too (the sweep skips those).
+            fields.append(("partials", .array(trace.edgePartials(of: i).map { .finite($0) })))
             fields.append(("value", .finite(trace.evaluation.values[i])))
             if let tangents = trace.tangents { fields.append(("tangent", .finite(tangents[i]))) }
-            if let adjoints = trace.adjoints { fields.append(("adjoint", .finite(adjoints[i]))) }
+            if let adjoints { fields.append(("adjoint", .finite(adjoints[i]))) }
             return .object(fields)
         }
         members.append(("nodes", .array(nodes)))
