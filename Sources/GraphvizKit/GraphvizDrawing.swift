@@ -35,6 +35,9 @@ public enum GraphvizError: Error, Sendable, Equatable {
 /// The output formats adviz renders through Graphviz's plugins.
 public enum RenderFormat: String, Sendable, CaseIterable {
     case svg, png, pdf
+    /// Graphviz's plain text: each node's centre and size and each edge's spline, in inches
+    /// (what adviz's TikZ writer draws from).
+    case plain
 
     /// The gvc renderer: the core SVG writer, and cairo (through pango) for PNG and PDF.
     var renderer: String {
@@ -42,6 +45,7 @@ public enum RenderFormat: String, Sendable, CaseIterable {
         case .svg: "svg"
         case .png: "png:cairo"
         case .pdf: "pdf:cairo"
+        case .plain: "plain"
         }
     }
 }

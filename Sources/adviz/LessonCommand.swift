@@ -115,6 +115,8 @@ struct LessonBuild: ParsableCommand {
             Examples:
               adviz lesson build lessons/03-reverse-mode.md -o output/03-reverse-mode/
               adviz lesson build lessons/ -o output/lessons/      # every lesson, with an index page
+              adviz lesson build lessons/03-reverse-mode.md --format beamer -o slides.tex
+                (a Beamer deck: one frame per step with its TikZ figure; pdflatex slides.tex)
             """
     )
 
@@ -127,6 +129,11 @@ struct LessonBuild: ParsableCommand {
     @Option(help: "Colours of the figures: light, dark or print.")
     var theme: String = "light"
 
+    @Option(help: ArgumentHelp("html (a slideshow folder) or beamer (a LaTeX deck, .tex, that pdflatex compiles; -o names the file).", valueName: "html|beamer"))
+    var format: LessonBuildFormat = .html
+
+    enum LessonBuildFormat: String, ExpressibleByArgument, CaseIterable { case html, beamer }
+
     func validate() throws {
         guard FigureTheme.named(theme) != nil else {
             throw ValidationError("--theme must be one of \(FigureTheme.all.map(\.name).joined(separator: ", ")), got `\(theme)`")
@@ -138,6 +145,10 @@ struct LessonBuild: ParsableCommand {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingInput("no such lesson file or folder: `\(path)`") }
             let figureTheme = FigureTheme.named(theme)!
+            if format == .beamer {
+                try buildBeamer(isDirectory: isDirectory.boolValue, theme: figureTheme)
+                return
+            }
             let bar = ProgressBar(label: "building", isTerminal: Terminal.isErrorTerminal)
             if isDirectory.boolValue {
                 let files = try lessonPaths([path])
@@ -154,6 +165,25 @@ struct LessonBuild: ParsableCommand {
                 bar.finish()
                 printError("wrote \(folder)/index.html (\(lesson.steps.count) steps)")
             }
+        }
+    }
+
+    /// Each lesson as a Beamer deck: `-o` names the file (one lesson) or the folder (a folder of them).
+    func buildBeamer(isDirectory: Bool, theme: FigureTheme) throws(AdvizError) {
+        let files = isDirectory ? try lessonPaths([path]) : [path]
+        for file in files {
+            let lesson = try Lesson.load(path: file)
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            let target: String
+            if let output, !isDirectory, output.hasSuffix(".tex") {
+                target = output
+            } else {
+                let folder = output ?? "output"
+                try AtomicFile.makeFolder(folder)
+                target = folder + "/" + name + ".tex"
+            }
+            try AtomicFile.write(try LessonBeamer.deck(lesson, theme: theme), to: target)
+            printError("wrote \(target) (\(lesson.steps.count) steps; pdflatex \(URL(fileURLWithPath: target).lastPathComponent) makes the PDF)")
         }
     }
 }

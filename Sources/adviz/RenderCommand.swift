@@ -36,7 +36,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write (default output/<expression>.svg).", valueName: "path"))
     var out: String?
 
-    @Option(help: ArgumentHelp("svg, png, pdf or dot (default: from the file's extension).", valueName: "format"))
+    @Option(help: ArgumentHelp("svg, png, pdf, dot or tikz (a tikzpicture for LaTeX, from Graphviz's layout; default: from the file's extension, .tex is tikz).", valueName: "format"))
     var format: FigureFormat?
 
     @Option(help: ArgumentHelp("What the nodes show: all, or a list of values, tangents, adjoints (`values,adjoints`).", valueName: "list"))
@@ -81,6 +81,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .customLong("share-constants"), help: "Draw a constant once, with an edge to each node that reads it (default: a small copy beside each).")
     var shareConstants = false
 
+    @Flag(help: "With --format tikz: a whole document (the standalone class) that pdflatex compiles as it is.")
+    var standalone = false
+
     @Flag(help: "Name nodes by the program's names (inputs, named statements), with the v-number beside.")
     var names = false
 
@@ -104,7 +107,7 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--frames writes svg or png (the player shows images), not \(format.rawValue)")
         }
         if let out, format == nil, FigureFormat.from(path: out) == nil {
-            throw ValidationError("cannot tell the format of `\(out)` from its extension; use .svg, .png, .pdf or .dot, or give --format")
+            throw ValidationError("cannot tell the format of `\(out)` from its extension; use .svg, .png, .pdf, .dot or .tex (tikz), or give --format")
         }
     }
 
@@ -160,9 +163,16 @@ struct RenderCommand: ParsableCommand {
             if let step, !(0...figure.steps.count).contains(step) {
                 throw .usage("--step \(step) is out of range: this trace has steps 0 to \(figure.steps.count)")
             }
-            let path = out ?? "output/\(name)\(step.map { "-step\($0)" } ?? "").\((format ?? .svg).rawValue)"
+            let path = out ?? "output/\(name)\(step.map { "-step\($0)" } ?? "").\((format ?? .svg).fileExtension)"
             if out == nil { try AtomicFile.makeFolder("output") }
             let fileFormat = format ?? FigureFormat.from(path: path) ?? .svg
+            if fileFormat == .tikz {
+                if let step, step > 0 { throw .usage("--step draws one step as svg, png or pdf; --format tikz draws the whole figure (`adviz lesson build --format beamer` draws each step of a lesson)") }
+                let tikz = TikZFigure(trace, theme: options.theme, show: shown, rankdir: rankdir)
+                try AtomicFile.write(try tikz.latex(standalone: standalone), to: path)
+                printError("wrote \(path)")
+                return
+            }
             // Step 0 is the graph alone, laid out for itself (the figure draws no numbers).
             let renderer = try FigureRenderer(figure, forFrames: step.map { $0 > 0 } ?? false)
             let bytes: [UInt8]

@@ -5,11 +5,17 @@ import AdvizCore
 /// The file formats of a figure.
 public enum FigureFormat: String, Sendable, CaseIterable {
     case svg, png, pdf, dot
+    /// A `tikzpicture` for LaTeX (``TikZFigure``), from Graphviz's layout.
+    case tikz
 
     /// The format a file name asks for by its extension, if any.
     public static func from(path: String) -> FigureFormat? {
-        FigureFormat(rawValue: URL(fileURLWithPath: path).pathExtension.lowercased())
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        return ext == "tex" ? .tikz : FigureFormat(rawValue: ext)
     }
+
+    /// The file extension the format writes.
+    public var fileExtension: String { self == .tikz ? "tex" : rawValue }
 }
 
 /// Draws figures through Graphviz: lays the graph out once, then renders the finished figure
@@ -251,10 +257,11 @@ public final class FigureRenderer {
         return try renderDrawing(format)
     }
 
-    /// Renders the laid-out drawing; `.dot` never reaches here (it is written from the description).
+    /// Renders the laid-out drawing; `.dot` and `.tikz` never reach here (they are written from
+    /// the description and by ``TikZFigure``).
     private func renderDrawing(_ format: FigureFormat) throws(AdvizError) -> [UInt8] {
         let renderFormat: RenderFormat = switch format {
-        case .svg, .dot: .svg
+        case .svg, .dot, .tikz: .svg
         case .png: .png
         case .pdf: .pdf
         }
