@@ -41,6 +41,7 @@ final class FigureQueue: @unchecked Sendable {
     private struct Entry {
         var id: UInt64
         var weight: Weight
+        var queued = ContinuousClock.now
         var run: () -> Void
         var drop: () -> Void
     }
@@ -55,6 +56,11 @@ final class FigureQueue: @unchecked Sendable {
 
     /// The most jobs that may wait; more are refused (503) rather than queued for minutes.
     let capacity: Int
+    /// The most steps drawn ahead that may wait; more are not drawn (nobody asked for them yet).
+    let backgroundCapacity = 8
+    /// A slow job that has waited this long goes before quick ones: a stream of small figures
+    /// never starves a lesson build or a big layout.
+    let patience: Duration = .seconds(2)
     /// How many jobs wait (for tests).
     var waitingCount: Int { condition.withLock { waiting.count } }
     /// Whether a job runs now (for tests).
@@ -126,8 +132,14 @@ final class FigureQueue: @unchecked Sendable {
             dropped += 1
             return .clientGone
         }
-        guard waiting.count < capacity || entry.weight == .quick && waiting.count < 2 * capacity else {
-            return ExploreError(status: 503, message: "the figure service is busy (\(waiting.count) figures waiting); try again in a moment")
+        let background = waiting.reduce(0) { $0 + ($1.weight == .background ? 1 : 0) }
+        if entry.weight == .background {
+            guard background < backgroundCapacity else { return ExploreError(status: 503, message: "enough steps are being drawn ahead") }
+        } else {
+            let asked = waiting.count - background
+            guard asked < capacity || entry.weight == .quick && asked < 2 * capacity else {
+                return ExploreError(status: 503, message: "the figure service is busy (\(asked) figures waiting); try again in a moment")
+            }
         }
         waiting.append(entry)
         if !started {
@@ -169,13 +181,16 @@ final class FigureQueue: @unchecked Sendable {
         return idleWaiters
     }
 
-    /// The Graphviz thread: the lightest waiting job first (in arrival order among equals), forever.
+    /// The Graphviz thread: the lightest waiting job first (in arrival order among equals; a slow
+    /// job that has waited past ``patience`` counts as quick), forever.
     private func work() {
         while true {
             condition.lock()
             while waiting.isEmpty { condition.wait() }
+            let now = ContinuousClock.now
+            func weight(_ entry: Entry) -> Weight { entry.weight == .slow && now - entry.queued > patience ? .quick : entry.weight }
             var best = 0
-            for k in waiting.indices.dropFirst() where waiting[k].weight < waiting[best].weight { best = k }
+            for k in waiting.indices.dropFirst() where weight(waiting[k]) < weight(waiting[best]) { best = k }
             let entry = waiting.remove(at: best)
             runningID = entry.id
             condition.unlock()

@@ -13,11 +13,19 @@ import Testing
         #expect(queue.waitingCount == count)
     }
 
+    /// The Graphviz thread busy with a job until the returned gate opens.
+    static func blocked(_ queue: FigureQueue) async throws -> Gate {
+        let gate = Gate()
+        queue.submit(.quick) { _ in gate.wait() }
+        for _ in 0..<4000 where !queue.isRunning { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(queue.isRunning)
+        return gate
+    }
+
     @Test func quickWorkGoesBeforeQueuedSlowWork() async throws {
         let queue = FigureQueue()
-        let gate = Gate()
+        let gate = try await Self.blocked(queue)
         let order = MessageBox()
-        queue.submit(.quick) { _ in gate.wait() }
         async let slow: Void = { _ = try await queue.run(.slow) { _ in order.append("slow") } }()
         try await Self.waitUntil(queue, waiting: 1)
         async let quick: Void = { _ = try await queue.run(.quick) { _ in order.append("quick") } }()
@@ -29,9 +37,8 @@ import Testing
 
     @Test func cancelledWorkIsDroppedUnrun() async throws {
         let queue = FigureQueue()
-        let gate = Gate()
+        let gate = try await Self.blocked(queue)
         let ran = MessageBox()
-        queue.submit(.quick) { _ in gate.wait() }
         let waiting = Task { try await queue.run(.slow) { _ in ran.append("ran") } }
         try await Self.waitUntil(queue, waiting: 1)
         waiting.cancel()
@@ -51,8 +58,7 @@ import Testing
 
     @Test func aFullQueueIsRefusedAtOnce() async throws {
         let queue = FigureQueue(capacity: 2)
-        let gate = Gate()
-        queue.submit(.quick) { _ in gate.wait() }
+        let gate = try await Self.blocked(queue)
         let first = Task { try await queue.run(.slow) { _ in 1 } }
         let second = Task { try await queue.run(.slow) { _ in 2 } }
         try await Self.waitUntil(queue, waiting: 2)
@@ -65,6 +71,21 @@ import Testing
         gate.open()
         #expect(try await first.value == 1)
         #expect(try await second.value == 2)
+    }
+
+    /// Steps drawn ahead never fill the queue for the requests a student waits for.
+    @Test func drawingAheadNeverCrowdsOutRequests() async throws {
+        let queue = FigureQueue(capacity: 2)
+        let gate = try await Self.blocked(queue)
+        let ahead = MessageBox()
+        for _ in 0..<20 { queue.submit(.background) { _ in ahead.append("ahead") } }
+        #expect(queue.waitingCount == queue.backgroundCapacity)
+        let asked = Task { try await queue.run(.slow) { _ in 1 } }
+        try await Self.waitUntil(queue, waiting: queue.backgroundCapacity + 1)
+        gate.open()
+        #expect(try await asked.value == 1)
+        await queue.settled()
+        #expect(ahead.count == queue.backgroundCapacity)
     }
 
     /// `tan(x0)+tan(x1)+…` of 385 terms took dot 57 s: its long edges across hundreds of ranks
