@@ -2,7 +2,7 @@
 """A day of a classroom in minutes: `adviz serve` under mixed traffic, its memory sampled.
 
     python3 Benchmarks/serve/soak.py [--adviz .build/release/adviz] [--requests 20000]
-                                     [--minutes 30] [--connections 8] [--json]
+                                     [--minutes 30] [--connections 8] [--programs N] [--json]
 
 Starts `adviz serve` on a free loopback port (nothing but 127.0.0.1 is contacted), sends
 `--requests` mixed requests over `--connections` keep-alive connections — traces, Explore models
@@ -10,7 +10,9 @@ and figures of distinct programs (a new program every few requests), steps of pr
 before (cached), other points of kept layouts, lesson pages, HEAD, bad input (400/404/413/414),
 and clients that leave mid-request — and samples the server's resident memory (VmRSS from
 /proc/PID/status) every 500 requests. It stops by itself after the requests or `--minutes`,
-whichever comes first, and stops the server.
+whichever comes first, and stops the server. `--programs N` draws the programs from a class's
+set of N (the same few programs, at many points and steps) instead of a new one every four
+requests.
 
 Reported: RSS at start, after warm-up (the first 20% of requests) and at the end, the growth after
 warm-up (target: <= 50 MB over 20,000 requests), the peak, requests per second, and how many
@@ -60,9 +62,14 @@ def program(k):
     return " + ".join(terms) + " + x1*x2*x3"
 
 
+PROGRAMS = [0]
+
+
 def request_mix(k, rng):
     """The k-th request: (method, path, body or None, expected to be a gone client)."""
     fresh = k // 4  # a new program every four requests
+    if PROGRAMS[0]:
+        fresh = fresh % PROGRAMS[0]
     prog = program(fresh)
     old = program(rng.randint(max(0, fresh - 30), fresh))  # a program seen a little before
     at = ",".join(str(rng.choice([1, 2, 3, 0.5, -1.5])) for _ in range(3))
@@ -91,6 +98,7 @@ def request_mix(k, rng):
     if roll < 0.94:
         return "GET", "/api/trace?program=" + "x%2B" * 20000 + "x&at=1", None, False
     return "GET", "/api/figure.svg?" + q(program=program(fresh + 10**6), at=at), None, True  # a client that leaves
+
 
 
 def run(port, requests, connections, deadline, pid, sample_every):
@@ -161,8 +169,10 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--limit-mb", type=float, default=50)
     parser.add_argument("--server-args", default="", help="extra arguments for adviz serve")
+    parser.add_argument("--programs", type=int, default=0, help="draw programs from a set of this many (0: a new one every 4 requests)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    PROGRAMS[0] = args.programs
     process, port = start_server(args.adviz, args.server_args.split())
     try:
         start_rss = rss_mb(process.pid)
