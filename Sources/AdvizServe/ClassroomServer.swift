@@ -3,9 +3,11 @@ import AdvizFigures
 import AdvizLessons
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import HTTPTypes
 import Logging
+import NIOCore
 
 /// How `adviz serve` runs: where it listens, which lessons it serves, the presenter's token.
 public struct ServeOptions: Sendable {
@@ -13,17 +15,39 @@ public struct ServeOptions: Sendable {
     public var host: String = "127.0.0.1"
     /// The port (0: any free one, as tests use).
     public var port: Int = 8080
-    /// The folder of lessons served under `/lessons/`; nil serves none.
+    /// A folder of lessons served under `/lessons/` besides the shipped course (its lesson of a
+    /// shipped lesson's name replaces that one); nil: the shipped course only.
     public var lessons: String?
+    /// Serve the shipped course (``ShippedLessons``) too; false serves only the folder's lessons.
+    public var shippedLessons = true
     /// The token that lets a page present (drive a room); a new random one when nil.
     public var token: String?
     /// Log every request (to standard error).
     public var verbose = false
     /// Log nothing, not even warnings (tests that stop servers by cancelling them).
     public var quiet = false
+    /// How long the server waits for a slow client, and the longest request line.
+    public var limits = ConnectionLimits()
 
-    /// The defaults: loopback, port 8080, no lessons.
+    /// The defaults: loopback, port 8080, the shipped lessons.
     public init() {}
+
+    /// The address to bind for `host` as a person writes it: `0` (as `ping 0` reads it) and
+    /// `[::]` are `0.0.0.0` and `::`, every interface; anything else as given.
+    public static func boundAddress(_ host: String) -> String {
+        switch host.trimmingCharacters(in: .whitespaces) {
+        case "0", "0.0.0.0", "0.0": return "0.0.0.0"
+        case "::", "[::]", "::0", "[::0]": return "::"
+        case let other where other.hasPrefix("[") && other.hasSuffix("]"): return String(other.dropFirst().dropLast())
+        default: return host
+        }
+    }
+
+    /// Whether `host` (as ``boundAddress(_:)`` gives it) binds every network interface.
+    public static func isEveryInterface(_ host: String) -> Bool {
+        let bound = boundAddress(host)
+        return bound == "0.0.0.0" || bound == "::"
+    }
 }
 
 /// The live classroom: the Explore page for any program, practice and descent, the lessons
@@ -58,12 +82,16 @@ public struct ClassroomServer: Sendable {
     public let rooms: PresenterRooms
     /// The lessons' slideshows.
     public let lessons: LessonLibrary
+    /// The lessons served: the shipped course and the folder's.
+    public let catalog: LessonCatalog
 
     /// A server with `options` (a new presenter token unless one is given).
     public init(options: ServeOptions) {
         self.options = options
-        self.figures = FigureService()
-        self.lessons = LessonLibrary()
+        let queue = FigureQueue()
+        self.figures = FigureService(queue: queue)
+        self.lessons = LessonLibrary(queue: queue)
+        self.catalog = LessonCatalog(folder: options.lessons, includesShipped: options.shippedLessons)
         self.rooms = PresenterRooms(token: options.token ?? PresenterRooms.makeToken())
     }
 
@@ -72,22 +100,30 @@ public struct ClassroomServer: Sendable {
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var logger = Logger(label: "adviz-serve")
         logger.logLevel = options.quiet ? .critical : options.verbose ? .info : .warning
-        let router = Router()
+        let router = Router(context: ClassroomContext.self)
         if options.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
         addPages(to: router)
         addAPI(to: router)
         addLessons(to: router)
         let socketRouter = Router(context: BasicWebSocketRequestContext.self)
         addRooms(to: socketRouter)
+        let socketResponder = socketRouter.buildResponder()
+        let limits = options.limits
         return Application(
             router: router,
-            // A connection idle for 30 s (a phone asleep mid-request, a half-sent request) is closed:
-            // it holds nothing, and Ctrl-C never waits on it. Sockets past the upgrade keep their pings.
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: socketRouter,
-                configuration: .init(http1: .init(idleTimeout: .seconds(30)), ws: .init(maxFrameSize: 1 << 16))
-            ),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "adviz"),
+            // A connection idle for 30 s is closed, and a request that does not arrive within 10 s
+            // (a phone asleep mid-request, a half-sent request, a slow client): they hold nothing,
+            // and Ctrl-C never waits on them. Sockets past the upgrade keep their pings.
+            server: HTTPServerBuilder { responder in
+                GuardedHTTPChannel(
+                    base: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: socketResponder,
+                        configuration: .init(http1: .init(idleTimeout: limits.idleTimeout), ws: .init(maxFrameSize: 1 << 16))
+                    ),
+                    limits: limits
+                )
+            },
+            configuration: .init(address: .hostname(ServeOptions.boundAddress(options.host), port: options.port), serverName: "adviz"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger
         )
@@ -95,9 +131,9 @@ public struct ClassroomServer: Sendable {
 
     // MARK: Pages
 
-    private func addPages(to router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in Self.html(ClassroomPage.explore.html()) }
-        router.get("/present") { request, _ -> Response in
+    private func addPages(to router: Router<ClassroomContext>) {
+        router.getAndHead("/") { _, _ in Self.html(ClassroomPage.explore.html()) }
+        router.getAndHead("/present") { request, _ -> Response in
             // The token comes in the printed address once; the page then drops it from the address
             // bar (a projector shows it), and a cookie keeps this browser the presenter on reload.
             let cookie = (request.headers[.cookie] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -109,28 +145,28 @@ public struct ClassroomServer: Sendable {
             response.headers[.setCookie] = "adviz-presenter=\(rooms.token); Path=/present; HttpOnly; SameSite=Strict"
             return response
         }
-        router.get("/follow/:code") { _, context -> Response in
+        router.getAndHead("/follow/:code") { _, context -> Response in
             let code = (context.parameters.get("code") ?? "").uppercased()
             guard await rooms.exists(code) else {
                 return Self.html(ClassroomPage.message(title: "No room \(htmlEscaped(code))", text: "Check the code on the projector: four capital letters. The presenter's page opens a room when it starts."), status: .notFound)
             }
             return Self.html(ClassroomPage.follow(code: code).html())
         }
-        router.get("/follow") { request, _ -> Response in
+        router.getAndHead("/follow") { request, _ -> Response in
             // The join form sends ?code=ABCD.
             let code = (request.uri.queryParameters["code"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
             guard !code.isEmpty else { return Self.html(ClassroomPage.joinForm()) }
             return Response(status: .seeOther, headers: [.location: "/follow/\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"])
         }
-        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
+        router.getAndHead("/favicon.ico") { _, _ in Response(status: .noContent) }
     }
 
     // MARK: API
 
-    private func addAPI(to router: Router<BasicRequestContext>) {
-        for method in [HTTPRequest.Method.get, .post] {
+    private func addAPI(to router: Router<ClassroomContext>) {
+        for method in [HTTPRequest.Method.get, .post, .head] {
             router.on("/api/trace", method: method) { request, context in
-                await Self.answer {
+                await Self.answer(method) {
                     let parameters = try await Self.parameters(request, context)
                     let explore = try ExploreRequest(parameters: parameters)
                     let trace = try explore.trace(order: try Self.order(parameters))
@@ -138,7 +174,7 @@ public struct ClassroomServer: Sendable {
                 }
             }
             router.on("/api/explore", method: method) { request, context in
-                await Self.answer {
+                await Self.answer(method) {
                     let parameters = try await Self.parameters(request, context)
                     let explore = try ExploreRequest(parameters: parameters)
                     let choice = try FigureChoice(parameters: parameters)
@@ -159,7 +195,7 @@ public struct ClassroomServer: Sendable {
                 }
             }
             router.on("/api/figure.svg", method: method) { request, context in
-                await Self.answer {
+                await Self.answer(method) {
                     let parameters = try await Self.parameters(request, context)
                     let explore = try ExploreRequest(parameters: parameters)
                     let choice = try FigureChoice(parameters: parameters)
@@ -168,7 +204,9 @@ public struct ClassroomServer: Sendable {
                         guard let value = Int(text) else { throw ExploreError(status: 400, message: "`step` must be a whole number, got `\(text)`") }
                         step = value
                     }
-                    let (svg, steps) = try await figures.svg(explore, choice: choice, step: step)
+                    // The figure's work is cancelled (dropped from the queue) if the client leaves.
+                    let chosen = step
+                    let (svg, steps) = try await context.whileConnected { () async throws(ExploreError) in try await figures.svg(explore, choice: choice, step: chosen) }
                     var headers: HTTPFields = [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "private, max-age=600"]
                     headers[HTTPField.Name("X-Adviz-Steps")!] = String(steps)
                     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
@@ -186,7 +224,7 @@ public struct ClassroomServer: Sendable {
                 return Self.json(JSONValue.object([("code", .string(code)), ("follow", .string("/follow/\(code)"))]).serialized())
             }
         }
-        router.get("/api/rooms/:code") { _, context in
+        router.getAndHead("/api/rooms/:code") { _, context in
             await Self.answer {
                 let code = (context.parameters.get("code") ?? "").uppercased()
                 guard await rooms.exists(code) else { throw ExploreError(status: 404, message: "there is no room `\(code)`") }
@@ -194,7 +232,7 @@ public struct ClassroomServer: Sendable {
                 return Self.json(JSONValue.object([("code", .string(code)), ("followers", .integer(followers))]).serialized())
             }
         }
-        router.get("/api/lessons") { _, _ in
+        router.getAndHead("/api/lessons") { _, _ in
             Self.json(JSONValue.array(lessonNames().map { name in
                 .object([("name", .string(name)), ("title", .string(lessonTitle(name))), ("url", .string("/lessons/\(name)/"))])
             }).serialized())
@@ -203,16 +241,12 @@ public struct ClassroomServer: Sendable {
 
     // MARK: Lessons
 
-    /// The lessons in the folder, by file name without `.md` (the README is the folder's, not a lesson).
-    func lessonNames() -> [String] {
-        guard let folder = options.lessons, let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        return files.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" && Self.isPlainName($0) }
-            .map { String($0.dropLast(3)) }.sorted()
-    }
+    /// The lessons served, by file name without `.md` (the folder's README is the folder's, not a lesson).
+    func lessonNames() -> [String] { catalog.names() }
 
-    /// A lesson's title, from its file (its name where the file does not parse).
+    /// A lesson's title, from its text (its name where the text does not parse).
     func lessonTitle(_ name: String) -> String {
-        guard let folder = options.lessons, let lesson = try? Lesson.load(path: folder + "/" + name + ".md") else { return name }
+        guard let text = catalog.text(of: name)?.text, let lesson = try? Lesson.parse(text, name: name + ".md") else { return name }
         return lesson.title
     }
 
@@ -223,20 +257,20 @@ public struct ClassroomServer: Sendable {
         }
     }
 
-    private func addLessons(to router: Router<BasicRequestContext>) {
+    private func addLessons(to router: Router<ClassroomContext>) {
         // Hummingbird matches `/lessons` and `/lessons/` alike (and `/lessons/NAME` with its slash).
-        router.get("/lessons") { _, _ in
+        router.getAndHead("/lessons") { _, _ in
             let entries = lessonNames().map { ($0, lessonTitle($0)) }
-            return Self.html(ClassroomPage.lessonIndex(entries, folder: options.lessons))
+            return Self.html(ClassroomPage.lessonIndex(entries, folder: catalog.folderName ?? "the course"))
         }
-        router.get("/lessons/:name") { request, context -> Response in
+        router.getAndHead("/lessons/:name") { request, context -> Response in
             let name = context.parameters.get("name") ?? ""
             guard Self.isPlainName(name), lessonNames().contains(name) else { return Self.notFound() }
             // The slideshow names its images relative to itself: its address ends in a slash.
             guard request.uri.path.hasSuffix("/") else { return Response(status: .movedPermanently, headers: [.location: "/lessons/\(name)/"]) }
             return await serveLessonFile(name, "index.html")
         }
-        router.get("/lessons/:name/:file") { _, context in
+        router.getAndHead("/lessons/:name/:file") { _, context in
             await serveLessonFile(context.parameters.get("name") ?? "", context.parameters.get("file") ?? "")
         }
     }
@@ -244,9 +278,9 @@ public struct ClassroomServer: Sendable {
     /// A file of a lesson's slideshow, from the build in memory: only names the build wrote are
     /// served, so no path leads outside the lesson folder.
     private func serveLessonFile(_ name: String, _ file: String) async -> Response {
-        guard Self.isPlainName(name), Self.isPlainName(file), lessonNames().contains(name), let folder = options.lessons else { return Self.notFound() }
+        guard Self.isPlainName(name), Self.isPlainName(file), let text = catalog.text(of: name)?.text else { return Self.notFound() }
         return await Self.answer {
-            let build = try await lessons.lesson(at: folder + "/" + name + ".md")
+            let build = try await lessons.lesson(named: name, text: text)
             guard var bytes = build.files[file] else { throw ExploreError(status: 404, message: "no such file in lesson `\(name)`") }
             let type: String
             if file.hasSuffix(".html") {
@@ -300,9 +334,8 @@ public struct ClassroomServer: Sendable {
 
     /// The request's fields: the query's, and for POST the body's (a form or a JSON object).
     /// A body over the program limit is a 413.
-    static func parameters(_ request: Request, _ context: BasicRequestContext) async throws(ExploreError) -> [String: String] {
-        var fields: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { fields[String(key)] = String(value) }
+    static func parameters(_ request: Request, _ context: ClassroomContext) async throws(ExploreError) -> [String: String] {
+        var fields = QueryFields.parse(request.uri.query ?? "")
         guard request.method == .post else { return fields }
         var request = request
         let body: ByteBuffer
@@ -339,6 +372,13 @@ public struct ClassroomServer: Sendable {
         guard let text = parameters["order"], !text.isEmpty else { return 1 }
         guard let order = Int(text), (1...2).contains(order) else { throw ExploreError(status: 400, message: "`order` is 1 or 2, got `\(text)`") }
         return order
+    }
+
+    /// Runs a route's work; its ``ExploreError`` becomes a JSON error answer, and anything else a
+    /// 400 that says what happened: nothing a client sends gets a 5xx.
+    static func answer(_ method: HTTPRequest.Method, _ work: () async throws -> Response) async -> Response {
+        let response = await answer(work)
+        return method == .head ? headAnswer(response) : response
     }
 
     /// Runs a route's work; its ``ExploreError`` becomes a JSON error answer, and anything else a

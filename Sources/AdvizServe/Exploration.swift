@@ -156,6 +156,10 @@ public struct ExploreError: Error, Sendable, Equatable {
         self.message = message
     }
 
+    /// The request's client left before its work was done: nobody reads the answer (499, as
+    /// proxies log it), and the work it queued is dropped.
+    public static let clientGone = ExploreError(status: 499, message: "the client closed the connection before the answer was ready")
+
     /// Any error as the server answers it: the library's with its status and place, others as 400.
     public init(any error: any Error) {
         switch error {

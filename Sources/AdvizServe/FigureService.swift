@@ -1,6 +1,7 @@
 import AdvizCore
 import AdvizFigures
 import Foundation
+import Synchronization
 
 /// What a figure shows besides the program and its seeds: the figure options a page can choose.
 public struct FigureChoice: Sendable, Hashable {
@@ -49,129 +50,135 @@ public struct FigureChoice: Sendable, Hashable {
     }
 }
 
-/// The one place the classroom server calls Graphviz, which is not thread-safe: an actor, so
-/// layouts run one at a time while traces, pages and sockets go on concurrently.
+/// The one place the classroom server calls Graphviz, which is not thread-safe: every layout and
+/// render runs on the ``FigureQueue``'s thread, lightest work first, while traces, pages and
+/// sockets go on concurrently; a request whose client left is dropped from the queue.
 ///
-/// Each program is laid out once per point and figure choice and kept (the most recent few);
-/// a step of the step-through restyles that layout instead of laying it out again — the nodes
-/// stay where they were, and a step costs a fraction of a layout (`adviz bench --suite serve`).
-public actor FigureService {
+/// Each program is laid out once per point and figure choice and kept (the most recently used,
+/// bounded by count and by size); a step of the step-through restyles that layout instead of
+/// laying it out again — the nodes stay where they were, and a step costs a fraction of a layout
+/// (`adviz bench --suite serve`). Drawn steps are kept too (bounded by count and bytes), and the
+/// next step is drawn ahead when the queue has nothing else to do.
+public final class FigureService: Sendable {
     /// The most figure nodes (operations, inputs, constants) the server lays out for a page.
-    /// A larger graph is refused with 422 and a message: Graphviz cannot be interrupted, and a
-    /// layout of thousands of nodes would hold every other class member's figure for seconds.
+    /// A larger graph is refused with 422 and a message: the page cannot show it legibly.
+    /// Graphs that are cheap in nodes but costly for dot (long edges across many ranks) are
+    /// placed by adviz's own layout (``GraphFigure/usesLayeredLayout``), so no layout holds the
+    /// queue for long.
     public static let maximumNodes = 400
 
-    /// What a layout depends on: the program and how it is drawn, not the point or the seeds.
-    private struct LayoutKey: Hashable {
-        var program: String
-        var outputs: [String]
-        var precision: Int
-        var choice: FigureChoice
+    /// The queue of Graphviz work (shared with the lesson builds).
+    let queue: FigureQueue
+    /// Layouts, touched only on the queue's thread.
+    private let layouts: LayoutStore
+    /// Drawn steps and counters, read from any thread.
+    private let shared: Mutex<Shared>
 
-        init(_ request: ExploreRequest, _ choice: FigureChoice) {
-            program = request.program
-            outputs = request.outputs
-            precision = request.precision
-            self.choice = choice
-        }
-    }
-
-    /// One program's layout, the request it was laid out for, and the figures of other points drawn on it.
-    private struct Entry {
-        var renderer: FigureRenderer
-        var request: ExploreRequest
-        var stepCount: Int
-        var others: [ExploreRequest: GraphFigure] = [:]
-        var used: UInt64
-    }
-
-    private var entries: [LayoutKey: Entry] = [:]
-    private var clock: UInt64 = 0
-    private let capacity: Int
-
-    /// How many layouts the service has made (for tests and the bench).
-    public private(set) var layouts = 0
-    /// Steps drawn from a kept layout, of the point it was made for or of another.
-    public private(set) var restyles = 0
-
-    /// A service keeping the layouts of the `capacity` most recently used programs.
-    public init(capacity: Int = 48) {
-        self.capacity = capacity
-    }
-
-    /// The SVG of `request`'s figure after step `step` (nil: the last; 0: the graph before the
-    /// sweeps), fitted to its viewport (width and height 100%, the viewBox kept), and the number of steps.
-    ///
-    /// A program is laid out once: its steps restyle that layout, and so do its other points,
-    /// modes and seeds, so nothing moves while a student drags a slider.
-    public func svg(_ request: ExploreRequest, choice: FigureChoice, step: Int?) throws(ExploreError) -> (svg: String, steps: Int) {
-        if let step, let kept = drawn[DrawnKey(request: request, choice: choice, step: step)] {
-            drawnHits += 1
-            prefetch(request, choice, after: step, of: kept.steps)
-            return kept
-        }
-        let answer = try drawFresh(request, choice: choice, step: step)
-        let chosen = step ?? answer.steps
-        remember(DrawnKey(request: request, choice: choice, step: chosen), answer)
-        prefetch(request, choice, after: chosen, of: answer.steps)
-        return answer
+    private struct Shared: Sendable {
+        var drawn = BoundedCache<DrawnKey, DrawnFigure>(maximumCount: 600, maximumBytes: 24 << 20)
+        var layoutCount = 0
+        var restyleCount = 0
+        var drawnHitCount = 0
     }
 
     /// A drawn step, kept: a student goes back and forth, and the next step is drawn ahead.
-    private struct DrawnKey: Hashable {
+    struct DrawnKey: Hashable, Sendable {
         var request: ExploreRequest
         var choice: FigureChoice
         var step: Int
     }
 
-    private var drawn: [DrawnKey: (svg: String, steps: Int)] = [:]
-    private var drawnOrder: [DrawnKey] = []
-    /// Steps answered from those kept.
-    public private(set) var drawnHits = 0
-
-    private func remember(_ key: DrawnKey, _ answer: (svg: String, steps: Int)) {
-        if drawn.updateValue(answer, forKey: key) == nil { drawnOrder.append(key) }
-        if drawnOrder.count > 600 {
-            for old in drawnOrder.prefix(300) { drawn[old] = nil }
-            drawnOrder.removeFirst(300)
-        }
+    struct DrawnFigure: Sendable {
+        var svg: String
+        var steps: Int
     }
 
-    /// Draws the step after `step` in the background, unless it is kept already: by the time the
-    /// student presses → it is there. It waits behind whatever the actor is doing.
+    /// A service keeping the layouts of at most `capacity` programs (and at most `nodeBudget`
+    /// figure nodes over all the figures it keeps), its work on `queue`.
+    public init(capacity: Int = 48, nodeBudget: Int = 40_000) {
+        self.queue = FigureQueue()
+        self.layouts = LayoutStore(capacity: capacity, nodeBudget: nodeBudget)
+        self.shared = Mutex(Shared())
+    }
+
+    init(queue: FigureQueue) {
+        self.queue = queue
+        self.layouts = LayoutStore(capacity: 48, nodeBudget: 40_000)
+        self.shared = Mutex(Shared())
+    }
+
+    /// How many layouts the service has made (for tests and the bench).
+    public var layoutCount: Int { shared.withLock { $0.layoutCount } }
+    /// Steps drawn from a kept layout, of the point it was made for or of another.
+    public var restyles: Int { shared.withLock { $0.restyleCount } }
+    /// Steps answered from those kept.
+    public var drawnHits: Int { shared.withLock { $0.drawnHitCount } }
+    /// How many steps, layouts and figures are kept, and the bytes of the steps (for the soak test).
+    public var kept: (steps: Int, stepBytes: Int, layouts: Int, layoutNodes: Int) {
+        let (steps, bytes) = shared.withLock { ($0.drawn.count, $0.drawn.bytes) }
+        let (count, nodes) = layouts.size
+        return (steps, bytes, count, nodes)
+    }
+
+    /// Waits until the queue has no work, the steps drawn ahead too (tests).
+    public func settled() async { await queue.settled() }
+
+    /// The SVG of `request`'s figure after step `step` (nil: the last; 0: the graph before the
+    /// sweeps), fitted to its viewport (width and height 100%, the viewBox kept), and the number of steps.
+    ///
+    /// A program is laid out once: its steps restyle that layout, and so do its other points,
+    /// modes and seeds, so nothing moves while a student drags a slider. If the calling task is
+    /// cancelled (its client left) while the work waits, the work is dropped.
+    public func svg(_ request: ExploreRequest, choice: FigureChoice, step: Int?) async throws(ExploreError) -> (svg: String, steps: Int) {
+        if let step {
+            let key = DrawnKey(request: request, choice: choice, step: step)
+            let kept = shared.withLock { (shared: inout Shared) -> DrawnFigure? in
+                guard let kept = shared.drawn[key] else { return nil }
+                shared.drawnHitCount += 1
+                return kept
+            }
+            if let kept {
+                prefetch(request, choice, after: step, of: kept.steps)
+                return (kept.svg, kept.steps)
+            }
+        }
+        let weight: FigureQueue.Weight = try layouts.isKept(request, choice) ? .quick : Self.weight(of: request)
+        let answer = try await queue.run(weight) { [self] job throws(ExploreError) in
+            try drawFresh(request, choice: choice, step: step, job: job)
+        }
+        let chosen = step ?? answer.steps
+        remember(DrawnKey(request: request, choice: choice, step: chosen), answer)
+        prefetch(request, choice, after: chosen, of: answer.steps)
+        return (answer.svg, answer.steps)
+    }
+
+    /// How long a new layout of `request` keeps the queue: small graphs are quick.
+    private static func weight(of request: ExploreRequest) throws(ExploreError) -> FigureQueue.Weight {
+        let trace = try request.trace()
+        return trace.graph.nodes.count < 60 ? .quick : .slow
+    }
+
+    private func remember(_ key: DrawnKey, _ answer: DrawnFigure) {
+        shared.withLock { $0.drawn.insert(answer, forKey: key, bytes: answer.svg.utf8.count + 256) }
+    }
+
+    /// Draws the step after `step` when the queue is otherwise idle, unless it is kept already:
+    /// by the time the student presses → it is there.
     private func prefetch(_ request: ExploreRequest, _ choice: FigureChoice, after step: Int, of stepCount: Int) {
         let next = step + 1
-        guard next <= stepCount, drawn[DrawnKey(request: request, choice: choice, step: next)] == nil else { return }
-        // Detached, low priority and a moment later: the answer being sent goes out first.
-        Task.detached(priority: .background) { [self] in
-            try? await Task.sleep(for: .milliseconds(2))
-            await self.drawAhead(request, choice, next)
+        let key = DrawnKey(request: request, choice: choice, step: next)
+        guard next <= stepCount, shared.withLock({ $0.drawn[key] == nil }) else { return }
+        queue.submit(.background) { [self] job in
+            guard shared.withLock({ $0.drawn[key] == nil }), let answer = try? drawFresh(request, choice: choice, step: next, job: job) else { return }
+            remember(key, answer)
         }
     }
 
-    private func drawAhead(_ request: ExploreRequest, _ choice: FigureChoice, _ step: Int) {
-        let key = DrawnKey(request: request, choice: choice, step: step)
-        guard drawn[key] == nil, let answer = try? drawFresh(request, choice: choice, step: step) else { return }
-        remember(key, answer)
-    }
-
-    private func drawFresh(_ request: ExploreRequest, choice: FigureChoice, step: Int?) throws(ExploreError) -> (svg: String, steps: Int) {
-        let key = LayoutKey(request, choice)
-        clock += 1
-        if var entry = entries[key] {
-            entry.used = clock
-            let figure: GraphFigure
-            if entry.request == request {
-                figure = entry.renderer.figure
-            } else if let kept = entry.others[request] {
-                figure = kept
-            } else {
-                figure = try Self.figure(request, choice)
-                if entry.others.count >= 16 { entry.others.removeAll() }
-                entry.others[request] = figure
-            }
-            entries[key] = entry
-            let renderer = entry.renderer
+    /// Lays out (or finds the kept layout) and draws; on the queue's thread only.
+    private func drawFresh(_ request: ExploreRequest, choice: FigureChoice, step: Int?, job: FigureQueue.Job) throws(ExploreError) -> DrawnFigure {
+        if job.isCancelled { throw .clientGone }
+        if let kept = try layouts.kept(request, choice, make: { () throws(ExploreError) in try Self.figure(request, choice) }) {
+            let (renderer, figure) = kept
             if let drawn = try? draw(figure.steps.count, step, { step throws(AdvizError) in
                 guard let bytes = try renderer.renderStep(step, of: figure, .svg) else { throw .cannotWrite("another layout") }
                 return bytes
@@ -194,13 +201,10 @@ public actor FigureService {
         } catch {
             throw ExploreError(error)
         }
-        layouts += 1
-        var entry = Entry(renderer: renderer, request: wide, stepCount: layoutFigure.steps.count, used: clock)
-        entry.others[request] = figure
-        entries[key] = entry
-        if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
-            entries[oldest] = nil
-        }
+        shared.withLock { $0.layoutCount += 1 }
+        layouts.keep(renderer, laidOutFor: wide, request, figure, choice)
+        // The layout is kept for the next student; this one has left.
+        if job.isCancelled { throw .clientGone }
         return try draw(figure.steps.count, step) { step throws(AdvizError) in
             // Every point of the program, this one too, is drawn the same way on the one layout.
             guard let bytes = try renderer.renderStep(step, of: figure, .svg) else { return try renderer.renderStep(step, .svg) }
@@ -222,15 +226,15 @@ public actor FigureService {
     }
 
     /// Checks the step, draws it with `render`, and fits the SVG to its viewport.
-    private func draw(_ stepCount: Int, _ step: Int?, _ render: (Int) throws(AdvizError) -> [UInt8]) throws(ExploreError) -> (svg: String, steps: Int) {
+    private func draw(_ stepCount: Int, _ step: Int?, _ render: (Int) throws(AdvizError) -> [UInt8]) throws(ExploreError) -> DrawnFigure {
         let chosen = step ?? stepCount
         guard (0...stepCount).contains(chosen) else {
             throw ExploreError(status: 400, message: "`step` \(chosen) is out of range: this trace has steps 0 to \(stepCount)")
         }
         do {
             let bytes = try render(chosen)
-            restyles += 1
-            return (Self.fittedToViewport(String(decoding: bytes, as: UTF8.self)), stepCount)
+            shared.withLock { $0.restyleCount += 1 }
+            return DrawnFigure(svg: Self.fittedToViewport(String(decoding: bytes, as: UTF8.self)), steps: stepCount)
         } catch {
             throw ExploreError(error)
         }

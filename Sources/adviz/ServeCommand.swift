@@ -13,13 +13,15 @@ struct ServeCommand: ParsableCommand {
             gradient descent. The presenter's address (with its token) drives a room whose code \
             students type at /follow: their pages move with the teacher's steps.
 
-            Everything the pages need is in the binary: no network, no CDN. The server binds the \
-            loopback address unless --host says otherwise; Ctrl-C stops it.
+            Everything the pages need is in the binary, the course's lessons too: no network, no CDN. \
+            --lessons adds a folder of lessons (one of a shipped lesson's name replaces it); \
+            --lessons-only serves that folder alone. The server binds the loopback address unless \
+            --host says otherwise (0, 0.0.0.0, :: or [::]: every interface); Ctrl-C stops it.
 
             Examples:
               adviz serve
-              adviz serve --lessons lessons/ --open
-              adviz serve --host 0.0.0.0 --port 8080 --lessons lessons/
+              adviz serve --lessons my-lessons/ --open
+              adviz serve --host 0.0.0.0 --port 8080
                 (a classroom: students on the same network open http://<this machine>:8080)
             """
     )
@@ -30,8 +32,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (the classroom's network).", valueName: "address"))
     var host: String = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("A folder of lessons to serve under /lessons/.", valueName: "folder"))
+    @Option(help: ArgumentHelp("A folder of lessons to serve under /lessons/ besides the shipped course.", valueName: "folder"))
     var lessons: String?
+
+    @Option(help: ArgumentHelp("A folder of lessons to serve instead of the shipped course.", valueName: "folder"))
+    var lessonsOnly: String?
 
     @Option(help: ArgumentHelp("The presenter token (default: a new random one, printed at start).", valueName: "token"))
     var token: String?
@@ -44,10 +49,12 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-        if let lessons {
+        if lessons != nil, lessonsOnly != nil { throw ValidationError("give --lessons (added to the course) or --lessons-only (instead of it), not both") }
+        for (flag, folder) in [("--lessons", lessons), ("--lessons-only", lessonsOnly)] {
+            guard let folder else { continue }
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: lessons, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("--lessons `\(lessons)` is not a folder")
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("\(flag) `\(folder)` is not a folder")
             }
         }
         if let token, token.count < 4 || !token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
@@ -57,15 +64,17 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         var options = ServeOptions()
+        let host = ServeOptions.boundAddress(self.host)
         options.host = host
         options.port = port
-        options.lessons = lessons
+        options.lessons = lessonsOnly ?? lessons
+        options.shippedLessons = lessonsOnly == nil
         options.token = token
         options.verbose = verbose
         let server = ClassroomServer(options: options)
-        let host = self.host, open = self.open, lessons = self.lessons
+        let open = self.open, everyInterface = ServeOptions.isEveryInterface(host)
         let application = server.application { port in
-            let shown = host == "0.0.0.0" || host == "::" ? Self.networkAddress() : host
+            let shown = everyInterface ? Self.networkAddress() : host
             let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
             var lines = [
                 "adviz serve: the classroom is at \(base)/",
@@ -73,8 +82,8 @@ struct ServeCommand: ParsableCommand {
                 "  present   \(base)/present?token=\(server.rooms.token)   (keep this one to yourself)",
                 "  follow    \(base)/follow   (students type the room's code)",
             ]
-            if lessons != nil { lines.append("  lessons   \(base)/lessons/") }
-            if host == "0.0.0.0" || host == "::" {
+            lines.append("  lessons   \(base)/lessons/")
+            if everyInterface {
                 lines.append("note: listening on every network interface: anyone on this network can open the pages (the presenter's token guards presenting only)")
             }
             lines.append("Ctrl-C stops the server.")

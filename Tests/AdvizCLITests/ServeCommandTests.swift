@@ -96,3 +96,35 @@ import Testing
         }
     }
 }
+
+/// `adviz serve` as #24 and #29 asked: the course built in, `--host 0` as every interface.
+extension ServeCommandTests {
+    @Test func withNoFlagsTheCourseIsServed() throws {
+        let (process, _, base, printed) = try Self.start(["--port", "0"])
+        defer {
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+        }
+        #expect(printed.contains("/lessons/"))
+        let data = try Data(contentsOf: URL(string: base + "/api/lessons")!)
+        let list = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(list.count >= 10)
+        #expect(list.contains { $0["name"] as? String == "03-reverse-mode" })
+    }
+
+    @Test func hostZeroIsEveryInterfaceAndSaysSo() throws {
+        for host in ["0", "[::]"] {
+            let (process, _, base, printed) = try Self.start(["--port", "0", "--host", host])
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            #expect(printed.contains("note: listening on every network interface"), "\(host): \(printed)")
+            #expect(!base.contains("//0:") && !base.contains("[::]"), "\(host): \(base)")
+        }
+    }
+
+    @Test func lessonsAndLessonsOnlyAreExclusive() throws {
+        let run = try AdvizRun(["serve", "--lessons", "lessons", "--lessons-only", "lessons"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--lessons-only"))
+    }
+}

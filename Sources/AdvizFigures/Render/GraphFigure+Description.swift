@@ -269,7 +269,7 @@ extension GraphFigure {
     private func clusters(clusterOf: [String: Int], edgeLabelNodes: [Int: String]) -> [DotCluster] {
         let theme = options.theme, count = nodeCount
         var result: [DotCluster] = []
-        if options.clusters, count < GraphFigure.layeredLayoutThreshold {
+        if options.clusters, !usesLayeredLayout {
             var copiesByStatement: [Int: [String]] = [:]
             var statementOf: [Int: Int] = [:]
             for (index, statement) in graph.statements.enumerated() { for node in statement.nodes { statementOf[node] = index } }

@@ -20,6 +20,8 @@ public struct GraphFigure: Sendable {
     var folding: [Int?]
     /// The number of figure nodes after folding.
     public private(set) var nodeCount = 0
+    /// dot's work for this figure, in real and virtual nodes (``layoutCost(edges:)``).
+    public private(set) var layoutCost = 0
     /// Text that does not change between frames, written once.
     var text = FigureText()
     /// The tape nodes in the order of the primal (and tangent) rows, and of the adjoint rows.
@@ -108,7 +110,8 @@ public struct GraphFigure: Sendable {
         primalOrder = trace.primalRows().map(\.node)
         adjointOrder = trace.adjointRows().map(\.node)
         text = makeText()
-        if count >= GraphFigure.layeredLayoutThreshold {
+        layoutCost = GraphFigure.layoutCost(edges: text.edges.map { ($0.tail, $0.head) })
+        if usesLayeredLayout {
             notes.append("\(count) nodes: placed by adviz's layered layout (straight edges, no statement boxes), which takes a second where dot would take a minute")
         }
         if effectiveEdgeLabels(nodeCount: count) == .none, options.edgeLabels == .auto, options.numbers, count > GraphFigure.edgeLabelLimit {
@@ -145,8 +148,13 @@ public struct GraphFigure: Sendable {
     /// only measures and draws them: dot would take many seconds.
     public static let layeredLayoutThreshold = 400
 
-    /// True if this figure is too big for dot and is placed by ``LayeredLayout``.
-    public var usesLayeredLayout: Bool { nodeCount >= GraphFigure.layeredLayoutThreshold }
+    /// Above this ``layoutCost`` (real and virtual nodes) adviz places the nodes itself: dot's
+    /// time grows with it, and this bounds a layout to about a second on a 2-core machine
+    /// (measured: ``layoutCost(edges:)``).
+    public static let layoutCostThreshold = 12_000
+
+    /// True if this figure is too big or too costly for dot and is placed by ``LayeredLayout``.
+    public var usesLayeredLayout: Bool { nodeCount >= GraphFigure.layeredLayoutThreshold || layoutCost > GraphFigure.layoutCostThreshold }
 
     /// Layout settings by size. dot's cost is in its network simplex over the virtual nodes
     /// that long edges leave on every rank they cross (tens of thousands for a 500-node graph

@@ -31,7 +31,7 @@ extension ClassroomPage {
     let rankdirChosen = false; // the link chose the direction; otherwise the pane's shape does
 
     function params(extra) {
-      const p = [['program', state.program], ['at', state.at.join(',')], ['mode', state.mode]];
+      const p = [['program', state.program], ['at', state.atText ?? state.at.join(',')], ['mode', state.mode]];
       if (state.wrt && state.mode !== 'reverse') p.push(['wrt', state.wrt]);
       if (state.ybar && state.mode !== 'forward') p.push(['ybar', state.ybar]);
       p.push(['show', state.show], ['theme', state.theme]);
@@ -40,10 +40,24 @@ extension ClassroomPage {
       return p.map(([k, v]) => k + '=' + encodeURIComponent(v)).join('&');
     }
 
+    // A `+` typed by hand (`?program=x1+x2`) is a plus; in a form-encoded value (one with a `%` escape,
+    // as HTML forms and Python's urlencode write `y+%3D+x1`) it is a space. The server reads queries alike.
+    function queryFields(search) {
+      const q = new Map();
+      for (const part of search.replace(/^\?/, '').split('&')) {
+        if (!part) continue;
+        const i = part.indexOf('=');
+        const decode = raw => { const t = raw.includes('%') ? raw.replace(/\+/g, ' ') : raw; try { return decodeURIComponent(t); } catch (e) { return t; } };
+        q.set(decode(i < 0 ? part : part.slice(0, i)), i < 0 ? '' : decode(part.slice(i + 1)));
+      }
+      return { get: k => q.has(k) ? q.get(k) : null };
+    }
+
     function readURL() {
-      const q = new URLSearchParams(location.search.replace(/\+/g, '%2B'));
+      const q = queryFields(location.search);
       if (q.get('program') !== null) state.program = q.get('program');
-      if (q.get('at') !== null) state.at = q.get('at').split(',').filter(s => s !== '').map(Number);
+      // `at=2,5` or, as the command line writes it, `at=x1=2,x2=5`: the server binds names; the model brings the numbers back.
+      if (q.get('at') !== null) { const at = q.get('at'); if (at.includes('=')) { state.atText = at; state.at = []; } else state.at = at.split(',').filter(s => s !== '').map(Number); }
       for (const k of ['mode', 'wrt', 'ybar', 'show', 'theme', 'rankdir']) if (q.get(k)) state[k] = q.get(k);
       rankdirChosen = !!state.rankdir;
       if (q.get('step') !== null && q.get('step') !== '') state.step = Number(q.get('step'));
@@ -136,7 +150,7 @@ extension ClassroomPage {
       $('error').hidden = true;
       model = body;
       svgCache = new Map();
-      if (model.inputs.length !== state.at.length) state.at = model.point.map(v => v ?? 0);
+      if (state.atText != null || model.inputs.length !== state.at.length) { state.at = model.point.map(v => v ?? 0); state.atText = null; }
       buildPointInputs();
       const n = model.steps.length;
       $('slider').max = n;
