@@ -22,5 +22,6 @@ public enum ShippedLessons {
         lesson08DerivativeAsLimit,
         lesson09SecondOrder,
         lesson10SpeedRace,
+        lesson12TheNotesBug,
     ]
 }

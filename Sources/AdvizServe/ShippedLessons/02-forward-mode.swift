@@ -58,7 +58,7 @@ one sweep and one partial derivative.
 ```adviz
 advance: phase
 question: "Does this sweep tell us anything about ∂f/∂x2?"
-answer: "No. With ẋ2 = 0, the sweep measured only how f changes as x1 moves. For ∂f/∂x2 we need a second sweep with the seed ẋ1 = 0, ẋ2 = 1."
+answer: "No. With ẋ2 = 0, the sweep measured only how f changes as x1 moves. For ∂f/∂x2 we need a second sweep, seeded with 0 for x1 and 1 for x2."
 ```
 
 ## A second sweep for x2

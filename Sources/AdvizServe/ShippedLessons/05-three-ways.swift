@@ -59,7 +59,7 @@ show: diff
 
 Numerical differentiation only needs to evaluate f: (f(x + h) − f(x))/h for a small step h. We
 use f(x) = exp(−2x) + 3·sin(3x) at x = 1, where AD gives ∂f/∂x = −9.18060303588.
-The forward difference with h = 1.5e-8 gives −9.18060305715, off by 2.1e-8, and the central
+The forward difference with h = 1.5e-8 gives {{−9.18060305715}}, off by 2.1e-8, and the central
 difference (f(x + h) − f(x − h))/(2h) with h = 6.1e-6 is off by only 6e-10. Close, but never
 exact, and each estimate costs extra evaluations of f.
 

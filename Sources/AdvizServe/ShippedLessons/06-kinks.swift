@@ -84,7 +84,7 @@ adviz's convention: at a tie, the *first* argument gets the derivative, so ∂v�
 ∂v₁/∂v₀ = 0. The reverse sweep gives ∇f(1, 1) = (1, 0), and `adviz trace` warns:
 `max at a tie: the first argument takes the derivative (∂v₁/∂v₋₁ = 1, ∂v₁/∂v₀ = 0)`. Any
 split (θ, 1 − θ) with 0 ≤ θ ≤ 1 would be a valid subgradient. The central difference, for
-example, splits it evenly: `adviz compare` prints 0.499999999993 for each partial.
+example, splits it evenly: `adviz compare` prints {{0.499999999993}} for each partial.
 
 ```adviz
 run: reverse
@@ -124,7 +124,7 @@ answer: "The value is NaN: log of a negative number is not a real number. The de
 ## The logarithm of a negative number
 
 At x = −1, adviz gives f = NaN with the note `log of a negative number: NaN`. Yet AD still
-reports ∂f/∂x = −1, because the rule 1/v₀ only looks at v₀ = −1 and never checks that the value
+reports ∂f/∂x = {{−1}}, because the rule 1/v₀ only looks at v₀ = −1 and never checks that the value
 was NaN. The forward, backward and central differences, which subtract NaN values, give NaN.
 The moral of this lesson: at kinks AD returns a sensible convention, but at undefined points it
 returns whatever its rules compute, so read the warnings.

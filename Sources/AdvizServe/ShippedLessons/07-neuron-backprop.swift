@@ -75,8 +75,8 @@ show: [graph, trace]
 Gradient descent moves each parameter a little against its gradient, w ← w − η·∂loss/∂w, with a
 learning rate η. We take η = 0.1 and adviz's gradient:
 
-- w1 = 0.5 − 0.1·(−0.101477) = 0.5101477
-- w2 = −0.3 − 0.1·0.202955 = −0.3202955
+- w1 ← 0.5 − 0.1·(−0.101477) = 0.5101477
+- w2 ← −0.3 − 0.1·0.202955 = −0.3202955
 - b = 0.1 − 0.1·(−0.101477) = 0.1101477
 
 The input and the target stay as they are, since they are data, not parameters.

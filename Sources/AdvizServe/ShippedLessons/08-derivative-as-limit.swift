@@ -41,7 +41,7 @@ error* of the estimate, and it vanishes as ε → 0. That limit, k → 6, is the
 
 ```adviz
 question: "On paper k = 6 + ε. What do you expect a computer to print for ε = 0.000000001?"
-answer: "On paper 6.000000001. The computer prints 6.000000496442226, as the next step shows."
+answer: "On paper {{6.000000001}}. The computer prints {{6.000000496442226}}, as the next step shows."
 ```
 
 ## A much smaller ε
@@ -84,7 +84,7 @@ show: [graph, trace]
 ## AD: exactly 6
 
 The tangent sweep seeds ẇ = 1 and applies the rule for a square: v̇₁ = v̇₀·(2·v₀) = 1·(2·3) = 6.
-That is exactly 6, not 6.001 and not 6.000000496442226. AD evaluates the derivative rule at the
+That is exactly 6, not {{6.001}} and not {{6.000000496442226}}. AD evaluates the derivative rule at the
 point, so there is no step to choose, no truncation error and no cancellation.
 
 ```adviz
@@ -95,8 +95,8 @@ show: [graph, trace]
 ## All the methods at w = 3
 
 Here every method is side by side. Forward and reverse AD and the symbolic derivative give 6
-exactly. The forward difference, with adviz's chosen step h = 4.5e-8, gives 6.00000003974, off
-by 4e-8, and the central difference gives 5.99999999999, off by 5.4e-12. The estimates come
+exactly. The forward difference, with adviz's chosen step h = 4.5e-8, gives {{6.00000003974}}, off
+by 4e-8, and the central difference gives {{5.99999999999}}, off by 5.4e-12. The estimates come
 close to 6, but only AD and the symbolic rule reach it.
 
 ```adviz

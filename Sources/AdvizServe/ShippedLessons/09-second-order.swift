@@ -93,7 +93,7 @@ show: trace
 ## Step two and three
 
 From x = 1.151, f′ = 1.496 and f″ = 11.9, so x ← 1.151 − 1.496/11.9 = 1.025. There f′ = 0.2104
-and f″ = 8.616, and the next point is 1.000908.
+and f″ = 8.616, and the next point is {{1.000908}}.
 
 ```adviz
 at: "1.1510467893775467"
