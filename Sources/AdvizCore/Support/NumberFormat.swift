@@ -10,6 +10,17 @@ public struct NumberFormat: Sendable, Equatable {
         self.significantDigits = Swift.max(1, Swift.min(17, significantDigits))
     }
 
+    /// `x` with at least the significant digits and as many more as it takes to read back as
+    /// `x` exactly: a point as it was given (`1.0000012353`, not `1`), for headings.
+    public func exact(_ x: Double) -> String {
+        guard x.isFinite else { return string(x) }
+        for digits in significantDigits...17 {
+            let text = NumberFormat(significantDigits: digits).string(x)
+            if Double(text) == x { return text }
+        }
+        return NumberFormat(significantDigits: 17).string(x)
+    }
+
     /// `x` rounded to the significant digits, trailing zeros dropped: 10, 0.1, 2.303, 1.5e-07.
     public func string(_ x: Double) -> String {
         if x.isNaN { return "NaN" }

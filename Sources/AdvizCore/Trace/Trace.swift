@@ -195,7 +195,7 @@ extension Trace {
     /// `x1 = 2, x2 = 5`: the point of the trace.
     public var pointDescription: String {
         let writer = TraceWriter(trace: self, style: .text)
-        return zip(graph.inputNames, point).map { "\(writer.symbol($0)) = \(options.numberFormat.string($1))" }.joined(separator: ", ")
+        return zip(graph.inputNames, point).map { "\(writer.symbol($0)) = \(options.numberFormat.exact($1))" }.joined(separator: ", ")
     }
 
     /// `ȳ = 1`: the adjoint sweep's seed.

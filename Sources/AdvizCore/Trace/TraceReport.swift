@@ -61,7 +61,8 @@ public struct TraceReport: Sendable {
     /// `x1 = 2, x2 = 5`.
     private func pointText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
-        return zip(graph.inputNames, trace.point).map { "\(writer.symbol($0)) = \(writer.number($1).text)" }.joined(separator: ", ")
+        // The point as given: `1.0000012353`, not the table's `1`.
+        return zip(graph.inputNames, trace.point).map { "\(writer.symbol($0)) = \(writer.exactNumber($1))" }.joined(separator: ", ")
     }
 
     /// `ẋ1 = 1, ẋ2 = 0`.

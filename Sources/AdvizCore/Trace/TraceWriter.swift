@@ -92,8 +92,20 @@ package struct TraceWriter {
         return leaf
     }
 
+    /// `x` as ``number(_:)`` writes it, with as many more digits as it takes to read back as `x`
+    /// (a point as it was given).
+    package func exactNumber(_ x: Double) -> String {
+        var precise = self
+        precise.written = nil
+        precise.digits = (format.significantDigits...17).first { Double(NumberFormat(significantDigits: $0).string(x)) == x } ?? 17
+        return precise.write(number: x).text
+    }
+
+    /// More significant digits than the trace's, for a row whose operands cancel.
+    private var digits: Int?
+
     private func write(number x: Double) -> FormulaLeaf {
-        let text = format.string(x)
+        let text = digits.map { NumberFormat(significantDigits: Swift.max($0, format.significantDigits)).string(x) } ?? format.string(x)
         if style == .latex {
             if let e = text.firstIndex(of: "e") {
                 let mantissa = text[..<e], exponent = text[text.index(after: e)...]
@@ -104,6 +116,62 @@ package struct TraceWriter {
             if text == "NaN" { return FormulaLeaf("\\mathrm{NaN}") }
         }
         return FormulaLeaf(text, isNegative: x < 0 || text.hasPrefix("-"))
+    }
+
+    /// The node's definition with its arguments' values: `2·5`. Where a sum or difference
+    /// cancels (`4 − 4 = 9.882e-6`), the operands get the digits that make the row true:
+    /// `4.000004941 − 3.999995059 = 9.882e-6`.
+    private func substitutedDefinition(_ i: Int, value: String) -> String {
+        let node = graph.nodes[i]
+        guard node.op == .add || node.op == .sub, node.a >= 0, node.b >= 0 else { return definition(i, byValue: true) }
+        let a = values[Int(node.a)], b = values[Int(node.b)], result = values[i]
+        // Only a result much smaller than its operands can be contradicted by their rounding.
+        guard result.isFinite, Swift.abs(result) < 0.01 * Swift.max(Swift.abs(a), Swift.abs(b)) else { return definition(i, byValue: true) }
+        for d in format.significantDigits...17 {
+            let rounded = NumberFormat(significantDigits: d)
+            guard let ra = Double(rounded.string(a)), let rb = Double(rounded.string(b)) else { break }
+            let recomputed = node.op == .add ? ra + rb : ra - rb
+            if format.string(recomputed) == value {
+                if d == format.significantDigits { return definition(i, byValue: true) }
+                var precise = self
+                precise.written = nil
+                precise.valueLeaves = []
+                precise.digits = d
+                return precise.definition(i, byValue: true)
+            }
+        }
+        return definition(i, byValue: true)
+    }
+
+    /// A copy that writes numbers with `digits` significant digits.
+    private func precise(_ digits: Int) -> TraceWriter {
+        var copy = self
+        copy.written = nil
+        copy.valueLeaves = []
+        copy.names = names
+        copy.digits = digits
+        return copy
+    }
+
+    /// The digits a tangent or adjoint row's terms need so that the sum of what is printed gives
+    /// the printed value (`4 - 4 = 9.882e-6` reads wrong: `4.000004941 - 3.999995059` does not);
+    /// nil where the trace's own digits do.
+    private func sumDigits(_ row: TraceRow, value: String) -> Int? {
+        let terms = row.terms.filter { !$0.isStructuralZero }
+        guard terms.count >= 2, row.value.isFinite else { return nil }
+        let magnitude = terms.map { Swift.abs($0.value) }.max() ?? 0
+        // Only a sum much smaller than its terms can be contradicted by their rounding.
+        guard Swift.abs(row.value) < 0.01 * magnitude else { return nil }
+        for d in format.significantDigits...17 {
+            let rounded = NumberFormat(significantDigits: d)
+            var sum = 0.0
+            for term in terms {
+                guard let f = Double(rounded.string(term.factor)), let p = Double(rounded.string(term.partialValue)) else { return nil }
+                sum += f * p
+            }
+            if format.string(sum) == value { return d == format.significantDigits ? nil : d }
+        }
+        return nil
     }
 
     // MARK: Formulas of one node
@@ -161,7 +229,7 @@ package struct TraceWriter {
                 return RenderedRow(node: i, label: label, definition: name, formula: name, substituted: "", value: value)
             }
             let symbolic = definition(i, byValue: false)
-            return RenderedRow(node: i, label: label, definition: symbolic, formula: symbolic, substituted: definition(i, byValue: true), value: value)
+            return RenderedRow(node: i, label: label, definition: symbolic, formula: symbolic, substituted: substitutedDefinition(i, value: value), value: value)
         case .tangent:
             let label = nodeSymbol(i, accent: .dot)
             if isInput {
@@ -169,9 +237,12 @@ package struct TraceWriter {
                 return RenderedRow(node: i, label: label, definition: seed, formula: seed, substituted: "", value: value)
             }
             let symbolic = tangentSum(row, byValue: false)
-            return RenderedRow(node: i, label: label, definition: symbolic, formula: symbolic, substituted: tangentSum(row, byValue: true), value: value)
+            let substituted = sumDigits(row, value: value).map { precise($0).tangentSum(row, byValue: true) } ?? tangentSum(row, byValue: true)
+            return RenderedRow(node: i, label: label, definition: symbolic, formula: symbolic, substituted: substituted, value: value)
         case .adjoint:
-            return adjointRow(row, value: value)
+            var rendered = adjointRow(row, value: value)
+            if let digits = sumDigits(row, value: value) { rendered.substituted = precise(digits).adjointRow(row, value: value).substituted }
+            return rendered
         }
     }
 
