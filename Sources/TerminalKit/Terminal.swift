@@ -19,6 +19,14 @@ public enum Terminal {
         if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
         return nil
     }
+
+    /// The height of the terminal on standard output in lines, else `LINES`, else nil.
+    public static func height(environment: [String: String]) -> Int? {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+        if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { return lines }
+        return nil
+    }
 }
 
 /// The terminal on standard input in raw mode: keys arrive one byte at a time, unechoed.
