@@ -13,7 +13,7 @@ import Testing
     static func focused(_ svg: [UInt8]) -> (nodes: Set<String>, edges: Set<String>) {
         let text = String(decoding: svg, as: UTF8.self)
         var nodes = Set<String>(), edges = Set<String>()
-        for match in text.matches(of: /<g id="([^"]*)" class="(node|edge) focus">/) {
+        for match in text.matches(of: /<g id="([^"]*)" class="(node|edge) focus(?: step)?">/) {
             let id = SVGRestyler.unescaped(String(match.1))
             if match.2 == "node" {
                 if !id.hasSuffix(" label") { nodes.insert(id) }
@@ -73,7 +73,7 @@ import Testing
             case (nil, nil): continue
             }
             guard done > 0, done <= rows.count else { continue }
-            let key = "\(frame.program ?? "")|\(trace.point)|\(show.map(\.rawValue).sorted())|\(progress.built != nil)"
+            let key = "\(frame.program ?? "")|\(trace.graph.nodes.count)|\(trace.point)|\(trace.seed)|\(trace.outputSeed)|\(show.map(\.rawValue).sorted())|\(progress.built != nil)"
             if renderers[key] == nil {
                 var options = FigureOptions()
                 options.show = show
@@ -93,13 +93,14 @@ import Testing
             }
             checked += 1
         }
-        #expect(checked > 0 || !(try String(contentsOfFile: path, encoding: .utf8)).contains("run:"), "\(name): no step was checked")
+        let runsSweeps = try String(contentsOfFile: path, encoding: .utf8).contains("run:")
+        #expect(checked > 0 || !runsSweeps, "\(name): no step was checked")
     }
 
     /// The Explore menu's examples (the page's `examples`).
     static let exploreExamples: [(String, String)] = [
         ("log(x1*x2) + sin(x2)", "2,5"), ("y = tanh(w1*x1 + w2*x2 + b)", "1,2,0.5,-0.3,0.1"), ("x^2 * sin(x)", "1.5"),
-        ("a = x1*x2\ny1 = sin(a)\ny2 = a^2", "2,3"), ("sqrt(x^2 + y^2)", "3,4"), ("relu = max(x, 0)\nloss = (relu - 1)^2", "0.5"),
+        ("a = x1*x2\ny1 = sin(a)\ny2 = a^2", "2,3"), ("sqrt(x^2 + y^2)", "3,4"), ("h = max(x, 0)\nloss = (h - 1)^2", "0.5"),
         ("(x - 1)^2 + 10*(y - x^2)^2", "-1,1"), ("n = x1*w1 + x2*w2 + b\no = tanh(n)", "2,-3,0,1,6.8813735870195432"),
     ]
 

@@ -240,8 +240,15 @@ public final class FigureRenderer {
             }
             // Same nodes and edges in the same order: only attributes change.
             // Sizes stay as pinned (a label's minimum `width`/`height` would shrink its node below its text).
-            for node in description.nodes { drawing.setNode(node.id, node.attributes.filter { $0.name != "width" && $0.name != "height" }) }
-            for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes) }
+            // A node or edge out of focus has no class in the description: clear the one a frame before may have set.
+            let unfocused = DotAttribute("class", "")
+            for node in description.nodes {
+                let attributes = node.attributes.filter { $0.name != "width" && $0.name != "height" }
+                drawing.setNode(node.id, attributes.contains { $0.name == "class" } ? attributes : attributes + [unfocused])
+            }
+            for (index, edge) in description.edges.enumerated() {
+                drawing.setEdge(index, edge.attributes.contains { $0.name == "class" } ? edge.attributes : edge.attributes + [unfocused])
+            }
             if let label = description.graphAttributes.first(where: { $0.name == "label" }) { drawing.setGraph([label]) }
             try drawing.relayout()
         } catch {

@@ -60,6 +60,10 @@ extension GraphFigure {
         d.edges = edges(frame, edgeLabelNodes: edgeLabelNodes)
         d.clusters = clusters(clusterOf: clusterOf, edgeLabelNodes: edgeLabelNodes)
         if let caption = caption(frame, stepCaption: stepCaption, reserveCaption: reserveCaption) { d.graphAttributes.append(caption) }
+        // Only what is in focus carries a class (`.dot` files stay as they were); frames drawn on
+        // the one layout clear the others' (``FigureRenderer``).
+        for k in d.nodes.indices { d.nodes[k].attributes.removeAll { $0.name == "class" && $0.value.isEmpty } }
+        for k in d.edges.indices { d.edges[k].attributes.removeAll { $0.name == "class" && $0.value.isEmpty } }
         return d
     }
 
@@ -308,7 +312,7 @@ extension GraphFigure {
                 let constants = options.shareConstants ? statement.nodes.filter { graph.isConstant($0) }.map { figureID($0) } : copiesByStatement[index] ?? []
                 let backward = options.backwardPassStart.map { statement.root >= $0 } ?? false
                 result.append(DotCluster(nodes: members + constants, attributes: [
-                    DotAttribute("label", name), DotAttribute("style", "rounded,dashed"), DotAttribute("color", backward ? theme.adjoint : theme.clusterBorder),
+                    DotAttribute("label", name.subscriptingNodeNames), DotAttribute("style", "rounded,dashed"), DotAttribute("color", backward ? theme.adjoint : theme.clusterBorder),
                     DotAttribute("fontcolor", backward ? theme.adjoint : theme.mutedText), DotAttribute("labeljust", "l"), DotAttribute("labelloc", "t"),
                 ]))
             }
@@ -332,14 +336,15 @@ extension GraphFigure {
                     "<FONT COLOR=\"\(theme.highlight)\">purple: this step</FONT>",
                 ]
             } else if showTangents { legend.append("<FONT COLOR=\"\(theme.tangent)\">v\u{0307} tangent (\(htmlEscaped(trace.seedDescription)))</FONT>") }
-            if options.backwardPassStart != nil {
-                // A gradient graph: what its two parts are, and what its outputs are.
-                let gradients = graph.outputs.dropFirst().map { outputLabel($0.name, frame.writer) }
-                legend.append("<FONT COLOR=\"\(theme.adjoint)\">orange: the backward pass, each adjoint v\u{0304}ᵢ a node of its own</FONT>")
-                legend.append("outputs: \(htmlEscaped(([graph.outputs.first.map { MathName.symbol($0.name, accent: .none, style: .text, subscripted: true) } ?? "y"] + gradients).joined(separator: ", ")))")
-            }
             if showAdjoints { legend.append("<FONT COLOR=\"\(theme.adjoint)\">v\u{0304} adjoint (\(htmlEscaped(trace.outputSeedDescription)))</FONT>") }
             lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.mutedText)\">\(legend.joined(separator: "   "))</FONT>")
+            if options.backwardPassStart != nil {
+                // A gradient graph: what its two parts are, and what its outputs are.
+                let outputs = [graph.outputs.first.map { MathName.symbol($0.name, accent: .none, style: .text, subscripted: true) } ?? "y"]
+                    + graph.outputs.dropFirst().map { outputLabel($0.name, frame.writer) }
+                lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.adjoint)\">orange: the backward pass, each adjoint v\u{0304} a node of its own (f's nodes in black)</FONT>")
+                lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.mutedText)\">outputs: \(htmlEscaped(outputs.joined(separator: ", ")))</FONT>")
+            }
         }
         if stepCaption {
             let caption = reserveCaption ? (steps.map(\.caption).max { $0.count < $1.count }.map { "step \(steps.count) of \(steps.count) · reverse sweep · " + $0 } ?? "") : (state.caption ?? "")

@@ -92,11 +92,11 @@ extension GraphFigure {
         var state = State(valueDone: Array(repeating: false, count: n), tangentDone: Array(repeating: false, count: n), reverseDone: Array(repeating: false, count: n), current: nil)
         for i in graph.nodes.indices where graph.isConstant(i) { state.valueDone[i] = true }
         for node in primalOrder.prefix(Swift.max(0, progress.values)) { state.valueDone[node] = true }
-        if trace.tangents != nil { for node in primalOrder.prefix(Swift.max(0, progress.tangents)) { state.tangentDone[node] = true } }
+        if trace.tangents != nil { for node in tangentOrder.prefix(Swift.max(0, progress.tangents)) { state.tangentDone[node] = true } }
         for node in adjointOrder.prefix(Swift.max(0, progress.adjoints)) { state.reverseDone[node] = true }
         switch progress.sweep {
         case .primal?: if progress.values > 0 { state.current = primalOrder[Swift.min(progress.values, primalOrder.count) - 1] }
-        case .tangent?: if progress.tangents > 0 { state.current = primalOrder[Swift.min(progress.tangents, primalOrder.count) - 1] }
+        case .tangent?: if progress.tangents > 0, !tangentOrder.isEmpty { state.current = tangentOrder[Swift.min(progress.tangents, tangentOrder.count) - 1] }
         case .reverse?: if progress.adjoints > 0 { state.current = adjointOrder[Swift.min(progress.adjoints, adjointOrder.count) - 1] }
         case nil: break
         }

@@ -28,6 +28,7 @@ public struct GraphFigure: Sendable {
     var text = FigureText()
     /// The tape nodes in the order of the primal (and tangent) rows, and of the adjoint rows.
     var primalOrder: [Int] = []
+    var tangentOrder: [Int] = []
     var adjointOrder: [Int] = []
 
     /// The strings of a figure, computed once so that each frame only assembles them.
@@ -117,6 +118,8 @@ public struct GraphFigure: Sendable {
         }
         nodeCount = count
         primalOrder = trace.primalRows().map(\.node)
+        // The tangent rows' own order: a gradient graph's differs from its primal rows'.
+        tangentOrder = trace.tangents != nil ? trace.tangentRows().map(\.node) : []
         adjointOrder = trace.adjointRows().map(\.node)
         text = makeText()
         if count >= GraphFigure.layeredLayoutThreshold {

@@ -82,7 +82,7 @@ public enum LessonSlides {
                 let (figureProgress, show) = frame.figureProgress
                 if frame.showsGraphAlone {
                     // No numbers yet: the graph alone, names and operations (growing while it is built).
-                    let key = "\(frame.program ?? "")|alone"
+                    let key = "\(frame.program ?? "")|\(graph.nodes.count)|alone"
                     if renderers[key] == nil {
                         let trace: Trace
                         if let known = frame.trace { trace = known } else { trace = try Trace(graph, at: Array(repeating: 0, count: graph.inputCount)) }
@@ -107,7 +107,7 @@ public enum LessonSlides {
                         }
                     }
                 } else if let trace = frame.trace {
-                    let key = "\(frame.program ?? "")|\(trace.point)|\(trace.seed)|\(trace.outputSeed)|\(frame.precision)|\(show.map(\.rawValue).sorted())"
+                    let key = "\(frame.program ?? "")|\(graph.nodes.count)|\(trace.point)|\(trace.seed)|\(trace.outputSeed)|\(frame.precision)|\(show.map(\.rawValue).sorted())"
                     if renderers[key] == nil {
                         var options = FigureOptions()
                         options.show = show

@@ -13,7 +13,7 @@ extension ClassroomPage {
       ['x^2 * sin(x)', '1.5', 'a product'],
       ['a = x1*x2\ny1 = sin(a)\ny2 = a^2', '2,3', 'two outputs'],
       ['sqrt(x^2 + y^2)', '3,4', 'distance'],
-      ['relu = max(x, 0)\nloss = (relu - 1)^2', '0.5', 'a kink'],
+      ['h = max(x, 0)\nloss = (h - 1)^2', '0.5', 'a kink'],
       ['(x - 1)^2 + 10*(y - x^2)^2', '-1,1', 'Rosenbrock (try Descent)'],
     ];
     // The state: everything the URL holds, so a teacher can link it.
