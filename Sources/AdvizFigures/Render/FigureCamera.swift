@@ -43,9 +43,11 @@ public enum FigureCamera {
       let whole = false, manual = null, current = null;
       // Where the camera looks without the user: the whole drawing if it reads so, else the step's focus at a readable size.
       function automatic(W, H, size) {
-        const fit = Math.min(W / size.w, H / size.h), readable = o.readable() || 1, focus = o.focus();
-        if (whole || fit >= readable) { const s = Math.min(fit, whole ? fit : maximum); return { s, cx: 0.5, cy: 0.5, zoomed: false }; }
-        if (!focus) return { s: readable, cx: 0.5, cy: 0.5, zoomed: true };
+        // A readable scale of 0 (a plot, a card: no text size known) shows the drawing whole.
+        const fit = Math.min(W / size.w, H / size.h), readable = o.readable() ?? 1, focus = o.focus();
+        if (whole || fit >= readable) { const s = whole || readable === 0 ? fit : Math.min(fit, maximum); return { s, cx: 0.5, cy: 0.5, zoomed: false }; }
+        // No step yet: the view starts where the graph does, at its inputs (left, or top when it runs down).
+        if (!focus) return size.w >= size.h ? { s: readable, cx: 0, cy: 0.5, zoomed: true } : { s: readable, cx: 0.5, cy: 0, zoomed: true };
         const fw = Math.max(1, (focus[2] - focus[0]) * size.w), fh = Math.max(1, (focus[3] - focus[1]) * size.h);
         const s = Math.max(readable, Math.min(maximum, 0.9 * W / fw, 0.9 * H / fh));
         // A focus wider than the view: the view moves from its middle towards the step's own node until that is in view.

@@ -248,7 +248,7 @@ public struct Slideshow: Sendable {
               size: () => sizes[$("frame").getAttribute("src")] || null,
               focus: () => (focusOf() || {}).box || null,
               step: () => (focusOf() || {}).step || null,
-              readable: () => (focusOf() || {}).readable || 1,
+              readable: () => (focusOf() || { readable: 0 }).readable,
               minimapSource: () => $("frame").getAttribute("src"),
             });
             function show(i) {
