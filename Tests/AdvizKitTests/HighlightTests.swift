@@ -127,3 +127,31 @@ import Testing
         }
     }
 }
+
+/// Node names in prose are written as the figures write them, whatever the lesson file spells.
+@Suite struct SubscriptedNamesTests {
+    @Test func nodeNamesInProseTakeSubscripts() {
+        #expect("v0 = x2 is read by v1 = v-1·v0. What is v̄0?".subscriptingNodeNames == "v₀ = x2 is read by v₁ = v₋₁·v₀. What is v̄₀?")
+        #expect("v̇3 and 1/v0, v12".subscriptingNodeNames == "v̇₃ and 1/v₀, v₁₂")
+        // Not a node name: part of a word, a number, a program's input.
+        #expect("nv0 v0x v1.5 x1 dev2".subscriptingNodeNames == "nv0 v0x v1.5 x1 dev2")
+    }
+}
+
+/// `render --gradient-graph` reads as the backward pass: subscripted names, no adjoint rows (its
+/// adjoints are not computed), the NaN guards said in words, a legend naming what is shown.
+@Suite struct GradientGraphFigureTests {
+    @Test func gradientGraphReadsAsTheBackwardPass() throws {
+        let gradient = try GradientGraph(of: try Graph(parsing: "log(x1*x2)+sin(x2)"))
+        let trace = try Trace(gradient.graph, at: [2, 5])
+        var options = FigureOptions()
+        options.backwardPassStart = gradient.primalCount
+        let svg = String(decoding: try FigureRenderer(try GraphFigure(trace, options: options)).render(.svg), as: UTF8.self)
+        #expect(!svg.contains("v̄ ="), "no adjoint rows")
+        #expect(!svg.contains(">sign<"), "the guards' sign nodes are not drawn")
+        #expect(svg.contains("NaN where v₄ is NaN"))
+        #expect(svg.contains("(v̄₋₁)") && !svg.contains("v̄&#45;1"))
+        #expect(svg.contains("outputs: y, ∂y/∂x₁, ∂y/∂x₂"))
+        #expect(!svg.contains("d̄y/dx1"))
+    }
+}
