@@ -13,6 +13,10 @@ public struct FigureChoice: Sendable, Hashable {
     public var rankdir: String = "LR"
     /// Name nodes by the program's names.
     public var names: Bool = false
+    /// The aspect (width / height) of the pane the figure goes in, if the page gives it: the
+    /// direction that draws the graph larger there is chosen (``FigureOptions/fit``), unless
+    /// `rankdir` is given.
+    public var fit: Double?
 
     /// The default figure: everything, light, left to right.
     public init() {}
@@ -36,6 +40,11 @@ public struct FigureChoice: Sendable, Hashable {
             self.rankdir = rankdir.uppercased()
         }
         if let names = parameters["names"] { self.names = ["1", "true", "yes", "on"].contains(names.lowercased()) }
+        if let fit = parameters["fit"], !fit.isEmpty, parameters["rankdir"]?.isEmpty ?? true {
+            guard let aspect = FigureOptions.aspect(fit) else { throw ExploreError(status: 400, message: "`fit` must be an aspect such as 16:9 or 1.6, got `\(fit)`") }
+            // A tenth of a step apart at most: a window resized by a few pixels keeps its layout.
+            self.fit = (aspect * 10).rounded() / 10
+        }
     }
 
     /// The figure options for a page: sized for a screen, folded above ``FigureService/maximumNodes``.
@@ -46,6 +55,10 @@ public struct FigureChoice: Sendable, Hashable {
         options.rankdir = rankdir
         options.names = names
         options.dpi = 96
+        if let fit {
+            options.fit = fit
+            options.spread = false
+        }
         return options
     }
 }
@@ -252,6 +265,11 @@ public final class FigureService: Sendable {
             }
         }
         if !tag.contains("preserveAspectRatio") { tag = tag.replacingOccurrences(of: "<svg", with: "<svg preserveAspectRatio=\"xMidYMid meet\"") }
+        // What the page's camera follows: the step's focus, and the scale at which the text reads.
+        let focus = SVGFocus(svg: svg)
+        let box = focus.box.map { $0.map { String($0) }.joined(separator: " ") } ?? ""
+        let step = focus.step.map { $0.map { String($0) }.joined(separator: " ") } ?? ""
+        tag = tag.replacingOccurrences(of: "<svg", with: "<svg data-focus=\"\(box)\" data-step=\"\(step)\" data-readable=\"\(String(format: "%.3f", focus.readableScale))\"")
         return svg.replacingCharacters(in: open.lowerBound..<close.upperBound, with: tag)
     }
 }

@@ -98,12 +98,12 @@ import Testing
 }
 
 /// A question asked mid-sweep does not give itself away: the figure withholds the flows into
-/// the node whose adjoint comes next (lesson 03's "What is v̄0?").
+/// the node whose adjoint comes next (lesson 03's "What is v̄₀?", written with subscripts however the file spells it).
 @Suite struct QuestionFigureTests {
     @Test func theAskedAdjointsFlowsAreWithheld() throws {
         let lesson = try Lesson.load(path: LessonTests.folder + "/03-reverse-mode.md")
         let frames = try LessonRun.frames(lesson)
-        let asking = try #require(frames.first { $0.question?.contains("v̄0") == true })
+        let asking = try #require(frames.first { $0.question?.contains("v̄₀") == true })
         let v0 = 1  // x2, the second input
         #expect(asking.figureProgress.progress.withheld == [v0])
         let answered = frames[asking.index + 1]

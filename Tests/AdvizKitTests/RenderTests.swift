@@ -33,7 +33,7 @@ final class SVGReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        if name == "g", let cls = attributes["class"], cls == "node" || cls == "edge", let id = attributes["id"] {
+        if name == "g", let cls = attributes["class"]?.split(separator: " ").first.map(String.init), cls == "node" || cls == "edge", let id = attributes["id"] {
             currentGroup = (cls, id)
             if cls == "node" { nodes[id] = [] } else { edges[id] = [] }
         }
@@ -115,7 +115,7 @@ final class SVGReader: NSObject, XMLParserDelegate {
             // The first <text> of each node group is anchored at a fixed point of the node.
             let text = String(decoding: svg, as: UTF8.self)
             var result: [String: String] = [:]
-            for block in text.components(separatedBy: "<g id=\"").dropFirst() where block.contains("class=\"node\"") {
+            for block in text.components(separatedBy: "<g id=\"").dropFirst() where block.contains("class=\"node") {
                 let id = String(block.prefix { $0 != "\"" })
                 if let path = block.range(of: "<path") ?? block.range(of: "<polygon") {
                     let rest = block[path.lowerBound...]
@@ -242,7 +242,7 @@ final class SVGReader: NSObject, XMLParserDelegate {
         let highlighted = figure.options.theme.highlight.lowercased()
         func edgeStroke(_ svg: [UInt8], _ id: String) -> String {
             let text = String(decoding: svg, as: UTF8.self)
-            guard let start = text.range(of: "<g id=\"\(id)\" class=\"edge\">") else { return "" }
+            guard let start = text.range(of: "<g id=\"\(id)\" class=\"edge\">") ?? text.range(of: "<g id=\"\(id)\" class=\"edge focus\">") else { return "" }
             let rest = text[start.upperBound...]
             guard let stroke = rest.range(of: "stroke=\"") else { return "" }
             return String(rest[stroke.upperBound...].prefix { $0 != "\"" }).lowercased()

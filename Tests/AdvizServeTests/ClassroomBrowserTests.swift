@@ -123,7 +123,11 @@ struct ClassroomBrowserTests {
             try await Chromium.withBrowser { browser in
                 let phone = try await browser.open(base + "/?program=" + "x1*x2 + sin(x1)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=2,5", width: 400, height: 800)
                 try await phone.wait(until: "window.advizPage && advizPage.model() && document.querySelector('#figure svg')", "the figure")
-                #expect(try await phone.value("advizPage.state().rankdir", as: String.self) == "TB")
+                // The server chose the direction that draws the graph larger in the tall pane: top to bottom.
+                // (the input x1 above the output, rather than to its left).
+                let input: [Double] = try await phone.value("(() => { const r = document.querySelector('#figure g.node#v-1').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+                let output: [Double] = try await phone.value("(() => { const r = document.querySelector('#figure g.node#v3').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+                #expect(output[1] - input[1] > abs(output[0] - input[0]), "x1 at \(input), the output at \(output)")
                 // The figure comes first, above the program box.
                 let figureTop: Double = try await phone.value("document.getElementById('figure').getBoundingClientRect().top")
                 let programTop: Double = try await phone.value("document.getElementById('program').getBoundingClientRect().top")

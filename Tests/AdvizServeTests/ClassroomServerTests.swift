@@ -194,7 +194,8 @@ import Testing
 
     /// The centre of node `id`'s outline (its first path or polygon) in an SVG, rounded to points.
     static func nodeCentre(_ id: String, in svg: String) -> String? {
-        guard let group = svg.range(of: "<g id=\"\(id)\" class=\"node\">"),
+        guard let group = svg.range(of: "<g id=\"\(id)\" class=\"node\">") ?? svg.range(of: "<g id=\"\(id)\" class=\"node focus\">")
+                ?? svg.range(of: "<g id=\"\(id)\" class=\"node focus step\">"),
               let close = svg.range(of: "</g>", range: group.upperBound..<svg.endIndex) else { return nil }
         let body = String(svg[group.upperBound..<close.lowerBound])
         guard let shape = body.range(of: #"( d| points)="[^"]*""#, options: .regularExpression) else { return nil }

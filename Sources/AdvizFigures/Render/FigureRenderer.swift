@@ -80,12 +80,12 @@ public final class FigureRenderer {
     }
 
     /// `description` laid out to fill a page of `aspect` (width / height): laid out left to right
-    /// and top to bottom, the direction whose drawing comes closer to the page is kept, and dot
-    /// spreads it to the page's aspect (`ratio`: node sizes stay, the space between them grows).
-    /// Returns the drawing and the graph attributes chosen.
+    /// and top to bottom, the direction whose drawing comes out larger on the page is kept (its
+    /// text reads larger), and dot spreads it to the page's aspect (`ratio`: node sizes stay, the
+    /// space between them grows). Returns the drawing and the graph attributes chosen.
     static func fitted(_ description: DotGraph, aspect: Double, spread: Bool = true) throws(GraphvizError) -> (GraphvizDrawing, [DotAttribute]) {
-        /// How far the drawing's aspect is from the page's, as a factor (1: a perfect fit).
-        func mismatch(_ drawing: GraphvizDrawing) -> Double {
+        /// The scale at which the drawing fills a page `aspect` wide and 1 high.
+        func scale(_ drawing: GraphvizDrawing) -> Double {
             let centers = drawing.nodeCenters(), sizes = drawing.nodeSizes()
             var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
             for (id, c) in centers {
@@ -96,12 +96,11 @@ public final class FigureRenderer {
                 maxY = Swift.max(maxY, c.y + size.height / 2)
             }
             guard maxX > minX, maxY > minY else { return 1 }
-            let drawn = (maxX - minX) / (maxY - minY)
-            return Swift.max(drawn / aspect, aspect / drawn)
+            return Swift.min(aspect / (maxX - minX), 1 / (maxY - minY))
         }
         let across = try inStatementOrder(description.with([DotAttribute("rankdir", "LR")]))
         let down = try inStatementOrder(description.with([DotAttribute("rankdir", "TB")]))
-        let chosen = mismatch(across.drawing) <= mismatch(down.drawing) ? across : down
+        let chosen = scale(across.drawing) >= scale(down.drawing) ? across : down
         if !spread { return chosen }
         let spreadOut = chosen.attributes + [DotAttribute("ratio", String(format: "%.4f", 1 / aspect))]
         return (try GraphvizDrawing(description.with(spreadOut)), spreadOut)
@@ -247,8 +246,15 @@ public final class FigureRenderer {
             }
             // Same nodes and edges in the same order: only attributes change.
             // Sizes stay as pinned (a label's minimum `width`/`height` would shrink its node below its text).
-            for node in description.nodes { drawing.setNode(node.id, node.attributes.filter { $0.name != "width" && $0.name != "height" }) }
-            for (index, edge) in description.edges.enumerated() { drawing.setEdge(index, edge.attributes) }
+            // A node or edge out of focus has no class in the description: clear the one a frame before may have set.
+            let unfocused = DotAttribute("class", "")
+            for node in description.nodes {
+                let attributes = node.attributes.filter { $0.name != "width" && $0.name != "height" }
+                drawing.setNode(node.id, attributes.contains { $0.name == "class" } ? attributes : attributes + [unfocused])
+            }
+            for (index, edge) in description.edges.enumerated() {
+                drawing.setEdge(index, edge.attributes.contains { $0.name == "class" } ? edge.attributes : edge.attributes + [unfocused])
+            }
             if let label = description.graphAttributes.first(where: { $0.name == "label" }) { drawing.setGraph([label]) }
             try drawing.relayout()
         } catch {

@@ -19,10 +19,13 @@ public enum FrameSet {
         let renderer = try FigureRenderer(figure, forFrames: true, captionInFigure: false)
         let total = figure.steps.count
         var names: [String] = []
+        var focus: [String: SVGFocus] = [:]
         for step in 1...Swift.max(1, total) {
             let name = String(format: "frame-%03d.%@", step, format.rawValue)
             let bytes = try renderer.renderStep(Swift.min(step, total), format)
             try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(name))
+            // The camera follows the step (PNG frames are shown whole: no focus read from pixels).
+            if format == .svg { focus[name] = SVGFocus(svg: String(decoding: bytes, as: UTF8.self)) }
             names.append(name)
             progress(step, total)
         }
@@ -30,7 +33,7 @@ public enum FrameSet {
         let slides = total == 0
             ? [Slideshow.Slide(image: names[0], caption: "the graph (no steps to compute)", phase: "forward", notes: nil)]
             : zip(names, figure.steps).map { name, step in
-                Slideshow.Slide(image: name, caption: step.caption, phase: step.phase.rawValue, notes: nil)
+                Slideshow.Slide(image: name, caption: step.caption, phase: step.phase.rawValue, notes: nil, focus: focus[name].map { [name: $0] } ?? [:])
             }
         let page = Slideshow(title: title, slides: slides, theme: figure.options.theme)
         try AtomicFile.write(page.html(), to: (folder as NSString).appendingPathComponent("index.html"))
@@ -66,15 +69,18 @@ public struct Slideshow: Sendable {
         /// The same figure drawn the other way (top to bottom for left to right), if any: the
         /// page shows whichever of the two comes out larger in its pane.
         public var turned: String?
+        /// What the camera needs of each drawing (``SVGFocus``): its focus and readable scale, by image name.
+        public var focus: [String: SVGFocus] = [:]
 
         /// A slide showing `image` with `caption`.
-        public init(image: String, caption: String, phase: String, notes: String?, panels: String? = nil, turned: String? = nil) {
+        public init(image: String, caption: String, phase: String, notes: String?, panels: String? = nil, turned: String? = nil, focus: [String: SVGFocus] = [:]) {
             self.image = image
             self.caption = caption
             self.phase = phase
             self.notes = notes
             self.panels = panels
             self.turned = turned
+            self.focus = focus
         }
     }
 
@@ -92,6 +98,10 @@ public struct Slideshow: Sendable {
         self.theme = theme
     }
 
+    /// The caption's fonts: a proportional face first, which keeps a combining macron over its
+    /// letter and a subscript beside it (`v̄₋₁`), where monospace faces give each its own cell.
+    public static let captionFonts = #""DejaVu Sans", "Noto Sans", "Liberation Sans", system-ui, sans-serif"#
+
     /// The page: one file, with the slides' data inline and only relative image links.
     public func html() -> String {
         let data = JSONValue.array(slides.map { slide in
@@ -99,6 +109,13 @@ public struct Slideshow: Sendable {
                 ("image", .string(slide.image)), ("caption", .string(slide.caption)), ("phase", .string(slide.phase)),
                 ("notes", slide.notes.map { .string($0) } ?? .null), ("panels", slide.panels.map { .string($0) } ?? .null),
                 ("turned", slide.turned.map { .string($0) } ?? .null),
+                ("focus", .object(slide.focus.sorted { $0.key < $1.key }.map { name, focus in
+                    (name, .object([
+                        ("box", focus.box.map { .array($0.map { .number($0) }) } ?? .null),
+                        ("step", focus.step.map { .array($0.map { .number($0) }) } ?? .null),
+                        ("readable", .number((focus.readableScale * 1000).rounded() / 1000)),
+                    ]))
+                })),
             ])
         }).serialized(pretty: false).replacingOccurrences(of: "</", with: "<\\/")
         let hasNotes = slides.contains { $0.notes != nil }
@@ -123,12 +140,13 @@ public struct Slideshow: Sendable {
               .notes .question, .notes .answer, .notes .warning { padding: .4em .7em; border-left: 4px solid var(--accent); }
               .notes .warning { border-color: var(--adjoint); }
               .notes img { max-width: 100%; }
-              code, pre, .caption { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
+              code, pre { font-family: "DejaVu Sans Mono", ui-monospace, monospace; }
               pre { margin: .4em 0; padding: .45em .7em; border-left: 3px solid var(--muted); white-space: pre; overflow: hidden; font-size: 14px; line-height: 1.35; }
               .stage { display: flex; flex-direction: column; gap: .5em; min-height: 0; min-width: 0; }
               figure { flex: 1 1 0; min-height: 10em; margin: 0; }
-              figure img { display: block; width: 100%; height: 100%; object-fit: contain; }
-              .caption { flex: none; padding: .35em .7em; border-left: 4px solid var(--accent); white-space: pre-wrap; overflow-wrap: anywhere; }
+              figure img#frame { display: block; user-select: none; -webkit-user-drag: none; }
+              .caption { flex: none; padding: .35em .7em; border-left: 4px solid var(--accent); white-space: pre-wrap; overflow-wrap: anywhere; font-family: \(Slideshow.captionFonts); font-size: 17px; }
+            \(FigureCamera.style(background: theme.background))
               .caption.forward { border-color: var(--tangent); }
               .caption.reverse { border-color: var(--adjoint); }
               .panels { flex: 0 0 auto; max-height: 50%; overflow-y: auto; position: relative; }
@@ -137,7 +155,7 @@ public struct Slideshow: Sendable {
               .panels .current { font-weight: bold; }
               nav { flex: none; display: flex; align-items: center; gap: .6em; padding: .5em 1.2em; border-top: 1px solid var(--muted); }
               nav input[type=range] { flex: 1; }
-              button { font: inherit; padding: .2em .8em; background: transparent; color: var(--fg); border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }
+              button { font: inherit; white-space: nowrap; padding: .2em .8em; background: transparent; color: var(--fg); border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }
               .help { color: var(--muted); font-size: .85em; }
             </style>
             </head>
@@ -156,10 +174,12 @@ public struct Slideshow: Sendable {
               <button id="play" title="play / pause (p)">play</button>
               <button id="next" title="next (→ or space)">→</button>
               <button id="toggle" title="hide or show the text under the figure (t)" hidden>text ▾</button>
+              <button id="whole" title="the whole graph, or back to the step (w)">whole graph</button>
               <input type="range" id="slider" min="1" max="\(Swift.max(1, slides.count))" value="1" aria-label="step">
-              <span class="help">← → space: step · Home/End · p: play · t: text · #N: step N</span>
+              <span class="help">← →: step · p: play · t: text · w: whole graph · + − wheel: zoom · drag: pan · 0: the step</span>
             </nav>
             <script>
+            \(FigureCamera.script)
             const slides = \(data);
             let index = 0, timer = null, textHidden = false;
             const $ = (id) => document.getElementById(id);
@@ -208,6 +228,8 @@ public struct Slideshow: Sendable {
                   if (current) panels.scrollTop = current.offsetTop - Math.floor(panels.clientHeight / 2 / line) * line;
                 }
               }
+              // The camera last: the pane's size is known once the panels have theirs.
+              camera.update();
             }
             // Text blocks shrink their font (down to 11px, still readable) until they fit their width, and wrap if they still do not.
             function fit() {
@@ -219,6 +241,16 @@ public struct Slideshow: Sendable {
                 if (pre.scrollWidth > pre.clientWidth) { pre.style.whiteSpace = "pre-wrap"; pre.style.overflowWrap = "anywhere"; }
               }
             }
+            // The camera over the figure: the drawing shown, its natural size, its focus and readable scale.
+            const focusOf = () => (slides[index].focus || {})[$("frame").getAttribute("src")] || null;
+            const camera = adviz.camera({
+              pane: $("figure"), element: () => $("frame"),
+              size: () => sizes[$("frame").getAttribute("src")] || null,
+              focus: () => (focusOf() || {}).box || null,
+              step: () => (focusOf() || {}).step || null,
+              readable: () => (focusOf() || { readable: 0 }).readable,
+              minimapSource: () => $("frame").getAttribute("src"),
+            });
             function show(i) {
               index = Math.max(0, Math.min(slides.length - 1, i));
               const s = slides[index];
@@ -233,6 +265,7 @@ public struct Slideshow: Sendable {
               $("slider").value = index + 1;
               if (location.hash !== "#" + (index + 1)) history.replaceState(null, "", "#" + (index + 1));
               fit();
+              camera.reset();
               layout();
             }
             // The frame shown is measured as soon as it loads too (the preloads may come later).
@@ -255,12 +288,14 @@ public struct Slideshow: Sendable {
             $("next").onclick = () => show(index + 1);
             $("play").onclick = play;
             $("toggle").onclick = toggleText;
+            $("whole").onclick = () => { $("whole").textContent = camera.toggleWhole() ? "the step" : "whole graph"; };
             $("slider").oninput = (e) => show(Number(e.target.value) - 1);
             // A link to #N (typed, or in the narration) goes to step N.
             window.addEventListener("hashchange", () => show(fromHash()));
             window.addEventListener("resize", () => { fit(); layout(); });
             document.addEventListener("keydown", (e) => {
               if (e.target && e.target.tagName === "INPUT" && e.target.type !== "range") return;
+              if (camera.key(e)) { $("whole").textContent = camera.isWhole() ? "the step" : "whole graph"; e.preventDefault(); return; }
               if (e.key === "ArrowRight" || e.key === " " || e.key === "PageDown") { show(index + 1); e.preventDefault(); }
               else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(index - 1); e.preventDefault(); }
               else if (e.key === "Home") show(0);

@@ -60,6 +60,10 @@ extension GraphFigure {
         d.edges = edges(frame, edgeLabelNodes: edgeLabelNodes)
         d.clusters = clusters(clusterOf: clusterOf, edgeLabelNodes: edgeLabelNodes)
         if let caption = caption(frame, stepCaption: stepCaption, reserveCaption: reserveCaption) { d.graphAttributes.append(caption) }
+        // Only what is in focus carries a class (`.dot` files stay as they were); frames drawn on
+        // the one layout clear the others' (``FigureRenderer``).
+        for k in d.nodes.indices { d.nodes[k].attributes.removeAll { $0.name == "class" && $0.value.isEmpty } }
+        for k in d.edges.indices { d.edges[k].attributes.removeAll { $0.name == "class" && $0.value.isEmpty } }
         return d
     }
 
@@ -109,7 +113,7 @@ extension GraphFigure {
         var result: [DotNode] = []
         let sharedConstantUsers = options.shareConstants && visible != nil ? graph.consumers() : []
         var emitted = Set<String>()
-        for i in graph.nodes.indices {
+        for i in graph.nodes.indices where !hidden.contains(i) {
             let id = figureID(i)
             guard emitted.insert(id).inserted else { continue }
             if let s = folding[i] {
@@ -158,8 +162,9 @@ extension GraphFigure {
             lines.append("<FONT COLOR=\"\(valueKnown ? theme.mutedText : theme.faded)\">\(htmlEscaped(valueKnown ? edge.partial : edge.partialName))</FONT>")
         }
         if frame.edgeLabels == .flow || frame.edgeLabels == .all, !edge.flow.isEmpty {
-            // The same text in every frame (its room is reserved), shown once the adjoint has flowed.
-            let flowed = state.reverseDone[i] && !state.withheld.contains(edge.argument)
+            // The same text in every frame (its room is reserved), shown from the step that adds
+            // it into the argument's adjoint: before that step the sum it belongs to is not computed.
+            let flowed = state.reverseDone[edge.argument] && !state.withheld.contains(edge.argument)
             lines.append("<FONT COLOR=\"\(flowed ? theme.adjoint : theme.background)\">\(htmlEscaped(edge.flow))</FONT>")
         }
         guard !lines.isEmpty else { return nil }
@@ -167,6 +172,7 @@ extension GraphFigure {
             DotAttribute.html("label", "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">" + lines.map { "<TR><TD>\($0)</TD></TR>" }.joined() + "</TABLE>"),
             DotAttribute("shape", "plaintext"), DotAttribute("style", frame.isVisible(i) ? "" : "invis"), DotAttribute("margin", "0.03,0.01"),
             DotAttribute("width", "0"), DotAttribute("height", "0"), DotAttribute("fontsize", frame.small), DotAttribute("id", edge.id + " label"),
+            DotAttribute("class", state.focusEdges.contains(k) ? "focus" : ""),
         ])
     }
 
@@ -180,7 +186,7 @@ extension GraphFigure {
         let node = graph.nodes[i]
         func isVisible(_ i: Int) -> Bool { frame.isVisible(i) }
         let known = state.valueDone[i] || !numbers
-        let isCurrent = state.current == i
+        let isCurrent = state.current == i, named = state.focusNodes.contains(i)
         let faded = !known
         let textColor = faded ? theme.faded : theme.text
         let muted = faded ? theme.faded : theme.mutedText
@@ -195,10 +201,14 @@ extension GraphFigure {
             header = "<B>\(htmlEscaped(text.names[i]))</B>"
             let what = node.op == .input ? writer.symbol(graph.inputNames[i]) : GraphFigure.opSymbol(node.op)
             header += "  <FONT COLOR=\"\(muted)\">\(htmlEscaped(what))</FONT>"
-            if let name = outputNames[i] { header += "  <FONT COLOR=\"\(muted)\">→ \(htmlEscaped(writer.symbol(name)))</FONT>" }
-            else if let name = graph.statementNames[i] { header += "  <FONT COLOR=\"\(muted)\">(\(htmlEscaped(name)))</FONT>" }
+            if let name = outputNames[i] { header += "  <FONT COLOR=\"\(muted)\">→ \(htmlEscaped(outputLabel(name, writer)))</FONT>" }
+            else if let name = graph.statementNames[i] { header += "  <FONT COLOR=\"\(muted)\">(\(htmlEscaped(name.subscriptingNodeNames)))</FONT>" }
         }
         rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(textColor)\">\(header)</FONT></TD></TR>")
+        if let guarded = guardedUsers[i] {
+            // A NaN guard `+ 0·sign(v)` left out of the drawing, said in words.
+            rows.append("<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"\(muted)\" POINT-SIZE=\"\(frame.small)\">NaN where \(htmlEscaped(text.names[guarded])) is NaN</FONT></TD></TR>")
+        }
         /// A row of numbers; one not known yet is left blank (its room kept, so frames share one layout).
         func row(_ symbol: String, _ value: String, color: String, shown: Bool) {
             let content = shown ? "\(htmlEscaped(symbol)) = \(htmlEscaped(value))" : " "
@@ -217,7 +227,10 @@ extension GraphFigure {
             if showAdjoints { row("v\u{0304}", text.adjoints[i], color: theme.adjoint, shown: state.reverseDone[i]) }
         }
         let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">\(rows.joined())</TABLE>"
-        var attributes = [DotAttribute.html("label", label), DotAttribute("id", text.ids[i]), DotAttribute("style", nodeStyle)]
+        var attributes = [
+            DotAttribute.html("label", label), DotAttribute("id", text.ids[i]), DotAttribute("style", nodeStyle),
+            DotAttribute("class", isCurrent ? "focus step" : named ? "focus" : ""),
+        ]
         let fill: String
         if isCurrent { fill = theme.highlightFill }
         else if node.op == .input { fill = theme.inputFill }
@@ -225,10 +238,21 @@ extension GraphFigure {
         else { fill = theme.stepFill }
         attributes.append(DotAttribute("fillcolor", faded ? theme.background : fill))
         let backward = options.backwardPassStart.map { i >= $0 } ?? false
-        attributes.append(DotAttribute("color", isCurrent ? theme.highlight : (faded ? theme.faded : (backward ? theme.adjoint : theme.border))))
-        attributes.append(DotAttribute("penwidth", isCurrent ? "2.6" : (backward ? "1.8" : "1.2")))
+        // The step's node and the nodes its formula names: its operands (forward) or consumers (reverse).
+        let namedColor = state.phase == .reverse && !isCurrent ? theme.adjoint : theme.highlight
+        attributes.append(DotAttribute("color", named ? namedColor : (faded ? theme.faded : (backward ? theme.adjoint : theme.border))))
+        attributes.append(DotAttribute("penwidth", isCurrent ? "2.6" : (named ? "2.2" : (backward ? "1.8" : "1.2"))))
         if outputNames[i] != nil { attributes.append(DotAttribute("peripheries", "2")) }
         return DotNode(id: id, attributes: attributes)
+    }
+
+    /// An output's name as the figure writes it: a gradient graph's `dy/dx1` as `∂y/∂x₁`.
+    private func outputLabel(_ name: String, _ writer: TraceWriter) -> String {
+        let sub = { (part: Substring) in MathName.symbol(String(part), accent: .none, style: .text, subscripted: true) }
+        if options.backwardPassStart != nil, name.hasPrefix("d"), let slash = name.firstIndex(of: "/"), name[name.index(after: slash)...].hasPrefix("d") {
+            return "∂\(sub(name[name.index(after: name.startIndex)..<slash]))/∂\(sub(name[name.index(slash, offsetBy: 2)...]))"
+        }
+        return writer.symbol(name)
     }
 
     /// The edges: one per argument (both uses of `x*x` share one, as the trace does).
@@ -240,7 +264,7 @@ extension GraphFigure {
         // label through, and no label can sit at an edge that is not its own.
         for (k, edge) in text.edges.enumerated() {
             let i = edge.node
-            var attributes: [DotAttribute] = [DotAttribute("id", edge.id)]
+            var attributes: [DotAttribute] = [DotAttribute("id", edge.id), DotAttribute("class", state.focusEdges.contains(k) ? "focus" : "")]
             let shown = frame.isVisible(i)
             if edge.fromConstant {
                 attributes += [DotAttribute("style", shown ? (options.shareConstants ? "dashed" : "solid") : "invis"), DotAttribute("arrowhead", "none")]
@@ -251,7 +275,7 @@ extension GraphFigure {
                 attributes.append(DotAttribute("arrowhead", "normal"))
             }
             // Every frame sets every edge's colour and width, so nothing lingers from the frame before.
-            attributes += edgeStyle(edge, state)
+            attributes += edgeStyle(k, state)
             if let label = edgeLabelNodes[k] {
                 var first = attributes.filter { $0.name != "id" && $0.name != "arrowhead" }
                 first += [DotAttribute("id", edge.id + " (to its label)"), DotAttribute("arrowhead", "none")]
@@ -288,7 +312,7 @@ extension GraphFigure {
                 let constants = options.shareConstants ? statement.nodes.filter { graph.isConstant($0) }.map { figureID($0) } : copiesByStatement[index] ?? []
                 let backward = options.backwardPassStart.map { statement.root >= $0 } ?? false
                 result.append(DotCluster(nodes: members + constants, attributes: [
-                    DotAttribute("label", name), DotAttribute("style", "rounded,dashed"), DotAttribute("color", backward ? theme.adjoint : theme.clusterBorder),
+                    DotAttribute("label", name.subscriptingNodeNames), DotAttribute("style", "rounded,dashed"), DotAttribute("color", backward ? theme.adjoint : theme.clusterBorder),
                     DotAttribute("fontcolor", backward ? theme.adjoint : theme.mutedText), DotAttribute("labeljust", "l"), DotAttribute("labelloc", "t"),
                 ]))
             }
@@ -314,6 +338,13 @@ extension GraphFigure {
             } else if showTangents { legend.append("<FONT COLOR=\"\(theme.tangent)\">v\u{0307} tangent (\(htmlEscaped(trace.seedDescription)))</FONT>") }
             if showAdjoints { legend.append("<FONT COLOR=\"\(theme.adjoint)\">v\u{0304} adjoint (\(htmlEscaped(trace.outputSeedDescription)))</FONT>") }
             lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.mutedText)\">\(legend.joined(separator: "   "))</FONT>")
+            if options.backwardPassStart != nil {
+                // A gradient graph: what its two parts are, and what its outputs are.
+                let outputs = [graph.outputs.first.map { MathName.symbol($0.name, accent: .none, style: .text, subscripted: true) } ?? "y"]
+                    + graph.outputs.dropFirst().map { outputLabel($0.name, frame.writer) }
+                lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.adjoint)\">orange: the backward pass, each adjoint v\u{0304} a node of its own (f's nodes in black)</FONT>")
+                lines.append("<FONT POINT-SIZE=\"\(small)\" COLOR=\"\(theme.mutedText)\">outputs: \(htmlEscaped(outputs.joined(separator: ", ")))</FONT>")
+            }
         }
         if stepCaption {
             let caption = reserveCaption ? (steps.map(\.caption).max { $0.count < $1.count }.map { "step \(steps.count) of \(steps.count) · reverse sweep · " + $0 } ?? "") : (state.caption ?? "")
@@ -343,12 +374,14 @@ extension GraphFigure {
             if showAdjoints, let a = trace.adjoints { row("v\u{0304}", a[root], color: theme.adjoint, shown: state.reverseDone[root]) }
         }
         let isCurrent = state.current.map { folding[$0] == s } ?? false
+        let named = state.focusNodes.contains { folding[$0] == s }
         return DotNode(id: "s\(s)", attributes: [
+            DotAttribute("class", isCurrent ? "focus step" : named ? "focus" : ""),
             DotAttribute.html("label", "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">\(rows.joined())</TABLE>"),
             DotAttribute("id", statement.name ?? "s\(s)"), DotAttribute("style", visible ? "rounded,filled,bold" : "invis"),
             DotAttribute("fillcolor", isCurrent ? theme.highlightFill : (known ? theme.stepFill : theme.background)),
-            DotAttribute("color", isCurrent ? theme.highlight : (known ? theme.border : theme.faded)),
-            DotAttribute("penwidth", isCurrent ? "2.6" : "1.6"),
+            DotAttribute("color", named ? theme.highlight : (known ? theme.border : theme.faded)),
+            DotAttribute("penwidth", isCurrent ? "2.6" : (named ? "2.2" : "1.6")),
         ])
     }
 

@@ -17,6 +17,40 @@ extension GraphFigure {
         var visible: [Bool]?
         /// Nodes whose incoming adjoint flows are not shown (see ``FigureProgress/withheld``).
         var withheld: Set<Int> = []
+        /// The tape nodes the current step's formula names (``GraphFigure/focus(of:phase:)``).
+        var focusNodes: Set<Int> = []
+        /// The edges (indices into the figure's edges) the current step's formula names.
+        var focusEdges: Set<Int> = []
+    }
+
+    /// What the step computing `node` in `phase` names, and so what the figure highlights.
+    ///
+    /// A forward step vᵢ = op(vⱼ, …) (and its tangent v̇ᵢ = Σ v̇ⱼ·∂vᵢ/∂vⱼ) names vᵢ, its
+    /// arguments and the edges vⱼ → vᵢ; a reverse step v̄ⱼ = Σ v̄_c·∂v_c/∂vⱼ names vⱼ, its
+    /// consumers and the edges vⱼ → v_c along which their adjoints flow back. Constants are no
+    /// terms of either sum: their edges are not named.
+    func focus(of node: Int, phase: FigureStep.Phase) -> (nodes: Set<Int>, edges: Set<Int>) {
+        var nodes: Set<Int> = [node], edges: Set<Int> = []
+        if phase == .forward {
+            for k in text.edgesInto[node] ?? [] where !text.edges[k].fromConstant {
+                edges.insert(k)
+                nodes.insert(text.edges[k].argument)
+            }
+        } else {
+            for k in text.edgesOutOf[node] ?? [] {
+                edges.insert(k)
+                nodes.insert(text.edges[k].node)
+            }
+        }
+        return (nodes, edges)
+    }
+
+    /// `state` with the focus of its current step set.
+    private func focused(_ state: State) -> State {
+        guard let current = state.current else { return state }
+        var state = state
+        (state.focusNodes, state.focusEdges) = focus(of: current, phase: state.phase ?? .forward)
+        return state
     }
 
     func state(after requested: Int?) -> State {
@@ -26,6 +60,10 @@ extension GraphFigure {
                 valueDone: Array(repeating: true, count: n), tangentDone: Array(repeating: true, count: n),
                 reverseDone: Array(repeating: trace.adjoints != nil, count: n), current: nil)
         }
+        return focused(stepState(requested, n))
+    }
+
+    private func stepState(_ requested: Int, _ n: Int) -> State {
         let step = Swift.max(0, Swift.min(requested, steps.count))
         var state = State(valueDone: Array(repeating: false, count: n), tangentDone: Array(repeating: false, count: n), reverseDone: Array(repeating: false, count: n), current: nil)
         for i in graph.nodes.indices where graph.isConstant(i) { state.valueDone[i] = true }
@@ -54,11 +92,11 @@ extension GraphFigure {
         var state = State(valueDone: Array(repeating: false, count: n), tangentDone: Array(repeating: false, count: n), reverseDone: Array(repeating: false, count: n), current: nil)
         for i in graph.nodes.indices where graph.isConstant(i) { state.valueDone[i] = true }
         for node in primalOrder.prefix(Swift.max(0, progress.values)) { state.valueDone[node] = true }
-        if trace.tangents != nil { for node in primalOrder.prefix(Swift.max(0, progress.tangents)) { state.tangentDone[node] = true } }
+        if trace.tangents != nil { for node in tangentOrder.prefix(Swift.max(0, progress.tangents)) { state.tangentDone[node] = true } }
         for node in adjointOrder.prefix(Swift.max(0, progress.adjoints)) { state.reverseDone[node] = true }
         switch progress.sweep {
         case .primal?: if progress.values > 0 { state.current = primalOrder[Swift.min(progress.values, primalOrder.count) - 1] }
-        case .tangent?: if progress.tangents > 0 { state.current = primalOrder[Swift.min(progress.tangents, primalOrder.count) - 1] }
+        case .tangent?: if progress.tangents > 0, !tangentOrder.isEmpty { state.current = tangentOrder[Swift.min(progress.tangents, tangentOrder.count) - 1] }
         case .reverse?: if progress.adjoints > 0 { state.current = adjointOrder[Swift.min(progress.adjoints, adjointOrder.count) - 1] }
         case nil: break
         }
@@ -74,8 +112,10 @@ extension GraphFigure {
                 if shown == built { state.current = i }
             }
             state.visible = visible
+            // While the graph is built, the node just added is the step: its arguments lead into it.
+            state.phase = .forward
         }
-        return state
+        return focused(state)
     }
 
     // MARK: Styles of a compact frame
@@ -84,20 +124,21 @@ extension GraphFigure {
     func compactNodeStyle(_ i: Int, _ state: State) -> [DotAttribute] {
         let theme = options.theme
         let known = state.valueDone[i]
-        let isCurrent = state.current == i
+        let isCurrent = state.current == i, named = state.focusNodes.contains(i)
         let fill = isCurrent ? theme.highlightFill : state.reverseDone[i] ? theme.outputFill : known ? theme.inputFill : theme.background
         return [
-            DotAttribute("fillcolor", fill), DotAttribute("color", isCurrent ? theme.highlight : (known ? theme.border : theme.faded)),
-            DotAttribute("penwidth", isCurrent ? "2.6" : "1.2"),
+            DotAttribute("fillcolor", fill), DotAttribute("color", named ? theme.highlight : (known ? theme.border : theme.faded)),
+            DotAttribute("penwidth", isCurrent ? "2.6" : (named ? "2.2" : "1.2")),
         ]
     }
 
-    /// An edge's colour and width at a step.
-    func edgeStyle(_ edge: FigureEdge, _ state: State) -> [DotAttribute] {
+    /// Edge `k`'s colour and width at a step: the edges the step's formula names in the sweep's colour.
+    func edgeStyle(_ k: Int, _ state: State) -> [DotAttribute] {
         let theme = options.theme
+        let edge = text.edges[k]
         let i = edge.node
-        if state.current == i, state.visible == nil {
-            return [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.2")]
+        if state.focusEdges.contains(k) {
+            return [DotAttribute("color", state.phase == .reverse ? theme.adjoint : theme.highlight), DotAttribute("penwidth", "2.4")]
         } else if edge.fromConstant || (!state.valueDone[i] && options.numbers) {
             return [DotAttribute("color", theme.faded), DotAttribute("penwidth", "1.1")]
         }
@@ -115,6 +156,6 @@ extension GraphFigure {
         for i in graph.nodes.indices where !graph.isConstant(i) {
             nodes.append((figureID(i), compactNodeStyle(i, state)))
         }
-        return (nodes, text.edges.map { ($0.id, edgeStyle($0, state)) })
+        return (nodes, text.edges.indices.map { (text.edges[$0].id, edgeStyle($0, state)) })
     }
 }

@@ -44,9 +44,9 @@ extension GraphFigure {
         if let tangents = trace.tangents { t.tangents = tangents.map { format.string($0) } }
         if let adjoints = trace.adjoints { t.adjoints = adjoints.map { format.string($0) } }
         var seen = Set<String>()
-        for i in 0..<n where graph.nodes[i].op.arity > 0 {
+        for i in 0..<n where graph.nodes[i].op.arity > 0 && !hidden.contains(i) {
             var argumentsSeen = Set<Int>()
-            for j in graph.nodes[i].arguments where argumentsSeen.insert(j).inserted {
+            for j in graph.nodes[i].arguments where !hidden.contains(j) && argumentsSeen.insert(j).inserted {
                 let isConstant = graph.isConstant(j)
                 let head = figureID(i)
                 // A constant is drawn beside each user, unless shared (or its user is folded: then it is not drawn).
@@ -71,6 +71,7 @@ extension GraphFigure {
                 }
                 let edgeID = isConstant && !options.shareConstants ? "\(t.ids[j])@\(t.ids[i])->\(t.ids[i])" : "\(t.ids[j])->\(t.ids[i])"
                 t.edgesInto[i, default: []].append(t.edges.count)
+                if !isConstant { t.edgesOutOf[j, default: []].append(t.edges.count) }
                 t.edges.append(FigureEdge(
                     tail: tail, head: head, argument: j, node: i, id: edgeID,
                     fromConstant: isConstant, folded: folding[i] != nil || folding[j] != nil,

@@ -16,6 +16,10 @@ public struct GraphFigure: Sendable {
 
     /// The statements folded into single nodes.
     var collapsed: Set<Int> = []
+    /// Nodes left out of the drawing: a gradient graph's NaN guards `0·sign(y)` (their users say so).
+    var hidden: Set<Int> = []
+    /// The nodes that add a hidden guard: each says "NaN where y is NaN" instead.
+    var guardedUsers: [Int: Int] = [:]
     /// For each tape node, the statement it is folded into, if any.
     var folding: [Int?]
     /// The number of figure nodes after folding.
@@ -26,6 +30,7 @@ public struct GraphFigure: Sendable {
     var text = FigureText()
     /// The tape nodes in the order of the primal (and tangent) rows, and of the adjoint rows.
     var primalOrder: [Int] = []
+    var tangentOrder: [Int] = []
     var adjointOrder: [Int] = []
 
     /// The strings of a figure, computed once so that each frame only assembles them.
@@ -42,6 +47,8 @@ public struct GraphFigure: Sendable {
         var constantUsers: [Int: [Int]] = [:]
         /// For each tape node, the indices in `edges` of the edges into it.
         var edgesInto: [Int: [Int]] = [:]
+        /// For each tape node, the indices in `edges` of the edges out of it (to its consumers).
+        var edgesOutOf: [Int: [Int]] = [:]
     }
 
     /// One drawn edge: from argument `argument` to node `node`, with its label texts.
@@ -63,10 +70,15 @@ public struct GraphFigure: Sendable {
     /// A figure of `trace`; throws a usage error for `--collapse` names that are not statements.
     public init(_ trace: Trace, options: FigureOptions = FigureOptions()) throws(AdvizError) {
         self.trace = trace
+        var options = options
+        // A gradient graph's nodes are the adjoints: its own adjoints (of its outputs) are not what it shows.
+        if options.backwardPassStart != nil { options.show.remove(.adjoints) }
         self.options = options
         let graph = trace.graph
         folding = Array(repeating: nil, count: graph.nodes.count)
-        steps = options.numbers ? GraphFigure.timeline(trace, show: options.show) : []
+        if let start = options.backwardPassStart { (hidden, guardedUsers) = GraphFigure.nanGuards(graph, from: start) }
+        let hidden = hidden
+        steps = options.numbers ? GraphFigure.timeline(trace, show: options.show).filter { !hidden.contains($0.node) } : []
 
         var requested = Set<Int>()
         for name in options.collapse {
@@ -76,7 +88,7 @@ public struct GraphFigure: Sendable {
             }
             requested.insert(index)
         }
-        var count = graph.nodes.count
+        var count = graph.nodes.count - hidden.count
         func fold(_ index: Int) {
             guard !collapsed.contains(index) else { return }
             let statement = graph.statements[index]
@@ -108,6 +120,8 @@ public struct GraphFigure: Sendable {
         }
         nodeCount = count
         primalOrder = trace.primalRows().map(\.node)
+        // The tangent rows' own order: a gradient graph's differs from its primal rows'.
+        tangentOrder = trace.tangents != nil ? trace.tangentRows().map(\.node) : []
         adjointOrder = trace.adjointRows().map(\.node)
         text = makeText()
         layoutCost = GraphFigure.layoutCost(edges: text.edges.map { ($0.tail, $0.head) })
@@ -117,6 +131,29 @@ public struct GraphFigure: Sendable {
         if effectiveEdgeLabels(nodeCount: count) == .none, options.edgeLabels == .auto, options.numbers, count > GraphFigure.edgeLabelLimit {
             notes.append("edge labels left out: \(count) nodes is more than \(GraphFigure.edgeLabelLimit) (ask for them with --edge-labels partials)")
         }
+    }
+
+    /// A gradient graph's NaN guards: each product `0·sign(v)` of its backward pass, and each
+    /// `sign(v)` read by such products only; and for each node adding a guard, the guarded node v.
+    static func nanGuards(_ graph: Graph, from start: Int) -> (hidden: Set<Int>, users: [Int: Int]) {
+        let nodes = graph.nodes
+        var products: [Int: Int] = [:]  // 0·sign(v) → v
+        for i in nodes.indices where i >= start && nodes[i].op == .mul {
+            let (a, b) = (Int(nodes[i].a), Int(nodes[i].b))
+            for (zero, other) in [(a, b), (b, a)] where graph.isConstant(zero) && nodes[zero].literal == 0 && nodes[other].op == .sign {
+                products[i] = Int(nodes[other].a)
+            }
+        }
+        guard !products.isEmpty else { return ([], [:]) }
+        var hidden = Set(products.keys)
+        let consumers = graph.consumers()
+        var users: [Int: Int] = [:]
+        for (product, guarded) in products {
+            let sign = nodes[product].arguments.first { nodes[$0].op == .sign }!
+            if sign >= start, consumers[sign].allSatisfy({ products[$0] != nil }) { hidden.insert(sign) }
+            for user in consumers[product] { users[user] = guarded }
+        }
+        return (hidden, users)
     }
 
     /// The most figure nodes adviz draws: past this a picture is neither readable nor quick.

@@ -101,8 +101,8 @@ private struct BlockEntry {
         case "advance": action.advance = try advance()
         case "show": action.show = try shows()
         case "range": action.range = try range()
-        case "question": action.question = try scalar("a question, as text")
-        case "answer": action.answer = try scalar("an answer, as text")
+        case "question": action.question = try scalar("a question, as text").subscriptingNodeNames
+        case "answer": action.answer = try scalar("an answer, as text").subscriptingNodeNames
         case "precision":
             guard let digits = value.int, (1...17).contains(digits) else { throw fail("`precision` is a whole number from 1 to 17", span, nil) }
             action.precision = digits

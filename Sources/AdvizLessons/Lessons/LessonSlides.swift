@@ -30,6 +30,12 @@ public enum LessonSlides {
         let text = LessonText(style: .plain, width: 88)
         /// The figure of `key` drawn the other way (top to bottom for left to right), written as
         /// `image` with `-turned` before its extension: the page shows whichever fills its pane more.
+        var focus: [String: SVGFocus] = [:]
+        /// Writes a graph's frame as `name`, noting its focus for the page's camera.
+        func writeGraph(_ bytes: [UInt8], _ name: String) throws(AdvizError) {
+            try AtomicFile.write(bytes, to: folder + "/" + name)
+            focus[name] = SVGFocus(svg: String(decoding: bytes, as: UTF8.self))
+        }
         func writeTurned(_ key: String, _ progress: FigureProgress, _ image: String) throws(AdvizError) -> String? {
             guard let renderer = renderers[key], !renderer.figure.usesLayeredLayout else { return nil }
             if turnedRenderers[key] == nil {
@@ -39,11 +45,12 @@ public enum LessonSlides {
                 turnedRenderers[key] = try FigureRenderer(try GraphFigure(renderer.figure.trace, options: options), forFrames: true, captionInFigure: false)
             }
             let name = image.replacingOccurrences(of: ".svg", with: "-turned.svg")
-            try AtomicFile.write(try turnedRenderers[key]!.render(progress, .svg), to: folder + "/" + name)
+            try writeGraph(try turnedRenderers[key]!.render(progress, .svg), name)
             written.append(folder + "/" + name)
             return name
         }
         for frame in frames {
+            focus = [:]
             let number = String(format: "%03d", frame.index + 1)
             var image = "step-\(number).svg"
             var turned: String?
@@ -75,7 +82,7 @@ public enum LessonSlides {
                 let (figureProgress, show) = frame.figureProgress
                 if frame.showsGraphAlone {
                     // No numbers yet: the graph alone, names and operations (growing while it is built).
-                    let key = "\(frame.program ?? "")|alone"
+                    let key = "\(frame.program ?? "")|\(graph.nodes.count)|alone"
                     if renderers[key] == nil {
                         let trace: Trace
                         if let known = frame.trace { trace = known } else { trace = try Trace(graph, at: Array(repeating: 0, count: graph.inputCount)) }
@@ -85,7 +92,7 @@ public enum LessonSlides {
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
                     let renderer = renderers[key]!
-                    try AtomicFile.write(try renderer.render(figureProgress, .svg), to: folder + "/" + image)
+                    try writeGraph(try renderer.render(figureProgress, .svg), image)
                     turned = try writeTurned(key, figureProgress, image)
                     caption = "the graph of f = \(frame.program ?? "")"
                     if let built = figureProgress.built {
@@ -100,7 +107,7 @@ public enum LessonSlides {
                         }
                     }
                 } else if let trace = frame.trace {
-                    let key = "\(frame.program ?? "")|\(trace.point)|\(trace.seed)|\(trace.outputSeed)|\(frame.precision)|\(show.map(\.rawValue).sorted())"
+                    let key = "\(frame.program ?? "")|\(graph.nodes.count)|\(trace.point)|\(trace.seed)|\(trace.outputSeed)|\(frame.precision)|\(show.map(\.rawValue).sorted())"
                     if renderers[key] == nil {
                         var options = FigureOptions()
                         options.show = show
@@ -110,7 +117,7 @@ public enum LessonSlides {
                         options.spread = false
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
-                    try AtomicFile.write(try renderers[key]!.render(figureProgress, .svg), to: folder + "/" + image)
+                    try writeGraph(try renderers[key]!.render(figureProgress, .svg), image)
                     turned = try writeTurned(key, figureProgress, image)
                     caption = currentRowCaption(trace, figureProgress) ?? "f = \(frame.program ?? "") at \(trace.pointDescription)"
                     phase = figureProgress.sweep == .reverse ? "reverse" : "forward"
@@ -137,7 +144,7 @@ public enum LessonSlides {
             if let question = frame.question {
                 notes += "<p class=\"question\"><strong>Question:</strong> \(htmlEscaped(question)) <em>(the answer comes with the next step)</em></p>\n"
             }
-            slides.append(Slideshow.Slide(image: image, caption: caption, phase: phase, notes: notes, panels: panels.isEmpty ? nil : panels, turned: turned))
+            slides.append(Slideshow.Slide(image: image, caption: caption, phase: phase, notes: notes, panels: panels.isEmpty ? nil : panels, turned: turned, focus: focus))
             progress(frame.index + 1, frames.count)
         }
         let page = Slideshow(title: lesson.title, slides: slides, theme: theme)

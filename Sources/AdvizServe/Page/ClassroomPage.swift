@@ -1,4 +1,5 @@
 import AdvizCore
+import AdvizFigures
 import Foundation
 
 /// The classroom's pages: one Explore page in three roles (on one's own, presenting, following),
@@ -20,7 +21,7 @@ enum ClassroomPage {
         case .present(let token): role = #"{"role": "present", "token": "\#(token)"}"#
         case .follow(let code): role = #"{"role": "follow", "code": "\#(code)"}"#
         }
-        return ClassroomPage.shell(title: "adviz · Explore", body: ClassroomPage.exploreBody, script: "window.ADVIZ_ROLE = \(role);\n" + ClassroomPage.exploreScript)
+        return ClassroomPage.shell(title: "adviz · Explore", body: ClassroomPage.exploreBody, script: "window.ADVIZ_ROLE = \(role);\n" + FigureCamera.script + "\n" + ClassroomPage.exploreScript)
     }
 
     /// A page of its own: a shell with the site's bar and a body.
@@ -32,7 +33,7 @@ enum ClassroomPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(htmlEscaped(title))</title>
-        <style>\(style)</style>
+        <style>\(style)\(FigureCamera.style(background: "var(--bg)"))</style>
         </head>
         <body>
         <header class="bar">
@@ -131,6 +132,7 @@ enum ClassroomPage {
               <button id="play" title="play or pause (space)">▶ play</button><button id="next" title="next (→)">→</button><button id="last" title="last step (End)">⇥</button>
               <input type="range" id="slider" min="0" max="0" value="0" aria-label="step">
               <span id="stepinfo" class="mono"></span>
+              <button id="whole" title="the whole graph, or back to the step (w; + − and the wheel zoom, drag or Shift+arrows pan, 0 returns)">whole graph</button>
               <button id="copylink" title="copy a link to this state">copy link</button>
             </div>
           </section>
@@ -154,8 +156,8 @@ enum ClassroomPage {
         .explore { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(300px, 380px) 1fr; }
         .side { padding: 10px 12px; border-right: 1px solid var(--line); overflow: auto; background: var(--panel); }
         .stage { display: flex; flex-direction: column; min-width: 0; min-height: 0; padding: 8px 12px; }
-        #figure { flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; }
-        #figure svg { width: 100%; height: 100%; }
+        #figure { flex: 1; min-height: 0; position: relative; overflow: hidden; }
+        #figure > p { margin: 1em; }
         #figure g.node[data-node] { cursor: pointer; }
         #figure g.node.picked path, #figure g.node.picked polygon { stroke: #e6a100 !important; stroke-width: 3.5px !important; }
         .head { font-weight: 600; display: block; margin: 4px 0; }
@@ -174,7 +176,7 @@ enum ClassroomPage {
         .point-row input[type=number] { width: 100%; }
         .tabs { display: flex; gap: 4px; margin: 12px 0 6px; border-bottom: 1px solid var(--line); }
         .tabs button { border-radius: 6px 6px 0 0; border-bottom: none; }
-        .caption { font: 17px/1.4 "DejaVu Sans Mono", monospace; padding: 6px 10px; border-left: 5px solid var(--fwd); background: var(--panel); margin: 6px 0; min-height: 2.2em; overflow-x: auto; white-space: nowrap; }
+        .caption { font: 17px/1.4 "DejaVu Sans", "Noto Sans", "Liberation Sans", system-ui, sans-serif; padding: 6px 10px; border-left: 5px solid var(--fwd); background: var(--panel); margin: 6px 0; min-height: 2.2em; overflow-x: auto; white-space: nowrap; }
         .caption.reverse { border-left-color: var(--rev); }
         .controls { display: flex; gap: 6px; align-items: center; }
         .controls input[type=range] { flex: 1; }
@@ -182,7 +184,7 @@ enum ClassroomPage {
         .card h3 { margin: 0 0 4px; font-size: 16px; }
         .card table { border-collapse: collapse; font: 14px/1.5 "DejaVu Sans Mono", monospace; }
         .card td { padding: 0 6px 0 0; vertical-align: top; }
-        .sum { font: 14px/1.5 "DejaVu Sans Mono", monospace; white-space: pre-wrap; word-break: break-word; }
+        .sum { font: 15px/1.5 "DejaVu Sans", "Noto Sans", "Liberation Sans", system-ui, sans-serif; white-space: pre-wrap; word-break: break-word; }
         .fwd { color: var(--fwd); } .rev { color: var(--rev); }
         .ok { color: var(--ok); font-weight: 600; } .bad { color: var(--bad); font-weight: 600; }
         .score { font-weight: 600; margin-left: auto; }

@@ -13,7 +13,7 @@ extension ClassroomPage {
       ['x^2 * sin(x)', '1.5', 'a product'],
       ['a = x1*x2\ny1 = sin(a)\ny2 = a^2', '2,3', 'two outputs'],
       ['sqrt(x^2 + y^2)', '3,4', 'distance'],
-      ['relu = max(x, 0)\nloss = (relu - 1)^2', '0.5', 'a kink'],
+      ['h = max(x, 0)\nloss = (h - 1)^2', '0.5', 'a kink'],
       ['(x - 1)^2 + 10*(y - x^2)^2', '-1,1', 'Rosenbrock (try Descent)'],
     ];
     // The state: everything the URL holds, so a teacher can link it.
@@ -36,6 +36,7 @@ extension ClassroomPage {
       if (state.ybar && state.mode !== 'forward') p.push(['ybar', state.ybar]);
       p.push(['show', state.show], ['theme', state.theme]);
       if (state.rankdir) p.push(['rankdir', state.rankdir]);
+      else if (paneFit) p.push(['fit', paneFit]);
       for (const [k, v] of Object.entries(extra || {})) p.push([k, String(v)]);
       return p.map(([k, v]) => k + '=' + encodeURIComponent(v)).join('&');
     }
@@ -66,7 +67,7 @@ extension ClassroomPage {
 
     function writeURL() {
       if (role.role !== 'explore') return;
-      const url = location.pathname + '?' + params({ step: currentStep() }).replace(/&show=all/, '').replace(/&theme=light/, '');
+      const url = location.pathname + '?' + params({ step: currentStep() }).replace(/&show=all/, '').replace(/&theme=light/, '').replace(/&fit=[^&]*/, '');
       history.replaceState(null, '', url);
     }
 
@@ -126,21 +127,36 @@ extension ClassroomPage {
       pointTimer = setTimeout(() => load({ keepStep: true }), 90);
     }
 
-    // A tall pane (a phone held upright) draws the graph top to bottom, a wide one left to right;
-    // turning the phone redraws it the other way.
-    function paneDirection() {
-      const stage = document.querySelector('.stage');
-      return stage && stage.clientHeight > stage.clientWidth * 1.15 ? 'TB' : '';
+    // The figure pane's shape (width / height): the server draws the graph in the direction that
+    // comes out larger in it (top to bottom in a tall pane, left to right in a wide one); turning
+    // a phone or resizing the window redraws it when the shape changes by a tenth or more.
+    let paneFit = '';
+    function paneAspect() {
+      const pane = $('figure');
+      if (!pane || pane.clientWidth < 10 || pane.clientHeight < 10) return '';
+      return (Math.round(pane.clientWidth / pane.clientHeight * 10) / 10).toFixed(1);
     }
     let resizeTimer = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => { if (!rankdirChosen && model && paneDirection() !== state.rankdir) load({ keepStep: true }); }, 250);
+      resizeTimer = setTimeout(() => { if (!rankdirChosen && model && paneAspect() !== paneFit) load({ keepStep: true }); }, 250);
+    });
+
+    // ---- the camera over the figure: the step's focus at a readable size, the rest faded, a minimap
+    let minimapURL = null;
+    const figureSVG = () => $('figure').querySelector(':scope > svg');
+    const camera = adviz.camera({
+      pane: $('figure'), element: figureSVG,
+      size: () => { const svg = figureSVG(), b = svg && svg.viewBox.baseVal; return b && b.width ? { w: b.width * 4 / 3, h: b.height * 4 / 3 } : null; },
+      focus: () => { const f = (figureSVG() || { dataset: {} }).dataset.focus; return f ? f.split(' ').map(Number) : null; },
+      step: () => { const f = (figureSVG() || { dataset: {} }).dataset.step; return f ? f.split(' ').map(Number) : null; },
+      readable: () => Number((figureSVG() || { dataset: {} }).dataset.readable) || 1,
+      minimapSource: () => minimapURL,
     });
 
     // ---- loading a trace
     async function load(options = {}) {
-      if (!rankdirChosen) state.rankdir = paneDirection();
+      if (!rankdirChosen) paneFit = paneAspect();
       const number = ++requestNumber;
       const keep = options.keepStep ? currentStep() : null;
       const answer = await fetch('/api/explore?' + params()).catch(e => ({ ok: false, json: async () => ({ error: { message: 'the server does not answer (' + e.message + ')' } }) }));
@@ -206,7 +222,11 @@ extension ClassroomPage {
       try {
         const svg = await figure(k);
         if (number !== requestNumber || currentStep() !== k) return;
-        $('figure').innerHTML = svg.replace(/^[\s\S]*?(<svg)/, '$1');
+        for (const old of $('figure').querySelectorAll(':scope > svg, :scope > p')) old.remove();
+        const text = svg.replace(/^[\s\S]*?(<svg)/, '$1');
+        $('figure').insertAdjacentHTML('afterbegin', text);
+        minimapURL = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+        camera.reset();
         markNodes();
         if (k < n) figure(k + 1).catch(() => {});
       } catch (error) {
@@ -369,6 +389,7 @@ extension ClassroomPage {
     $('next').onclick = () => step(1);
     $('last').onclick = () => step(1e9);
     $('play').onclick = play;
+    $('whole').onclick = () => { $('whole').textContent = camera.toggleWhole() ? 'the step' : 'whole graph'; };
     $('slider').addEventListener('input', () => { stop(); showStep(currentStep()); });
     document.addEventListener('keydown', (event) => {
       const tag = (event.target.tagName || '').toLowerCase();
@@ -377,6 +398,7 @@ extension ClassroomPage {
         return;
       }
       if (!model) return;
+      if (camera.key(event)) { event.preventDefault(); $('whole').textContent = camera.isWhole() ? 'the step' : 'whole graph'; return; }
       if (event.key === 'ArrowRight' || event.key === 'PageDown') { event.preventDefault(); step(1); }
       else if (event.key === 'ArrowLeft' || event.key === 'PageUp') { event.preventDefault(); step(-1); }
       else if (event.key === 'Home') { event.preventDefault(); step(-1e9); }

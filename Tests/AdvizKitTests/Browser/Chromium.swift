@@ -64,11 +64,13 @@ enum Chromium {
     }
 
     /// A copy of the page at `page` with the probe injected, opened at `fragment` (`#3`); the probe's report.
-    static func probe(page: String, fragment: String = "", width: Int = 1400, height: Int = 900) throws -> ProbeReport {
+    /// With `everySlide`, the probe looks at every slide in turn (for the text sizes) instead of stepping.
+    static func probe(page: String, fragment: String = "", width: Int = 1400, height: Int = 900, everySlide: Bool = false) throws -> ProbeReport {
         let html = try String(contentsOfFile: page, encoding: .utf8)
         let copy = (page as NSString).deletingLastPathComponent + "/probe-\(UUID().uuidString).html"
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let injected = html.replacingOccurrences(of: "</body>", with: "<script>\n\(probeScript)\n</script>\n</body>")
+        let flag = everySlide ? "window.ADVIZ_PROBE_ALL = true;\n" : ""
+        let injected = html.replacingOccurrences(of: "</body>", with: "<script>\n\(flag)\(probeScript)\n</script>\n</body>")
         try injected.write(toFile: copy, atomically: true, encoding: .utf8)
         var url = URL(fileURLWithPath: copy)
         if !fragment.isEmpty, let withFragment = URL(string: url.absoluteString + fragment) { url = withFragment }
@@ -137,8 +139,13 @@ struct ProbeReport: Decodable {
         var counter: String
         var loaded: Bool
         var imageBox: Box
+        var paneBox: Box
         var page: Box
         var nodes: [Node]
+        /// The on-screen sizes (CSS px) of the figure's texts a person can see.
+        var textSizes: [Double]
+        /// The camera's view: `fit` (whole), `focus`, `whole`, `manual`.
+        var view: String
         var outside: [String]
         var clipped: [String]
     }

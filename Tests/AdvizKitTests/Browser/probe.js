@@ -9,8 +9,25 @@
     r.left >= box.left - slack && r.top >= box.top - slack && r.right <= box.right + slack && r.bottom <= box.bottom + slack;
   const rect = (r) => ({ left: Math.round(r.left), top: Math.round(r.top), right: Math.round(r.right), bottom: Math.round(r.bottom) });
 
-  // The SVG an <img> shows, laid over it at the same size: its nodes' boxes as drawn on the page.
-  function nodeBoxes(img) {
+  // The on-screen size (CSS px) of each text of `svg` a person can see in `region`: its font
+  // size times the drawing's scale, for texts not painted in the background colour (a figure
+  // keeps room for numbers not computed yet by writing them invisibly) and not blank.
+  function visibleTextSizes(svg, region) {
+    const paper = svg.querySelector("g.graph > polygon");
+    const background = (paper && paper.getAttribute("fill")) || "white";
+    const sizes = [];
+    for (const t of svg.querySelectorAll("text")) {
+      if (!t.textContent.trim() || (t.getAttribute("fill") || "").toLowerCase() === background.toLowerCase()) continue;
+      const r = t.getBoundingClientRect();
+      if (r.right <= region.left || r.left >= region.right || r.bottom <= region.top || r.top >= region.bottom) continue;
+      sizes.push(Math.round(parseFloat(t.getAttribute("font-size") || "14") * t.getScreenCTM().a * 100) / 100);
+    }
+    return sizes;
+  }
+
+  // The SVG an <img> shows, laid over it at the same size: its nodes' boxes as drawn on the page,
+  // and the sizes of the texts seen in `region` (the figure's pane within the page).
+  function nodeBoxes(img, region, state) {
     const request = new XMLHttpRequest();
     request.open("GET", img.src, false);
     request.send();
@@ -24,8 +41,9 @@
     document.body.appendChild(overlay);
     // Nodes not drawn yet (a graph being built) have no shapes and no box.
     const nodes = [...overlay.querySelectorAll("g.node")]
-      .map((g) => ({ id: g.id, box: rect(g.getBoundingClientRect()) }))
+      .map((g) => ({ id: g.id, box: rect(g.getBoundingClientRect()), focus: g.classList.contains("focus"), step: g.classList.contains("step") }))
       .filter((n) => n.box.right > n.box.left && n.box.bottom > n.box.top);
+    if (state) state.textSizes = visibleTextSizes(overlay.querySelector("svg"), region);
     overlay.remove();
     return nodes;
   }
@@ -35,22 +53,31 @@
     const img = $("frame");
     const page = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
     const imageBox = img.getBoundingClientRect();
+    // What can be seen of the figure: its pane (the camera clips to it), within the page.
+    const paneBox = (img.closest("figure") || img).getBoundingClientRect();
+    const region = { left: Math.max(0, paneBox.left), top: Math.max(0, paneBox.top), right: Math.min(innerWidth, paneBox.right), bottom: Math.min(innerHeight, paneBox.bottom) };
     const state = {
       label, hash: location.hash, image: img.getAttribute("src"), caption: ($("caption") || {}).textContent || "",
       counter: ($("counter") || {}).textContent || "", loaded: img.complete && img.naturalWidth > 0,
-      imageBox: rect(imageBox), page, nodes: [], outside: [], clipped: [],
+      imageBox: rect(imageBox), paneBox: rect(region), page, nodes: [], outside: [], clipped: [], textSizes: [],
+      view: (img.closest("figure") || { dataset: {} }).dataset.view || "",
     };
     if (state.loaded && /\.svg$/.test(state.image)) {
-      state.nodes = nodeBoxes(img);
+      state.nodes = nodeBoxes(img, region, state);
+      // Shown whole, every node is in view; followed by the camera, the step's node is, and every
+      // node its formula names when they fit the pane together at a readable size.
+      const whole = state.view !== "focus", focus = state.nodes.filter((n) => n.focus);
+      const span = (f) => Math.max(...focus.map((n) => n.box[f === "x" ? "right" : "bottom"])) - Math.min(...focus.map((n) => n.box[f === "x" ? "left" : "top"]));
+      const focusFits = focus.length > 0 && span("x") <= region.right - region.left - 30 && span("y") <= region.bottom - region.top - 30;
       for (const n of state.nodes) {
-        if (!inside(n.box, page, 1) || !inside(n.box, imageBox, 1)) state.outside.push(n.id);
+        if ((whole || n.step || (n.focus && focusFits)) && !inside(n.box, region, 1)) state.outside.push(n.id);
       }
     }
     // Text panels that scroll or cut their content (a number clipped in the trace panel).
     for (const e of document.querySelectorAll(".notes pre, .caption, .notes p, .notes h2, .panels pre")) {
       if (e.scrollWidth > e.clientWidth + 1) state.clipped.push(e.tagName.toLowerCase() + ": " + e.textContent.slice(0, 60));
     }
-    if (!inside(imageBox, page, 1)) state.clipped.push("the figure lies outside the page");
+    if (!inside(paneBox, page, 1)) state.clipped.push("the figure lies outside the page");
     report.states.push(state);
     return state;
   }
@@ -63,9 +90,21 @@
   }
   const key = (name) => document.dispatchEvent(new KeyboardEvent("keydown", { key: name, bubbles: true }));
 
+  // Every slide, one after another (`window.ADVIZ_PROBE_ALL`): what each shows, for the text sizes.
+  async function everySlide() {
+    const total = (document.querySelector("#slider") || {}).max | 0;
+    for (let k = 1; k <= total; k++) {
+      location.hash = "#" + k;
+      await pause(20);
+      await settle();
+      look("#" + k);
+    }
+  }
+
   async function run() {
     try {
       await settle();
+      if (window.ADVIZ_PROBE_ALL) { await everySlide(); throw null; }
       const first = look("first");
       key("ArrowRight");
       await settle();
@@ -87,7 +126,7 @@
       const back = look("after ←");
       report.checks.push({ name: "← changes the frame", ok: total < 2 || back.image !== last.image || back.caption !== last.caption });
     } catch (error) {
-      report.errors.push(String(error && error.stack || error));
+      if (error !== null) report.errors.push(String(error && error.stack || error));
     }
     const out = document.createElement("pre");
     out.id = "adviz-probe";

@@ -1,0 +1,283 @@
+import Foundation
+
+/// The focus view of the pages that play a figure step by step (the frames player, lesson
+/// slideshows, the Explore page): a camera over the drawing that keeps its text readable.
+///
+/// A drawing that fits its pane at a readable size is shown whole. One that does not is shown at
+/// a readable size, centred on the step's focus (the nodes and edges its formula names, drawn with
+/// the class `focus`), the rest of the graph faded around it and a minimap in the corner showing
+/// where the view is. `w` (or the button) shows the whole graph; the mouse wheel and `+`/`-` zoom,
+/// dragging and Shift+arrows pan, `0` returns to the step.
+public enum FigureCamera {
+    /// The on-screen size, in CSS pixels, that a figure's median text should reach (the 25th
+    /// percentile is held to 11 px by ``readableScale(fontSizes:)``).
+    public static let medianTextPixels = 14.0
+    /// The on-screen size that a figure's 25th percentile of text should reach.
+    public static let quartileTextPixels = 11.5
+
+    /// The scale, relative to the drawing's natural size (1 point = 4/3 CSS px), at which text of
+    /// these sizes (in points) reads from the back of a room: the median at 14 px, the 25th
+    /// percentile at 11.5 px. 1 when there is no text.
+    public static func readableScale(fontSizes: [Double]) -> Double {
+        let sorted = fontSizes.filter { $0 > 0 }.sorted()
+        guard !sorted.isEmpty else { return 1 }
+        let median = sorted[sorted.count / 2], quartile = sorted[sorted.count / 4]
+        return Swift.max(medianTextPixels / (median * 4 / 3), quartileTextPixels / (quartile * 4 / 3))
+    }
+
+    /// The camera's script: defines `adviz.camera(options)`, which returns `{ update, whole, reset }`.
+    ///
+    /// `options`: `pane` (the element that clips), `element` (the `<img>` or `<svg>` drawn),
+    /// `size()` (its natural size in CSS px, or null while unknown), `focus()` (the focus box as
+    /// fractions `[x0, y0, x1, y1]` of the drawing, or null), `step()` (the step's own node, likewise), `readable()` (the scale at which its
+    /// text reads), `minimapSource()` (an image URL of the drawing for the minimap), `background`.
+    public static let script = #"""
+    window.adviz = window.adviz || {};
+    adviz.camera = function (o) {
+      const pane = o.pane, maximum = 1.25;
+      pane.classList.add('camera-pane');
+      const spot = document.createElement('div'); spot.className = 'camera-spot'; pane.appendChild(spot);
+      const mini = document.createElement('div'); mini.className = 'camera-minimap';
+      mini.innerHTML = '<img alt="the whole graph"><div class="camera-view"></div>';
+      pane.appendChild(mini);
+      let whole = false, manual = null, current = null;
+      // Where the camera looks without the user: the whole drawing if it reads so, else the step's focus at a readable size.
+      function automatic(W, H, size) {
+        // A readable scale of 0 (a plot, a card: no text size known) shows the drawing whole.
+        const fit = Math.min(W / size.w, H / size.h), readable = o.readable() ?? 1, focus = o.focus();
+        if (whole || fit >= readable) { const s = whole || readable === 0 ? fit : Math.min(fit, maximum); return { s, cx: 0.5, cy: 0.5, zoomed: false }; }
+        // No step yet: the view starts where the graph does, at its inputs (left, or top when it runs down).
+        if (!focus) return size.w >= size.h ? { s: readable, cx: 0, cy: 0.5, zoomed: true } : { s: readable, cx: 0.5, cy: 0, zoomed: true };
+        const fw = Math.max(1, (focus[2] - focus[0]) * size.w), fh = Math.max(1, (focus[3] - focus[1]) * size.h);
+        const s = Math.max(readable, Math.min(maximum, 0.9 * W / fw, 0.9 * H / fh));
+        // A focus wider than the view: the view moves from its middle towards the step's own node until that is in view.
+        const own = (o.step && o.step()) || focus;
+        const toward = (centre, half, from, to, margin) => Math.min(Math.max(centre, to - half + margin), from + half - margin);
+        const halfX = W / 2 / (size.w * s), halfY = H / 2 / (size.h * s), marginX = 12 / (size.w * s), marginY = 12 / (size.h * s);
+        const cx = own[2] - own[0] < 2 * (halfX - marginX) ? toward((focus[0] + focus[2]) / 2, halfX, own[0], own[2], marginX) : (own[0] + own[2]) / 2;
+        const cy = own[3] - own[1] < 2 * (halfY - marginY) ? toward((focus[1] + focus[3]) / 2, halfY, own[1], own[3], marginY) : (own[1] + own[3]) / 2;
+        return { s, cx, cy, zoomed: true };
+      }
+      function update() {
+        const size = o.size(), el = o.element();
+        if (!size || !el) return;
+        const W = pane.clientWidth, H = pane.clientHeight;
+        let c = manual;
+        if (!c) {
+          const a = automatic(W, H, size), w = size.w * a.s, h = size.h * a.s;
+          // A drawing larger than the pane is kept on it: no empty margin where it could fill.
+          const place = (room, length, centre) => length <= room ? (room - length) / 2 : Math.min(0, Math.max(room - length, room / 2 - centre * length));
+          c = { s: a.s, left: place(W, w, a.cx), top: place(H, h, a.cy), zoomed: a.zoomed };
+        }
+        current = c;
+        const w = size.w * c.s, h = size.h * c.s;
+        Object.assign(el.style, { position: 'absolute', left: c.left + 'px', top: c.top + 'px', width: w + 'px', height: h + 'px', maxWidth: 'none', maxHeight: 'none' });
+        const cut = w > W + 1 || h > H + 1 || c.left < -1 || c.top < -1 || c.left + w > W + 1 || c.top + h > H + 1;
+        const focus = o.focus();
+        // The step's nodes in full colour, the rest of the graph faded behind a veil.
+        if (cut && focus) {
+          const pad = 6;
+          Object.assign(spot.style, { display: 'block', left: (c.left + focus[0] * w - pad) + 'px', top: (c.top + focus[1] * h - pad) + 'px',
+            width: ((focus[2] - focus[0]) * w + 2 * pad) + 'px', height: ((focus[3] - focus[1]) * h + 2 * pad) + 'px' });
+        } else spot.style.display = 'none';
+        // The minimap: the whole graph, small, with the part in view outlined.
+        mini.style.display = cut ? 'block' : 'none';
+        if (cut) {
+          const img = mini.querySelector('img'), src = o.minimapSource();
+          if (img.getAttribute('src') !== src) img.setAttribute('src', src);
+          const mw = Math.min(W * 0.18, 150), ms = Math.min(mw / size.w, H * 0.22 / size.h);
+          Object.assign(img.style, { width: size.w * ms + 'px', height: size.h * ms + 'px' });
+          const view = mini.querySelector('.camera-view');
+          const x0 = Math.max(0, -c.left / w), y0 = Math.max(0, -c.top / h), x1 = Math.min(1, (W - c.left) / w), y1 = Math.min(1, (H - c.top) / h);
+          Object.assign(view.style, { left: x0 * size.w * ms + 'px', top: y0 * size.h * ms + 'px', width: (x1 - x0) * size.w * ms + 'px', height: (y1 - y0) * size.h * ms + 'px' });
+          mini.dataset.scale = ms;
+        }
+        pane.dataset.view = manual ? 'manual' : whole ? 'whole' : c.zoomed ? 'focus' : 'fit';
+      }
+      function zoomAt(x, y, factor) {
+        const size = o.size();
+        if (!current || !size) return;
+        const s = Math.max(0.05, Math.min(6, current.s * factor)), k = s / current.s;
+        manual = { s, left: x - (x - current.left) * k, top: y - (y - current.top) * k, zoomed: true };
+        update();
+      }
+      function pan(dx, dy) {
+        if (!current) return;
+        manual = { s: current.s, left: current.left + dx, top: current.top + dy, zoomed: true };
+        update();
+      }
+      pane.addEventListener('wheel', (e) => {
+        const r = pane.getBoundingClientRect();
+        zoomAt(e.clientX - r.left, e.clientY - r.top, Math.exp(-e.deltaY / 400));
+        e.preventDefault();
+      }, { passive: false });
+      let drag = null;
+      pane.addEventListener('pointerdown', (e) => {
+        if (e.button !== 0 || e.target.closest('.camera-minimap')) return;
+        drag = { x: e.clientX, y: e.clientY, moved: false };
+      });
+      window.addEventListener('pointermove', (e) => {
+        if (!drag) return;
+        const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+        if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+        drag.moved = true; drag.x = e.clientX; drag.y = e.clientY;
+        pan(dx, dy);
+      });
+      window.addEventListener('pointerup', () => { drag = null; });
+      // A click on the minimap brings that part of the graph into view.
+      mini.addEventListener('click', (e) => {
+        const size = o.size(), ms = Number(mini.dataset.scale);
+        if (!current || !size || !ms) return;
+        const r = mini.querySelector('img').getBoundingClientRect();
+        const fx = (e.clientX - r.left) / (size.w * ms), fy = (e.clientY - r.top) / (size.h * ms);
+        const w = size.w * current.s, h = size.h * current.s;
+        manual = { s: current.s, left: pane.clientWidth / 2 - fx * w, top: pane.clientHeight / 2 - fy * h, zoomed: true };
+        update();
+      });
+      pane.addEventListener('dblclick', () => { manual = null; update(); });
+      // Keys: w whole graph, + - zoom, 0 back to the step, Shift+arrows pan. True if the key was the camera's.
+      function key(e) {
+        if (e.ctrlKey || e.metaKey || e.altKey) return false;
+        const W = pane.clientWidth, H = pane.clientHeight, step = 0.2;
+        if (e.key === 'w') { whole = !whole; manual = null; update(); }
+        else if (e.key === '+' || e.key === '=') zoomAt(W / 2, H / 2, 1.25);
+        else if (e.key === '-' || e.key === '_') zoomAt(W / 2, H / 2, 0.8);
+        else if (e.key === '0') { manual = null; whole = false; update(); }
+        else if (e.shiftKey && e.key === 'ArrowLeft') pan(W * step, 0);
+        else if (e.shiftKey && e.key === 'ArrowRight') pan(-W * step, 0);
+        else if (e.shiftKey && e.key === 'ArrowUp') pan(0, H * step);
+        else if (e.shiftKey && e.key === 'ArrowDown') pan(0, -H * step);
+        else return false;
+        return true;
+      }
+      window.addEventListener('resize', () => { manual = null; update(); });
+      return {
+        update,
+        key,
+        // A new step: the camera follows it again (the whole-graph choice stays).
+        reset() { manual = null; update(); },
+        toggleWhole() { whole = !whole; manual = null; update(); return whole; },
+        isWhole() { return whole; },
+      };
+    };
+    """#
+
+    /// The camera's style sheet (`bg`: the page background, for the veil over the context).
+    public static func style(background: String) -> String {
+        """
+        .camera-pane { position: relative; overflow: hidden; cursor: grab; touch-action: none; }
+        .camera-spot { position: absolute; display: none; pointer-events: none; border-radius: 10px;
+          box-shadow: 0 0 0 200vmax color-mix(in srgb, \(background) 45%, transparent); }
+        .camera-minimap { position: absolute; right: 8px; bottom: 8px; display: none; padding: 3px; cursor: pointer;
+          background: \(background); border: 1px solid #9a9a9a; border-radius: 4px; opacity: .92; }
+        .camera-minimap img { display: block; opacity: .7; }
+        .camera-view { position: absolute; border: 2px solid #CC79A7; margin: 3px; pointer-events: none; }
+        """
+    }
+}
+
+/// What the camera needs to know of a drawn SVG: where its focus lies and how big its text is.
+public struct SVGFocus: Sendable, Equatable {
+    /// The nodes and edges of class `focus`, as fractions `[x0, y0, x1, y1]` of the drawing; nil
+    /// when nothing is in focus.
+    public var box: [Double]?
+    /// The step's own node (class `focus step`), likewise; the camera keeps it in view first.
+    public var step: [Double]?
+    /// The font sizes of the drawing's visible texts, in its units (points).
+    public var fontSizes: [Double]
+
+    /// The scale at which the drawing's text reads (``FigureCamera/readableScale(fontSizes:)``).
+    public var readableScale: Double { FigureCamera.readableScale(fontSizes: fontSizes) }
+
+    /// Reads Graphviz's SVG: the `viewBox`, the graph's transform, and the coordinates of the
+    /// shapes and texts in each `<g … class="node focus">` and `<g … class="edge focus">`.
+    public init(svg: String) {
+        fontSizes = SVGFocus.numbers(after: "font-size=\"", in: svg)
+        box = nil
+        step = nil
+        guard let viewBox = SVGFocus.attribute("viewBox", in: svg)?.split(separator: " ").compactMap({ Double($0) }), viewBox.count == 4,
+              viewBox[2] > 0, viewBox[3] > 0 else { return }
+        var scale = (1.0, 1.0), shift = (0.0, 0.0)
+        if let transform = SVGFocus.attribute("transform", in: svg) {
+            let parts = transform.split(whereSeparator: { "() ,".contains($0) })
+            if let s = parts.firstIndex(of: "scale"), s + 2 < parts.count, let x = Double(parts[s + 1]), let y = Double(parts[s + 2]) { scale = (x, y) }
+            if let t = parts.firstIndex(of: "translate"), t + 2 < parts.count, let x = Double(parts[t + 1]), let y = Double(parts[t + 2]) { shift = (x, y) }
+        }
+        /// Boxes as [x0, y0, x1, y1] in the SVG's units: all of the focus, and the step's node.
+        var all = [Double.infinity, Double.infinity, -Double.infinity, -Double.infinity], own = all
+        var isStep = false
+        func add(_ x: Double, _ y: Double) {
+            let u = scale.0 * (x + shift.0), v = scale.1 * (y + shift.1)
+            all = [Swift.min(all[0], u), Swift.min(all[1], v), Swift.max(all[2], u), Swift.max(all[3], v)]
+            if isStep { own = [Swift.min(own[0], u), Swift.min(own[1], v), Swift.max(own[2], u), Swift.max(own[3], v)] }
+        }
+        var rest = svg[...]
+        while let open = rest.range(of: " focus") {
+            guard let header = rest.range(of: "\">", range: open.upperBound..<rest.endIndex),
+                  let close = rest.range(of: "</g>", range: header.upperBound..<rest.endIndex) else { break }
+            isStep = rest[open.upperBound..<header.lowerBound] == " step"
+            let group = rest[header.upperBound..<close.lowerBound]
+            for list in SVGFocus.values(of: ["points", "d"], in: group) {
+                let numbers = list.split(whereSeparator: { !"0123456789.-e".contains($0) }).compactMap { Double($0) }
+                var k = 0
+                while k + 1 < numbers.count { add(numbers[k], numbers[k + 1]); k += 2 }
+            }
+            // Texts: their anchor point, widened by an estimate of their length.
+            var texts = group
+            while let t = texts.range(of: "<text ") {
+                guard let end = texts.range(of: "</text>", range: t.upperBound..<texts.endIndex) else { break }
+                let element = texts[t.lowerBound..<end.lowerBound]
+                if let x = SVGFocus.attribute("x", in: element).flatMap(Double.init), let y = SVGFocus.attribute("y", in: element).flatMap(Double.init) {
+                    let size = SVGFocus.attribute("font-size", in: element).flatMap(Double.init) ?? 12
+                    let length = Double(element.split(separator: ">", maxSplits: 1).last?.count ?? 0) * size * 0.55
+                    let anchor = SVGFocus.attribute("text-anchor", in: element) ?? "start"
+                    let from = anchor == "middle" ? x - length / 2 : anchor == "end" ? x - length : x
+                    add(from, y - size); add(from + length, y + size * 0.3)
+                }
+                texts = texts[end.upperBound...]
+            }
+            rest = rest[close.upperBound...]
+        }
+        /// A box in the SVG's units as fractions of the drawing, rounded.
+        func fractions(_ b: [Double]) -> [Double]? {
+            guard b[0] <= b[2], b[1] <= b[3] else { return nil }
+            let clamp = { (v: Double) in ((Swift.min(1, Swift.max(0, v))) * 10_000).rounded() / 10_000 }
+            return [clamp((b[0] - viewBox[0]) / viewBox[2]), clamp((b[1] - viewBox[1]) / viewBox[3]), clamp((b[2] - viewBox[0]) / viewBox[2]), clamp((b[3] - viewBox[1]) / viewBox[3])]
+        }
+        box = fractions(all)
+        step = fractions(own)
+    }
+
+    /// The first value of `name="…"` in `text`.
+    static func attribute(_ name: String, in text: Substring) -> String? {
+        guard let start = text.range(of: " \(name)=\"") ?? text.range(of: "\n\(name)=\""),
+              let end = text[start.upperBound...].firstIndex(of: "\"") else { return nil }
+        return String(text[start.upperBound..<end])
+    }
+
+    static func attribute(_ name: String, in text: String) -> String? { attribute(name, in: text[...]) }
+
+    /// Every value of the attributes `names` in `text`.
+    static func values(of names: [String], in text: Substring) -> [Substring] {
+        var result: [Substring] = []
+        for name in names {
+            var rest = text
+            while let start = rest.range(of: " \(name)=\""), let end = rest[start.upperBound...].firstIndex(of: "\"") {
+                result.append(rest[start.upperBound..<end])
+                rest = rest[end...]
+            }
+        }
+        return result
+    }
+
+    /// The numbers that follow each `prefix` in `text` (the font sizes of its texts).
+    static func numbers(after prefix: String, in text: String) -> [Double] {
+        var result: [Double] = []
+        var rest = text[...]
+        while let start = rest.range(of: prefix), let end = rest[start.upperBound...].firstIndex(of: "\"") {
+            if let value = Double(rest[start.upperBound..<end]) { result.append(value) }
+            rest = rest[end...]
+        }
+        return result
+    }
+}
