@@ -151,7 +151,8 @@ import Testing
         try LessonSlides.build(lesson, to: folder)
         let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         try Self.expectSelfContained(html, in: folder)
-        #expect(html.components(separatedBy: "\"image\":").count - 1 == lesson.steps.count, "one frame per step")
+        #expect(html.components(separatedBy: "\"image\":").count - 1 == lesson.steps.count + 1, "the title slide (the introduction), then one frame per step")
+        #expect(html.contains("title.svg"))
     }
 
     /// The numbers a lesson shows are the trace command's numbers.

@@ -49,6 +49,13 @@ public enum LessonSlides {
             written.append(folder + "/" + name)
             return name
         }
+        // The introduction is the title slide: the lesson's title as the figure, its prose beside it.
+        if !lesson.introduction.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            try AtomicFile.write(placeholder(lesson.title, theme: theme), to: folder + "/title.svg")
+            written.append(folder + "/title.svg")
+            let notes = "<h2>\(htmlEscaped(lesson.title))</h2>\n" + markdown.html(from: joiningParagraphLines(lesson.introduction)) + "\n"
+            slides.append(Slideshow.Slide(image: "title.svg", caption: "\(frames.count) steps", phase: "forward", notes: notes))
+        }
         for frame in frames {
             focus = [:]
             let number = String(format: "%03d", frame.index + 1)

@@ -185,18 +185,29 @@ public struct FunctionPlot: Sendable {
             c.dash([])
             c.text("kink at \(NumberFormat().string(kink))", plot.px(kink) + 4, plot.top + 12, size: 10)
         }
+        // Curves that lie on each other stay visible: AD's is drawn wide, the symbolic one dashed
+        // and narrow on top of it. A curve that leaves the frame is cut at its edge, with a mark
+        // there (▲ above, ▼ below), never flattened along it.
         for curve in curves {
             c.color(curve.color)
-            c.lineWidth(2)
+            c.lineWidth(curve.dash.isEmpty && curve.isDerivative && symbolic != nil ? 4 : curve.dash.isEmpty ? 2 : 1.6)
             c.dash(curve.dash)
             let frame = curve.isDerivative ? derivativeFrame : plot
-            for segment in frame.segments(xs, curve.ys, breaks: kinks) { c.polyline(segment) }
+            let (segments, exits) = frame.clippedSegments(xs, curve.ys, breaks: kinks)
+            for segment in segments { c.polyline(segment) }
+            c.dash([])
+            for exit in exits { frame.drawEdgeMark(on: &c, x: exit.x, above: exit.above) }
         }
         c.dash([])
         if options.numeric != nil {
             c.color("#009E73")
             let (lo, hi) = derivativeFrame.yRange
             for p in numeric where p.y.isFinite && p.y >= lo && p.y <= hi { c.circle(derivativeFrame.px(p.x), derivativeFrame.py(p.y), radius: 3) }
+        }
+        // Tick labels last, on a white ground: no curve or point covers a minus sign.
+        plot.drawTickLabels(on: &c)
+        if let symbolic, zip(symbolic, derivatives).allSatisfy({ $0 == $1 || ($0.isFinite && $1.isFinite && Swift.abs($0 - $1) <= 1e-9 * Swift.max(1, Swift.abs($1))) || ($0.isNaN && $1.isNaN) }) {
+            legend[legend.count - 1].0 += " (on AD's curve: the two agree)"
         }
         plot.drawLegend(on: &c, entries: legend)
         return c
@@ -362,6 +373,79 @@ struct PlotFrame {
     func px(_ x: Double) -> Double { left + (x - xRange.0) / (xRange.1 - xRange.0) * (width - left - right) }
     func py(_ y: Double) -> Double { bottom - (y - yRange.0) / (yRange.1 - yRange.0) * (bottom - top) }
 
+    /// Polylines through the finite points, cut where they cross the frame's top or bottom (at
+    /// the crossing, not flattened along the edge), broken at gaps, kinks and poles; and where
+    /// each cut is, in pixels, and whether the curve went above.
+    func clippedSegments(_ xs: [Double], _ ys: [Double], breaks: [Double] = []) -> (segments: [[(Double, Double)]], exits: [(x: Double, above: Bool)]) {
+        var result: [[(Double, Double)]] = []
+        var exits: [(x: Double, above: Bool)] = []
+        var current: [(Double, Double)] = []
+        let (lo, hi) = yRange
+        func flush() {
+            if current.count > 1 { result.append(current) }
+            current = []
+        }
+        func crossing(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, at edge: Double) -> Double {
+            x0 + (edge - y0) / (y1 - y0) * (x1 - x0)
+        }
+        var previous: (x: Double, y: Double)?
+        for (x, y) in zip(xs, ys) {
+            if let p = previous, breaks.contains(where: { $0 > p.x && $0 < x }) {
+                flush()
+                previous = nil
+            }
+            guard y.isFinite else {
+                flush()
+                previous = nil
+                continue
+            }
+            let inside = y >= lo && y <= hi
+            defer { previous = (x, y) }
+            guard let p = previous else {
+                if inside { current = [(px(x), py(y))] }
+                continue
+            }
+            // A pole between samples (a jump of more than the frame's height, through the frame): not joined.
+            let jump = Swift.abs(py(y) - py(p.y)) > (bottom - top) * 1.5 && (p.y < 0) != (y < 0)
+            let wasInside = p.y >= lo && p.y <= hi
+            if jump {
+                flush()
+                if inside { current = [(px(x), py(y))] }
+                continue
+            }
+            switch (wasInside, inside) {
+            case (true, true):
+                current.append((px(x), py(y)))
+            case (true, false):
+                let edge = y > hi ? hi : lo
+                let xb = crossing(p.x, p.y, x, y, at: edge)
+                current.append((px(xb), py(edge)))
+                exits.append((px(xb), y > hi))
+                flush()
+            case (false, true):
+                let edge = p.y > hi ? hi : lo
+                let xb = crossing(p.x, p.y, x, y, at: edge)
+                exits.append((px(xb), p.y > hi))
+                current = [(px(xb), py(edge)), (px(x), py(y))]
+            case (false, false):
+                // Through the whole frame between two samples (above to below or back).
+                if (p.y > hi && y < lo) || (p.y < lo && y > hi) {
+                    let a = crossing(p.x, p.y, x, y, at: p.y > hi ? hi : lo), b = crossing(p.x, p.y, x, y, at: y > hi ? hi : lo)
+                    result.append([(px(a), py(p.y > hi ? hi : lo)), (px(b), py(y > hi ? hi : lo))])
+                }
+            }
+        }
+        flush()
+        return (result, exits)
+    }
+
+    /// A small triangle at the frame's edge where a curve leaves it: ▲ at the top, ▼ at the bottom.
+    func drawEdgeMark(on c: inout Canvas, x: Double, above: Bool) {
+        let y = above ? top : bottom, d: Double = above ? -1 : 1
+        c.lineWidth(1.4)
+        c.polyline([(x - 5, y), (x, y + 7 * d), (x + 5, y), (x - 5, y)])
+    }
+
     /// Polylines through the finite points inside the frame, broken at gaps and poles.
     func segments(_ xs: [Double], _ ys: [Double], breaks: [Double] = []) -> [[(Double, Double)]] {
         var result: [[(Double, Double)]] = []
@@ -451,9 +535,27 @@ struct PlotFrame {
             let label = logarithmic ? "1e\(Int(t))" : format.string(t)
             c.text(label, x0 - 6, py(t) + 3.5, size: 10, anchor: .right)
         }
+        yTickLabels = yTicks.filter { logarithmic || secondYRange != nil || $0 != 0 }.map { t in
+            (logarithmic ? "1e\(Int(t))" : format.string(t), x0 - 6, py(t) + 3.5, secondYRange != nil ? firstAxisColor : "#333333")
+        }
         c.color("#333333")
         if let xLabel { c.text(xLabel, width - right, bottom + 34, size: 11, anchor: .right) }
         if let yLabel { c.text(yLabel, left, top - 8, size: 11, anchor: .left) }
+    }
+
+    /// The y axis's tick labels as drawn (text, right edge, baseline, colour), to draw again on
+    /// top of the curves.
+    var yTickLabels: [(String, Double, Double, String)] = []
+
+    /// The y tick labels again, each on a white ground, over whatever was drawn since the axes.
+    func drawTickLabels(on c: inout Canvas) {
+        for (label, x, y, color) in yTickLabels {
+            let width = Double(label.count) * 6.2 + 4
+            c.color("#ffffff", alpha: 0.9)
+            c.rectangle(x - width + 2, y - 10, width, 13, fill: true)
+            c.color(color)
+            c.text(label, x, y, size: 10, anchor: .right)
+        }
     }
 
     /// Colours of the two y axes' labels (f's and f′'s curves) when there are two.
