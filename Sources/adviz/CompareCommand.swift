@@ -79,7 +79,11 @@ struct CompareCommand: ParsableCommand {
             table.append([scheme] + gradient.map { number.string($0) } + [error.isNaN ? "NaN" : NumberFormat(significantDigits: 2).string(error)])
         }
         let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
-        for row in table { lines.append("  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")) }
+        for row in table {
+            var line = "  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
+        }
         lines.append("  (AD differentiates the path taken at the point: \(path.conditions.joined(separator: " and ")))")
         return lines.joined(separator: "\n") + "\n"
     }

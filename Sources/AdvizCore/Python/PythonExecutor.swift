@@ -236,7 +236,7 @@ struct PythonExecutor {
     mutating func record(line: Int, construct: String, condition: String, outcome: String, alternative: String) {
         var kink: String?
         if let k = lastKink {
-            kink = "`\(condition)` (line \(line)): \(k); the derivative is that of the path taken (\(construct) \(outcome))"
+            kink = "`\(condition)` (line \(line)): \(k); the derivative is that of the path taken here, where `\(construct)` is \(outcome)"
         }
         decisions.append(PathDecision(
             line: line, construct: construct, condition: condition, outcome: outcome, detail: lastComparison ?? "",
@@ -346,8 +346,8 @@ extension PythonModule {
                 let otherGradient = try? PythonModule.gradient(of: other, at: point)
             else { continue }
             let names = path.parameters
-            func text(_ g: [Double]) -> String { "(" + zip(names, g).map { "∂/∂\($0) = \(PyNumberText.string($1))" }.joined(separator: ", ") + ")" }
-            path.decisions[k].kink! += " \(text(taken)); the other way it would be \(text(otherGradient))"
+            func text(_ g: [Double]) -> String { zip(names, g).map { "∂/∂\($0) = \(PyNumberText.string($1))" }.joined(separator: ", ") }
+            path.decisions[k].kink! += ": \(text(taken)); the other way it would be \(text(otherGradient))"
         }
         return path
     }

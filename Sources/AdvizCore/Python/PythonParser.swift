@@ -2,14 +2,14 @@
 /// Python's grammar, with a nesting limit so that no input can exhaust the stack. Anything
 /// outside the subset is an error that names the construct and its line.
 struct PythonParser {
-    private var tokens: [PyToken]
-    private var index = 0
-    private var module: PythonModule
-    private var nesting = 0
+    var tokens: [PyToken]
+    var index = 0
+    var module: PythonModule
+    var nesting = 0
     /// The deepest nesting of brackets, operators and blocks read before giving up.
     static let maximumNesting = 200
 
-    private static let unsupportedKeywords: [String: String] = [
+    static let unsupportedKeywords: [String: String] = [
         "class": "`class`", "try": "`try`", "except": "`except`", "finally": "`finally`", "raise": "exceptions (`raise`)",
         "with": "`with`", "lambda": "`lambda`", "global": "`global`", "nonlocal": "`nonlocal`", "del": "`del`",
         "yield": "`yield`", "async": "`async`", "await": "`await`", "assert": "`assert`", "match": "`match`",
@@ -27,32 +27,32 @@ struct PythonParser {
         }
     }
 
-    private init(tokens: [PyToken], module: PythonModule) {
+    init(tokens: [PyToken], module: PythonModule) {
         self.tokens = tokens
         self.module = module
     }
 
     // MARK: Tokens
 
-    private var current: PyToken { tokens[index] }
-    private mutating func advance() -> PyToken {
+    var current: PyToken { tokens[index] }
+    mutating func advance() -> PyToken {
         let token = tokens[index]
         if index < tokens.count - 1 { index += 1 }
         return token
     }
-    private func isOp(_ text: String) -> Bool { current.kind == .op(text) }
-    private func isKeyword(_ word: String) -> Bool { current.kind == .name(word) }
+    func isOp(_ text: String) -> Bool { current.kind == .op(text) }
+    func isKeyword(_ word: String) -> Bool { current.kind == .name(word) }
 
-    private func fail(_ message: String, _ token: PyToken? = nil) -> Diagnostic {
+    func fail(_ message: String, _ token: PyToken? = nil) -> Diagnostic {
         Diagnostic(message, at: (token ?? current).span)
     }
 
-    private func notPart(_ construct: String, _ token: PyToken? = nil) -> Diagnostic {
+    func notPart(_ construct: String, _ token: PyToken? = nil) -> Diagnostic {
         let t = token ?? current
         return Diagnostic("adviz reads scalar Python: \(construct) is not part of it (line \(t.line))", at: t.span)
     }
 
-    private mutating func expectOp(_ text: String, _ context: String) throws(Diagnostic) -> PyToken {
+    mutating func expectOp(_ text: String, _ context: String) throws(Diagnostic) -> PyToken {
         guard isOp(text) else {
             if current.kind == .newline || current.kind == .end { throw fail("SyntaxError: expected `\(text)` \(context)") }
             throw fail("SyntaxError: expected `\(text)` \(context), found \(describe(current))")
@@ -60,7 +60,7 @@ struct PythonParser {
         return advance()
     }
 
-    private func describe(_ token: PyToken) -> String {
+    func describe(_ token: PyToken) -> String {
         switch token.kind {
         case .name(let n): "`\(n)`"
         case .number: "a number"
@@ -73,19 +73,19 @@ struct PythonParser {
         }
     }
 
-    private mutating func name(_ context: String) throws(Diagnostic) -> (String, PyToken) {
+    mutating func name(_ context: String) throws(Diagnostic) -> (String, PyToken) {
         guard case .name(let n) = current.kind else { throw fail("SyntaxError: expected a name \(context)") }
         return (n, advance())
     }
 
-    private mutating func enter() throws(Diagnostic) {
+    mutating func enter() throws(Diagnostic) {
         nesting += 1
         if nesting > PythonParser.maximumNesting { throw fail("the program is nested too deeply (more than \(PythonParser.maximumNesting) levels)") }
     }
 
     // MARK: Statements
 
-    private mutating func parseModule() throws(Diagnostic) {
+    mutating func parseModule() throws(Diagnostic) {
         while current.kind != .end {
             if current.kind == .newline { _ = advance(); continue }
             if current.kind == .indent { throw fail("IndentationError: unexpected indent") }
@@ -114,12 +114,12 @@ struct PythonParser {
         }
     }
 
-    private func firstWord(_ token: PyToken) -> String {
+    func firstWord(_ token: PyToken) -> String {
         if case .name(let n) = token.kind { return n }
         return describe(token).replacingOccurrences(of: "`", with: "")
     }
 
-    private mutating func parseImport() throws(Diagnostic) {
+    mutating func parseImport() throws(Diagnostic) {
         let start = advance()
         var words: [String] = []
         while current.kind != .newline && current.kind != .end && !isOp(";") {
@@ -140,7 +140,7 @@ struct PythonParser {
         try endOfStatement()
     }
 
-    private mutating func parseFunction() throws(Diagnostic) {
+    mutating func parseFunction() throws(Diagnostic) {
         let def = advance()
         let (fname, _) = try name("after `def`")
         _ = try expectOp("(", "after the function's name")
@@ -166,7 +166,7 @@ struct PythonParser {
     }
 
     /// `:` then an indented block (or one simple statement on the same line).
-    private mutating func block(after what: String, line: Int) throws(Diagnostic) -> [Int32] {
+    mutating func block(after what: String, line: Int) throws(Diagnostic) -> [Int32] {
         _ = try expectOp(":", "to start the block")
         try enter()
         defer { nesting -= 1 }
@@ -196,7 +196,7 @@ struct PythonParser {
         return body
     }
 
-    private mutating func parseStatement() throws(Diagnostic) -> Int32 {
+    mutating func parseStatement() throws(Diagnostic) -> Int32 {
         let token = current
         switch token.kind {
         case .name("if"): return try parseIf()
@@ -223,7 +223,7 @@ struct PythonParser {
         }
     }
 
-    private mutating func endOfStatement() throws(Diagnostic) {
+    mutating func endOfStatement() throws(Diagnostic) {
         if isOp(";") { _ = advance() }
         guard current.kind == .newline || current.kind == .end || current.kind == .dedent else {
             throw fail("SyntaxError: unexpected \(describe(current)) after the statement")
@@ -231,7 +231,7 @@ struct PythonParser {
         if current.kind == .newline { _ = advance() }
     }
 
-    private mutating func parseIf() throws(Diagnostic) -> Int32 {
+    mutating func parseIf() throws(Diagnostic) -> Int32 {
         let start = advance()
         var tests: [Int32] = [try expression()]
         var bodies: [[Int32]] = [try block(after: "'if' statement", line: start.line)]
@@ -249,7 +249,7 @@ struct PythonParser {
         return add(PyStmt(kind: .conditional, expressions: tests, bodies: bodies, span: start.span, line: start.line, elseLine: elseLine))
     }
 
-    private mutating func parseFor() throws(Diagnostic) -> Int32 {
+    mutating func parseFor() throws(Diagnostic) -> Int32 {
         let start = advance()
         let (variable, _) = try name("after `for`")
         if isOp(",") { throw notPart("unpacking in `for`") }
@@ -266,7 +266,7 @@ struct PythonParser {
         return add(PyStmt(kind: .forRange(variable), expressions: arguments, bodies: [body], span: start.span, line: start.line))
     }
 
-    private mutating func simpleStatement() throws(Diagnostic) -> Int32 {
+    mutating func simpleStatement() throws(Diagnostic) -> Int32 {
         let token = current
         switch token.kind {
         case .name("return"):
@@ -312,187 +312,20 @@ struct PythonParser {
         return add(PyStmt(kind: .expression, expressions: [first], bodies: [], span: token.span, line: token.line))
     }
 
-    private mutating func add(_ statement: PyStmt) -> Int32 {
+    mutating func add(_ statement: PyStmt) -> Int32 {
         module.statements.append(statement)
         return Int32(module.statements.count - 1)
     }
 
-    private mutating func add(_ kind: PyExpr.Kind, _ children: [Int32], _ token: PyToken, end: PyToken? = nil) -> Int32 {
+    mutating func add(_ kind: PyExpr.Kind, _ children: [Int32], _ token: PyToken, end: PyToken? = nil) -> Int32 {
         let last = end ?? tokens[max(0, index - 1)]
         let length = max(token.span.length, last.span.start + last.span.length - token.span.start)
         module.expressions.append(PyExpr(kind: kind, children: children, span: SourceSpan(start: token.span.start, length: length), line: token.line))
         return Int32(module.expressions.count - 1)
     }
 
-    private func spanStart(_ e: Int32) -> PyToken {
+    func spanStart(_ e: Int32) -> PyToken {
         let x = module.expressions[Int(e)]
         return PyToken(kind: .newline, span: x.span, line: x.line)
-    }
-
-    // MARK: Expressions
-
-    private mutating func expression() throws(Diagnostic) -> Int32 {
-        try enter()
-        defer { nesting -= 1 }
-        if isKeyword("lambda") { throw notPart("`lambda`") }
-        let body = try orTest()
-        guard isKeyword("if") else { return body }
-        _ = advance()
-        let test = try orTest()
-        guard isKeyword("else") else { throw fail("SyntaxError: expected `else` in a conditional expression") }
-        _ = advance()
-        let orelse = try expression()
-        return add(.conditional, [body, test, orelse], spanStart(body))
-    }
-
-    private mutating func orTest() throws(Diagnostic) -> Int32 {
-        let first = try andTest()
-        guard isKeyword("or") else { return first }
-        var children = [first]
-        while isKeyword("or") { _ = advance(); children.append(try andTest()) }
-        return add(.boolean(isAnd: false), children, spanStart(first))
-    }
-
-    private mutating func andTest() throws(Diagnostic) -> Int32 {
-        let first = try notTest()
-        guard isKeyword("and") else { return first }
-        var children = [first]
-        while isKeyword("and") { _ = advance(); children.append(try notTest()) }
-        return add(.boolean(isAnd: true), children, spanStart(first))
-    }
-
-    private mutating func notTest() throws(Diagnostic) -> Int32 {
-        guard isKeyword("not") else { return try comparison() }
-        let token = advance()
-        try enter()
-        defer { nesting -= 1 }
-        let operand = try notTest()
-        return add(.unary("not"), [operand], token)
-    }
-
-    private mutating func comparison() throws(Diagnostic) -> Int32 {
-        let first = try arithmetic()
-        var children = [first]
-        var operators: [String] = []
-        while case .op(let o) = current.kind, ["<", "<=", ">", ">=", "==", "!="].contains(o) {
-            _ = advance()
-            operators.append(o)
-            children.append(try arithmetic())
-        }
-        if isKeyword("is") || isKeyword("in") { throw notPart(PythonParser.unsupportedKeywords[firstWord(current)]!) }
-        if isKeyword("not"), index + 1 < tokens.count, tokens[index + 1].kind == .name("in") { throw notPart("`not in`") }
-        return operators.isEmpty ? first : add(.compare(operators), children, spanStart(first))
-    }
-
-    private mutating func arithmetic() throws(Diagnostic) -> Int32 {
-        var left = try term()
-        while isOp("+") || isOp("-") {
-            guard case .op(let o) = advance().kind else { break }
-            let right = try term()
-            left = add(.binary(o), [left, right], spanStart(left))
-        }
-        return left
-    }
-
-    private mutating func term() throws(Diagnostic) -> Int32 {
-        var left = try factor()
-        while case .op(let o) = current.kind, ["*", "/", "//", "%", "@"].contains(o) {
-            if o == "@" { throw notPart("matrix multiplication (`@`)") }
-            _ = advance()
-            let right = try factor()
-            left = add(.binary(o), [left, right], spanStart(left))
-        }
-        if case .op(let o) = current.kind, ["&", "|", "^", "<<", ">>", "~"].contains(o) {
-            throw notPart("the bitwise operator `\(o)`" + (o == "^" ? " (for a power write `**`)" : ""))
-        }
-        return left
-    }
-
-    private mutating func factor() throws(Diagnostic) -> Int32 {
-        if isOp("-") || isOp("+") {
-            let token = advance()
-            try enter()
-            defer { nesting -= 1 }
-            guard case .op(let o) = token.kind else { return -1 }
-            let operand = try factor()
-            return add(.unary(o), [operand], token)
-        }
-        if isOp("~") { throw notPart("the bitwise operator `~`") }
-        return try power()
-    }
-
-    private mutating func power() throws(Diagnostic) -> Int32 {
-        let base = try atomExpression()
-        guard isOp("**") else { return base }
-        _ = advance()
-        try enter()
-        defer { nesting -= 1 }
-        let exponent = try factor()
-        return add(.binary("**"), [base, exponent], spanStart(base))
-    }
-
-    private mutating func atomExpression() throws(Diagnostic) -> Int32 {
-        let token = current
-        var atom = try self.atom()
-        while true {
-            if isOp(".") {
-                guard case .name(let base) = module.expressions[Int(atom)].kind else { throw notPart("attributes of a value", current) }
-                _ = advance()
-                let (member, _) = try name("after `.`")
-                module.expressions[Int(atom)].kind = .name(base + "." + member)
-                module.expressions[Int(atom)].span.length = tokens[index - 1].span.start + tokens[index - 1].span.length - token.span.start
-            } else if isOp("(") {
-                guard case .name(let callee) = module.expressions[Int(atom)].kind else { throw notPart("calling a value that is not a function's name", current) }
-                _ = advance()
-                var arguments: [Int32] = []
-                while !isOp(")") {
-                    if case .name = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .op("=") {
-                        throw notPart("keyword arguments", current)
-                    }
-                    if isOp("*") || isOp("**") { throw notPart("argument unpacking", current) }
-                    arguments.append(try expression())
-                    if !isOp(",") { break }
-                    _ = advance()
-                }
-                _ = try expectOp(")", "to close the call of `\(callee)`")
-                atom = add(.call(callee), arguments, token)
-            } else if isOp("[") {
-                throw notPart("indexing (`[…]`)", current)
-            } else {
-                return atom
-            }
-        }
-    }
-
-    private mutating func atom() throws(Diagnostic) -> Int32 {
-        let token = current
-        switch token.kind {
-        case .number(let value, let isInteger):
-            _ = advance()
-            return add(.number(value, isInteger: isInteger), [], token)
-        case .name("True"): _ = advance(); return add(.bool(true), [], token)
-        case .name("False"): _ = advance(); return add(.bool(false), [], token)
-        case .name("None"): _ = advance(); return add(.none, [], token)
-        case .name(let word) where PythonParser.unsupportedKeywords[word] != nil || ["if", "else", "for", "while", "def", "return", "and", "or", "not", "import", "from", "pass", "break", "continue", "elif"].contains(word):
-            if let construct = PythonParser.unsupportedKeywords[word] { throw notPart(construct) }
-            throw fail("SyntaxError: unexpected `\(word)`")
-        case .name(let n):
-            _ = advance()
-            return add(.name(n), [], token)
-        case .string: throw notPart("strings", token)
-        case .op("("):
-            _ = advance()
-            if isOp(")") { throw notPart("tuples", token) }
-            let inner = try expression()
-            if isOp(",") { throw notPart("tuples", token) }
-            if isKeyword("for") { throw notPart("generator expressions", token) }
-            _ = try expectOp(")", "to close the parenthesis")
-            return inner
-        case .op("["): throw notPart("lists", token)
-        case .op("{"): throw notPart("dicts and sets", token)
-        case .newline, .end: throw fail("SyntaxError: invalid syntax: the expression is incomplete")
-        case .indent: throw fail("IndentationError: unexpected indent")
-        default: throw fail("SyntaxError: invalid syntax: unexpected \(describe(token))")
-        }
     }
 }
