@@ -180,7 +180,7 @@ import Testing
     /// Errors name the construct and its line; the CLI exits 65 for them.
     @Test(arguments: [
         ("class A:\n    pass\n", "`class` is not part of it (line 1)"),
-        ("def f(x):\n    return [x]\n", "lists is not part of it (line 2)"),
+        ("def f(x):\n    return [x]\n", "a list (`[…]`) is not part of it (line 2)"),
         ("import os\ndef f(x):\n    return x\n", "`import os` is not part of it (line 1)"),
         ("def f(x):\n    global y\n    return x\n", "`global` is not part of it (line 2)"),
         ("def f(x):\n    try:\n        return x\n", "`try` is not part of it (line 2)"),

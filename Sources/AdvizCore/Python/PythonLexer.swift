@@ -153,7 +153,7 @@ struct PythonLexer {
             }
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "j") || bytes[position] == UInt8(ascii: "J") {
-            throw Diagnostic("adviz reads scalar Python: complex numbers are not part of it (line \(line))", at: SourceSpan(start: start, length: position + 1 - start))
+            throw Diagnostic("adviz reads scalar Python: a complex number is not part of it (line \(line))", at: SourceSpan(start: start, length: position + 1 - start))
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self).replacingOccurrences(of: "_", with: "")
         guard let value = Double(text) else { throw Diagnostic("SyntaxError: invalid number literal", at: SourceSpan(start: start, length: position - start)) }

@@ -106,7 +106,7 @@ extension PythonParser {
         var atom = try self.atom()
         while true {
             if isOp(".") {
-                guard case .name(let base) = module.expressions[Int(atom)].kind else { throw notPart("attributes of a value", current) }
+                guard case .name(let base) = module.expressions[Int(atom)].kind else { throw notPart("an attribute of a value", current) }
                 _ = advance()
                 let (member, _) = try name("after `.`")
                 module.expressions[Int(atom)].kind = .name(base + "." + member)
@@ -117,9 +117,9 @@ extension PythonParser {
                 var arguments: [Int32] = []
                 while !isOp(")") {
                     if case .name = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .op("=") {
-                        throw notPart("keyword arguments", current)
+                        throw notPart("a keyword argument", current)
                     }
-                    if isOp("*") || isOp("**") { throw notPart("argument unpacking", current) }
+                    if isOp("*") || isOp("**") { throw notPart("unpacking an argument", current) }
                     arguments.append(try expression())
                     if !isOp(",") { break }
                     _ = advance()
@@ -149,17 +149,17 @@ extension PythonParser {
         case .name(let n):
             _ = advance()
             return add(.name(n), [], token)
-        case .string: throw notPart("strings", token)
+        case .string: throw notPart("a string", token)
         case .op("("):
             _ = advance()
-            if isOp(")") { throw notPart("tuples", token) }
+            if isOp(")") { throw notPart("a tuple", token) }
             let inner = try expression()
-            if isOp(",") { throw notPart("tuples", token) }
-            if isKeyword("for") { throw notPart("generator expressions", token) }
+            if isOp(",") { throw notPart("a tuple", token) }
+            if isKeyword("for") { throw notPart("a generator expression", token) }
             _ = try expectOp(")", "to close the parenthesis")
             return inner
-        case .op("["): throw notPart("lists", token)
-        case .op("{"): throw notPart("dicts and sets", token)
+        case .op("["): throw notPart("a list (`[…]`)", token)
+        case .op("{"): throw notPart("a dict or set (`{…}`)", token)
         case .newline, .end: throw fail("SyntaxError: invalid syntax: the expression is incomplete")
         case .indent: throw fail("IndentationError: unexpected indent")
         default: throw fail("SyntaxError: invalid syntax: unexpected \(describe(token))")

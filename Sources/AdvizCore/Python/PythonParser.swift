@@ -10,7 +10,7 @@ struct PythonParser {
     static let maximumNesting = 200
 
     static let unsupportedKeywords: [String: String] = [
-        "class": "`class`", "try": "`try`", "except": "`except`", "finally": "`finally`", "raise": "exceptions (`raise`)",
+        "class": "`class`", "try": "`try`", "except": "`except`", "finally": "`finally`", "raise": "`raise` (exceptions)",
         "with": "`with`", "lambda": "`lambda`", "global": "`global`", "nonlocal": "`nonlocal`", "del": "`del`",
         "yield": "`yield`", "async": "`async`", "await": "`await`", "assert": "`assert`", "match": "`match`",
         "is": "`is`", "in": "`in` outside `for … in range(…)`",
@@ -146,7 +146,7 @@ struct PythonParser {
         _ = try expectOp("(", "after the function's name")
         var parameters: [String] = []
         while !isOp(")") {
-            if isOp("*") || isOp("**") { throw notPart("`*args` and `**kwargs`") }
+            if isOp("*") || isOp("**") { throw notPart("`*args` or `**kwargs`") }
             let (p, token) = try name("for a parameter")
             if isOp("=") { throw notPart("a default value for a parameter", current) }
             if isOp(":") { throw notPart("a type annotation", current) }
@@ -284,7 +284,7 @@ struct PythonParser {
             throw notPart(PythonParser.unsupportedKeywords[word]!, token)
         case .string:
             _ = advance()
-            if current.kind != .newline && current.kind != .end { throw notPart("strings", token) }
+            if current.kind != .newline && current.kind != .end { throw notPart("a string", token) }
             return add(PyStmt(kind: .pass, expressions: [], bodies: [], span: token.span, line: token.line))
         default: break
         }
@@ -296,7 +296,7 @@ struct PythonParser {
             _ = advance()
             let value = try expression()
             if isOp("=") { throw notPart("chained assignment (`a = b = …`)") }
-            if isOp(",") { throw notPart("tuples") }
+            if isOp(",") { throw notPart("a tuple") }
             return add(PyStmt(kind: .assign(target), expressions: [value], bodies: [], span: token.span, line: token.line))
         }
         if case .op(let o) = current.kind, ["+=", "-=", "*=", "/=", "**=", "//=", "%="].contains(o) {
@@ -307,8 +307,8 @@ struct PythonParser {
             let value = try expression()
             return add(PyStmt(kind: .augmented(target, String(o.dropLast())), expressions: [value], bodies: [], span: token.span, line: token.line))
         }
-        if isOp(",") { throw notPart("tuples") }
-        if isOp(":") { throw notPart("annotations") }
+        if isOp(",") { throw notPart("a tuple") }
+        if isOp(":") { throw notPart("an annotation") }
         return add(PyStmt(kind: .expression, expressions: [first], bodies: [], span: token.span, line: token.line))
     }
 
