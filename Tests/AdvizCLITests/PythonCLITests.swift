@@ -95,7 +95,8 @@ import Testing
                 let trace = try AdvizRun(["trace", "-f", path, "--at", "\(row[0]),\(row[1])", "--format", "json"]).stdout
                 // The numbers read with Double(String): JSONSerialization may round the last digit.
                 #expect(Self.number("value", in: trace) == row[2], "\(row)")
-                let gradient = String(trace[try #require(trace.range(of: "\"gradient\": {"))...])
+                let start = try #require(trace.range(of: "\"gradient\": {"))
+                let gradient = String(trace[start.lowerBound...])
                 #expect(Self.number("x", in: gradient) == row[3] && Self.number("y", in: gradient) == row[4], "\(row)")
             }
         }

@@ -202,6 +202,16 @@ import Testing
         }
     }
 
+    /// `print(…)` is ignored with a note, whatever it prints; an infinite side is no kink.
+    @Test func printIsIgnoredAndInfinityIsNoKink() throws {
+        let text = "def f(x):\n    print(\"x is\", x, f\"{x:.2f}\")\n    if x*x > 10:\n        return x\n    return 2*x\n"
+        let (path, trace) = try Self.traced(text, at: [3])
+        #expect(path.notes == ["`print(…)` on line 2 is ignored"])
+        #expect(trace.gradient[0] == 2)
+        let (huge, _) = try Self.traced(text, at: [1e300])
+        #expect(huge.kinks.isEmpty)
+    }
+
     /// Text without a `def` stays a formula; a `.py` name or a `def` makes it Python.
     @Test func detection() {
         #expect(!PythonDetection.isPython(SourceText("x^2 + y", name: "<expression>")))

@@ -176,7 +176,7 @@ extension PythonExecutor {
             if traced {
                 lastDependsOnInputs = true
                 let scale = max(abs(l), abs(r))
-                if abs(l - r) <= 16 * Double.ulpOfOne * scale {
+                if scale.isFinite && abs(l - r) <= 16 * Double.ulpOfOne * scale {
                     lastKink = "its two sides are equal within rounding here (\(PyNumberText.string(l)) and \(PyNumberText.string(r)))"
                 }
             }

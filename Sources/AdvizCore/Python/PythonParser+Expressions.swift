@@ -114,6 +114,17 @@ extension PythonParser {
             } else if isOp("(") {
                 guard case .name(let callee) = module.expressions[Int(atom)].kind else { throw notPart("calling a value that is not a function's name", current) }
                 _ = advance()
+                if callee == "print" {
+                    // `print(…)` is ignored whatever it prints (strings, f-strings): its arguments are read over.
+                    var depth = 1
+                    while depth > 0 && current.kind != .end {
+                        if isOp("(") || isOp("[") || isOp("{") { depth += 1 }
+                        if isOp(")") || isOp("]") || isOp("}") { depth -= 1 }
+                        _ = advance()
+                    }
+                    atom = add(.call("print"), [], token)
+                    continue
+                }
                 var arguments: [Int32] = []
                 while !isOp(")") {
                     if case .name = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .op("=") {

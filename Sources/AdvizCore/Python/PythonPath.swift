@@ -72,7 +72,7 @@ public struct PythonPath: Sendable {
         var seen: [String: Int] = [:]
         var hidden = 0
         func flush() {
-            if hidden > 0 { rows.append(["", "… \(hidden) more row\(hidden == 1 ? "" : "s") like these (--unfold shows them)", "", ""]) }
+            if hidden > 0 { rows.append(["…", "", "", "\(hidden) more row\(hidden == 1 ? "" : "s") like these (--unfold shows them)"]) }
             hidden = 0
         }
         for d in decisions {
