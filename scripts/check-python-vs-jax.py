@@ -135,8 +135,11 @@ def jax_value_and_grad(source, function, point):
 
 
 def close(a, b, tol=1e-9):
-    if math.isnan(a) and math.isnan(b):
-        return True
+    # adviz's JSON writes a non-finite number as null: JAX's must be non-finite too.
+    if a is None:
+        return not math.isfinite(b)
+    if not math.isfinite(a) or not math.isfinite(b):
+        return a == b or (math.isnan(a) and math.isnan(b))
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 

@@ -76,7 +76,7 @@ import Testing
             let missing = try AdvizRun(["trace", "-f", path, "--function", "f_polynomal", "--at", "2"])
             #expect(missing.status == 64)
             #expect(missing.stderr.contains("did you mean `f_polynomial`?"))
-            let branching = try AdvizRun(["diff", "-f", path, "--function", "dfdx_abs"])
+            let branching = try AdvizRun(["codegen", "-f", path, "--function", "dfdx_abs"])
             #expect(branching.status == 64)
             #expect(branching.stderr.contains("give one with --at"))
         }
@@ -111,6 +111,18 @@ import Testing
             #expect(run.stdout.contains("The Python function itself, differenced"))
             #expect(run.stdout.contains("central   0"))
             #expect(run.stderr.contains("the other way it would be ∂/∂x = 1"))
+        }
+    }
+
+    /// `diff` of a function that branches on its inputs: one derivative per path, with its conditions.
+    @Test func diffIsPiecewise() throws {
+        try Self.withFile("def my_abs(x):\n    if x > 0:\n        return x\n    else:\n        return -x\n") { path in
+            let run = try AdvizRun(["diff", "-f", path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("one derivative per path (2)"))
+            #expect(run.stdout.contains("where x > 0:"))
+            #expect(run.stdout.contains("where not (x > 0):"))
+            #expect(run.stdout.contains("∂f/∂x = -1"))
         }
     }
 

@@ -44,6 +44,9 @@ public struct PythonPath: Sendable {
     /// For each emitted statement, the calls and iterations it sits in (outermost first): the
     /// clusters a figure draws.
     public var frames: [[String]]
+    /// Why the function gave no number on this path (it returned None, a loop ran too long);
+    /// nil for a path that did. Only ``PythonModule/paths(function:limit:)`` lists such paths.
+    public var failure: String? = nil
 
     /// True if some decision depends on the inputs: another point may take another path.
     public var branchesOnInputs: Bool { decisions.contains { $0.dependsOnInputs } }
@@ -232,5 +235,47 @@ extension PythonModule {
             rows.append((scheme, gradient))
         }
         return rows
+    }
+}
+
+extension PythonModule {
+    /// The paths of function `name` (nil: the last) through its branches on the inputs, found by
+    /// running it at 1 for every parameter and then once more with each decision that depends
+    /// on the inputs turned the other way (depth first, at most `limit` paths). Each path's
+    /// ``PythonPath/conditions`` say where it is the function; they are not checked against
+    /// each other, so a path whose conditions cannot all hold is listed too. `complete` is false
+    /// when the limit stopped the search.
+    public func paths(function name: String?, limit: Int = 16) throws(AdvizError) -> (paths: [PythonPath], complete: Bool) {
+        let chosen = try function(named: name)
+        let probe = Array(repeating: 1.0, count: chosen.parameters.count)
+        let first = try trace(function: chosen.name, at: probe)
+        var found: [PythonPath] = []
+        var seen = Set<String>()
+        var stack: [(path: PythonPath, forced: [Int: Bool], from: Int)] = [(first, [:], 0)]
+        while let (path, forced, from) = stack.popLast() {
+            guard seen.insert(path.signature).inserted else { continue }
+            guard found.count < limit else { return (found, false) }
+            found.append(path)
+            var fixed = forced
+            for (k, decision) in path.decisions.enumerated() where decision.dependsOnInputs {
+                let taken = decision.outcome.isTakenOutcome
+                if k >= from, forced[k] == nil {
+                    var other = fixed
+                    other[k] = !taken
+                    var executor = PythonExecutor(module: self)
+                    executor.forced = other
+                    do {
+                        stack.append((try executor.run(functions.first { $0.name == chosen.name }!, at: probe), other, k + 1))
+                    } catch {
+                        // The decisions up to the failure still make a path (with no number) to explore from.
+                        stack.append((PythonPath(
+                            function: chosen.name, parameters: chosen.parameters, program: SourceText("", name: source.name), output: "",
+                            decisions: executor.decisions, notes: [], frames: [], failure: error.message), other, k + 1))
+                    }
+                }
+                fixed[k] = taken
+            }
+        }
+        return (found, true)
     }
 }
