@@ -70,15 +70,19 @@ public struct ExploreRequest: Sendable, Hashable {
 
     /// Parses, builds and binds the program: its graph and the point (no sweeps yet).
     public func graph() throws(ExploreError) -> (graph: Graph, point: [Double]) {
-        let source = self.source
+        var source = self.source
         do {
+            // A pasted Python function: the path it takes at the point is the program.
+            let path = try PythonFrontEnd.path(of: source, function: nil, at: at)
+            if let path { source = path.program }
             let parsed: Program
             do {
                 parsed = try Program.parse(source)
             } catch {
                 throw AdvizError.input(error, source)
             }
-            let graph = try Graph(program: parsed, options: GraphOptions(sharing: true, outputs: outputs.isEmpty ? nil : outputs))
+            let requested = outputs.isEmpty ? path.map { [$0.output] } : outputs
+            let graph = try Graph(program: parsed, options: GraphOptions(sharing: true, outputs: requested, inputs: path?.parameters))
             let point: [Double]
             if let at {
                 point = try PointBinding.bind(at, to: graph.inputNames, what: "`at`")

@@ -41,7 +41,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let (_, graph, point) = try program.load()
+            let (_, graph, point, path) = try program.loadWithPath()
             guard graph.inputCount > 0 else { throw .usage("the program has no inputs to differentiate by") }
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             // Every output in turn, a section each (JSON: an array of the single-output objects).
@@ -59,7 +59,32 @@ struct CompareCommand: ParsableCommand {
             let text = format == .json && sections.count > 1
                 ? "[\n" + sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",\n") + "\n]\n"
                 : sections.joined(separator: "\n")
-            try writeStandardOutput(text)
+            try writeStandardOutput(text + (try pythonDifferences(path, graph: graph, point: point)))
         }
+    }
+
+    /// For a Python function that branches on its inputs: finite differences of the function
+    /// itself, whose evaluations may take another path near a branch boundary (the table above
+    /// differences the path taken at the point).
+    private func pythonDifferences(_ path: PythonPath?, graph: Graph, point: [Double]) throws(AdvizError) -> String {
+        guard let path, path.branchesOnInputs, format == .text else { return "" }
+        let module = try PythonModule.parse(try ProgramSource.choose(argument: program.expression, file: program.file).load())
+        let rows = try module.finiteDifferences(function: path.function, at: point, step: step)
+        let ad = try Trace(graph, at: point).gradient
+        let number = NumberFormat(significantDigits: 12)
+        var lines = ["", "The Python function itself, differenced (each evaluation runs it and may take another path):"]
+        var table: [[String]] = [["method"] + graph.inputNames.map { "∂f/∂\($0)" } + ["error vs AD"]]
+        for (scheme, gradient) in rows {
+            let error = zip(gradient, ad).map { abs($0 - $1) }.max() ?? 0
+            table.append([scheme] + gradient.map { number.string($0) } + [error.isNaN ? "NaN" : NumberFormat(significantDigits: 2).string(error)])
+        }
+        let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
+        for row in table {
+            var line = "  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
+        }
+        lines.append("  (AD differentiates the path taken at the point: \(path.conditions.joined(separator: " and ")))")
+        return lines.joined(separator: "\n") + "\n"
     }
 }

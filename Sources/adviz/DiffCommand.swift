@@ -58,6 +58,10 @@ struct DiffCommand: ParsableCommand {
                 try writeStandardOutput(DiffReport.swellTable(rows, inner: inner, json: format == .json))
                 return
             }
+            if program.at == nil, order == 1, format != .json, let pieces = try piecewise() {
+                try writeStandardOutput(pieces)
+                return
+            }
             let (origin, source, graph) = try program.loadProgram()
             var point: [Double]? = nil
             if let at = program.at {
@@ -100,5 +104,34 @@ struct DiffCommand: ParsableCommand {
                 : sections.joined(separator: format == .json ? "" : "\n")
             try writeStandardOutput(text)
         }
+    }
+
+    /// A Python function that branches on its inputs, without a point: one derivative per path,
+    /// each with the conditions under which the function takes it (a piecewise result), never one
+    /// formula for all. Nil for anything else.
+    private func piecewise() throws(AdvizError) -> String? {
+        let source = try ProgramSource.choose(argument: program.expression, file: program.file).load()
+        guard PythonDetection.isPython(source) else { return nil }
+        let module = try PythonModule.parse(source)
+        let (paths, complete) = try module.paths(function: program.function)
+        guard paths.count > 1 || paths.first?.branchesOnInputs == true, let function = paths.first?.function else { return nil }
+        var out = "`\(function)` branches on its inputs: one derivative per path (\(paths.count)\(complete ? "" : ", the first found; there are more")), each where its conditions hold\n"
+        for path in paths {
+            if let failure = path.failure {
+                out += "\nwhere " + path.conditions.joined(separator: " and ") + ": no derivative (\(failure))\n"
+                continue
+            }
+            let parsed: Program
+            do { parsed = try Program.parse(path.program) } catch { throw .input(error, path.program) }
+            let graph = try Graph(program: parsed, options: GraphOptions(outputs: [path.output], inputs: path.parameters))
+            let variables = wrt.map { [$0] } ?? graph.inputNames
+            var derivatives: [SymbolicDerivative] = []
+            for v in variables where graph.inputNames.contains(v) {
+                derivatives.append(try SymbolicDerivative(graph, output: 0, variable: v, simplify: !noSimplify))
+            }
+            out += "\nwhere " + (path.conditions.isEmpty ? "always" : path.conditions.joined(separator: " and ")) + ":\n"
+            out += DiffReport.render(derivatives, graph: graph, output: 0, source: path.program.text, point: nil, style: format == .latex ? .latex : .text, json: false)
+        }
+        return out
     }
 }

@@ -43,6 +43,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Significant digits shown (1-17).")
     var precision: Int = 4
 
+    @Option(help: ArgumentHelp("With a Python file: the function to explain (default: the file's last `def`).", valueName: "name"))
+    var function: String?
+
     func validate() throws {
         guard (1...17).contains(precision) else { throw ValidationError("--precision must be between 1 and 17, got \(precision)") }
     }
@@ -50,17 +53,25 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let origin = try ProgramSource.choose(argument: expression, file: file)
-            let source = try origin.load()
+            var source = try origin.load()
+            // A Python function: the lesson explains the path it takes at the point.
+            let path = try PythonFrontEnd.path(of: source, function: function, at: at)
+            if let path { source = path.program }
             let program: Program
             do throws(Diagnostic) {
                 program = try Program.parse(source)
             } catch {
                 throw .input(error, source)
             }
-            let graph = try Graph(program: program)
-            let pointText: String
+            let graph = try Graph(program: program, options: GraphOptions(outputs: path.map { [$0.output] }, inputs: path?.parameters))
+            var pointText: String
             if let at {
                 pointText = at
+                if path != nil {
+                    // By name: the lesson reads the path's program, whose inputs sort by name, not by parameter order.
+                    let point = try PointBinding.bind(at, to: graph.inputNames, what: "--at")
+                    pointText = zip(graph.inputNames, point).map { "\($0)=\($1)" }.joined(separator: ",")
+                }
             } else if origin == .example {
                 pointText = ProgramSource.builtInPoint
             } else {

@@ -61,6 +61,12 @@ struct GradCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
+            let origin = try ProgramSource.choose(argument: program.expression, file: program.file)
+            if let grouped = try perPathGradients(try origin.load()) {
+                let report = GradientReport(graph: grouped.0, points: grouped.1, results: [grouped.2], method: method)
+                try write(summary ? report.summary() : report.csv())
+                return
+            }
             let (_, graph) = try program.loadGraph()
             guard graph.inputCount > 0 else { throw .usage("the expression has no inputs to differentiate by") }
             let points: PointColumns
@@ -79,12 +85,83 @@ struct GradCommand: ParsableCommand {
                 results.append(try gradientEngine.gradient(at: points, method: method))
             }
             let report = GradientReport(graph: graph, points: points, results: results, method: method)
-            let text = summary ? report.summary() : report.csv()
-            if let outputFile {
-                try AtomicFile.write(text, to: outputFile)
-            } else {
-                try writeStandardOutput(text)
-            }
+            try write(summary ? report.summary() : report.csv())
         }
+    }
+
+    private func write(_ text: String) throws(AdvizError) {
+        if let outputFile {
+            try AtomicFile.write(text, to: outputFile)
+        } else {
+            try writeStandardOutput(text)
+        }
+    }
+
+    /// A Python function that branches on its inputs: the function is run at every point to
+    /// find the path it takes there, and the points of each path share that path's tape and
+    /// engine. Nil for anything else (one tape serves every point).
+    private func perPathGradients(_ source: SourceText) throws(AdvizError) -> (Graph, PointColumns, GradientColumns)? {
+        guard PythonDetection.isPython(source) else { return nil }
+        let module = try PythonModule.parse(source)
+        let chosen = try module.function(named: program.function)
+        guard try module.trace(function: chosen.name, at: Array(repeating: 1, count: chosen.parameters.count)).branchesOnInputs else { return nil }
+        guard !chosen.parameters.isEmpty else { return nil }
+        let points: PointColumns
+        if let input {
+            guard let data = FileManager.default.contents(atPath: input) else { throw .missingInput("cannot read `\(input)`") }
+            points = try PointGrid.points(csv: String(decoding: data, as: UTF8.self), path: input, inputs: chosen.parameters)
+        } else {
+            points = try PointGrid.points(grids: grid, inputs: chosen.parameters)
+        }
+        let started = Date()
+        var groups: [String: (path: PythonPath, indices: [Int])] = [:]
+        var order: [String] = []
+        for i in 0..<points.count {
+            let path = try module.trace(function: chosen.name, at: points.columns.map { $0[i] })
+            if groups[path.signature] == nil { groups[path.signature] = (path, []); order.append(path.signature) }
+            groups[path.signature]!.indices.append(i)
+        }
+        let findSeconds = Date().timeIntervalSince(started)
+        var merged: GradientColumns?
+        var firstGraph: Graph?
+        var values = [Double](repeating: .nan, count: points.count)
+        var gradients = [[Double]](repeating: values, count: chosen.parameters.count)
+        var engines = Set<String>()
+        var seconds = findSeconds, compileSeconds = 0.0
+        for key in order {
+            let (path, indices) = groups[key]!
+            let graph = try pathGraph(path)
+            firstGraph = firstGraph ?? graph
+            let subset = PointColumns(columns: points.columns.map { column in indices.map { column[$0] } })
+            // Many paths would compile many kernels: past a few, the interpreter runs them.
+            let choice: EngineChoice = engine == .auto && order.count > 4 ? .interpreted : engine
+            let gradientEngine = try GradientEngine(
+                graph, output: 0, choice: choice, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict
+            ) { printError($0) }
+            let result = try gradientEngine.gradient(at: subset, method: method)
+            for (k, i) in indices.enumerated() {
+                if !result.values.isEmpty { values[i] = result.values[k] }
+                for j in gradients.indices { gradients[j][i] = result.gradients[j][k] }
+            }
+            engines.insert(result.engine)
+            seconds += result.seconds
+            compileSeconds += result.compileSeconds
+            merged = merged ?? result
+        }
+        guard var result = merged, let graph = firstGraph else { return nil }
+        result.values = values
+        result.gradients = gradients
+        result.seconds = seconds
+        result.compileSeconds = compileSeconds
+        let ms = NumberFormat(significantDigits: 3).string(findSeconds * 1000)
+        result.engine = engines.sorted().joined(separator: ", ") + "; \(order.count) path\(order.count == 1 ? "" : "s") (`\(chosen.name)` branches on its inputs: it was run at each point to find its path, \(ms) ms, and each path's points share one tape)"
+        printError("note: `\(chosen.name)` branches on its inputs: its \(points.count) points take \(order.count) path\(order.count == 1 ? "" : "s"), each differentiated on its own tape")
+        return (graph, points, result)
+    }
+
+    private func pathGraph(_ path: PythonPath) throws(AdvizError) -> Graph {
+        let parsed: Program
+        do { parsed = try Program.parse(path.program) } catch { throw .input(error, path.program) }
+        return try Graph(program: parsed, options: GraphOptions(sharing: !program.noShare, outputs: [path.output], inputs: path.parameters))
     }
 }

@@ -19,37 +19,76 @@ struct ProgramOptions: ParsableArguments {
     @Flag(name: .customLong("no-share"), help: "Keep identical subexpressions as separate nodes (a tree, not a DAG).")
     var noShare = false
 
+    @Option(help: ArgumentHelp("With a Python file: the function to trace (default: the file's last `def`). Its parameters are the inputs, in order.", valueName: "name"))
+    var function: String?
+
+    @Flag(help: "With a Python function: show every iteration of its loops in the path (default: the first 3 of each, then `… N more`).")
+    var unfold = false
+
     /// The program's source and its graph (no point: for commands that take many, or none).
     func loadGraph() throws(AdvizError) -> (source: SourceText, graph: Graph) {
-        let (_, source, graph) = try loadProgram()
-        return (source, graph)
+        let loaded = try loadAll()
+        return (loaded.source, loaded.graph)
     }
 
     /// Where the program came from, its source and its graph.
     func loadProgram() throws(AdvizError) -> (origin: ProgramSource, source: SourceText, graph: Graph) {
+        let loaded = try loadAll()
+        return (loaded.origin, loaded.source, loaded.graph)
+    }
+
+    /// A program as loaded: where it came from, its source, its graph, and — for a Python
+    /// function — the path it takes at the point (its source is then the path's straight-line program).
+    struct Loaded {
+        var origin: ProgramSource
+        var source: SourceText
+        var graph: Graph
+        var path: PythonPath?
+    }
+
+    /// Loads the program. A Python function is run at `--at` (or, for commands without a point,
+    /// anywhere if its path does not depend on the point) and its path becomes the program.
+    func loadAll() throws(AdvizError) -> Loaded {
         let origin = try ProgramSource.choose(argument: expression, file: file)
-        let source = try origin.load()
+        var source = try origin.load()
+        let path = try PythonFrontEnd.path(of: source, function: function, at: at)
+        if let path { source = path.program }
         let program: Program
         do {
             program = try Program.parse(source)
         } catch {
             throw .input(error, source)
         }
-        let requested = outputs.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        let graph = try Graph(program: program, options: GraphOptions(sharing: !noShare, outputs: requested.isEmpty ? nil : requested))
+        var requested = outputs.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        if requested.isEmpty, let path { requested = [path.output] }
+        let graph = try Graph(program: program, options: GraphOptions(sharing: !noShare, outputs: requested.isEmpty ? nil : requested, inputs: path?.parameters))
+        let style = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: ProcessInfo.processInfo.environment))
         if !graph.warnings.isEmpty {
-            let style = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: ProcessInfo.processInfo.environment))
             for warning in graph.warnings {
                 let text = source.render(warning, severity: "warning")
                 printError(style.apply(.warning, "warning:") + text.dropFirst("warning:".count))
             }
         }
-        return (origin, source, graph)
+        if let path {
+            for note in path.notes { printError("note: " + note) }
+            for kink in path.kinks { printError(style.apply(.warning, "warning:") + " " + kink) }
+            if path.branchesOnInputs {
+                printError("note: `\(path.function)` branches on its inputs: this is the path it takes at the point, and what follows holds where \(path.conditions.joined(separator: " and "))")
+            }
+        }
+        return Loaded(origin: origin, source: source, graph: graph, path: path)
     }
 
     /// The program's source, the graph, and the point it is evaluated at.
     func load() throws(AdvizError) -> (source: SourceText, graph: Graph, point: [Double]) {
-        let (origin, source, graph) = try loadProgram()
+        let loaded = try loadWithPath()
+        return (loaded.source, loaded.graph, loaded.point)
+    }
+
+    /// ``load()`` with the Python path, for the commands that show it.
+    func loadWithPath() throws(AdvizError) -> (source: SourceText, graph: Graph, point: [Double], path: PythonPath?) {
+        let loaded = try loadAll()
+        let (origin, source, graph) = (loaded.origin, loaded.source, loaded.graph)
         let pointText: String
         if let at {
             pointText = at
@@ -60,7 +99,7 @@ struct ProgramOptions: ParsableArguments {
         } else {
             throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
         }
-        return (source, graph, try PointBinding.bind(pointText, to: graph.inputNames, what: "--at"))
+        return (source, graph, try PointBinding.bind(pointText, to: graph.inputNames, what: "--at"), loaded.path)
     }
 }
 

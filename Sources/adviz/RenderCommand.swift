@@ -119,11 +119,12 @@ struct RenderCommand: ParsableCommand {
             if graphAlone, frames != nil { throw .usage("--frames needs a point: give it with --at") }
             if graphAlone, let step, step > 0 { throw .usage("--step \(step) needs a point: give it with --at") }
             let (source, loadedGraph, point): (SourceText, Graph, [Double])
+            var pythonPath: PythonPath?
             if graphAlone {
-                let loaded = try program.loadGraph()
-                (source, loadedGraph, point) = (loaded.source, loaded.graph, Array(repeating: 0, count: loaded.graph.inputCount))
+                let loaded = try program.loadAll()
+                (source, loadedGraph, point, pythonPath) = (loaded.source, loaded.graph, Array(repeating: 0, count: loaded.graph.inputCount), loaded.path)
             } else {
-                (source, loadedGraph, point) = try program.load()
+                (source, loadedGraph, point, pythonPath) = try program.loadWithPath()
             }
             let (graph, gradient) = try gradientGraph.apply(to: loadedGraph)
             let mode: TraceMode = shown.contains(.adjoints) ? (shown.contains(.tangents) ? .both : .reverse) : (shown.contains(.tangents) ? .forward : .both)
@@ -142,6 +143,12 @@ struct RenderCommand: ParsableCommand {
             options.dpi = dpi
             options.title = title
             options.collapse = collapse
+            if let path = pythonPath, gradient == nil {
+                // A Python function: a box per call and loop iteration; iterations past the first few folded.
+                let groups = path.figureGroups(unfold: program.unfold)
+                options.statementGroups = groups.labels
+                options.collapse += groups.folded.compactMap { graph.statements.indices.contains($0) ? graph.statements[$0].name : nil }
+            }
             options.maxNodes = maxNodes
             options.clusters = !noClusters
             options.backwardPassStart = gradient?.primalCount

@@ -16,6 +16,8 @@ struct TraceCommand: ParsableCommand {
               adviz trace "a = x1*x2; y1 = sin(a); y2 = a^2" --at 2,3 \\
                   --mode reverse --ybar 0,1
               adviz trace -f prog.adv --at 1,2 --format json
+              adviz trace -f lab.py --function f_polynomial --at 2
+                (a Python function: the path it takes at the point, loops unrolled)
               adviz trace "x1*x2 + sin(x1)" --at 2,5 --order 2
                 (adds the backward pass as nodes, their tangents, H·ẋ and the Hessian)
               adviz trace "log(x1*x2)+sin(x2)" --at 2,5 --accumulate
@@ -63,7 +65,7 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let (source, loaded, point) = try program.load()
+            let (source, loaded, point, path) = try program.loadWithPath()
             let graph = try gradientGraph.apply(to: loaded).graph
             var options = try seeds.traceOptions(for: graph, mode: mode)
             options.order = order
@@ -73,7 +75,20 @@ struct TraceCommand: ParsableCommand {
             var report = TraceReport(trace, source: source.text)
             report.accumulate = accumulate
             report.backward = backward
-            let text = standalone ? report.latexDocument() : report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
+            var text = standalone ? report.latexDocument() : report.render(format, width: width ?? Terminal.width(environment: environment) ?? 120, style: style)
+            if let path {
+                // The path the Python function took: its decisions before the tables, or a member of the JSON.
+                switch format {
+                case .json:
+                    if case .object(var members) = report.json() {
+                        members.append(("python_path", path.json()))
+                        text = JSONValue.object(members).serialized() + "\n"
+                    }
+                case .text: text = style.apply(.heading, "python: ") + path.report(unfold: program.unfold) + "\n" + text
+                case .markdown: text = "```\n" + path.report(unfold: program.unfold) + "```\n\n" + text
+                case .latex: text = path.report(unfold: program.unfold).split(separator: "\n").map { "% " + $0 }.joined(separator: "\n") + "\n" + text
+                }
+            }
             try writeStandardOutput(text)
             if format != .json {
                 let warn = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: environment))

@@ -294,11 +294,15 @@ public struct GraphOptions: Sendable, Equatable {
     public var sharing: Bool
     /// The statements to treat as outputs; nil picks them by the default rule.
     public var outputs: [String]?
+    /// The inputs in order, used or not (a Python function's parameters); nil: the names used
+    /// but never assigned, in natural order.
+    public var inputs: [String]?
 
     /// Options with sharing on and the default choice of outputs.
-    public init(sharing: Bool = true, outputs: [String]? = nil) {
+    public init(sharing: Bool = true, outputs: [String]? = nil, inputs: [String]? = nil) {
         self.sharing = sharing
         self.outputs = outputs
+        self.inputs = inputs
     }
 }
 

@@ -15,7 +15,7 @@ extension Graph {
                 Diagnostic("empty program", at: SourceSpan(start: 0, length: 1), hint: "write an expression such as `x1*x2`"),
                 program.source)
         }
-        let names = try ProgramNames(program)
+        let names = try ProgramNames(program, declared: options.inputs)
         let outputs = try ProgramOutputs(program, names: names, requested: options.outputs)
         self = ProgramNames.record(program, names: names, outputs: outputs, sharing: options.sharing)
     }
@@ -31,7 +31,7 @@ private struct ProgramNames {
     var inputSet = Set<String>()
 
     /// Resolves the names; throws where a name is assigned twice, or used in or before its assignment.
-    init(_ program: Program) throws(AdvizError) {
+    init(_ program: Program, declared: [String]? = nil) throws(AdvizError) {
         func fail(_ message: String, _ span: SourceSpan, hint: String? = nil) -> AdvizError {
             .input(Diagnostic(message, at: span, hint: hint), program.source)
         }
@@ -59,7 +59,14 @@ private struct ProgramNames {
                 }
             }
         }
-        inputs = NaturalOrder.sorted(inputSet)
+        if let declared {
+            // Declared inputs (a Python function's parameters) keep their order, used or not.
+            let extra = inputSet.subtracting(declared)
+            inputs = declared + NaturalOrder.sorted(extra)
+            inputSet.formUnion(declared)
+        } else {
+            inputs = NaturalOrder.sorted(inputSet)
+        }
     }
 
     /// Records the tape: one postfix walk per statement, with a stack of node ids.

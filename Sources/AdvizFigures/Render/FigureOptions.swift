@@ -32,6 +32,10 @@ public struct FigureOptions: Sendable, Equatable {
     public var clusters: Bool = true
     /// Statements to fold into one node each.
     public var collapse: [String] = []
+    /// A box per group of statements instead of one per statement: statement k goes in the box
+    /// labelled `statementGroups[k]` (a Python function's call or loop iteration); nil or a
+    /// missing entry keeps the statement's own box.
+    public var statementGroups: [String?] = []
     /// Above this many nodes, named statements are folded automatically.
     public var maxNodes: Int = 120
     /// A heading for the figure; nil leaves it out.

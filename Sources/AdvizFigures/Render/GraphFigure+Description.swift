@@ -305,7 +305,18 @@ extension GraphFigure {
                 let edge = text.edges[k]
                 if let s = statementOf[edge.node], statementOf[edge.argument] == s { copiesByStatement[s, default: []].append(label) }
             }
+            // Statements grouped by a label (a Python call or iteration) share one box, in order of first appearance.
+            var groupMembers: [String: [String]] = [:]
+            var groupOrder: [String] = []
             for (index, statement) in graph.statements.enumerated() {
+                let group = options.statementGroups.indices.contains(index) ? options.statementGroups[index] : nil
+                if let group {
+                    var seen = Set(groupMembers[group] ?? [])
+                    let ids = statement.nodes.filter { !graph.isConstant($0) || options.shareConstants }.map { figureID($0) } + (copiesByStatement[index] ?? [])
+                    if groupMembers[group] == nil { groupOrder.append(group) }
+                    groupMembers[group, default: []] += ids.filter { seen.insert($0).inserted }
+                    continue
+                }
                 guard let name = statement.name, !collapsed.contains(index), graph.statements.count > 1 else { continue }
                 let members = statement.nodes.filter { !graph.isConstant($0) }.map { figureID($0) }
                 guard members.count > 1 else { continue }
@@ -314,6 +325,13 @@ extension GraphFigure {
                 result.append(DotCluster(nodes: members + constants, attributes: [
                     DotAttribute("label", name.subscriptingNodeNames), DotAttribute("style", "rounded,dashed"), DotAttribute("color", backward ? theme.adjoint : theme.clusterBorder),
                     DotAttribute("fontcolor", backward ? theme.adjoint : theme.mutedText), DotAttribute("labeljust", "l"), DotAttribute("labelloc", "t"),
+                ]))
+            }
+            for group in groupOrder {
+                guard let members = groupMembers[group], !members.isEmpty else { continue }
+                result.append(DotCluster(nodes: members, attributes: [
+                    DotAttribute("label", group), DotAttribute("style", "rounded,dashed"), DotAttribute("color", theme.clusterBorder),
+                    DotAttribute("fontcolor", theme.mutedText), DotAttribute("labeljust", "l"), DotAttribute("labelloc", "t"),
                 ]))
             }
         }
