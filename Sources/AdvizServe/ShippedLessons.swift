@@ -22,6 +22,7 @@ public enum ShippedLessons {
         lesson08DerivativeAsLimit,
         lesson09SecondOrder,
         lesson10SpeedRace,
+        lesson11AdDifferentiatesPrograms,
         lesson12TheNotesBug,
     ]
 }
