@@ -80,9 +80,10 @@ import FoundationXML
 
     @Test func traceFlagsBeforeANegativeExpressionRun() throws {
         let trace = try #require(try Self.commands().first { $0.path == ["trace"] })
-        #expect(trace.flags.contains("--gradient-graph") && trace.flags.contains("--verbose"))
+        #expect(trace.flags.contains("--gradient-graph"))
         for flag in trace.flags.sorted() where !["--help", "-h", "--version"].contains(flag) {
-            let run = try AdvizRun(["trace", flag, "-x1^2", "--at", "3"])
+            // `--standalone` needs `--format latex`; every flag is tried where it applies.
+            let run = try AdvizRun(["trace", flag, "-x1^2", "--at", "3"] + (flag == "--standalone" ? ["--format", "latex"] : []))
             #expect(run.status == 0, "trace \(flag) -x1^2: \(run.stderr)")
             #expect(!run.stderr.contains("Unknown option"))
         }
@@ -101,6 +102,7 @@ import FoundationXML
             #expect(run.status == 65, "\(from): \(run.stderr)")
             #expect(run.stderr.contains("holds 2 doubles, fewer than the 400 samples"), "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
             let two = try AdvizRun(["plot", "x^2", "--from", from, "--to", to, "--samples", "2", "-o", path])
             #expect(two.status == 0, "\(two.stderr)")
             #expect(try String(contentsOfFile: path, encoding: .utf8).contains("</svg>"))
@@ -115,8 +117,9 @@ import FoundationXML
         #expect(run.status == 70, "\(run.stderr)")
         #expect(run.stderr.contains("would exceed 1000000 nodes"), "\(run.stderr)")
         #expect(run.stderr.contains("AD's trace has"))
+        // The first derivative of the same program stays small (the chain rule's product, shared).
         let first = try AdvizRun(["diff", "-"], stdin: program)
-        #expect(first.status == 70, "\(first.stderr)")
+        #expect(first.status == 0, "\(first.stderr)")
     }
 
     // MARK: finding 11: default names
@@ -175,7 +178,7 @@ import FoundationXML
         #expect(!empty.stderr.contains("permission"))
         let points = try AdvizRun(["grad", "x^2", "--input", "-"], stdin: "x\n1\n2\n")
         #expect(points.status == 0, "\(points.stderr)")
-        #expect(points.stdout.contains("2,4"), "\(points.stdout)")
+        #expect(points.stdout.contains("2.0,4.0,4.0"), "\(points.stdout)")
         let missing = try AdvizRun(["grad", "x^2", "--input", "/nonexistent/p.csv"])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("cannot read `/nonexistent/p.csv`: no such file"), "\(missing.stderr)")

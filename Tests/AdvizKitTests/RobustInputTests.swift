@@ -67,6 +67,9 @@ import Testing
         #expect(FunctionPlot.doublesBetween(1, 1.0.nextUp) == 2)
         #expect(FunctionPlot.doublesBetween(-0.0, 0.0) == 1)
         #expect(FunctionPlot.doublesBetween(-Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude) == 3)
+        #expect(FunctionPlot.doublesBetween(-5, 5) > 1 << 62, "the default interval, across zero, without overflow")
+        #expect(FunctionPlot.doublesBetween(-Double.greatestFiniteMagnitude, Double.greatestFiniteMagnitude) > 1 << 63)
+        #expect(FunctionPlot.doublesBetween(-2, -1) == FunctionPlot.doublesBetween(1, 2))
         let graph = try Graph(parsing: "x^2")
         for lo in [1.0, 100, 1e15] {
             var options = PlotOptions()

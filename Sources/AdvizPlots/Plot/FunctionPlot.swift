@@ -102,13 +102,14 @@ public struct FunctionPlot: Sendable {
 
     /// How many doubles lie in [lo, hi], both ends counted (lo ≤ hi, both finite).
     static func doublesBetween(_ lo: Double, _ hi: Double) -> UInt64 {
-        // The bit patterns of non-negative doubles are ordered as the numbers are; a negative
-        // number is placed below zero by its magnitude's pattern.
-        func ordinal(_ x: Double) -> Int64 {
-            let bits = Int64(bitPattern: x.magnitude.bitPattern)
-            return x.sign == .minus ? -bits : bits
+        // The bit patterns of non-negative doubles are ordered as the numbers are; across zero,
+        // the two magnitudes' patterns add (each below 2⁶³, so the sum fits in 64 bits).
+        let a = lo.magnitude.bitPattern, b = hi.magnitude.bitPattern
+        switch (lo.sign == .minus && lo != 0, hi.sign == .minus && hi != 0) {
+        case (false, false): return b - a + 1
+        case (true, true): return a - b + 1
+        default: return a + b + 1
         }
-        return UInt64(ordinal(hi) - ordinal(lo)) + 1
     }
 
     /// Points where a non-smooth operation moves to another smooth piece (``Op/piece(_:_:)``)
