@@ -271,3 +271,81 @@ import FoundationXML
         #expect(check.stderr.contains("is not UTF-8 text: byte 17 (0xc3)"), "\(check.stderr)")
     }
 }
+
+/// Finding 7: compiling a long program's kernel — estimated, skipped under `auto`, stoppable.
+@Suite struct CompileBudgetTests {
+    /// A C compiler as adviz looks for one (clang or cc on PATH).
+    static let hasCompiler: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains { folder in
+        ["clang", "cc"].contains { FileManager.default.isExecutableFile(atPath: "\(folder)/\($0)") }
+    }
+
+    /// `a_i = sin(a_{i-1})*x + log(1 + a_{i-1}^2)`, `count` statements.
+    static func chain(_ count: Int) -> String {
+        (["a0 = x"] + (1...count).map { "a\($0) = sin(a\($0 - 1))*x + log(1 + a\($0 - 1)^2)" }).joined(separator: "\n") + "\n"
+    }
+
+    @Test(.enabled(if: hasCompiler)) func longProgramsAreInterpretedUnderAuto() throws {
+        let cache = try RobustCLITests.folder()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let run = try AdvizRun(["grad", "-", "--grid", "0:1:11", "--summary"], stdin: Self.chain(300), environment: ["ADVIZ_CACHE_DIR": cache.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("would take about") && run.stderr.contains("the vectorised interpreter runs it instead"), "\(run.stderr)")
+        #expect(run.stdout.contains("interpreted"), "the summary names the engine: \(run.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty, "nothing compiled")
+        let tower = try AdvizRun(["grad", Array(repeating: "x", count: 1000).joined(separator: "^"), "--grid", "0.5:0.9:5", "--summary"],
+                                 environment: ["ADVIZ_CACHE_DIR": cache.path])
+        #expect(tower.status == 0 && tower.stdout.contains("interpreted"), "\(tower.stderr)")
+        // A short program still compiles.
+        let short = try AdvizRun(["grad", "x^2", "--grid", "0:1:11", "--summary"], environment: ["ADVIZ_CACHE_DIR": cache.path])
+        #expect(short.stdout.contains("compiled"), "\(short.stdout) \(short.stderr)")
+    }
+
+    /// The state letter of a process (`R`, `S`, `Z` for a zombie), nil when it is gone.
+    static func state(_ pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").first?.first
+    }
+
+    /// The processes whose parent is `pid`.
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
+    }
+
+    @Test(.enabled(if: hasCompiler && FileManager.default.fileExists(atPath: "/proc/self/stat")))
+    func terminatingAdvizStopsTheCompilerAndLeavesNoFiles() throws {
+        let cache = try RobustCLITests.folder()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let process = Process()
+        process.executableURL = AdvizRun.executable
+        process.arguments = ["grad", Array(repeating: "x", count: 300).joined(separator: "^"), "--grid", "0.5:0.9:5", "--engine", "compiled"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ADVIZ_CACHE_DIR"] = cache.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the compiler to start (a condition, polled; the compile itself takes a minute).
+        var compiler: [Int32] = []
+        for _ in 0..<400 where compiler.isEmpty {
+            compiler = Self.children(of: process.processIdentifier)
+            if compiler.isEmpty { usleep(50_000) }
+        }
+        try #require(!compiler.isEmpty, "the compiler started")
+        let started = compiler + compiler.flatMap { Self.children(of: $0) }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        // Ended by the signal (or, where the signal was blocked, with 128 + its number).
+        #expect((process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM) || process.terminationStatus == 128 + SIGTERM)
+        for pid in started {
+            let state = Self.state(pid)
+            #expect(state == nil || state == "Z", "compiler process \(pid) still runs (\(String(describing: state)))")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty, "no partial .c or .so")
+    }
+}

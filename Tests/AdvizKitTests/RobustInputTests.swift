@@ -5,6 +5,7 @@ import Testing
 @testable import AdvizEngines
 @testable import AdvizFigures
 @testable import AdvizPlots
+import GraphvizKit
 
 /// Inputs as people have them (issue 29, findings 6, 11, 13, 16, 17): CSV as spreadsheets write
 /// it, plot intervals a few ulps wide, default names, labels with quotes, one input order.
@@ -121,5 +122,18 @@ import Testing
         #expect(failure?.code == 65)
         #expect(failure?.text.contains("`p.adv` is not UTF-8 text: byte 4 (0xff)") == true, "\(failure?.text ?? "")")
         #expect(failure?.text.contains(":2:2") == true, "\(failure?.text ?? "")")
+    }
+}
+
+/// Finding 13: an error Graphviz reports (and goes on after) is a thrown error, never exit 0.
+@Suite struct GraphvizErrorTests {
+    @Test func aLabelGraphvizCannotParseIsAnError() throws {
+        var description = DotGraph()
+        description.nodes = [DotNode(id: "a", attributes: [.html("label", "<B>bold</I>")])]
+        #expect(throws: GraphvizError.self) { try GraphvizDrawing(description) }
+        var fine = DotGraph()
+        fine.nodes = [DotNode(id: "a", attributes: [.html("label", "<B>bold &amp; sure</B>")])]
+        let drawing = try GraphvizDrawing(fine)
+        #expect(try drawing.render(.svg).count > 100)
     }
 }

@@ -14,6 +14,7 @@ final class CompilerGuard: @unchecked Sendable {
     /// Set by a signal: the compile is being stopped, and whether the signal then ends adviz.
     private var interrupted = false
     private var ending = false
+    private var signalNumber: Int32 = 0
     private let temporaries: [String]
     private var sources: [DispatchSourceSignal] = []
     /// Each signal's disposition before: restored afterwards (a server's own handlers stay).
@@ -45,10 +46,17 @@ final class CompilerGuard: @unchecked Sendable {
     /// signal's handler to end the process (it must not store or report a kernel meanwhile);
     /// in a process that handles the signal itself, the compile throws instead.
     func checkInterrupted() throws(AdvizError) {
-        let (stopped, ends) = lock.withLock { (interrupted, ending) }
+        let (stopped, ends, number) = lock.withLock { (interrupted, ending, signalNumber) }
         guard stopped else { return }
         if ends {
-            while true { pause() }
+            // The signal is pending for the process; a thread that has it blocked (a parent's
+            // mask is inherited) would never take it, so this one unblocks it, then ends anyway.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, number)
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            kill(getpid(), number)
+            _exit(128 + number)
         }
         throw .limit("the compile was interrupted")
     }
@@ -65,6 +73,7 @@ final class CompilerGuard: @unchecked Sendable {
         let pid = lock.withLock {
             interrupted = true
             ending = ends
+            signalNumber = number
             return child
         }
         // The driver first, so it starts nothing more, then what it started (`clang -cc1`, the linker).
