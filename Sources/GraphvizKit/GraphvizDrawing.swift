@@ -47,7 +47,8 @@ private enum GraphvizMessages {
     /// Graphviz prints them.
     static func end() -> String? {
         let failed = agreseterrors() >= Int32(AGERR.rawValue)
-        let collected = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // cgraph prefixes each message with `Error: ` or `Warning: `; adviz's messages say `error:` once.
+        let collected = text.replacingOccurrences(of: "Error: ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
         text = ""
         if failed { return collected.isEmpty ? "an error without a message" : collected }
         if !collected.isEmpty { FileHandle.standardError.write(Data((collected + "\n").utf8)) }
