@@ -121,7 +121,7 @@ import GraphvizKit
         let failure = message { _ = try InputFile.text(Data([0x78, 0x2B, 0x0A, 0x31, 0xFF, 0x32]), name: "`p.adv`") }
         #expect(failure?.code == 65)
         #expect(failure?.text.contains("`p.adv` is not UTF-8 text: byte 4 (0xff)") == true, "\(failure?.text ?? "")")
-        #expect(failure?.text.contains(":2:2") == true, "\(failure?.text ?? "")")
+        #expect(failure?.text.contains(" p.adv:2:2") == true, "the place, as every message names it: \(failure?.text ?? "")")
     }
 }
 

@@ -28,7 +28,7 @@ public enum InputFile {
         let byte = offset < data.count ? String(format: "0x%02x", data[data.startIndex + offset]) : "the end"
         // The bytes before the first bad one are valid UTF-8, so the lossy text has the same
         // offsets up to it: the caret lands on the bad byte.
-        let source = SourceText(String(decoding: data, as: UTF8.self), name: name)
+        let source = SourceText(String(decoding: data, as: UTF8.self), name: name.trimmingCharacters(in: CharacterSet(charactersIn: "`")))
         throw .input(Diagnostic("\(name) is not UTF-8 text: byte \(offset) (\(byte)) is not valid UTF-8", at: SourceSpan(start: offset, length: 1)), source)
     }
 
