@@ -184,8 +184,11 @@ public struct ExploreError: Error, Sendable, Equatable {
             length = Swift.max(1, String(decoding: Array(source.text.utf8).dropFirst(diagnostic.span.start).prefix(Swift.max(diagnostic.span.length, 1)), as: UTF8.self).count)
             hint = diagnostic.hint
             rendered = source.render(diagnostic)
-        case .usage(let message), .missingInput(let message):
+        case .usage(let message), .missingInput(let message), .badInput(let message):
             self.init(status: 400, message: message)
+        case .limit(let message):
+            // Past a limit of adviz's own (a derivative too large): the request is answered, the server goes on.
+            self.init(status: 422, message: message)
         case .cannotCreate(let message), .cannotWrite(let message):
             // Graphviz could not draw: the request is answered, the server goes on.
             self.init(status: 422, message: message)

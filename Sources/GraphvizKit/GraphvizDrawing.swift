@@ -1,4 +1,5 @@
 import CGraphviz
+import Foundation
 import Synchronization
 
 /// Graphviz is not thread-safe (two contexts in two threads crash it), so every call into
@@ -20,6 +21,39 @@ private let graphvizLock = Mutex<Int>(0)
 private struct SharedContext: @unchecked Sendable {
     let pointer: OpaquePointer?
     static let shared = SharedContext(pointer: graphvizLock.withLock { _ in gvContext() })
+}
+
+/// Graphviz's messages (`agerr`) since the last ``GraphvizMessages/begin()``: cgraph reports
+/// errors (a label that is not well-formed) by printing them and going on, so adviz takes them
+/// through `agseterrf` and turns an error into a thrown one. Only touched under `graphvizLock`.
+private enum GraphvizMessages {
+    nonisolated(unsafe) static var text = ""
+    nonisolated(unsafe) static var installed = false
+
+    /// Starts collecting: clears the text and cgraph's highest error level.
+    static func begin() {
+        if !installed {
+            _ = agseterrf { message in
+                if let message { GraphvizMessages.text += String(cString: message) }
+                return 0
+            }
+            installed = true
+        }
+        text = ""
+        _ = agreseterrors()
+    }
+
+    /// The messages of an error since ``begin()``, or nil; warnings alone go on to stderr, as
+    /// Graphviz prints them.
+    static func end() -> String? {
+        let failed = agreseterrors() >= Int32(AGERR.rawValue)
+        // cgraph prefixes each message with `Error: ` or `Warning: `; adviz's messages say `error:` once.
+        let collected = text.replacingOccurrences(of: "Error: ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        text = ""
+        if failed { return collected.isEmpty ? "an error without a message" : collected }
+        if !collected.isEmpty { FileHandle.standardError.write(Data((collected + "\n").utf8)) }
+        return nil
+    }
 }
 
 /// What can go wrong inside Graphviz.
@@ -192,9 +226,12 @@ public final class GraphvizDrawing: @unchecked Sendable {
         if isLaidOut { gvFreeLayout(context, graph) }
         isLaidOut = false
         lastLaidOut = identity
-        guard gvLayout(context, graph, engine) == 0 else {
+        GraphvizMessages.begin()
+        let status = gvLayout(context, graph, engine)
+        let problem = GraphvizMessages.end()
+        guard status == 0, problem == nil else {
             gvFreeLayout(context, graph)
-            throw .layoutFailed("the \(engine) layout failed")
+            throw .layoutFailed("the \(engine) layout failed" + (problem.map { ": " + $0 } ?? ""))
         }
         isLaidOut = true
         rasterDPI = adviz_layout_dpi(graph)
@@ -212,7 +249,14 @@ public final class GraphvizDrawing: @unchecked Sendable {
             adviz_set_render_dpi(graph, format == .png ? rasterDPI : 72)
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
-            guard adviz_render(context, graph, engine, format.renderer, &data, &length) == 0, let data else {
+            GraphvizMessages.begin()
+            let status = adviz_render(context, graph, engine, format.renderer, &data, &length)
+            let problem = GraphvizMessages.end()
+            if let problem {
+                if let data { gvFreeRenderData(data) }
+                throw .renderFailed("Graphviz could not render \(format.rawValue): \(problem)")
+            }
+            guard status == 0, let data else {
                 throw .renderFailed("Graphviz could not render \(format.rawValue) (is the \(format.renderer) plugin installed?)")
             }
             defer { gvFreeRenderData(data) }

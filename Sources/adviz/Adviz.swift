@@ -11,7 +11,7 @@ struct Adviz: ParsableCommand {
         discussion: """
             With no command, adviz runs `trace` (with no expression, on the built-in example log(x1*x2)+sin(x2) at x1 = 2, x2 = 5).
 
-            Exit codes (sysexits): 0 success (warnings allowed), 64 bad usage, 65 bad input (a program that does not parse), 66 missing input file, 73 output cannot be created, 74 output cannot be written, 70 internal error.
+            Exit codes (sysexits): 0 success (warnings allowed), 64 bad usage, 65 bad input (a program that does not parse), 66 missing input file, 73 output cannot be created, 74 output cannot be written, 70 internal error or a limit reached (a symbolic derivative too large).
             """,
         version: "0.1.0",
         subcommands: [TraceCommand.self, RenderCommand.self, DiffCommand.self, HessianCommand.self, CompareCommand.self, PlotCommand.self, LessonCommand.self, ExplainCommand.self, CodegenCommand.self, GradCommand.self, BenchCommand.self, ServeCommand.self],
@@ -25,6 +25,17 @@ struct Adviz: ParsableCommand {
             printError("error: `\(word)` is not a command; did you mean `\(suggestion)`?\n  (to trace a program named `\(word)`, give the point: adviz trace \(word) --at …)")
             Foundation.exit(64)
         }
-        main(ArgumentRewriting.movingNegativeExpression(arguments))
+        let rewritten = ArgumentRewriting.movingNegativeExpression(arguments)
+        // For the tests: the words as the parser will read them, and the options behind that choice.
+        if ProcessInfo.processInfo.environment["ADVIZ_SHOW_ARGUMENTS"] == "1" {
+            let options = CommandOptions.forArguments(arguments)
+            let report: [String: [String]] = [
+                "arguments": rewritten, "command": CommandOptions.commandPath(arguments),
+                "flags": options.flags.sorted(), "valued": options.valued.sorted(),
+            ]
+            print(String(decoding: (try? JSONEncoder().encode(report)) ?? Data(), as: UTF8.self))
+            Foundation.exit(0)
+        }
+        main(rewritten)
     }
 }

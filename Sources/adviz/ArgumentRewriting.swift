@@ -11,15 +11,6 @@ enum ArgumentRewriting {
     /// The commands, for "did you mean": read from ``Adviz``'s own list, so a new command is never missed.
     static let commandNames = Adviz.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
 
-    /// The short options the commands define (`-f`, `-o`, `-h`): words that are options, not expressions.
-    static let shortOptions: Set<String> = ["-f", "-o", "-h", "-?"]
-
-    /// Options that take no value, so the word after one is not that option's value.
-    static let flags: Set<String> = [
-        "--error-study", "--no-clusters", "--no-share", "--no-simplify", "--all", "--fast-math", "--kernel", "--quick",
-        "--summary", "--swell", "--symbolic", "--help", "--version", "--share-constants", "--names", "--standalone",
-    ]
-
     /// A mistyped command: the first word is a bare name within two edits of a command, and either
     /// a second word follows (a command's program), or no `--at`, `--file` or `-f` follows that
     /// would make the first word a program of its own.
@@ -34,21 +25,90 @@ enum ArgumentRewriting {
 
     /// The arguments with an expression that starts with `-` moved behind `--`, where the parser
     /// reads it as the expression (unchanged when `--` is already there).
+    ///
+    /// Which words are options, and which options take a value, come from the parser's own
+    /// definition of the command the words run (``CommandOptions``), never from a list kept by hand.
     static func movingNegativeExpression(_ arguments: [String]) -> [String] {
-        guard !arguments.contains("--") else { return arguments }
+        guard !arguments.contains("--"), arguments.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0 != "-" }) else {
+            return arguments
+        }
+        let options = CommandOptions.forArguments(arguments)
         for (i, word) in arguments.enumerated() {
-            guard word.hasPrefix("-"), !word.hasPrefix("--"), word != "-", !shortOptions.contains(word) else { continue }
+            guard word.hasPrefix("-"), !word.hasPrefix("--"), word != "-", !options.isOption(word) else { continue }
             // `-3,2` after `--at` is that option's value; after a command, a flag or nothing, a program.
-            if i > 0 {
-                let previous = arguments[i - 1]
-                let takesValue = (previous.hasPrefix("--") && !previous.contains("=") && !flags.contains(previous))
-                    || previous == "-f" || previous == "-o"
-                if takesValue { continue }
-            }
+            if i > 0, options.takesValue(arguments[i - 1]) { continue }
             var rest = arguments
             rest.remove(at: i)
             return rest + ["--", word]
         }
         return arguments
+    }
+}
+
+/// The options one command defines, read from swift-argument-parser's description of it (the
+/// JSON behind `--experimental-dump-help`): its flags, and its options that take a value.
+struct CommandOptions: Equatable {
+    /// Every name (`--at`, `-f`) of an option that takes a value.
+    var valued: Set<String> = []
+    /// Every name of a flag (no value): `--gradient-graph`, `--help`, `-h`.
+    var flags: Set<String> = []
+
+    /// Whether `word` is one of the command's option or flag names.
+    func isOption(_ word: String) -> Bool { valued.contains(word) || flags.contains(word) }
+
+    /// Whether the word after `word` is `word`'s value (`--at` followed by `-3`, not `--at=-3`).
+    func takesValue(_ word: String) -> Bool { valued.contains(word) }
+
+    /// The options of every command, by its path (`["trace"]`, `["lesson", "build"]`; `[]` for adviz itself).
+    static let all: [[String]: CommandOptions] = {
+        guard let info = try? JSONDecoder().decode(ToolInfo.self, from: Data(Adviz._dumpHelp().utf8)) else { return [:] }
+        var table: [[String]: CommandOptions] = [:]
+        func visit(_ command: ToolInfo.Command, path: [String]) {
+            var options = CommandOptions()
+            for argument in command.arguments ?? [] where argument.kind != "positional" {
+                for name in argument.names ?? [] {
+                    let spelled = (name.kind == "long" ? "--" : "-") + name.name
+                    if argument.kind == "flag" { options.flags.insert(spelled) } else { options.valued.insert(spelled) }
+                }
+            }
+            table[path] = options
+            for sub in command.subcommands ?? [] { visit(sub, path: path + [sub.commandName]) }
+        }
+        visit(info.command, path: [])
+        return table
+    }()
+
+    /// The path of the command `arguments` run: the leading words that name subcommands, else
+    /// the default command (`trace`).
+    static func commandPath(_ arguments: [String]) -> [String] {
+        var path: [String] = []
+        for word in arguments {
+            guard all[path + [word]] != nil else { break }
+            path.append(word)
+        }
+        return path.isEmpty ? [TraceCommand.configuration.commandName ?? "trace"] : path
+    }
+
+    /// The options of the command `arguments` run.
+    static func forArguments(_ arguments: [String]) -> CommandOptions {
+        all[commandPath(arguments)] ?? CommandOptions()
+    }
+
+    /// The part of swift-argument-parser's `ToolInfoV0` read here.
+    private struct ToolInfo: Decodable {
+        struct Name: Decodable {
+            var kind: String
+            var name: String
+        }
+        struct Argument: Decodable {
+            var kind: String
+            var names: [Name]?
+        }
+        struct Command: Decodable {
+            var commandName: String
+            var arguments: [Argument]?
+            var subcommands: [Command]?
+        }
+        var command: Command
     }
 }

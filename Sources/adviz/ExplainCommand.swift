@@ -28,7 +28,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file (`-` for standard input).", valueName: "path"))
     var file: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point: values by position, in input order (x1, x2, …, x10, then the other names alphabetically: `b*w*x` takes b, w, x), or by name (`x2=5,x1=2`).", valueName: "values"))
     var at: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the lesson to this file (default: standard output).", valueName: "file.md"))

@@ -30,7 +30,7 @@ struct GradCommand: ParsableCommand {
     @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("A grid start:stop:count, one per input in order (or name=start:stop:count); several make their product.", valueName: "grid"))
     var grid: [String] = []
 
-    @Option(help: ArgumentHelp("Read the points from a CSV file (a header of input names, or columns in input order).", valueName: "path"))
+    @Option(help: ArgumentHelp("Read the points from a CSV file (`-` for standard input): a header of input names, or columns in input order.", valueName: "path"))
     var input: String?
 
     @Option(help: "How to differentiate: reverse, forward, central or symbolic.")
@@ -56,6 +56,9 @@ struct GradCommand: ParsableCommand {
         if fastMath && engine == .interpreted { throw ValidationError("--fast-math applies to the compiled kernel, not --engine interpreted") }
         if grid.isEmpty && input == nil { throw ValidationError("give the points with --grid start:stop:count or --input file.csv") }
         if !grid.isEmpty && input != nil { throw ValidationError("give either --grid or --input, not both") }
+        if input == "-" && (program.expression == "-" || program.file == "-") {
+            throw ValidationError("the program and --input cannot both be read from standard input")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -71,8 +74,9 @@ struct GradCommand: ParsableCommand {
             guard graph.inputCount > 0 else { throw .usage("the expression has no inputs to differentiate by") }
             let points: PointColumns
             if let input {
-                guard let data = FileManager.default.contents(atPath: input) else { throw .missingInput("cannot read `\(input)`") }
-                points = try PointGrid.points(csv: String(decoding: data, as: UTF8.self), path: input, inputs: graph.inputNames)
+                let name = input == "-" ? "standard input" : "`\(input)`"
+                let text = try InputFile.text(try InputFile.read(input), name: name)
+                points = try PointGrid.points(csv: text, path: input == "-" ? "<stdin>" : input, inputs: graph.inputNames)
             } else {
                 points = try PointGrid.points(grids: grid, inputs: graph.inputNames)
             }

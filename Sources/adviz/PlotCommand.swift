@@ -8,7 +8,7 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Plot f and its derivative (by AD) over an interval, with overlays; or the error study.",
         discussion: """
-            Drawn with Cairo to SVG, PNG or PDF (by the file's extension). Without -o the plot goes to output/<expression>-plot.svg.
+            Drawn with Cairo to SVG, PNG or PDF (by the file's extension). Without -o the plot goes to output/<expression>-<hash>-plot.svg (a short hash of the program, so two programs never share a file).
 
             Examples:
               adviz plot "abs(x)" --from -2 --to 2 --numeric central -o output/abs.png
@@ -51,6 +51,7 @@ struct PlotCommand: ParsableCommand {
     func validate() throws {
         guard from.isFinite, to.isFinite else { throw ValidationError("--from and --to must be finite numbers") }
         guard from < to else { throw ValidationError("--from must be below --to") }
+        if let title, let problem = labelProblem(title) { throw ValidationError("--title cannot be used: \(problem)") }
         guard (2...100_000).contains(samples) else { throw ValidationError("--samples must be between 2 and 100000") }
         if let out, !["svg", "png", "pdf"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) {
             throw ValidationError("cannot tell the format of `\(out)`; use .svg, .png or .pdf")
@@ -72,7 +73,7 @@ struct PlotCommand: ParsableCommand {
             } else {
                 throw .usage("--at is missing: give values for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")) (the inputs not plotted stay there)")
             }
-            let name = origin == .example ? "example" : Slug.make(source.text)
+            let name = origin == .example ? "example" : Slug.unique(source.text)
             let basePath = out ?? "output/\(name)-\(errorStudy ? "error" : "plot").svg"
             if out == nil { try AtomicFile.makeFolder("output") }
             // One plot per output; with several, each file is named after its output (`plot-y1.svg`).

@@ -10,7 +10,7 @@ struct ProgramOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp("Read the program from a file (`-` for standard input).", valueName: "path"))
     var file: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The point: values in the inputs' natural order (`2,5`) or by name (`x2=5,x1=2`).", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point: values by position, in input order (x1, x2, …, x10, then the other names alphabetically: `b*w*x` takes b, w, x), or by name (`x2=5,x1=2`).", valueName: "values"))
     var at: String?
 
     @Option(name: .customLong("output"), help: ArgumentHelp("The statements that are outputs (default: the named statements nothing later reads, and the last). Repeat or separate with commas.", valueName: "name"))

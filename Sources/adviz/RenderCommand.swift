@@ -8,7 +8,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Draw the computational graph with its values, tangents, adjoints and edge partials.",
         discussion: """
-            The figure is laid out by Graphviz (cgraph and gvc, linked as libraries). The format follows the file's extension (.svg .png .pdf .dot) unless --format is given; the default file is output/<expression>.svg.
+            The figure is laid out by Graphviz (cgraph and gvc, linked as libraries). The format follows the file's extension (.svg .png .pdf .dot) unless --format is given; the default file is output/<expression>-<hash>.svg (a short hash of the program, so two programs never share a file).
 
             Examples:
               adviz render
@@ -20,7 +20,7 @@ struct RenderCommand: ParsableCommand {
                 (no --at: the graph alone, names and operations)
               adviz render --step 9 -o output/step9.svg
                 (the state after step 9 of the sweeps)
-              adviz render "y = tanh(w1*x1 + w2*x2 + b)" --at 1,2,0.5,-0.3,0.1 \\
+              adviz render "y = tanh(w1*x1 + w2*x2 + b)" --at x1=1,x2=2,w1=0.5,w2=-0.3,b=0.1 \\
                   --show values,adjoints --names --fit 16:9 -o slide.svg
               adviz render "log(x1*x2)+sin(x2)" --at 2,5 --gradient-graph
                 (the backward pass drawn as a graph: f's nodes, then each v̄ᵢ and its sum)
@@ -33,7 +33,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var seeds: SeedOptions
     @OptionGroup var gradientGraph: GradientGraphOptions
 
-    @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write (default output/<expression>.svg).", valueName: "path"))
+    @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write (default output/<expression>-<hash>.svg).", valueName: "path"))
     var out: String?
 
     @Option(help: ArgumentHelp("svg, png, pdf, dot or tikz (a tikzpicture for LaTeX, from Graphviz's layout; default: from the file's extension, .tex is tikz).", valueName: "format"))
@@ -95,6 +95,8 @@ struct RenderCommand: ParsableCommand {
         guard FigureTheme.named(theme) != nil else {
             throw ValidationError("--theme must be one of \(FigureTheme.all.map(\.name).joined(separator: ", ")), got `\(theme)`")
         }
+        if let problem = labelProblem(font, isName: true) { throw ValidationError("--font `\(font)` cannot be used: \(problem)") }
+        if let title, let problem = labelProblem(title) { throw ValidationError("--title cannot be used: \(problem)") }
         guard fontSize > 2, fontSize < 200 else { throw ValidationError("--font-size must be between 2 and 200") }
         guard dpi >= 36, dpi <= 1200 else { throw ValidationError("--dpi must be between 36 and 1200") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive") }
@@ -156,7 +158,7 @@ struct RenderCommand: ParsableCommand {
             for note in figure.notes { printError("note: \(note)") }
             if options.numbers { for message in trace.warningMessages() { printError("warning: \(message)") } }
 
-            let name = program.expression == nil && program.file == nil ? "example" : Slug.make(source.text)
+            let name = program.expression == nil && program.file == nil ? "example" : Slug.unique(source.text)
             if let frames {
                 let frameFormat = format ?? .svg
                 let bar = ProgressBar(label: "frames", isTerminal: Terminal.isErrorTerminal)

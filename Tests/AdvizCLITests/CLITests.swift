@@ -17,9 +17,10 @@ struct AdvizRun {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
-    init(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: URL? = nil) throws {
         let process = Process()
         process.executableURL = Self.executable
+        if let directory { process.currentDirectoryURL = directory }
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil

@@ -34,26 +34,9 @@ public enum ProgramSource: Sendable, Equatable {
         case .argument(let text): return SourceText(text, name: "<expression>")
         case .example: return SourceText(ProgramSource.builtInExample, name: "<example>")
         case .standardInput:
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return SourceText(try ProgramSource.decode(data, name: "standard input"), name: "<stdin>")
+            return SourceText(try InputFile.text(try InputFile.read("-"), name: "standard input"), name: "<stdin>")
         case .file(let path):
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw .missingInput("cannot read `\(path)`: no such file")
-            }
-            guard !isDirectory.boolValue else { throw .missingInput("cannot read `\(path)`: it is a folder") }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .missingInput("cannot read `\(path)`: permission denied")
-            }
-            return SourceText(try ProgramSource.decode(data, name: "`\(path)`"), name: path)
+            return SourceText(try InputFile.text(try InputFile.read(path), name: "`\(path)`"), name: path)
         }
-    }
-
-    private static func decode(_ data: Data, name: String) throws(AdvizError) -> String {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .input(
-                Diagnostic("\(name) is not UTF-8 text", at: SourceSpan(start: 0, length: 1)), SourceText("", name: name))
-        }
-        return text
     }
 }

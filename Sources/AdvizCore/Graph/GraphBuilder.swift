@@ -322,8 +322,10 @@ extension Graph {
     }
 }
 
-/// The order in which inputs are numbered: x1, x2, …, x10 first, then the other names
-/// with numbers compared as numbers (w2 before w10).
+/// The order in which inputs are numbered, the one rule `--at 2,5`, `--seed`, `--grid` and CSV
+/// columns without a header follow: x1, x2, …, x10 first (an `x` with a number), then every
+/// other name alphabetically, numbers compared as numbers (w2 before w10). A plain `x` is one
+/// of the others: `b*w*x` takes its point as b, w, x.
 public enum NaturalOrder {
     /// `names` in natural order; each name's key is computed once (a million inputs sort in a second, not a minute).
     public static func sorted(_ names: some Sequence<String>) -> [String] {
@@ -356,6 +358,6 @@ public enum NaturalOrder {
             for byte in bytes[digitsStart...].prefix(18) { value = value * 10 + Int(byte - 48) }
             number = value
         }
-        return (stem == "x", stem, number)
+        return (stem == "x" && number != nil, stem, number)
     }
 }

@@ -10,6 +10,12 @@ public enum AdvizError: Error, Sendable {
     case cannotCreate(String)
     /// An output that cannot be written. Exit 74.
     case cannotWrite(String)
+    /// Bad input with no place in a program to point at: numbers that parse but cannot be
+    /// used (a plot interval holding fewer doubles than samples). Exit 65.
+    case badInput(String)
+    /// Work past one of adviz's limits (a symbolic derivative too large to build): the
+    /// message names the limit. Exit 70.
+    case limit(String)
 
     /// The sysexits code for the error, as swift-argument-parser uses them.
     public var exitCode: Int32 {
@@ -19,13 +25,16 @@ public enum AdvizError: Error, Sendable {
         case .missingInput: 66
         case .cannotCreate: 73
         case .cannotWrite: 74
+        case .badInput: 65
+        case .limit: 70
         }
     }
 
     /// The message as printed on stderr, starting with `error:`.
     public var rendered: String {
         switch self {
-        case .usage(let message), .missingInput(let message), .cannotCreate(let message), .cannotWrite(let message):
+        case .usage(let message), .missingInput(let message), .cannotCreate(let message), .cannotWrite(let message),
+            .badInput(let message), .limit(let message):
             "error: \(message)\n"
         case .input(let diagnostic, let source):
             source.render(diagnostic)

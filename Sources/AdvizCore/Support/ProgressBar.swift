@@ -43,4 +43,19 @@ public enum Slug {
         while out.hasSuffix("-") { out.removeLast() }
         return out.isEmpty ? "graph" : out
     }
+
+    /// A default file name for a program: the readable slug and a short hash of the program's
+    /// text (`x-2-4f0c6a2e`), so `x-2`, `x^2` and `x/2` never share a file, and one program
+    /// always gets the same name. The hash is FNV-1a (64 bits, folded to 32) of the text with
+    /// its surrounding blanks trimmed: stable across runs, machines and versions of adviz.
+    public static func unique(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.trimmingCharacters(in: .whitespacesAndNewlines).utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let folded = UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
+        let hex = String(folded, radix: 16)
+        return make(text) + "-" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
 }

@@ -1,4 +1,5 @@
-/// Text made safe inside HTML (and Graphviz's HTML-like labels): `& < > "` escaped.
+/// Text made safe inside HTML, XML attributes and Graphviz's HTML-like labels: `& < > " '`
+/// escaped, and control characters (which XML 1.0 cannot hold even escaped) replaced by U+FFFD.
 package func htmlEscaped(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.count)
@@ -8,10 +9,32 @@ package func htmlEscaped(_ text: String) -> String {
         case "<": out += "&lt;"
         case ">": out += "&gt;"
         case "\"": out += "&quot;"
-        default: out.append(c)
+        case "'": out += "&#39;"
+        default:
+            if c.unicodeScalars.contains(where: isControl) { out.append("\u{FFFD}") } else { out.append(c) }
         }
     }
     return out
+}
+
+/// A control character: C0 (tab, line breaks included), DEL and C1.
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+}
+
+/// Why `text` cannot be a one-line label (a title, a font name) written into SVG or HTML,
+/// or nil: a control character (XML cannot hold it, Graphviz's label parser rejects it) or,
+/// for names that Graphviz copies into attributes without escaping, a quote or markup.
+public func labelProblem(_ text: String, isName: Bool = false) -> String? {
+    for (offset, scalar) in text.unicodeScalars.enumerated() {
+        if isControl(scalar) {
+            return "it holds a control character (U+\(String(format: "%04X", scalar.value)) at character \(offset + 1))"
+        }
+        if isName, "\"'<>&".unicodeScalars.contains(scalar) {
+            return "it holds `\(scalar)` (character \(offset + 1)), which a font name cannot have"
+        }
+    }
+    return nil
 }
 
 extension Duration {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import AdvizCore
@@ -107,23 +108,15 @@ public final class KernelCompiler: Sendable {
     ///
     /// `note` receives one-time notes (a read-only cache). Throws when there is no compiler
     /// or the compile fails; callers then use the ``BlockInterpreter``.
-    public func kernel(for source: KernelSource, note: (String) -> Void = { _ in }) throws(AdvizError) -> CompiledKernel {
+    /// With `timeLimit` (seconds), a compile that takes longer is stopped (the compiler killed,
+    /// nothing left behind) and throws ``AdvizError/limit(_:)``.
+    public func kernel(for source: KernelSource, timeLimit: Double? = nil, note: (String) -> Void = { _ in }) throws(AdvizError) -> CompiledKernel {
         guard let compiler else { throw .usage("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)") }
+        if let kernel = cached(source) { return kernel }
         let key = KernelCompiler.key(source.text, compiler: compiler, flags: KernelCompiler.flags(source.math))
-        if let kernel = loaded.withLock({ $0[key] }) { return kernel }
         let name = String(key, radix: 16)
         var folder = cacheFolder
         if folder == nil, let cacheProblem { noteOnce("note: \(cacheProblem); compiling kernels in a temporary folder", note) }
-        // A cached entry: used only if its stored source is exactly ours.
-        if let folder {
-            let c = folder + "/" + name + ".c", so = folder + "/" + name + ".so"
-            if let stored = FileManager.default.contents(atPath: c), stored == Data(source.text.utf8),
-                FileManager.default.fileExists(atPath: so), let kernel = try? CompiledKernel(path: so, source: source, compileSeconds: 0)
-            {
-                loaded.withLock { $0[key] = kernel }
-                return kernel
-            }
-        }
         var temporary: String? = nil
         if folder == nil {
             let template = NSTemporaryDirectory() + "/adviz-kernel-XXXXXX"
@@ -133,18 +126,62 @@ public final class KernelCompiler: Sendable {
             temporary = folder
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
-        let kernel = try compile(source, compiler: compiler, folder: folder!, name: name)
+        let kernel = try compile(source, compiler: compiler, folder: folder!, name: name, timeLimit: timeLimit)
         loaded.withLock { $0[key] = kernel }
         return kernel
     }
 
-    private func compile(_ source: KernelSource, compiler: String, folder: String, name: String) throws(AdvizError) -> CompiledKernel {
+    /// The kernel for `source` if this process or the cache already has it (no compiling).
+    public func cached(_ source: KernelSource) -> CompiledKernel? {
+        guard let compiler else { return nil }
+        let key = KernelCompiler.key(source.text, compiler: compiler, flags: KernelCompiler.flags(source.math))
+        if let kernel = loaded.withLock({ $0[key] }) { return kernel }
+        // A cached entry: used only if its stored source is exactly ours.
+        guard let folder = cacheFolder else { return nil }
+        let name = String(key, radix: 16)
+        let c = folder + "/" + name + ".c", so = folder + "/" + name + ".so"
+        guard let stored = FileManager.default.contents(atPath: c), stored == Data(source.text.utf8),
+            FileManager.default.fileExists(atPath: so), let kernel = try? CompiledKernel(path: so, source: source, compileSeconds: 0)
+        else { return nil }
+        loaded.withLock { $0[key] = kernel }
+        return kernel
+    }
+
+    /// About how many seconds `clang -O3` takes on `source`, from its size: the kernel is one
+    /// function per method, and the optimiser's time grows faster than the function's length
+    /// (measured on this project's 2-core machine; see ``GradientEngine/compileBudget``).
+    ///
+    /// Calls of `pow` with a variable exponent cost clang far more than their text: a tower
+    /// `x^x^…^x` of 100 (122 KB of C, 891 `pow` calls) took 10.7 s where a chain of sines and
+    /// logarithms of 258 KB took 2.7 s. Each `pow(` counts as 0.6 KB more.
+    public static func estimatedSeconds(_ source: KernelSource) -> Double {
+        var powers = 0
+        let pattern = Array("pow(".utf8)
+        var matched = 0
+        for byte in source.text.utf8 {
+            matched = byte == pattern[matched] ? matched + 1 : (byte == pattern[0] ? 1 : 0)
+            if matched == pattern.count { powers += 1; matched = 0 }
+        }
+        let kilobytes = Double(source.text.utf8.count) / 1000 + 0.6 * Double(powers)
+        return estimateScale * Foundation.pow(kilobytes, estimateExponent)
+    }
+
+    /// The fit of ``estimatedSeconds(_:)``, seconds = scale · (effective kilobytes of C)^exponent,
+    /// to `clang -O3` on chains of 50–300 statements (129 KB: 1.1 s, 258 KB: 2.7 s, 522 KB: 7.5 s)
+    /// on this project's 2-core machine.
+    static let estimateScale = 0.00123, estimateExponent = 1.4
+
+    private func compile(_ source: KernelSource, compiler: String, folder: String, name: String, timeLimit: Double?) throws(AdvizError) -> CompiledKernel {
         let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let cTemporary = folder + "/.\(name).\(unique).c", soTemporary = folder + "/.\(name).\(unique).so"
         let c = folder + "/" + name + ".c", so = folder + "/" + name + ".so"
+        CompilerGuard.removeAbandoned(in: folder)
+        // From here until the kernel is stored, an interrupt kills the compiler and removes these files.
+        let guarding = CompilerGuard(temporaries: [cTemporary, soTemporary])
         defer {
             unlink(cTemporary)
             unlink(soTemporary)
+            guarding.finish()
         }
         guard FileManager.default.createFile(atPath: cTemporary, contents: Data(source.text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw .cannotWrite("cannot write the kernel source in `\(folder)`")
@@ -154,15 +191,34 @@ public final class KernelCompiler: Sendable {
         process.executableURL = URL(fileURLWithPath: compiler)
         process.arguments = KernelCompiler.flags(source.math) + ["-o", soTemporary, cTemporary, "-lm"]
         let errors = Pipe()
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         do {
             try process.run()
+            guarding.started(process.processIdentifier)
         } catch {
             throw .usage("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
         }
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
+        // The compiler's messages are read on the side, so a full pipe cannot stall it while adviz waits.
+        let collected = CollectedOutput()
+        let reading = DispatchGroup()
+        reading.enter()
+        DispatchQueue.global().async {
+            collected.data = errors.fileHandleForReading.readDataToEndOfFile()
+            reading.leave()
+        }
+        if let timeLimit, finished.wait(timeout: .now() + timeLimit) == .timedOut {
+            CompilerGuard.killTree(process.processIdentifier)
+            finished.wait()
+            reading.wait()
+            throw .limit("compiling the kernel took longer than \(Int(timeLimit)) s (the limit under --engine auto)")
+        }
         process.waitUntilExit()
+        reading.wait()
+        try guarding.checkInterrupted()
+        let messages = collected.data
         guard process.terminationStatus == 0 else {
             let text = String(decoding: messages, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
             throw .usage("the C compiler failed on the kernel (exit \(process.terminationStatus)):\n\(text)")
@@ -203,4 +259,9 @@ public final class KernelCompiler: Sendable {
         let flags = lines.first { $0.hasPrefix("flags") } ?? ""
         return String(model) + String(flags)
     }()
+}
+
+/// What a thread read from the compiler's standard error, handed back after it finished.
+private final class CollectedOutput: @unchecked Sendable {
+    var data = Data()
 }

@@ -83,22 +83,57 @@ public final class GradientEngine: @unchecked Sendable {
         case .interpreted:
             kernel = nil
         case .compiled:
-            kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives, math: math), note: note)
-        case .auto:
-            if graph.nodes.count > GradientEngine.compileLimit {
-                kernel = nil
-            } else if compiler.compiler == nil {
-                compiler.noteOnce("note: no C compiler found; using the vectorised interpreter", note)
-                kernel = nil
-            } else {
-                do {
-                    kernel = try compiler.kernel(for: KernelSource(graph, output: output, symbolic: derivatives, math: math), note: note)
-                } catch {
-                    compiler.noteOnce("note: compiling the kernel failed, using the vectorised interpreter\n" + error.rendered, note)
-                    kernel = nil
-                }
+            let source = KernelSource(graph, output: output, symbolic: derivatives, math: math)
+            let estimate = KernelCompiler.estimatedSeconds(source)
+            if compiler.cached(source) == nil, estimate > GradientEngine.compileBudget {
+                note("note: compiling the kernel of \(graph.nodes.count) nodes; this may take about \(GradientEngine.seconds(estimate)) (Ctrl-C stops it and leaves nothing behind)")
             }
+            kernel = try compiler.kernel(for: source, note: note)
+        case .auto:
+            kernel = GradientEngine.automaticKernel(graph, output: output, symbolic: derivatives, compiler: compiler, math: math, note: note)
         }
+    }
+
+    /// The compiled engine is skipped under `auto` when compiling would take longer than this
+    /// (seconds, estimated from the kernel's size and not already cached): a person waits for
+    /// nothing, and the interpreter, which starts at once, runs instead. A chain of 300
+    /// statements `a_i = sin(a_{i-1})*x + log(1 + a_{i-1}^2)` took clang 14.6 s, 1,000 took 163 s;
+    /// the interpreter runs either in a fraction of a second.
+    public static let compileBudget = 2.0
+
+    /// Under `auto`, a compile still running after this many seconds is stopped for the interpreter.
+    public static let compileTimeLimit = 10.0
+
+    /// Under `auto`: the kernel if it is cached or quick to compile and compiles; else nil, with a note.
+    static func automaticKernel(
+        _ graph: Graph, output: Int, symbolic derivatives: [SymbolicDerivative]?, compiler: KernelCompiler, math: KernelMath, note: (String) -> Void
+    ) -> CompiledKernel? {
+        if graph.nodes.count > GradientEngine.compileLimit { return nil }
+        if compiler.compiler == nil {
+            compiler.noteOnce("note: no C compiler found; using the vectorised interpreter", note)
+            return nil
+        }
+        let source = KernelSource(graph, output: output, symbolic: derivatives, math: math)
+        if let kernel = compiler.cached(source) { return kernel }
+        let estimate = KernelCompiler.estimatedSeconds(source)
+        if estimate > compileBudget {
+            compiler.noteOnce(
+                "note: compiling this program's kernel (\(graph.nodes.count) nodes) would take about \(seconds(estimate)); the vectorised interpreter runs it instead (--engine compiled to compile it anyway)",
+                note)
+            return nil
+        }
+        // The estimate is rough: a compile that runs long past it is stopped, and the interpreter runs.
+        do {
+            return try compiler.kernel(for: source, timeLimit: Swift.max(compileTimeLimit, 3 * estimate), note: note)
+        } catch {
+            compiler.noteOnce("note: compiling the kernel failed, using the vectorised interpreter\n" + error.rendered, note)
+            return nil
+        }
+    }
+
+    /// `12 s`, `3 min`: a duration as a person reads it.
+    static func seconds(_ value: Double) -> String {
+        value < 90 ? "\(Int(value.rounded())) s" : "\(Int((value / 60).rounded())) min"
     }
 
     /// The engine that runs: `compiled`, `compiled fast-math` (results may differ from the trace's) or `interpreted`.

@@ -72,48 +72,49 @@ public enum PointGrid {
         return PointColumns(columns: columns)
     }
 
-    /// Points from CSV text: an optional header of input names (any order), then one row per point.
+    /// Points from CSV text: an optional header of input names (any order, quoted or not),
+    /// then one row per point, as RFC 4180 writes CSV (CRLF or LF, quoted fields, a UTF-8
+    /// byte-order mark). Every row has the header's number of values (without a header, one
+    /// per input): a row with more or fewer is an error naming it, never a value dropped.
     public static func points(csv text: String, path: String, inputs: [String]) throws(AdvizError) -> PointColumns {
         let source = SourceText(text, name: path)
-        var rows = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var order = Array(inputs.indices)
-        var rowStart = 0  // the byte offset of the current row, for messages that point at it
         func fail(_ message: String, at offset: Int, length: Int = 1) -> AdvizError {
             .input(Diagnostic(message, at: SourceSpan(start: offset, length: Swift.max(1, length))), source)
         }
-        if let first = rows.first, first.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }) {
-            let names = first.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var rows = try CSVRecords(text) { message, offset, length in fail(message, at: offset, length: length) }.records
+        guard !rows.isEmpty else { throw .usage("`\(path)` has no points") }
+        var order = Array(inputs.indices)
+        var width = inputs.count
+        var widthReason = "the function has \(inputs.count) input\(inputs.count == 1 ? "" : "s") (and the file no header)"
+        // A header: a first row with a name in it (a field, quoted or not, that is not a number).
+        let first = rows[0]
+        if first.fields.contains(where: { !$0.text.isEmpty && Double($0.text) == nil }) {
+            let names = first.fields.map(\.text)
             var positions: [Int] = []
             for name in inputs {
                 guard let position = names.firstIndex(of: name) else {
-                    throw fail("the header has no column `\(name)`; it names \(names.map { "`\($0)`" }.joined(separator: ", "))", at: 0, length: first.utf8.count)
+                    throw fail("the header has no column `\(name)`; it names \(names.map { "`\($0)`" }.joined(separator: ", "))", at: first.offset, length: first.length)
                 }
                 positions.append(position)
             }
             order = positions
+            width = names.count
+            widthReason = "the header names \(names.count) column\(names.count == 1 ? "" : "s")"
             rows.removeFirst()
-            rowStart = first.utf8.count + 1
         }
         var columns = [[Double]](repeating: [], count: inputs.count)
-        for row in rows {
-            defer { rowStart += row.utf8.count + 1 }
-            let trimmed = row.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
-            var column = 0
-            var values: [Double] = []
-            for field in fields {
-                let text = field.trimmingCharacters(in: .whitespaces)
-                guard let value = Double(text) else {
-                    throw fail(text.isEmpty ? "a value is missing here" : "`\(text)` is not a number", at: rowStart + column + (field.utf8.count - field.drop { $0 == " " }.utf8.count), length: text.utf8.count)
+        for (k, row) in rows.enumerated() {
+            guard row.fields.count == width else {
+                let number = k + 1
+                throw fail("row \(number) (line \(row.line)) has \(row.fields.count) value\(row.fields.count == 1 ? "" : "s"); \(widthReason)", at: row.offset, length: row.length)
+            }
+            for (j, position) in order.enumerated() {
+                let field = row.fields[position]
+                guard let value = Double(field.text) else {
+                    throw fail(field.text.isEmpty ? "a value is missing here" : "`\(field.text)` is not a number", at: field.offset, length: field.text.utf8.count)
                 }
-                values.append(value)
-                column += field.utf8.count + 1
+                columns[j].append(value)
             }
-            guard let needed = order.max(), values.count > needed else {
-                throw fail("\(values.count) value\(values.count == 1 ? "" : "s") on this row; the function has \(inputs.count) input\(inputs.count == 1 ? "" : "s")", at: rowStart, length: row.utf8.count)
-            }
-            for (j, position) in order.enumerated() { columns[j].append(values[position]) }
         }
         guard !(columns.first?.isEmpty ?? true) else { throw .usage("`\(path)` has no points") }
         return PointColumns(columns: columns)

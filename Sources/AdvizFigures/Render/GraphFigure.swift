@@ -69,6 +69,10 @@ public struct GraphFigure: Sendable {
 
     /// A figure of `trace`; throws a usage error for `--collapse` names that are not statements.
     public init(_ trace: Trace, options: FigureOptions = FigureOptions()) throws(AdvizError) {
+        // Graphviz writes the font name into SVG attributes as it is: a quote would end the
+        // attribute and start another (`onload=…`).
+        if let problem = labelProblem(options.fontName, isName: true) { throw .usage("the font name `\(options.fontName)` cannot be used: \(problem)") }
+        if let title = options.title, let problem = labelProblem(title) { throw .usage("the title cannot be used: \(problem)") }
         self.trace = trace
         var options = options
         // A gradient graph's nodes are the adjoints: its own adjoints (of its outputs) are not what it shows.

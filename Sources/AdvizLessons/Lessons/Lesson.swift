@@ -111,10 +111,7 @@ extension Lesson {
 
     /// Reads the lesson file at `path` (66 if it cannot be read).
     public static func load(path: String) throws(AdvizError) -> Lesson {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .missingInput("cannot read the lesson `\(path)`")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw .missingInput("`\(path)` is not UTF-8 text") }
+        let text = try InputFile.text(try InputFile.read(path, what: "the lesson"), name: "`\(path)`")
         return try parse(text, name: path)
     }
 
@@ -145,9 +142,12 @@ extension Lesson {
     /// Every mistake in the lesson file at `path` (see ``check(_:name:)``); a file that cannot be
     /// read is one mistake.
     public static func check(path: String) -> [AdvizError] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [.missingInput("cannot read the lesson `\(path)`")] }
-        guard let text = String(data: data, encoding: .utf8) else { return [.missingInput("`\(path)` is not UTF-8 text")] }
-        return check(text, name: path)
+        do {
+            let text = try InputFile.text(try InputFile.read(path, what: "the lesson"), name: "`\(path)`")
+            return check(text, name: path)
+        } catch {
+            return [error]
+        }
     }
 
     /// Where an error points (errors without a place sort first).

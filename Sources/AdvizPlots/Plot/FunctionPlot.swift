@@ -48,6 +48,11 @@ public struct FunctionPlot: Sendable {
             throw .usage("the interval must have --from below --to, got [\(options.from), \(options.to)]")
         }
         guard (2...100_000).contains(options.samples) else { throw .usage("the number of samples must be between 2 and 100000") }
+        // Samples must be distinct doubles: [1, 1 + 2⁻⁵²] holds two, not 400.
+        let representable = FunctionPlot.doublesBetween(options.from, options.to)
+        guard representable >= UInt64(options.samples) else {
+            throw .badInput("the interval [\(options.from), \(options.to)] holds \(representable) double\(representable == 1 ? "" : "s"), fewer than the \(options.samples) samples (the limit is one sample per representable number): widen the interval or lower --samples")
+        }
         let name = options.variable ?? graph.inputNames.first ?? ""
         guard let j = graph.inputNames.firstIndex(of: name) else {
             throw .usage("plot needs an input to vary; the inputs are \(PointBinding.listing(graph.inputNames))")
@@ -93,6 +98,18 @@ public struct FunctionPlot: Sendable {
             numeric = []
         }
         kinks = FunctionPlot.findKinks(graph, at: point, input: j, xs: xs)
+    }
+
+    /// How many doubles lie in [lo, hi], both ends counted (lo ≤ hi, both finite).
+    static func doublesBetween(_ lo: Double, _ hi: Double) -> UInt64 {
+        // The bit patterns of non-negative doubles are ordered as the numbers are; across zero,
+        // the two magnitudes' patterns add (each below 2⁶³, so the sum fits in 64 bits).
+        let a = lo.magnitude.bitPattern, b = hi.magnitude.bitPattern
+        switch (lo.sign == .minus && lo != 0, hi.sign == .minus && hi != 0) {
+        case (false, false): return b - a + 1
+        case (true, true): return a - b + 1
+        default: return a + b + 1
+        }
     }
 
     /// Points where a non-smooth operation moves to another smooth piece (``Op/piece(_:_:)``)
@@ -480,11 +497,17 @@ struct PlotFrame {
         let raw = (hi - lo) / Double(count)
         let magnitude = Foundation.pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-        var t = (lo / step).rounded(.up) * step
+        // Each tick from its index, not by adding the step again and again: on an interval a few
+        // ulps wide the step is below the spacing of doubles, `t += step` never moves, and the
+        // loop would grow its array without end. At most 4·count ticks, and no tick twice.
+        guard step > 0, step.isFinite, lo.isFinite, hi.isFinite else { return [lo] }
+        let first = (lo / step).rounded(.up)
         var result: [Double] = []
-        while t <= hi + step * 1e-9 {
-            result.append(Swift.abs(t) < step * 1e-9 ? 0 : t)
-            t += step
+        for k in 0..<(4 * count) {
+            let t = (first + Double(k)) * step
+            guard t <= hi + step * 1e-9 else { break }
+            let tick = Swift.abs(t) < step * 1e-9 ? 0 : t
+            if result.last != tick { result.append(tick) }
         }
         return result
     }

@@ -22,8 +22,15 @@ public struct SymbolicDerivative: Sendable {
     /// simplifying must not turn NaN into a number.
     let dependentSteps: [(op: Op, a: Int, b: Int)]
 
+    /// The most entries an arena may hold (function and derivative, shared subexpressions once):
+    /// about 100 MB. Past it the derivative is refused (exit 70) rather than built for minutes
+    /// in gigabytes, as `1.0000001^(1.0000001^(…^x))` nested 10,000 deep would be.
+    public static let nodeLimit = 1_000_000
+
     /// The derivative of output `output` of `graph` with respect to the input `variable`.
-    public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true) throws(AdvizError) {
+    ///
+    /// Throws ``AdvizError/limit(_:)`` when the expressions would exceed `limit` entries.
+    public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true, limit: Int = nodeLimit) throws(AdvizError) {
         guard let j = graph.inputNames.firstIndex(of: variable) else {
             throw .usage("`\(variable)` is not an input; the inputs are \(PointBinding.listing(graph.inputNames))")
         }
@@ -57,6 +64,11 @@ public struct SymbolicDerivative: Sendable {
                     sum = sum.map { arena.apply(.add, $0, term) } ?? term
                 }
                 derivative[i] = sum ?? zero
+            }
+            if arena.terms.count > limit {
+                throw .limit(
+                    "the symbolic derivative by `\(variable)` would exceed \(limit) nodes (the limit, reached at step \(i + 1) of \(root + 1)); "
+                        + "AD's trace has \(graph.nodes.count) (adviz trace or adviz hessian differentiate it)")
             }
         }
         self.arena = arena
