@@ -65,6 +65,7 @@ public struct ServeOptions: Sendable {
 /// | `GET /api/trace?program=&at=&mode=&wrt=&seed=&ybar=&order=` | `trace --format json` |
 /// | `GET /api/explore?…` | the page's model: steps, nodes, rows (``ExploreModel``) |
 /// | `GET /api/figure.svg?…&step=&show=&theme=` | the figure after a step, fitted to its viewport |
+/// | `GET /api/landscape?…&x0=&x1=&y0=&y1=` | f over a grid of its first two inputs (a line for one): the Descent tab's contours |
 /// | `POST /api/rooms` (token) | opens a room: `{"code"}` |
 /// | `GET /api/rooms/CODE` | whether it is open and how many follow |
 /// | WebSocket `/ws/present/CODE?token=`, `/ws/follow/CODE` | the room's state messages |
@@ -192,6 +193,12 @@ public struct ClassroomServer: Sendable {
                         document = .object(members)
                     }
                     return Self.json(document.serialized(pretty: false))
+                }
+            }
+            router.on("/api/landscape", method: method) { request, context in
+                await Self.answer(method) {
+                    let parameters = try await Self.parameters(request, context)
+                    return Self.json(try Landscape.json(try ExploreRequest(parameters: parameters), parameters: parameters).serialized(pretty: false))
                 }
             }
             router.on("/api/figure.svg", method: method) { request, context in

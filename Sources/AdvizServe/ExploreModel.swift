@@ -35,7 +35,27 @@ public struct ExploreModel: Sendable {
                 ("label", .string(row.text.label)), ("definition", .string(row.text.definition)),
                 ("formula", .string(row.text.formula)), ("substituted", .string(row.text.substituted)),
                 ("value", number(row.data.value)), ("shown", .string(row.text.value)),
+                ("terms", .array(row.data.terms.map { term(of: row.data, $0) })),
             ])
+        }
+        /// One term of a row's sum, named as the chain rule writes it (`v̄₃·∂v₃/∂v₀`, a seed `ȳ`),
+        /// with what it adds: practice says which term an answer left out or got wrong.
+        func term(of row: TraceRow, _ term: ChainTerm) -> JSONValue {
+            let i = row.node
+            let text: String
+            switch term.source {
+            case .node(let j) where row.kind == .adjoint:
+                text = trace.symbol(of: j, accent: .bar) + "·∂" + trace.symbol(of: j) + "/∂" + trace.symbol(of: i)
+            case .node(let j):
+                text = trace.symbol(of: j, accent: .dot) + "·∂" + trace.symbol(of: i) + "/∂" + trace.symbol(of: j)
+            case .outputSeed(let k):
+                text = MathName.symbol(graph.outputs[k].name, accent: .bar, style: .text)
+            case .inputSeed(let k):
+                text = MathName.symbol(graph.inputNames[k], accent: .dot, style: .text)
+            }
+            let isSeed: Bool
+            if case .node = term.source { isSeed = false } else { isSeed = true }
+            return .object([("text", .string(text)), ("value", number(term.value)), ("shown", shown(term.value)), ("seed", .bool(isSeed))])
         }
         func byNode(_ rows: [TraceRow]) -> [Int: (data: TraceRow, text: RenderedRow)] {
             var out: [Int: (data: TraceRow, text: RenderedRow)] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where a program comes from: an argument, a file, or standard input.
 public enum ProgramSource: Sendable, Equatable {
@@ -28,13 +29,24 @@ public enum ProgramSource: Sendable, Equatable {
         }
     }
 
+    /// Standard input, read once: a command may load its program more than once (a Python
+    /// function's path, then its graph), and a pipe gives its text only the first time.
+    private static let standardInputRead = Mutex<String?>(nil)
+
+    static func standardInputText() throws(AdvizError) -> String {
+        if let known = standardInputRead.withLock({ $0 }) { return known }
+        let text = try InputFile.text(try InputFile.read("-"), name: "standard input")
+        standardInputRead.withLock { $0 = text }
+        return text
+    }
+
     /// Reads the program text, with a name for messages.
     public func load() throws(AdvizError) -> SourceText {
         switch self {
         case .argument(let text): return SourceText(text, name: "<expression>")
         case .example: return SourceText(ProgramSource.builtInExample, name: "<example>")
         case .standardInput:
-            return SourceText(try InputFile.text(try InputFile.read("-"), name: "standard input"), name: "<stdin>")
+            return SourceText(try ProgramSource.standardInputText(), name: "<stdin>")
         case .file(let path):
             return SourceText(try InputFile.text(try InputFile.read(path), name: "`\(path)`"), name: path)
         }

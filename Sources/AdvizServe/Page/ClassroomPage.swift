@@ -118,6 +118,7 @@ enum ClassroomPage {
               <p class="muted">Gradient descent on the first output: each step moves the point by −η·∇f.</p>
               <div class="row small"><label>η <input id="rate" value="0.1" size="6"></label>
                 <button id="descend">Step</button><button id="descend10">10 steps</button><button id="descent-reset">Reset</button></div>
+              <div id="descent-landscape"></div>
               <div id="descent-plot"></div>
               <div id="descent-log" class="mono small"></div>
             </div>

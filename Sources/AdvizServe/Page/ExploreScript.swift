@@ -28,6 +28,7 @@ extension ClassroomPage {
     const score = { right: 0, asked: 0 };
     let question = null;
     let descent = [];
+    let recentQuestions = [];
     let rankdirChosen = false; // the link chose the direction; otherwise the pane's shape does
 
     function params(extra) {
@@ -284,10 +285,16 @@ extension ClassroomPage {
       const usable = kinds.filter(([k, n]) => n[k] !== null);
       if (!usable.length) { $('question').innerHTML = '<p class="muted">This trace has no number to ask for.</p>'; return; }
       // Prefer the interesting ones: a node with several consumers, whose adjoint is a sum.
-      const shared = usable.filter(([k, n]) => k === 'adjoint' && n.consumers.length > 1);
-      const pool = shared.length && Math.random() < 0.5 ? shared : usable;
+      // No question twice in a row (nor one of the last three, where there are others to ask).
+      const key = ([k, n]) => k + ':' + n.id;
+      const fresh = usable.filter(q => !recentQuestions.includes(key(q)));
+      const candidates = fresh.length ? fresh : usable.filter(q => key(q) !== recentQuestions[recentQuestions.length - 1]);
+      const open = candidates.length ? candidates : usable;
+      const shared = open.filter(([k, n]) => k === 'adjoint' && n.consumers.length > 1);
+      const pool = shared.length && Math.random() < 0.5 ? shared : open;
       const [kind, n] = pool[Math.floor(Math.random() * pool.length)];
       question = { kind, id: n.id, answered: false };
+      recentQuestions = recentQuestions.concat([kind + ':' + n.id]).slice(-Math.min(3, usable.length - 1));
       // Show the figure as it is just before that number is computed.
       const index = model.steps.findIndex(s => s.node === n.id && s.phase === (kind === 'adjoint' ? 'reverse' : 'forward'));
       if (index >= 0) showStep(index);
@@ -326,10 +333,26 @@ extension ClassroomPage {
       const right = agrees($('answer').value, row.value, model.precision);
       if (!question.answered) { score.asked += 1; if (right) score.right += 1; question.answered = true; }
       $('score').textContent = `${score.right} / ${score.asked}`;
-      const sum = `${escapeHTML(row.label)} = ${escapeHTML(row.definition)}${row.formula !== row.definition ? '\n   = ' + escapeHTML(row.formula) : ''}\n   = ${escapeHTML(row.substituted)}\n   = ${escapeHTML(row.shown)}`;
-      $('verdict').innerHTML = right ? `<p class="ok">Right: ${escapeHTML(row.label)} = ${escapeHTML(row.shown)}.</p>` : `<p class="bad">Not quite. The sum that makes it:</p><div class="sum">${sum}</div>`;
+      // The row's equation, each form once: `= 1` is not repeated where the substitution is the value.
+      const forms = [row.formula, row.substituted, row.shown].filter((f, i, all) => f && f !== row.definition && all.indexOf(f) === i);
+      const sum = `${escapeHTML(row.label)} = ${escapeHTML(row.definition)}` + forms.map(f => '\n   = ' + escapeHTML(f)).join('');
+      $('verdict').innerHTML = right ? `<p class="ok">Right: ${escapeHTML(row.label)} = ${escapeHTML(row.shown)}.</p>` : `<p class="bad">Not quite. ${escapeHTML(diagnosis($('answer').value, row))}</p><div class="sum">${sum}</div>`;
       const index = model.steps.findIndex(s => s.node === n.id && s.phase === (question.kind === 'adjoint' ? 'reverse' : 'forward'));
       if (index >= 0) showStep(index + 1);
+    }
+
+    // What a wrong answer got wrong: a term left out, one term alone, a term's sign; a seed is a seed.
+    function diagnosis(typed, row) {
+      const terms = (row.terms || []).filter(t => t.value !== null);
+      const digits = model.precision;
+      if (terms.length === 1 && terms[0].seed) return `${row.label} is the seed ${terms[0].text} = ${terms[0].shown}, where the sweep starts.`;
+      if (row.value === null || !terms.length) return 'The row that makes it:';
+      if (terms.length > 1) {
+        for (const t of terms) if (agrees(typed, row.value - t.value, digits)) return `The term ${t.text} = ${t.shown} is missing: the adjoint sums every term.`;
+        for (const t of terms) if (agrees(typed, t.value, digits)) return `That is ${t.text} = ${t.shown} alone; the sum adds ${terms.filter(u => u !== t).map(u => u.text + ' = ' + u.shown).join(' and ')}.`;
+      }
+      for (const t of terms) if (t.value !== 0 && agrees(typed, row.value - 2 * t.value, digits)) return `The term ${t.text} has the wrong sign: it is ${t.shown}.`;
+      return terms.length > 1 ? `The sum of its ${terms.length} terms makes it:` : `The product that makes it:`;
     }
 
     // ---- descent
@@ -353,7 +376,7 @@ extension ClassroomPage {
     function drawDescent() {
       const values = descent.map(d => d.f).filter(v => v !== null);
       const box = $('descent-plot');
-      if (values.length < 1) { box.innerHTML = ''; return; }
+      if (values.length < 1) { box.innerHTML = ''; drawLandscape(); return; }
       const w = 330, h = 150, pad = 30;
       const lo = Math.min(...values), hi = Math.max(...values);
       const span = hi - lo || 1;
@@ -368,6 +391,76 @@ extension ClassroomPage {
         ${values.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="#D55E00"/>`).join('')}</svg>`;
       const last = descent[descent.length - 1];
       $('descent-log').textContent = `f = ${fmt(last.f)} at (${last.at.map(fmt).join(', ')})`;
+      drawLandscape();
+    }
+    // The landscape under the path: contours of f over its first two inputs (the others held), or
+    // f's curve for one input, from /api/landscape, with each step of the descent on it.
+    async function drawLandscape() {
+      const box = $('descent-landscape');
+      if (!descent.length || !model) { box.innerHTML = ''; return; }
+      const two = model.inputs.length > 1;
+      const spanOf = values => {
+        const lo = Math.min(...values), hi = Math.max(...values);
+        const pad = Math.max((hi - lo) * 0.35, 0.5 + 0.1 * Math.abs((hi + lo) / 2));
+        return [lo - pad, hi + pad];
+      };
+      const [x0, x1] = spanOf(descent.map(d => d.at[0]));
+      const bounds = { x0, x1 };
+      if (two) [bounds.y0, bounds.y1] = spanOf(descent.map(d => d.at[1]));
+      const answer = await fetch('/api/landscape?' + params(bounds)).catch(() => null);
+      if (!answer) { box.innerHTML = ''; return; }
+      const land = await answer.json();
+      if (!answer.ok) { box.innerHTML = `<p class="muted small">${escapeHTML(land.error.message)}</p>`; return; }
+      const w = 330, h = two ? 300 : 210, left = 40, bottom = h - 26, top = 10, right = w - 8;
+      const xs = land.xs, X = x => left + (right - left) * (x - xs[0]) / (xs[xs.length - 1] - xs[0]);
+      let svg = '', Y;
+      if (two) {
+        const ys = land.ys;
+        Y = y => bottom - (bottom - top) * (y - ys[0]) / (ys[ys.length - 1] - ys[0]);
+        const finite = land.values.flat().filter(v => v !== null).sort((a, b) => a - b);
+        const levels = [...new Set(Array.from({ length: 14 }, (_, k) => finite[Math.floor((k + 1) / 15 * (finite.length - 1))]))];
+        svg += contours(land.values, xs, ys, levels, X, Y);
+      } else {
+        const pts = xs.map((x, j) => [x, land.values[j]]).filter(p => p[1] !== null);
+        const fs = pts.map(p => p[1]).concat(descent.map(d => d.f).filter(v => v !== null)).sort((a, b) => a - b);
+        const lo = fs[Math.floor(fs.length * 0.02)], hi = fs[Math.ceil(fs.length * 0.98) - 1];
+        const span = (hi - lo) || 1;
+        Y = f => bottom - (bottom - top) * (Math.min(hi + span * 0.05, Math.max(lo - span * 0.05, f)) - lo + span * 0.05) / (span * 1.1);
+        svg += `<polyline class="curve" fill="none" stroke="#0072B2" stroke-width="2" points="${pts.map(([x, f]) => X(x).toFixed(1) + ',' + Y(f).toFixed(1)).join(' ')}"/>`;
+      }
+      const path = descent.filter(d => two || d.f !== null).map(d => [X(d.at[0]), two ? Y(d.at[1]) : Y(d.f)]);
+      svg += `<polyline class="path" fill="none" stroke="#D55E00" stroke-width="2" points="${path.map(p => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' ')}"/>`;
+      svg += path.map((p, i) => `<circle class="path" cx="${p[0].toFixed(1)}" cy="${p[1].toFixed(1)}" r="${i === path.length - 1 ? 4 : 2.5}" fill="${i === 0 ? 'white' : '#D55E00'}" stroke="#D55E00"/>`).join('');
+      const names = land.inputs;
+      box.innerHTML = `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="the path on f's landscape" font-size="12">
+        <rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="#999"/>${svg}
+        <text x="${left}" y="${h - 8}">${fmt(xs[0])}</text><text x="${right}" y="${h - 8}" text-anchor="end">${fmt(xs[xs.length - 1])}</text>
+        <text x="${(left + right) / 2}" y="${h - 8}" text-anchor="middle" font-weight="bold">${escapeHTML(names[0])}</text>
+        ${two ? `<text x="4" y="${top + 12}">${fmt(land.ys[land.ys.length - 1])}</text><text x="4" y="${bottom}">${fmt(land.ys[0])}</text><text x="4" y="${(top + bottom) / 2}" font-weight="bold">${escapeHTML(names[1])}</text>` : `<text x="4" y="${(top + bottom) / 2}" font-weight="bold">f</text>`}
+      </svg><p class="muted small">${two ? `contours of f over ${escapeHTML(names[0])}, ${escapeHTML(names[1])}${model.inputs.length > 2 ? ' (the other inputs held)' : ''}` : 'f and the path on it'}; ○ start, ● now</p>`;
+    }
+
+    // Marching squares: each level's line through the grid, as one SVG path per level.
+    function contours(values, xs, ys, levels, X, Y) {
+      let out = '';
+      levels.forEach((level, k) => {
+        let d = '';
+        for (let i = 0; i + 1 < ys.length; i++) for (let j = 0; j + 1 < xs.length; j++) {
+          const c = [[xs[j], ys[i], values[i][j]], [xs[j + 1], ys[i], values[i][j + 1]], [xs[j + 1], ys[i + 1], values[i + 1][j + 1]], [xs[j], ys[i + 1], values[i + 1][j]]];
+          if (c.some(p => p[2] === null)) continue;
+          const cuts = [];
+          for (let e = 0; e < 4; e++) {
+            const a = c[e], b = c[(e + 1) % 4];
+            if ((a[2] < level) !== (b[2] < level)) {
+              const t = (level - a[2]) / (b[2] - a[2]);
+              cuts.push([X(a[0] + t * (b[0] - a[0])), Y(a[1] + t * (b[1] - a[1]))]);
+            }
+          }
+          for (let m = 0; m + 1 < cuts.length; m += 2) d += `M${cuts[m][0].toFixed(1)},${cuts[m][1].toFixed(1)}L${cuts[m + 1][0].toFixed(1)},${cuts[m + 1][1].toFixed(1)}`;
+        }
+        if (d) out += `<path class="contour" d="${d}" fill="none" stroke="#4d7fa8" stroke-opacity="${(0.35 + 0.5 * (1 - k / levels.length)).toFixed(2)}" stroke-width="1"/>`;
+      });
+      return out;
     }
     function fmt(v) { return v === null ? 'NaN' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4))); }
 

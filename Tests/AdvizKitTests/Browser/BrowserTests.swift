@@ -78,9 +78,10 @@ struct BrowserTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = LessonTests.course.first { $0.hasSuffix("07-neuron-backprop.md") }!
         try LessonSlides.build(try Lesson.load(path: path), to: folder)
-        let report = try Chromium.probe(page: folder + "/index.html", fragment: "#7", width: 1280, height: 720)
+        // Slide 1 is the title (the introduction); the last step is slide 8.
+        let report = try Chromium.probe(page: folder + "/index.html", fragment: "#8", width: 1280, height: 720)
         let shown = try #require(report.states.first)
-        #expect(shown.counter == "7 / 7")
+        #expect(shown.counter == "8 / 8")
         let nodes = shown.nodes.map(\.box)
         let drawn = (nodes.map(\.bottom).max() ?? 0) - (nodes.map(\.top).min() ?? 0)
         #expect(nodes.count >= 13)
