@@ -629,7 +629,7 @@ extension ClassroomPage {
     syncControls();
     if (role.role === 'follow') { $('role').textContent = 'following room ' + role.code; connectFollower(); }
     load({}).then(() => { if (role.role === 'present') startPresenting(); });
-    window.advizPage = { state: () => ({ ...state, step: currentStep() }), model: () => model, score: () => ({ ...score }), question: () => question, showStep, inspect };
+    window.advizPage = { state: () => ({ ...state, step: currentStep() }), model: () => model, score: () => ({ ...score }), question: () => question, showStep, inspect, diagnosis };
     })();
     """#
 }
