@@ -13,6 +13,35 @@ import RealModule
 package enum ComplexStep {
     private static let nan = Complex<Double>(.nan, .nan)
 
+    /// The value of `rule` at complex arguments, as the complex step needs it: where the real
+    /// operation is NaN (log of −1, (−2.5)^2.5) the complex one is NaN too, not the principal
+    /// branch's number (log(−1 + ih) = iπ, whose rounding the step divides by h); where a
+    /// partial by an argument that carries a step is infinite or NaN (√ at 0, a^b by b for
+    /// a < 0, a pole) the derivative does not exist as a number and the imaginary part is NaN,
+    /// not Im f/h of a function that is not analytic there. Arguments with no imaginary part
+    /// (constants) give the real value exactly.
+    package static func value(_ rule: any OpRule.Type, _ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> {
+        let steppedB = rule.arity == 2 && b.imaginary != 0
+        let (v, pa, pb) = rule.valueAndPartials(a.real, b.real, withRespectToB: steppedB)
+        if v.isNaN { return nan }
+        if a.imaginary == 0 && !steppedB { return Complex(v, 0) }
+        if (a.imaginary != 0 && !pa.isFinite) || (steppedB && !pb.isFinite) { return Complex(v, .nan) }
+        return rule.value(a, b)
+    }
+
+    /// zⁿ for an integer n (|n| ≤ 2⁵³) by squaring and multiplying, and 1/z⁻ⁿ for n < 0: only
+    /// products, so a real z with a tiny imaginary part keeps it exact (2xy for z²).
+    package static func power(_ z: Complex<Double>, _ n: Double) -> Complex<Double> {
+        var exponent = UInt64(Swift.abs(n))
+        var result = Complex<Double>(1, 0), base = z
+        while exponent > 0 {
+            if exponent & 1 == 1 { result = result * base }
+            exponent >>= 1
+            if exponent > 0 { base = base * base }
+        }
+        return n < 0 ? Complex(1, 0) / result : result
+    }
+
     /// atan z = ½·atan2(2x, 1 − x² − y²) + i·¼·log1p(4y / (x² + (1 − y)²)) (Kahan's form).
     package static func atan(_ z: Complex<Double>) -> Complex<Double> {
         let x = z.real, y = z.imaginary

@@ -16,11 +16,20 @@ public struct SymbolicDerivative: Sendable {
     public let variable: String
     /// Operations that jump in the derivative (sign, step, floor): where it does not exist.
     public let kinks: [String]
-    /// f's steps that vary with the variable, as the tape computes them (the operation on its
-    /// arguments' entries, unsimplified): where one is NaN, the derivative is NaN too, as AD's is,
-    /// though the simplified formula may no longer mention it (d step(u) = 0, x − x = 0 at ∞):
+    /// f's steps on the way from the variable to the output, as the tape computes them (the
+    /// operation on its arguments' entries, unsimplified, and which arguments vary with the
+    /// variable): where one is NaN, or its partial by an argument that varies is infinite or NaN,
+    /// the derivative is not a number, as AD's is not (0·∞ = NaN), though the simplified formula
+    /// may no longer mention the step (d step(u) = 0, x − x = 0 at ∞, 0·(1/(0·x)) = 0):
     /// simplifying must not turn NaN into a number.
-    let dependentSteps: [(op: Op, a: Int, b: Int)]
+    let dependentSteps: [DependentStep]
+
+    /// One step of f that varies with the variable: see ``dependentSteps``.
+    struct DependentStep {
+        var op: Op
+        var a: Int, b: Int
+        var aVaries: Bool, bVaries: Bool
+    }
 
     /// The derivative of output `output` of `graph` with respect to the input `variable`.
     public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true) throws(AdvizError) {
@@ -33,13 +42,17 @@ public struct SymbolicDerivative: Sendable {
         var expression = [Int](repeating: 0, count: root + 1)
         var derivative = [Int](repeating: 0, count: root + 1)
         let zero = arena.number(0), one = arena.number(1)
-        var dependentSteps: [(op: Op, a: Int, b: Int)] = []
+        var dependentSteps: [DependentStep] = []
+        let onTheWay = graph.keepingOutput(output).neededByOutputs()
+        // Which steps depend on the variable, as the tape sees it: 0·x does, though its derivative simplifies to 0.
+        var varies = [Bool](repeating: false, count: root + 1)
         for i in 0...root {
             let node = graph.nodes[i]
             switch node.op {
             case .input:
                 expression[i] = arena.variable(graph.inputNames[i])
                 derivative[i] = i == j ? one : zero
+                varies[i] = i == j
             case .constant:
                 expression[i] = graph.constantNames[i].map { arena.variable($0) } ?? arena.number(node.literal)
                 derivative[i] = zero
@@ -47,8 +60,11 @@ public struct SymbolicDerivative: Sendable {
                 let args = node.arguments
                 let argExpressions = args.map { expression[$0] }
                 expression[i] = arena.apply(node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1)
-                if args.contains(where: { derivative[$0] != zero }) {
-                    dependentSteps.append((node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1))
+                varies[i] = args.contains { varies[$0] }
+                if onTheWay[i], varies[i] {
+                    dependentSteps.append(DependentStep(
+                        op: node.op, a: argExpressions[0], b: argExpressions.count > 1 ? argExpressions[1] : -1,
+                        aVaries: varies[args[0]], bVaries: args.count > 1 && varies[args[1]]))
                 }
                 var sum: Int? = nil
                 for (k, a) in args.enumerated() where derivative[a] != zero || !simplify {
@@ -89,8 +105,16 @@ public struct SymbolicDerivative: Sendable {
         var values = point
         for (name, value) in Program.namedConstants where values[name] == nil { values[name] = value }
         let all = arena.evaluateAll(upTo: Swift.max(derivative, dependentSteps.map { Swift.max($0.a, $0.b) }.max() ?? 0), values)
-        if dependentSteps.contains(where: { $0.op.evaluate(all[$0.a], $0.b >= 0 ? all[$0.b] : 0).isNaN }) { return .nan }
-        return all[derivative]
+        let result = all[derivative]
+        for step in dependentSteps {
+            let a = all[step.a], b = step.b >= 0 ? all[step.b] : 0
+            let v = step.op.evaluate(a, b)
+            if v.isNaN { return .nan }
+            guard result.isFinite else { continue }
+            let (pa, pb) = step.op.partials(a, b, v, withRespectToB: step.bVaries)
+            if (step.aVaries && !pa.isFinite) || (step.bVaries && !pb.isFinite) { return .nan }
+        }
+        return result
     }
 }
 
