@@ -18,14 +18,24 @@ package enum ComplexStep {
     /// branch's number (log(−1 + ih) = iπ, whose rounding the step divides by h); where a
     /// partial by an argument that carries a step is infinite or NaN (√ at 0, a^b by b for
     /// a < 0, a pole) the derivative does not exist as a number and the imaginary part is NaN,
-    /// not Im f/h of a function that is not analytic there. Arguments with no imaginary part
-    /// (constants) give the real value exactly.
-    package static func value(_ rule: any OpRule.Type, _ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> {
-        let steppedB = rule.arity == 2 && b.imaginary != 0
-        let (v, pa, pb) = rule.valueAndPartials(a.real, b.real, withRespectToB: steppedB)
+    /// not Im f/h of a function that is not analytic there. Arguments that do not vary with the
+    /// step (constants) give the real value exactly. Which arguments vary is, by default, which
+    /// carry an imaginary part; an evaluation of a tape says it by the tape's structure, as AD
+    /// sees it (x/x varies with x, though its imaginary part comes out 0), and the real
+    /// arguments are the tape's own (`real`), not the complex ones' real parts, which differ by
+    /// O(h²): log|1 + ih| is 5e-41, where the tape's log 1 is 0 and 0/0 is NaN.
+    package static func value(
+        _ rule: any OpRule.Type, _ a: Complex<Double>, _ b: Complex<Double>, aVaries: Bool? = nil, bVaries: Bool? = nil,
+        real: (Double, Double)? = nil
+    ) -> Complex<Double> {
+        let steppedA = aVaries ?? (a.imaginary != 0), steppedB = rule.arity == 2 && (bVaries ?? (b.imaginary != 0))
+        let (ra, rb) = real ?? (a.real, b.real)
+        let (v, pa, pb) = rule.valueAndPartials(ra, rb, withRespectToB: steppedB)
         if v.isNaN { return nan }
-        if a.imaginary == 0 && !steppedB { return Complex(v, 0) }
-        if (a.imaginary != 0 && !pa.isFinite) || (steppedB && !pb.isFinite) { return Complex(v, .nan) }
+        if !steppedA && !steppedB { return Complex(v, 0) }
+        // A stepped argument that is not finite (its derivative already not a number) would be
+        // swiftnumerics' one point at infinity, which a division turns into 0: keep it NaN.
+        if steppedA && (!pa.isFinite || !a.isFinite) || steppedB && (!pb.isFinite || !b.isFinite) { return Complex(v, .nan) }
         return rule.value(a, b)
     }
 

@@ -50,6 +50,13 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// step never gives a number where the derivative is not one.
     public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { ComplexStep.value(rule, a, b) }
 
+    /// ``evaluate(_:_:)-(Complex<Double>,Complex<Double>)`` on a tape, where which arguments
+    /// vary with the stepped input is known from the tape's structure (as AD knows it), and the
+    /// arguments' real values (`real`) are the tape's.
+    public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>, aVaries: Bool, bVaries: Bool, real: (Double, Double)) -> Complex<Double> {
+        ComplexStep.value(rule, a, b, aVaries: aVaries, bVaries: bVaries, real: real)
+    }
+
     /// The local partial ∂v/∂(argument `index`) as a formula over the arguments,
     /// for printing ("cos(v0)") and for symbolic differentiation.
     public func partialFormula(_ index: Int) -> Formula {

@@ -24,12 +24,14 @@ public struct SymbolicDerivative: Sendable {
     /// simplifying must not turn NaN into a number.
     let dependentSteps: [DependentStep]
 
-    /// One step of f that varies with the variable: see ``dependentSteps``.
+    /// One step of f (a node of `graph`) that varies with the variable: see ``dependentSteps``.
     struct DependentStep {
-        var op: Op
-        var a: Int, b: Int
+        var node: Int
         var aVaries: Bool, bVaries: Bool
     }
+    /// The tape, whose primal sweep gives the steps' values and partials unsimplified (x/x is
+    /// NaN at 0, where the simplified formula reads 1).
+    let graph: Graph
 
     /// The derivative of output `output` of `graph` with respect to the input `variable`.
     public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true) throws(AdvizError) {
@@ -62,9 +64,7 @@ public struct SymbolicDerivative: Sendable {
                 expression[i] = arena.apply(node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1)
                 varies[i] = args.contains { varies[$0] }
                 if onTheWay[i], varies[i] {
-                    dependentSteps.append(DependentStep(
-                        op: node.op, a: argExpressions[0], b: argExpressions.count > 1 ? argExpressions[1] : -1,
-                        aVaries: varies[args[0]], bVaries: args.count > 1 && varies[args[1]]))
+                    dependentSteps.append(DependentStep(node: i, aVaries: varies[args[0]], bVaries: args.count > 1 && varies[args[1]]))
                 }
                 var sum: Int? = nil
                 for (k, a) in args.enumerated() where derivative[a] != zero || !simplify {
@@ -80,6 +80,7 @@ public struct SymbolicDerivative: Sendable {
         self.derivative = derivative[root]
         self.variable = variable
         self.dependentSteps = dependentSteps
+        self.graph = graph
         var found = Set<String>()
         // Only the derivative's own terms: f's (or a term simplified away) say nothing about where it exists.
         for (id, used) in arena.reachable(from: derivative[root]).enumerated() where used {
@@ -104,15 +105,12 @@ public struct SymbolicDerivative: Sendable {
     public func value(at point: [String: Double]) -> Double {
         var values = point
         for (name, value) in Program.namedConstants where values[name] == nil { values[name] = value }
-        let all = arena.evaluateAll(upTo: Swift.max(derivative, dependentSteps.map { Swift.max($0.a, $0.b) }.max() ?? 0), values)
-        let result = all[derivative]
+        let result = arena.evaluateAll(upTo: derivative, values)[derivative]
+        guard !dependentSteps.isEmpty else { return result }
+        let steps = PrimalSweep.run(graph, at: graph.inputNames.map { values[$0] ?? .nan })
         for step in dependentSteps {
-            let a = all[step.a], b = step.b >= 0 ? all[step.b] : 0
-            let v = step.op.evaluate(a, b)
-            if v.isNaN { return .nan }
-            guard result.isFinite else { continue }
-            let (pa, pb) = step.op.partials(a, b, v, withRespectToB: step.bVaries)
-            if (step.aVaries && !pa.isFinite) || (step.bVaries && !pb.isFinite) { return .nan }
+            if steps.values[step.node].isNaN { return .nan }
+            if result.isFinite, step.aVaries && !steps.partialA[step.node].isFinite || step.bVaries && !steps.partialB[step.node].isFinite { return .nan }
         }
         return result
     }
