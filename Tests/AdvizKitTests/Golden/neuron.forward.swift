@@ -31,7 +31,7 @@ func fForward(_ x: [Double], xdot: [Double]) -> (y: [Double], ydot: [Double]) {
     let vd2 = (xdot[4] != 0.0 ? vm3 * vd0 : 0.0) + (xdot[1] != 0.0 ? v0 * vdm3 : 0.0)  // v̇2 = ∂v2/∂v0·v̇0 + ∂v2/∂v-3·v̇-3
     let vd3 = (xdot[0] != 0.0 || xdot[3] != 0.0 ? vd1 : 0.0) + (xdot[1] != 0.0 || xdot[4] != 0.0 ? vd2 : 0.0)  // v̇3 = ∂v3/∂v1·v̇1 + ∂v3/∂v2·v̇2
     let vd4 = (xdot[0] != 0.0 || xdot[1] != 0.0 || xdot[3] != 0.0 || xdot[4] != 0.0 ? vd3 : 0.0) + (xdot[2] != 0.0 ? vdm2 : 0.0)  // v̇4 = ∂v4/∂v3·v̇3 + ∂v4/∂v-2·v̇-2
-    let vd5 = (1.0 / (cosh(v4) * cosh(v4))) * vd4             // v̇5 = ∂v5/∂v4·v̇4
+    let vd5 = ((1.0 / cosh(v4)) * (1.0 / cosh(v4))) * vd4     // v̇5 = ∂v5/∂v4·v̇4
     let vd6 = vd5                                             // v̇6 = ∂v6/∂v5·v̇5
     let vd7 = (2.0 * v6) * vd6                                // v̇7 = ∂v7/∂v6·v̇6
     let vd8 = (v8.isNaN ? Double.nan : 0.5 * vd7)             // v̇8 = ∂v8/∂v7·v̇7

@@ -25,19 +25,19 @@ void f_reverse(const double x[5], const double ybar[1], double y[1], double grad
     const double v8 = 0.5 * v7;   /* v8 = 0.5·v7 */
     y[0] = v8;
     /* reverse adjoint trace */
-    const double vb8 = (v8 != v8 ? NAN : ybar[0]);           /* v̄8 = ȳ */
-    const double vb7 = vb8 * 0.5;                            /* v̄7 = v̄8·∂v8/∂v7 */
-    const double vb6 = vb7 * (2.0 * v6);                     /* v̄6 = v̄7·∂v7/∂v6 */
-    const double vb5 = vb6;                                  /* v̄5 = v̄6·∂v6/∂v5 */
-    const double vb4 = vb5 * (1.0 / (cosh(v4) * cosh(v4)));  /* v̄4 = v̄5·∂v5/∂v4 */
-    const double vb3 = vb4;                                  /* v̄3 = v̄4·∂v4/∂v3 */
-    const double vb2 = vb3;                                  /* v̄2 = v̄3·∂v3/∂v2 */
-    const double vb1 = vb3;                                  /* v̄1 = v̄3·∂v3/∂v1 */
-    const double vb0 = vb2 * vm3;                            /* v̄0 = v̄2·∂v2/∂v0 */
-    const double vbm1 = vb1 * vm4;                           /* v̄-1 = v̄1·∂v1/∂v-1 */
-    const double vbm2 = vb4;                                 /* v̄-2 = v̄4·∂v4/∂v-2 */
-    const double vbm3 = vb2 * v0;                            /* v̄-3 = v̄2·∂v2/∂v-3 */
-    const double vbm4 = vb1 * vm1;                           /* v̄-4 = v̄1·∂v1/∂v-4 */
+    const double vb8 = (v8 != v8 ? NAN : ybar[0]);            /* v̄8 = ȳ */
+    const double vb7 = vb8 * 0.5;                             /* v̄7 = v̄8·∂v8/∂v7 */
+    const double vb6 = vb7 * (2.0 * v6);                      /* v̄6 = v̄7·∂v7/∂v6 */
+    const double vb5 = vb6;                                   /* v̄5 = v̄6·∂v6/∂v5 */
+    const double vb4 = vb5 * ((1.0 / cosh(v4)) * (1.0 / cosh(v4)));  /* v̄4 = v̄5·∂v5/∂v4 */
+    const double vb3 = vb4;                                   /* v̄3 = v̄4·∂v4/∂v3 */
+    const double vb2 = vb3;                                   /* v̄2 = v̄3·∂v3/∂v2 */
+    const double vb1 = vb3;                                   /* v̄1 = v̄3·∂v3/∂v1 */
+    const double vb0 = vb2 * vm3;                             /* v̄0 = v̄2·∂v2/∂v0 */
+    const double vbm1 = vb1 * vm4;                            /* v̄-1 = v̄1·∂v1/∂v-1 */
+    const double vbm2 = vb4;                                  /* v̄-2 = v̄4·∂v4/∂v-2 */
+    const double vbm3 = vb2 * v0;                             /* v̄-3 = v̄2·∂v2/∂v-3 */
+    const double vbm4 = vb1 * vm1;                            /* v̄-4 = v̄1·∂v1/∂v-4 */
     grad[0] = (ybar[0] != 0.0 ? vbm4 : 0.0);
     grad[1] = (ybar[0] != 0.0 ? vbm3 : 0.0);
     grad[2] = (ybar[0] != 0.0 ? vbm2 : 0.0);
