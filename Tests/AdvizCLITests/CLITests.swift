@@ -269,8 +269,9 @@ struct AdvizRun {
     @Test func codegenPrintsTheTraceAsCode() throws {
         let run = try AdvizRun(["codegen", "log(x1*x2)+sin(x2)"])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("const double vb0 = vb3 * cos(v0) + vb1 * vm1;   /* v̄0 = v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0 */"))
-        #expect(run.stdout.contains("const double vb4 = (v4 != v4 ? NAN : ybar[0]);  /* v̄4 = ȳ */"), "where y is NaN, so is every adjoint")
+        #expect(run.stdout.contains("const double vb0 = vb3 * cos(v0) + vb1 * vm1;             /* v̄0 = v̄3·∂v3/∂v0 + v̄1·∂v1/∂v0 */"))
+        #expect(run.stdout.contains("const double vb4 = (v4 != v4 ? NAN : ybar[0]);            /* v̄4 = ȳ */"), "where y is NaN, so is every adjoint")
+        #expect(run.stdout.contains("grad[0] = (ybar[0] != 0.0 ? vbm1 : 0.0);"), "an output weighted 0 passes nothing back, as in the trace")
         let swift = try AdvizRun(["codegen", "x^2", "--lang", "swift", "--mode", "forward"])
         #expect(swift.stdout.contains("func fForward(_ x: [Double], xdot: [Double]) -> (y: [Double], ydot: [Double])"))
         #expect(try AdvizRun(["codegen", "x^2", "--kernel"]).stdout.contains("void adviz_reverse(long begin, long end"))

@@ -13,6 +13,45 @@ import RealModule
 package enum ComplexStep {
     private static let nan = Complex<Double>(.nan, .nan)
 
+    /// The value of `rule` at complex arguments, as the complex step needs it: where the real
+    /// operation is NaN (log of −1, (−2.5)^2.5) the complex one is NaN too, not the principal
+    /// branch's number (log(−1 + ih) = iπ, whose rounding the step divides by h); where a
+    /// partial by an argument that carries a step is infinite or NaN (√ at 0, a^b by b for
+    /// a < 0, a pole) the derivative does not exist as a number and the imaginary part is NaN,
+    /// not Im f/h of a function that is not analytic there. Arguments that do not vary with the
+    /// step (constants) give the real value exactly. Which arguments vary is, by default, which
+    /// carry an imaginary part; an evaluation of a tape says it by the tape's structure, as AD
+    /// sees it (x/x varies with x, though its imaginary part comes out 0), and the real
+    /// arguments are the tape's own (`real`), not the complex ones' real parts, which differ by
+    /// O(h²): log|1 + ih| is 5e-41, where the tape's log 1 is 0 and 0/0 is NaN.
+    package static func value(
+        _ rule: any OpRule.Type, _ a: Complex<Double>, _ b: Complex<Double>, aVaries: Bool? = nil, bVaries: Bool? = nil,
+        real: (Double, Double)? = nil
+    ) -> Complex<Double> {
+        let steppedA = aVaries ?? (a.imaginary != 0), steppedB = rule.arity == 2 && (bVaries ?? (b.imaginary != 0))
+        let (ra, rb) = real ?? (a.real, b.real)
+        let (v, pa, pb) = rule.valueAndPartials(ra, rb, withRespectToB: steppedB)
+        if v.isNaN { return nan }
+        if !steppedA && !steppedB { return Complex(v, 0) }
+        // A stepped argument that is not finite (its derivative already not a number) would be
+        // swiftnumerics' one point at infinity, which a division turns into 0: keep it NaN.
+        if steppedA && (!pa.isFinite || !a.isFinite) || steppedB && (!pb.isFinite || !b.isFinite) { return Complex(v, .nan) }
+        return rule.value(a, b)
+    }
+
+    /// zⁿ for an integer n (|n| ≤ 2⁵³) by squaring and multiplying, and 1/z⁻ⁿ for n < 0: only
+    /// products, so a real z with a tiny imaginary part keeps it exact (2xy for z²).
+    package static func power(_ z: Complex<Double>, _ n: Double) -> Complex<Double> {
+        var exponent = UInt64(Swift.abs(n))
+        var result = Complex<Double>(1, 0), base = z
+        while exponent > 0 {
+            if exponent & 1 == 1 { result = result * base }
+            exponent >>= 1
+            if exponent > 0 { base = base * base }
+        }
+        return n < 0 ? Complex(1, 0) / result : result
+    }
+
     /// atan z = ½·atan2(2x, 1 − x² − y²) + i·¼·log1p(4y / (x² + (1 − y)²)) (Kahan's form).
     package static func atan(_ z: Complex<Double>) -> Complex<Double> {
         let x = z.real, y = z.imaginary
@@ -42,11 +81,12 @@ package enum ComplexStep {
         return Complex(scale, 0) * Complex.sqrt(p * p + q * q)
     }
 
-    /// asin z = atan(z / √(1 − z²)) on (−1, 1); NaN outside [−1, 1], as the real function is.
+    /// asin z = atan(z / √((1 − z)(1 + z))) on (−1, 1); NaN outside [−1, 1], as the real function
+    /// is. (1 − z)(1 + z), not 1 − z², which cancels near ±1: at 0.99999999 the step was off by 2.7e-10.
     package static func asin(_ z: Complex<Double>) -> Complex<Double> {
         guard Swift.abs(z.real) <= 1 else { return nan }
         if Swift.abs(z.real) == 1 { return Complex(Foundation.asin(z.real), z.imaginary == 0 ? 0 : .nan) }
-        return atan(z / Complex.sqrt(1 - z * z))
+        return atan(z / Complex.sqrt((1 - z) * (1 + z)))
     }
 
     /// acos z = 2·atan(√((1 − z)/(1 + z))) on (−1, 1], accurate near 1 where π/2 − asin is not.

@@ -44,8 +44,18 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// The value at complex arguments, for the complex-step derivative f′(x) ≈ Im f(x + ih)/h.
     ///
     /// Analytic operations use their complex extensions; the non-smooth ones decide by the
-    /// real part, as the complex-step literature does (|z| = z where Re z ≥ 0, else −z).
-    public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { rule.value(a, b) }
+    /// real part, as the complex-step literature does (|z| = z where Re z ≥ 0, else −z). Where
+    /// the real operation is NaN so is the complex one, and where the partial by a stepped
+    /// argument is infinite or NaN the imaginary part is NaN (see ``ComplexStep``): the complex
+    /// step never gives a number where the derivative is not one.
+    public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { ComplexStep.value(rule, a, b) }
+
+    /// ``evaluate(_:_:)-(Complex<Double>,Complex<Double>)`` on a tape, where which arguments
+    /// vary with the stepped input is known from the tape's structure (as AD knows it), and the
+    /// arguments' real values (`real`) are the tape's.
+    public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>, aVaries: Bool, bVaries: Bool, real: (Double, Double)) -> Complex<Double> {
+        ComplexStep.value(rule, a, b, aVaries: aVaries, bVaries: bVaries, real: real)
+    }
 
     /// The local partial ∂v/∂(argument `index`) as a formula over the arguments,
     /// for printing ("cos(v0)") and for symbolic differentiation.

@@ -54,7 +54,7 @@ public protocol OpRule {
     /// what a trace prints and symbolic differentiation builds on.
     static var partialFormulas: [Formula] { get }
     /// The partials as ``partials(_:_:_:withRespectToB:)`` computes them, where that reads the
-    /// result `v` = `.arg(2)` (tanh′ = 1 − v·v): the second-order graph builds these, so that its
+    /// result `v` = `.arg(2)` (√′ = 0.5/v): the second-order graph builds these, so that its
     /// numbers are the sweeps'. By default the ``partialFormulas``.
     static var sweepFormulas: [Formula] { get }
 

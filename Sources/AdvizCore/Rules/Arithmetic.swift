@@ -91,12 +91,14 @@ extension OpRules {
         public static var notation: Notation { .infix(text: "/", latex: "/", precedence: 2) }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a / b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a / b }
+        /// ∂/∂b = −(a/b)/b, not −a/b²: b² overflows or underflows where the quotient does not
+        /// (at a = 1e305, b = 1e155, −a/b² is −0 for −1e-5).
         @inline(__always)
         public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
-            (1 / b, -a / (b * b))
+            (1 / b, -v / b)
         }
-        public static var partialFormulas: [Formula] { [1 / b, -(a / pow(b, 2))] }
-        public static var sweepFormulas: [Formula] { [1 / b, -(a / (b * b))] }
+        public static var partialFormulas: [Formula] { [1 / b, -(a / b) / b] }
+        public static var sweepFormulas: [Formula] { [1 / b, -v / b] }
         public static var hasKinks: Bool { true }
         @inline(__always)
         public static func kink(_ a: Double, _ b: Double) -> MathNote? {
@@ -118,9 +120,14 @@ extension OpRules {
         public static var notation: Notation { .infix(text: "^", latex: "^", precedence: 4) }
         public static var aliases: [String] { ["pow"] }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { b == 2 ? a * a : Foundation.pow(a, b) }
-        /// Integer powers by repeated products: exact, and defined for negative bases.
+        /// A constant integer exponent by repeated products (and a reciprocal): the imaginary part
+        /// stays exact, and negative bases work. `Complex.pow` goes through exp(b·log a), whose
+        /// log of a negative base carries iπ: (−3 + ih)² came back with 1e-15 of rounding in its
+        /// imaginary part, which the complex step divides by h = 1e-20. Other exponents use
+        /// exp(b·log a), analytic right of 0; left of it the real power is NaN or has no
+        /// derivative by b, which ``Op/evaluate(_:_:)-(Complex<Double>,Complex<Double>)`` says.
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> {
-            if b.imaginary == 0, b.real == b.real.rounded(), Swift.abs(b.real) <= 64 { return Complex.pow(a, Int(b.real)) }
+            if b.imaginary == 0, b.real == b.real.rounded(), Swift.abs(b.real) <= 0x1p53 { return ComplexStep.power(a, b.real) }
             return Complex.pow(a, b)
         }
         /// ∂/∂a = b·a^(b−1) (0 for b = 0: a⁰ is constant); ∂/∂b = a^b·ln a, which only exists for

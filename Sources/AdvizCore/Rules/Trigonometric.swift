@@ -26,8 +26,9 @@ extension OpRules {
         public static var aliases: [String] { ["arcsin"] }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.asin(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.asin(a) }
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (1 - a * a).squareRoot() }
-        public static var derivativeFormula: Formula { 1 / sqrt(1 - pow(a, 2)) }
+        /// 1/√((1 − a)(1 + a)), not 1/√(1 − a²), which cancels near ±1 (1 − a is exact there).
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / ((1 - a) * (1 + a)).squareRoot() }
+        public static var derivativeFormula: Formula { 1 / sqrt((1 - a) * (1 + a)) }
         public static var hasKinks: Bool { true }
         @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { unitIntervalEdge("asin", a) }
         public static func words(_ a: String) -> String { "takes the arcsine of \(a)" }
@@ -40,8 +41,9 @@ extension OpRules {
         public static var aliases: [String] { ["arccos"] }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.acos(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.acos(a) }
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { -(1 / (1 - a * a).squareRoot()) }
-        public static var derivativeFormula: Formula { -(1 / sqrt(1 - pow(a, 2))) }
+        /// −1/√((1 − a)(1 + a)), as asin's, without the cancellation of 1 − a² near ±1.
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { -(1 / ((1 - a) * (1 + a)).squareRoot()) }
+        public static var derivativeFormula: Formula { -(1 / sqrt((1 - a) * (1 + a))) }
         public static var hasKinks: Bool { true }
         @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { unitIntervalEdge("acos", a) }
         public static func words(_ a: String) -> String { "takes the arccosine of \(a)" }
@@ -100,8 +102,9 @@ extension OpRules {
         public static var aliases: [String] { ["arcsinh"] }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.asinh(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.asinh(a) }
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (a * a + 1).squareRoot() }
-        public static var derivativeFormula: Formula { 1 / sqrt(pow(a, 2) + 1) }
+        /// 1/hypot(a, 1) = 1/√(a² + 1), without a² overflowing beyond |a| = 1.3e154 (where 1/√(a² + 1) is 0 for 1/|a|).
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / Foundation.hypot(a, 1) }
+        public static var derivativeFormula: Formula { 1 / hypot(a, number(1)) }
         public static func words(_ a: String) -> String { "takes the inverse hyperbolic sine of \(a)" }
     }
 
@@ -112,8 +115,9 @@ extension OpRules {
         public static var aliases: [String] { ["arccosh"] }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.acosh(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.acosh(a) }
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (a * a - 1).squareRoot() }
-        public static var derivativeFormula: Formula { 1 / sqrt(pow(a, 2) - 1) }
+        /// 1/(√(a − 1)·√(a + 1)), not 1/√(a² − 1), which cancels near 1 and overflows beyond 1.3e154.
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / ((a - 1).squareRoot() * (a + 1).squareRoot()) }
+        public static var derivativeFormula: Formula { 1 / (sqrt(a - 1) * sqrt(a + 1)) }
         public static var hasKinks: Bool { true }
         @inline(__always)
         public static func kink(_ a: Double, _ b: Double) -> MathNote? {
@@ -131,8 +135,9 @@ extension OpRules {
         public static var aliases: [String] { ["arctanh"] }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.atanh(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { ComplexStep.atanh(a) }
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / (1 - a * a) }
-        public static var derivativeFormula: Formula { 1 / (1 - pow(a, 2)) }
+        /// 1/((1 − a)(1 + a)), not 1/(1 − a²), which cancels near ±1.
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { 1 / ((1 - a) * (1 + a)) }
+        public static var derivativeFormula: Formula { 1 / ((1 - a) * (1 + a)) }
         public static var hasKinks: Bool { true }
         @inline(__always)
         public static func kink(_ a: Double, _ b: Double) -> MathNote? {

@@ -160,8 +160,13 @@ public struct DerivativeCode: Sendable {
     /// With `guardingSeeds` (the default) an output's seed is NaN where the output is (the trace's
     /// rule, see ``nanGuard(_:_:)``); a caller that guards the gradients it stores instead passes
     /// false, which keeps a constant seed constant for the compiler to fold.
-    public func adjointStatements(guardingSeeds: Bool = true, seed: (Int) -> String) -> [CodeStatement] {
+    ///
+    /// `weight(k)`, where the seeds are read at run time and may be 0, names output k's weight:
+    /// a term from a node that other outputs reach than its argument does is then taken only where
+    /// one of its outputs' weights is nonzero (see ``outputsReached()``), as the sweep does.
+    public func adjointStatements(guardingSeeds: Bool = true, weight: ((Int) -> String)? = nil, seed: (Int) -> String) -> [CodeStatement] {
         let consumers = graph.consumers()
+        let reached = weight == nil ? [] : outputsReached()
         var live = [Bool](repeating: false, count: graph.nodes.count)
         var seeds: [Int: [Int]] = [:]
         for (k, output) in graph.outputs.enumerated() { seeds[output.node, default: []].append(k) }
@@ -178,12 +183,15 @@ public struct DerivativeCode: Sendable {
                 let adjoint = adjointName(c)
                 let partials = graph.nodes[c].arguments.indices.filter { graph.nodes[c].arguments[$0] == i }.map { partialCode(c, argument: $0) }
                 for partial in partials {
+                    var term: String
                     switch partial {
-                    case "1.0": terms.append(adjoint)
-                    case "(-1.0)": terms.append("-" + adjoint)
+                    case "1.0": term = adjoint
+                    case "(-1.0)": term = "-" + adjoint
                     // A zero partial is multiplied all the same, as the trace does: 0·∞ is NaN.
-                    default: terms.append("\(adjoint) * \(partial)")
+                    default: term = "\(adjoint) * \(partial)"
                     }
+                    if let weight, reached[c] != reached[i] { term = weighted(term, by: reached[c], weight) }
+                    terms.append(term)
                 }
                 comment.append("v̄\(stepLabel(c))·∂\(traceName(c))/∂\(traceName(i))")
             }
@@ -198,7 +206,12 @@ public struct DerivativeCode: Sendable {
     ///
     /// `seed(j)` is the expression of input j's tangent, or nil where it is zero (a unit seed
     /// in a kernel); tangents that are zero get no statement and drop out of the sums.
-    public func tangentStatements(prefix: String = "", seed: (Int) -> String?) -> [CodeStatement] {
+    ///
+    /// `weight(j)`, where the seeds are read at run time and may be 0, names input j's weight: a
+    /// term from an argument that other inputs reach than reach the node is then taken only where
+    /// one of its inputs' weights is nonzero (see ``inputsReaching()``), as the sweep does.
+    public func tangentStatements(prefix: String = "", weight: ((Int) -> String)? = nil, seed: (Int) -> String?) -> [CodeStatement] {
+        let reaching = weight == nil ? [] : inputsReaching()
         var nonzero = [Bool](repeating: false, count: graph.nodes.count)
         var statements: [CodeStatement] = []
         for (i, node) in graph.nodes.enumerated() {
@@ -215,12 +228,15 @@ public struct DerivativeCode: Sendable {
                     let partial = partialCode(i, argument: k)
                     let tangent = prefix + tangentName(argument)
                     comment.append("∂\(traceName(i))/∂\(traceName(argument))·v̇\(stepLabel(argument))")
+                    var term: String
                     switch partial {
-                    case "1.0": terms.append(tangent)
-                    case "(-1.0)": terms.append("-" + tangent)
+                    case "1.0": term = tangent
+                    case "(-1.0)": term = "-" + tangent
                     // A zero partial is multiplied all the same, as the trace does: 0·∞ is NaN.
-                    default: terms.append("\(partial) * \(tangent)")
+                    default: term = "\(partial) * \(tangent)"
                     }
+                    if let weight, reaching[argument] != reaching[i] { term = weighted(term, by: reaching[argument], weight) }
+                    terms.append(term)
                 }
                 guard !terms.isEmpty else { continue }
                 nonzero[i] = true

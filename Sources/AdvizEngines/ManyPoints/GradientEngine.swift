@@ -164,20 +164,28 @@ public final class GradientEngine: @unchecked Sendable {
         // symbolic derivative do not, so a primal pass (a reverse run, untimed) supplies it.
         let valuesOnTheWay = method != .central && method != .symbolic
         let inputs = (0..<inputCount).map { UnsafePointer(inputBlock + $0 * n) }
+        // The symbolic method keeps AD's gradient of this primal pass: where it is not finite, a
+        // step on the way has an infinite or NaN partial, and the derivative is not a number.
+        let undefined = method == .symbolic ? UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, n * inputCount)) : nil
+        defer { undefined?.deallocate() }
         if (wantValues && !valuesOnTheWay) || method == .symbolic {
-            run(.reverse, count: n, inputs: inputs, values: valueBlock, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
+            run(.reverse, count: n, inputs: inputs, values: valueBlock, gradients: (0..<inputCount).map { (undefined ?? gradientBlock) + $0 * n })
         }
         let start = ContinuousClock.now
         run(
             method, count: n, inputs: inputs,
             values: wantValues && valuesOnTheWay ? valueBlock : nil, gradients: (0..<inputCount).map { gradientBlock + $0 * n })
         let seconds = (ContinuousClock.now - start).seconds
-        if method == .symbolic {
-            // The simplified formula may no longer mention what made f undefined (log x − log x = 0):
-            // where f is NaN, so is every derivative by an input it depends on, as in AD.
+        if method == .symbolic, let undefined {
+            // The simplified formula may no longer mention what made f or its derivative undefined
+            // (log x − log x = 0, 0·(1/(0·x)) = 0): where f is NaN, so is every derivative by an
+            // input it depends on, and a finite derivative where AD's is not is NaN, as in AD.
             let needed = graph.neededByOutputs()
-            for i in 0..<n where valueBlock[i].isNaN {
-                for j in 0..<inputCount where needed[j] { gradientBlock[j * n + i] = .nan }
+            for i in 0..<n {
+                for j in 0..<inputCount where needed[j] {
+                    let k = j * n + i
+                    if valueBlock[i].isNaN || (!undefined[k].isFinite && gradientBlock[k].isFinite) { gradientBlock[k] = .nan }
+                }
             }
         }
         let values = wantValues ? Array(UnsafeBufferPointer(start: valueBlock, count: n)) : []

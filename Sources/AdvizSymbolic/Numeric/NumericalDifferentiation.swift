@@ -85,15 +85,28 @@ enum NumericalEvaluation {
         return values[node]
     }
 
-    /// The complex value of `node` at a complex `point`.
+    /// The complex value of `node` at a complex `point` (the stepped inputs are those with an
+    /// imaginary part; a step varies with them if an argument does, as the tape's structure says).
     static func complexValue(_ graph: Graph, at point: [Complex<Double>], node: Int) -> Complex<Double> {
         var values = [Complex<Double>](repeating: .zero, count: node + 1)
+        var reals = [Double](repeating: 0, count: node + 1)  // the tape's values, for the NaN and partial checks
+        var varies = [Bool](repeating: false, count: node + 1)
         for i in 0...node {
             let n = graph.nodes[i]
             switch n.op {
-            case .input: values[i] = point[i]
-            case .constant: values[i] = Complex(n.literal, 0)
-            default: values[i] = n.op.evaluate(values[Int(n.a)], n.b >= 0 ? values[Int(n.b)] : .zero)
+            case .input:
+                values[i] = point[i]
+                reals[i] = point[i].real
+                varies[i] = point[i].imaginary != 0
+            case .constant:
+                values[i] = Complex(n.literal, 0)
+                reals[i] = n.literal
+            default:
+                let aVaries = varies[Int(n.a)], bVaries = n.b >= 0 && varies[Int(n.b)]
+                let real = (reals[Int(n.a)], n.b >= 0 ? reals[Int(n.b)] : 0)
+                values[i] = n.op.evaluate(values[Int(n.a)], n.b >= 0 ? values[Int(n.b)] : .zero, aVaries: aVaries, bVaries: bVaries, real: real)
+                reals[i] = n.op.evaluate(real.0, real.1)
+                varies[i] = aVaries || bVaries
             }
         }
         return values[node]

@@ -16,11 +16,22 @@ public struct SymbolicDerivative: Sendable {
     public let variable: String
     /// Operations that jump in the derivative (sign, step, floor): where it does not exist.
     public let kinks: [String]
-    /// f's steps that vary with the variable, as the tape computes them (the operation on its
-    /// arguments' entries, unsimplified): where one is NaN, the derivative is NaN too, as AD's is,
-    /// though the simplified formula may no longer mention it (d step(u) = 0, x − x = 0 at ∞):
+    /// f's steps on the way from the variable to the output, as the tape computes them (the
+    /// operation on its arguments' entries, unsimplified, and which arguments vary with the
+    /// variable): where one is NaN, or its partial by an argument that varies is infinite or NaN,
+    /// the derivative is not a number, as AD's is not (0·∞ = NaN), though the simplified formula
+    /// may no longer mention the step (d step(u) = 0, x − x = 0 at ∞, 0·(1/(0·x)) = 0):
     /// simplifying must not turn NaN into a number.
-    let dependentSteps: [(op: Op, a: Int, b: Int)]
+    let dependentSteps: [DependentStep]
+
+    /// One step of f (a node of `graph`) that varies with the variable: see ``dependentSteps``.
+    struct DependentStep {
+        var node: Int
+        var aVaries: Bool, bVaries: Bool
+    }
+    /// The tape, whose primal sweep gives the steps' values and partials unsimplified (x/x is
+    /// NaN at 0, where the simplified formula reads 1).
+    let graph: Graph
 
     /// The most entries an arena may hold (function and derivative, shared subexpressions once):
     /// about 100 MB. Past it the derivative is refused (exit 70) rather than built for minutes
@@ -40,13 +51,17 @@ public struct SymbolicDerivative: Sendable {
         var expression = [Int](repeating: 0, count: root + 1)
         var derivative = [Int](repeating: 0, count: root + 1)
         let zero = arena.number(0), one = arena.number(1)
-        var dependentSteps: [(op: Op, a: Int, b: Int)] = []
+        var dependentSteps: [DependentStep] = []
+        let onTheWay = graph.keepingOutput(output).neededByOutputs()
+        // Which steps depend on the variable, as the tape sees it: 0·x does, though its derivative simplifies to 0.
+        var varies = [Bool](repeating: false, count: root + 1)
         for i in 0...root {
             let node = graph.nodes[i]
             switch node.op {
             case .input:
                 expression[i] = arena.variable(graph.inputNames[i])
                 derivative[i] = i == j ? one : zero
+                varies[i] = i == j
             case .constant:
                 expression[i] = graph.constantNames[i].map { arena.variable($0) } ?? arena.number(node.literal)
                 derivative[i] = zero
@@ -54,8 +69,9 @@ public struct SymbolicDerivative: Sendable {
                 let args = node.arguments
                 let argExpressions = args.map { expression[$0] }
                 expression[i] = arena.apply(node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1)
-                if args.contains(where: { derivative[$0] != zero }) {
-                    dependentSteps.append((node.op, argExpressions[0], argExpressions.count > 1 ? argExpressions[1] : -1))
+                varies[i] = args.contains { varies[$0] }
+                if onTheWay[i], varies[i] {
+                    dependentSteps.append(DependentStep(node: i, aVaries: varies[args[0]], bVaries: args.count > 1 && varies[args[1]]))
                 }
                 var sum: Int? = nil
                 for (k, a) in args.enumerated() where derivative[a] != zero || !simplify {
@@ -76,6 +92,7 @@ public struct SymbolicDerivative: Sendable {
         self.derivative = derivative[root]
         self.variable = variable
         self.dependentSteps = dependentSteps
+        self.graph = graph
         var found = Set<String>()
         // Only the derivative's own terms: f's (or a term simplified away) say nothing about where it exists.
         for (id, used) in arena.reachable(from: derivative[root]).enumerated() where used {
@@ -100,9 +117,14 @@ public struct SymbolicDerivative: Sendable {
     public func value(at point: [String: Double]) -> Double {
         var values = point
         for (name, value) in Program.namedConstants where values[name] == nil { values[name] = value }
-        let all = arena.evaluateAll(upTo: Swift.max(derivative, dependentSteps.map { Swift.max($0.a, $0.b) }.max() ?? 0), values)
-        if dependentSteps.contains(where: { $0.op.evaluate(all[$0.a], $0.b >= 0 ? all[$0.b] : 0).isNaN }) { return .nan }
-        return all[derivative]
+        let result = arena.evaluateAll(upTo: derivative, values)[derivative]
+        guard !dependentSteps.isEmpty else { return result }
+        let steps = PrimalSweep.run(graph, at: graph.inputNames.map { values[$0] ?? .nan })
+        for step in dependentSteps {
+            if steps.values[step.node].isNaN { return .nan }
+            if result.isFinite, step.aVaries && !steps.partialA[step.node].isFinite || step.bVaries && !steps.partialB[step.node].isFinite { return .nan }
+        }
+        return result
     }
 }
 
