@@ -60,7 +60,7 @@ final class FigureQueue: @unchecked Sendable {
     let backgroundCapacity = 8
     /// A slow job that has waited this long goes before quick ones: a stream of small figures
     /// never starves a lesson build or a big layout.
-    let patience: Duration = .seconds(2)
+    let patience: Duration
     /// How many jobs wait (for tests).
     var waitingCount: Int { condition.withLock { waiting.count } }
     /// Whether a job runs now (for tests).
@@ -69,9 +69,10 @@ final class FigureQueue: @unchecked Sendable {
     var droppedCount: Int { condition.withLock { dropped } }
     private var dropped = 0
 
-    /// A queue of at most `capacity` waiting jobs.
-    init(capacity: Int = 64) {
+    /// A queue of at most `capacity` waiting jobs; a slow job waits at most `patience` behind quick ones.
+    init(capacity: Int = 64, patience: Duration = .seconds(2)) {
         self.capacity = capacity
+        self.patience = patience
     }
 
     /// Runs `work` on the Graphviz thread after the jobs ahead of it, and returns its result.

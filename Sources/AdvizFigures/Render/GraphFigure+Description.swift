@@ -291,7 +291,7 @@ extension GraphFigure {
 
     /// The statement boxes: one per named statement with more than one node of its own, in statement order.
     private func clusters(clusterOf: [String: Int], edgeLabelNodes: [Int: String]) -> [DotCluster] {
-        let theme = options.theme, count = nodeCount
+        let theme = options.theme
         var result: [DotCluster] = []
         if options.clusters, !usesLayeredLayout {
             var copiesByStatement: [Int: [String]] = [:]

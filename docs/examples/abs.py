@@ -1,0 +1,5 @@
+def f(x):
+    if x > 0:
+        return x
+    else:
+        return -x
