@@ -46,7 +46,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// Analytic operations use their complex extensions; the non-smooth ones decide by the
     /// real part, as the complex-step literature does (|z| = z where Re z ≥ 0, else −z). Where
     /// the real operation is NaN so is the complex one, and where the partial by a stepped
-    /// argument is infinite or NaN the imaginary part is NaN (see ``ComplexStep``): the complex
+    /// argument is infinite or NaN the imaginary part is NaN (see `ComplexStep`): the complex
     /// step never gives a number where the derivative is not one.
     public func evaluate(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { ComplexStep.value(rule, a, b) }
 

@@ -1,3 +1,17 @@
+/// A character LaTeX's text mode treats specially, escaped (`_` → `\_`, `\` → `\textbackslash{}`);
+/// nil for any other character. The one table the LaTeX writers (tables, Beamer) escape by.
+package func latexEscaped(_ c: Character) -> String? {
+    switch c {
+    case "\\": "\\textbackslash{}"
+    case "&", "%", "$", "#", "_", "{", "}": "\\" + String(c)
+    case "~": "\\textasciitilde{}"
+    case "^": "\\textasciicircum{}"
+    case "<": "\\textless{}"
+    case ">": "\\textgreater{}"
+    default: nil
+    }
+}
+
 /// Text made safe inside HTML, XML attributes and Graphviz's HTML-like labels: `& < > " '`
 /// escaped, and control characters (which XML 1.0 cannot hold even escaped) replaced by U+FFFD.
 package func htmlEscaped(_ text: String) -> String {

@@ -208,11 +208,8 @@ extension String {
     var latexEscapedText: String {
         var out = ""
         for c in self {
+            if let escaped = latexEscaped(c) { out += escaped; continue }
             switch c {
-            case "\\": out += "\\textbackslash{}"
-            case "&", "%", "$", "#", "_", "{", "}": out += "\\\(c)"
-            case "~": out += "\\textasciitilde{}"
-            case "^": out += "\\textasciicircum{}"
             case "→": out += "$\\to$"
             case "∂": out += "$\\partial$"
             case "·": out += "$\\cdot$"

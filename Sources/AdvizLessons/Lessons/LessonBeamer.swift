@@ -180,15 +180,20 @@ enum LessonLatex {
     static func escape(_ text: String) -> String {
         var out = ""
         for c in text {
-            switch c {
-            case "\\": out += "\\textbackslash{}"
-            case "&", "%", "$", "#", "_", "{", "}": out += "\\\(c)"
-            case "~": out += "\\textasciitilde{}"
-            case "^": out += "\\textasciicircum{}"
-            case "<": out += "\\textless{}"
-            case ">": out += "\\textgreater{}"
-            default:
-                if c.isASCII { out.append(c) } else if let t = textReplacements[c] { out += t } else if let s = symbols[c] { out += "$\(s)$" } else if let s = subscripts[c] { out += "$_{\(s)}$" } else if let s = superscripts[c] { out += "$^{\(s)}$" } else { out += "?" }
+            if let escaped = latexEscaped(c) {
+                out += escaped
+            } else if c.isASCII {
+                out.append(c)
+            } else if let t = textReplacements[c] {
+                out += t
+            } else if let s = symbols[c] {
+                out += "$\(s)$"
+            } else if let s = subscripts[c] {
+                out += "$_{\(s)}$"
+            } else if let s = superscripts[c] {
+                out += "$^{\(s)}$"
+            } else {
+                out += "?"  // pdflatex stops at a character it has no glyph for
             }
         }
         return out
