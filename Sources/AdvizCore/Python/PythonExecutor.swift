@@ -267,16 +267,22 @@ struct PythonExecutor {
             decisions.append(PathDecision(
                 line: s.line, construct: "for", condition: header, outcome: "iteration \(k + 1) of \(count)", detail: "\(variable) = \(i)",
                 dependsOnInputs: false, kink: nil, frame: frame))
-            frame.append("line \(s.line), iteration \(k + 1)")
-            let flow = try execute(s.bodies[0], &locals)
-            frame.removeLast()
-            switch flow {
-            case .breakLoop: return .normal
-            case .returned: return flow
-            default: continue
-            }
+            if let end = try loopBody(s, iteration: k + 1, &locals) { return end }
         }
         return .normal
+    }
+
+    /// One pass of a loop's body, in a figure frame of its own: nil to go on, else how the loop
+    /// ends (`break` ends it normally; `return` leaves the function).
+    private mutating func loopBody(_ s: PyStmt, iteration: Int, _ locals: inout [String: PyValue]) throws(Diagnostic) -> Flow? {
+        frame.append("line \(s.line), iteration \(iteration)")
+        let flow = try execute(s.bodies[0], &locals)
+        frame.removeLast()
+        switch flow {
+        case .breakLoop: return .normal
+        case .returned: return flow
+        default: return nil
+        }
     }
 
     private mutating func executeWhile(_ s: PyStmt, _ locals: inout [String: PyValue]) throws(Diagnostic) -> Flow {
@@ -293,14 +299,7 @@ struct PythonExecutor {
                     "the `while` loop on line \(s.line) ran \(PythonExecutor.maximumWhileIterations) iterations at this point without ending", s.span,
                     hint: "adviz stops a `while` loop after \(PythonExecutor.maximumWhileIterations) iterations; check its condition")
             }
-            frame.append("line \(s.line), iteration \(iteration)")
-            let flow = try execute(s.bodies[0], &locals)
-            frame.removeLast()
-            switch flow {
-            case .breakLoop: return .normal
-            case .returned: return flow
-            default: continue
-            }
+            if let end = try loopBody(s, iteration: iteration, &locals) { return end }
         }
     }
 }
