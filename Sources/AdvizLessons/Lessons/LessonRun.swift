@@ -17,6 +17,9 @@ public struct LessonFrame: Sendable {
     public var program: String?
     /// Its graph.
     public var graph: Graph?
+    /// Where the backward pass's nodes start when the graph is the program's gradient graph
+    /// (`gradient-graph: true`): its figures draw them as the backward pass.
+    public var backwardPassStart: Int?
     /// The full trace at the point (what has been revealed is `phase` and `progress`).
     public var trace: Trace?
     /// The phase running or last run.
@@ -177,7 +180,9 @@ public enum LessonRun {
             // The program was checked when the lesson was read; its gradient graph is the
             // backward pass as nodes, which every phase and figure then treats as the graph.
             let parsed = state.program.flatMap { try? Graph(parsing: $0) }
-            state.graph = usesGradientGraph ? parsed.flatMap { try? GradientGraph(of: $0).graph } : parsed
+            let gradient = usesGradientGraph ? parsed.flatMap { try? GradientGraph(of: $0) } : nil
+            state.graph = usesGradientGraph ? gradient?.graph : parsed
+            state.backwardPassStart = gradient?.primalCount
             state.completed = []
             state.phase = nil
             state.progress = 0

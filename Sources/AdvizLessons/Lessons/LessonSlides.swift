@@ -96,6 +96,7 @@ public enum LessonSlides {
                         var options = FigureOptions()
                         options.numbers = false
                         options.theme = theme
+                        options.backwardPassStart = frame.backwardPassStart
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
                     let renderer = renderers[key]!
@@ -119,6 +120,7 @@ public enum LessonSlides {
                         var options = FigureOptions()
                         options.show = show
                         options.theme = theme
+                        options.backwardPassStart = frame.backwardPassStart
                         // The direction that suits the slide's figure pane (about 16:10 beside the narration).
                         options.fit = 1.6
                         options.spread = false
