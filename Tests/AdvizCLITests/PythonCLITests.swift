@@ -5,33 +5,12 @@ import Testing
 /// errors and their exit codes, many-point `grad` following each point's path, `compare`
 /// differencing the function itself, and every other command reading the same file.
 @Suite struct PythonCLITests {
-    static let lab = """
-        import numpy as np
-
-        def dfdx_abs(x):
-            if x > 0:
-                return 1
-            else:
-                if x < 0:
-                    return -1
-                else:
-                    return None
-
-        def f_polynomial_simple(x):
-            return 2*x**3 - 3*x**2 + 5
-
-        def f_polynomial(x):
-            for i in range(3):
-                x = f_polynomial_simple(x)
-            return x
-
-        def h(x, y):
-            if x > y:
-                z = x*y
-            else:
-                z = np.sin(x) + y
-            return z**2
-        """
+    /// The course lab's functions as docs/python.md shows them: one file for the page and the tests.
+    static let lab: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return (try? String(contentsOf: url.appendingPathComponent("docs/examples/lab.py"), encoding: .utf8)) ?? ""
+    }()
 
     /// A file holding `text`, removed after `body`.
     static func withFile(_ text: String, suffix: String = ".py", _ body: (String) throws -> Void) throws {

@@ -233,11 +233,7 @@ import Testing
     /// Compiles the readable C with a driver and checks it against the scalar sweeps.
     @Test(.enabled(if: ManyPointsTests.hasCompiler, "needs a C compiler (the clang beside swift)"), arguments: ManyPointsTests.expressions.prefix(5))
     func theGeneratedCComputesTheGradient(_ text: String) throws {
-        let clang = try #require(KernelCompiler.shared.compiler)
         let graph = try Graph(parsing: text)
-        let folder = NSTemporaryDirectory() + "/adviz-codegen-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let point = [0.7, 1.9]
         let driver = """
             #include <stdio.h>
@@ -252,22 +248,9 @@ import Testing
             }
             """
         let forward = DerivativeProgram.write(graph, mode: .forward, language: .c)
-        try driver.write(toFile: folder + "/main.c", atomically: true, encoding: .utf8)
-        try DerivativeProgram.write(graph, mode: .reverse, language: .c).write(toFile: folder + "/reverse.c", atomically: true, encoding: .utf8)
-        try forward.write(toFile: folder + "/forward.c", atomically: true, encoding: .utf8)
-        let build = Process()
-        build.executableURL = URL(fileURLWithPath: clang)
-        build.arguments = ["-std=c99", "-Wall", "-Werror", "-Wno-unused-variable", "-o", folder + "/run", folder + "/main.c", folder + "/reverse.c", folder + "/forward.c", "-lm"]
-        try build.run()
-        build.waitUntilExit()
-        #expect(build.terminationStatus == 0, "the generated C compiles without warnings")
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: folder + "/run")
-        let pipe = Pipe()
-        run.standardOutput = pipe
-        try run.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
+        let output = try CProgram.run(
+            ["main.c": driver, "reverse.c": DerivativeProgram.write(graph, mode: .reverse, language: .c), "forward.c": forward],
+            flags: ["-Wno-unused-variable"])
         let numbers = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let (value, gradient) = ManyPointsTests.reference(graph, point)
         #expect(numbers.count == 4)

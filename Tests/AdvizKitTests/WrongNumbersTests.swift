@@ -75,25 +75,7 @@ import Testing
     }
 
     static func compileAndRun(_ driver: String, _ program: String) throws -> String {
-        let folder = NSTemporaryDirectory() + "/adviz-weights-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try driver.write(toFile: folder + "/main.c", atomically: true, encoding: .utf8)
-        try program.write(toFile: folder + "/reverse.c", atomically: true, encoding: .utf8)
-        let build = Process()
-        build.executableURL = URL(fileURLWithPath: try #require(KernelCompiler.shared.compiler))
-        build.arguments = ["-std=c99", "-O0", "-Wall", "-Werror", "-o", folder + "/run", folder + "/main.c", folder + "/reverse.c", "-lm"]
-        try build.run()
-        build.waitUntilExit()
-        #expect(build.terminationStatus == 0, "the generated C compiles without warnings")
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: folder + "/run")
-        let pipe = Pipe()
-        run.standardOutput = pipe
-        try run.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        return output
+        try CProgram.run(["main.c": driver, "reverse.c": program], flags: ["-O0"])
     }
 
     /// Finding 3: the simplifier dropped 0·(1/(0·x)), and the symbolic derivative said 0 where AD says NaN.
