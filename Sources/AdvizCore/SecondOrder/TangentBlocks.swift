@@ -97,29 +97,29 @@ struct TangentBlocks {
         }
         tangents.initialize(repeating: SIMD8(repeating: 0), count: slots)
         lanes.initialize(repeating: 0, count: slots)
-        let bits = SIMD8<Int64>(1, 2, 4, 8, 16, 32, 64, 128)
-        steps.withUnsafeBufferPointer { steps in
-            for p in 0..<passes {
-                let pass = order[(p * width)..<Swift.min((p + 1) * width, order.count)]
-                for (lane, j) in pass.enumerated() {
-                    var seed = SIMD8<Double>(repeating: 0)
-                    seed[lane] = 1
-                    tangents[1 + j] = seed
-                    lanes[1 + j] = UInt8(1) << lane
-                }
-                TangentBlocks.sweep(steps, from: firstReader[pass.last!], inputs: n, tangents, lanes)
-                for (i, slot) in outputSlots.enumerated() {
-                    let reached = (SIMD8<Int64>(repeating: Int64(lanes[Int(slot)])) & bits) .!= 0
-                    found[i * group + p % group] = SIMD8(repeating: 0).replacing(with: tangents[Int(slot)], where: reached)
-                }
-                for j in pass { lanes[1 + j] = 0 }
-                guard p % group == group - 1 || p == passes - 1 else { continue }
-                // The group's columns into the rows.
-                let columns = order[(p - p % group) * width..<Swift.min((p + 1) * width, order.count)]
-                for i in 0..<outputs {
-                    let from = UnsafeRawPointer(found + i * group)
-                    matrix[i].withUnsafeMutableBufferPointer { row in
-                        for (k, j) in columns.enumerated() { row[j] = from.load(fromByteOffset: k * 8, as: Double.self) }
+        TangentBlocks.laneMasks.withUnsafeBufferPointer { masks in
+            steps.withUnsafeBufferPointer { steps in
+                for p in 0..<passes {
+                    let pass = order[(p * width)..<Swift.min((p + 1) * width, order.count)]
+                    for (lane, j) in pass.enumerated() {
+                        var seed = SIMD8<Double>(repeating: 0)
+                        seed[lane] = 1
+                        tangents[1 + j] = seed
+                        lanes[1 + j] = UInt8(1) << lane
+                    }
+                    TangentBlocks.sweep(steps, from: firstReader[pass.last!], inputs: n, tangents, lanes, masks.baseAddress!)
+                    for (i, slot) in outputSlots.enumerated() {
+                        found[i * group + p % group] = TangentBlocks.keep(tangents[Int(slot)], masks[Int(lanes[Int(slot)])])
+                    }
+                    for j in pass { lanes[1 + j] = 0 }
+                    guard p % group == group - 1 || p == passes - 1 else { continue }
+                    // The group's columns into the rows.
+                    let columns = order[(p - p % group) * width..<Swift.min((p + 1) * width, order.count)]
+                    for i in 0..<outputs {
+                        let from = UnsafeRawPointer(found + i * group)
+                        matrix[i].withUnsafeMutableBufferPointer { row in
+                            for (k, j) in columns.enumerated() { row[j] = from.load(fromByteOffset: k * 8, as: Double.self) }
+                        }
                     }
                 }
             }
@@ -127,14 +127,25 @@ struct TangentBlocks {
         return matrix
     }
 
+    /// For each byte of reach bits, the lanes it names: all ones where the bit is set, else zero.
+    /// (A table and bitwise ands: SIMD comparisons into a `SIMDMask` compile lane by lane here.)
+    static let laneMasks: [SIMD8<UInt64>] = (0..<256).map { bits in
+        SIMD8<UInt64>((0..<8).map { bits & (1 << $0) != 0 ? UInt64.max : 0 })
+    }
+
+    /// `t` in the lanes of `mask`, +0 elsewhere.
+    @inline(__always)
+    static func keep(_ t: SIMD8<Double>, _ mask: SIMD8<UInt64>) -> SIMD8<Double> {
+        unsafeBitCast(unsafeBitCast(t, to: SIMD8<UInt64>.self) & mask, to: SIMD8<Double>.self)
+    }
+
     /// One pass over `steps` from step `first` on: each step's lanes from its arguments'.
     @inline(__always)
     static func sweep(
         _ steps: UnsafeBufferPointer<Step>, from first: Int, inputs n: Int,
-        _ t: UnsafeMutablePointer<SIMD8<Double>>, _ on: UnsafeMutablePointer<UInt8>
+        _ t: UnsafeMutablePointer<SIMD8<Double>>, _ on: UnsafeMutablePointer<UInt8>, _ masks: UnsafePointer<SIMD8<UInt64>>
     ) {
         let base = 1 + n
-        let bits = SIMD8<Int64>(1, 2, 4, 8, 16, 32, 64, 128)
         for s in first..<steps.count {
             let step = steps[s]
             let a = Int(step.a), b = Int(step.b)
@@ -154,11 +165,11 @@ struct TangentBlocks {
                 t[base + s] = productB
             } else {
                 // Lanes reached from one argument take its product alone (a structural zero adds nothing).
-                let maskA = (SIMD8<Int64>(repeating: Int64(onA)) & bits) .!= 0
-                let maskB = (SIMD8<Int64>(repeating: Int64(onB)) & bits) .!= 0
-                var tangent = productA.replacing(with: productB, where: .!maskA)
-                tangent.replace(with: productA + productB, where: maskA .& maskB)
-                t[base + s] = tangent
+                let sum = keep(productA + productB, masks[Int(onA & onB)])
+                let aAlone = keep(productA, masks[Int(onA & ~onB)]), bAlone = keep(productB, masks[Int(onB & ~onA)])
+                t[base + s] = unsafeBitCast(
+                    unsafeBitCast(sum, to: SIMD8<UInt64>.self) | unsafeBitCast(aAlone, to: SIMD8<UInt64>.self)
+                        | unsafeBitCast(bAlone, to: SIMD8<UInt64>.self), to: SIMD8<Double>.self)
             }
         }
     }
