@@ -121,8 +121,30 @@ enum KernelNaNGuard {
         return false
     }
 
+    /// For each node, whether its value is never below 0 (x², exp, |x|, √, and sums and positive
+    /// multiples of those): a sum of two such is never ∞ − ∞.
+    static func nonNegative(_ graph: Graph) -> [Bool] {
+        var result = [Bool](repeating: false, count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() {
+            let args = node.arguments
+            func positiveConstant(_ k: Int) -> Bool { graph.isConstant(args[k]) && graph.nodes[args[k]].literal > 0 }
+            switch node.op {
+            case .constant: result[i] = node.literal >= 0
+            case .exp, .abs, .sqrt, .cosh: result[i] = true
+            case .mul: result[i] = args[0] == args[1] || (positiveConstant(0) && result[args[1]]) || (positiveConstant(1) && result[args[0]])
+            case .add: result[i] = result[args[0]] && result[args[1]]
+            case .pow:
+                guard graph.isConstant(args[1]) else { break }
+                let c = graph.nodes[args[1]].literal
+                result[i] = (c == 2 || c == 4) || (c == 3 && result[args[0]])
+            default: break
+            }
+        }
+        return result
+    }
+
     /// Whether node `i` may be NaN where no argument is. Nil-safe: unknown ops are sources.
-    static func isSource(_ graph: Graph, _ i: Int) -> Bool {
+    static func isSource(_ graph: Graph, _ i: Int, nonNegative: [Bool] = []) -> Bool {
         let node = graph.nodes[i]
         let args = node.arguments
         func finiteConstant(_ k: Int, nonzero: Bool = false) -> Bool {
@@ -132,7 +154,10 @@ enum KernelNaNGuard {
         }
         switch node.op {
         case .input, .constant, .neg, .exp, .abs, .tanh, .sigmoid, .atan, .sinh, .cosh, .asinh, .cbrt, .erf, .expm1: return false
-        case .add, .sub: return !(finiteConstant(0) || finiteConstant(1) || (node.op == .add && args[0] == args[1]))
+        case .add, .sub:
+            // ∞ − ∞ needs infinities of opposite signs: not from a constant, nor from two terms ≥ 0.
+            let sameSign = node.op == .add && (args[0] == args[1] || (!nonNegative.isEmpty && nonNegative[args[0]] && nonNegative[args[1]]))
+            return !(finiteConstant(0) || finiteConstant(1) || sameSign)
         case .mul: return !(finiteConstant(0, nonzero: true) || finiteConstant(1, nonzero: true) || args[0] == args[1])
         case .div: return !finiteConstant(1, nonzero: true)
         case .pow:
@@ -174,13 +199,19 @@ enum KernelNaNGuard {
         for i in stride(from: graph.nodes.count - 1, through: 0, by: -1) where covered[i] && propagates(graph, i) {
             for a in graph.nodes[i].arguments where !graph.isConstant(a) { covered[a] = true }
         }
+        // And forward: a step that is NaN exactly where an argument is, whose arguments are all covered.
+        let signs = nonNegative(graph)
+        for i in graph.nodes.indices where !covered[i] && graph.nodes[i].op != .input && graph.nodes[i].op != .constant {
+            let arguments = graph.nodes[i].arguments.filter { !graph.isConstant($0) }
+            if propagates(graph, i), !isSource(graph, i, nonNegative: signs), arguments.allSatisfy({ covered[$0] }) { covered[i] = true }
+        }
         var tests: [Int] = []
         var frontier = [y]
         var seen = Set<Int>()
         while let n = frontier.popLast() {
             guard seen.insert(n).inserted, !covered[n] else { continue }
             let uncovered = Array(Set(graph.nodes[n].arguments.filter { !graph.isConstant($0) && !covered[$0] }))
-            if graph.nodes[n].op != .input, propagates(graph, n), !isSource(graph, n), uncovered.count <= 1 {
+            if graph.nodes[n].op != .input, propagates(graph, n), !isSource(graph, n, nonNegative: signs), uncovered.count <= 1 {
                 frontier += uncovered  // n is NaN exactly where an argument is
             } else {
                 tests.append(n)

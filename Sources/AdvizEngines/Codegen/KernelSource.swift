@@ -121,15 +121,20 @@ public struct KernelSource: Sendable {
                 "adviz_reverse", perPoint: inputs("") + body(primal, "") + body(sweep.statements, ""),
                 gradients: (0..<n).map { j in
                     guard adjointNames.contains(code.adjointName(j)) else { return "0.0" }
+                    // y = x: the seed itself, no partial to be NaN
+                    if graph.nodes[output].op == .input { return code.adjointName(j) }
                     return guarded(code.adjointName(j), tests: KernelNaNGuard.tests(graph, output: output, reads: sweep.nanReads[j]))
                 })
         }
 
         /// `gradient`, or NaN where one of the nodes `tests` is NaN.
+        ///
+        /// `+ 0.0` is the tape's: it sums each adjoint from +0, so a gradient that is zero is +0
+        /// (x² at −0: the tape's 0 + 2·(−0) = +0, where 2·(−0) alone is −0); it changes nothing else.
         func guarded(_ gradient: String, tests: [Int]) -> String {
-            guard !tests.isEmpty else { return gradient }
+            guard !tests.isEmpty else { return gradient + " + 0.0" }
             let condition = tests.map { "\(code.valueName($0)) != \(code.valueName($0))" }.joined(separator: " || ")
-            return "(\(condition) ? NAN : \(gradient))"
+            return "(\(condition) ? NAN : \(gradient) + 0.0)"
         }
 
         /// Forward mode: n tangent sweeps per point, one per input direction.
