@@ -67,6 +67,7 @@ struct BenchCommand: ParsableCommand {
         guard inputs.allSatisfy({ $0 >= 2 && $0 <= 2_000_000 }) else { throw ValidationError("--inputs must be between 2 and 2000000") }
         if let points, !(1...100_000_000).contains(points) { throw ValidationError("--points must be between 1 and 100000000") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if fma, ![.race, .numbers, .all].contains(suite) { throw ValidationError("--fma adds rows to the race: use it with --suite race, numbers or all") }
     }
 
     func run() throws {
