@@ -24,6 +24,7 @@ struct BenchCommand: ParsableCommand {
               adviz bench --suite all          # and render
               adviz bench --quick              # small sizes, for CI
               adviz bench --suite race --format json
+              adviz bench --suite race --fma   # and the fused-multiply-add kernel, XLA's like
               adviz bench --suite hessian --inputs 1000 10000
               adviz bench --suite trace --format json
             """
@@ -55,6 +56,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for the race (default: one per core).")
     var threads: Int?
 
+    @Flag(help: "Race also the kernel with fused multiply-adds, as XLA compiles (rows `compiled fma`; their numbers may differ from the trace's in the last bits).")
+    var fma = false
+
     enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
     func validate() throws {
@@ -63,6 +67,7 @@ struct BenchCommand: ParsableCommand {
         guard inputs.allSatisfy({ $0 >= 2 && $0 <= 2_000_000 }) else { throw ValidationError("--inputs must be between 2 and 2000000") }
         if let points, !(1...100_000_000).contains(points) { throw ValidationError("--points must be between 1 and 100000000") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if fma, ![.race, .numbers, .all].contains(suite) { throw ValidationError("--fma adds rows to the race: use it with --suite race, numbers or all") }
     }
 
     func run() throws {
@@ -73,7 +78,9 @@ struct BenchCommand: ParsableCommand {
             }
             if [.race, .numbers, .all].contains(suite) {
                 report.race = try DerivativeRace.run(
-                    points: points ?? (quick ? 100_000 : 1_000_000), repetitions: repetitions ?? (quick ? 3 : 30), threads: threads, progress: progress)
+                    points: points ?? (quick ? 100_000 : 1_000_000), repetitions: repetitions ?? (quick ? 3 : 30), threads: threads, fma: fma,
+                    progress: progress)
+                report.calls = try DerivativeRace.callCosts(threads: threads, calls: quick ? 200 : 2000)
             }
             if [.scaling, .numbers, .all].contains(suite) {
                 let sizes = !inputs.isEmpty ? inputs : (quick ? [1000, 10_000] : [1000, 10_000, 100_000, 1_000_000])

@@ -15,6 +15,8 @@ public struct BenchReport: Sendable {
     public var hessian: [SecondOrderBenchmark.Row] = []
     /// Rows of the trace suite.
     public var trace: [TraceBenchmark.Row] = []
+    /// The fixed cost per call of the compiled kernels (with the race).
+    public var calls: [DerivativeRace.CallCost] = []
 
     /// A report of the given rows.
     public init(render: [RenderBenchmark.Row] = [], race: [DerivativeRace.Row] = [], scaling: [ScalingBenchmark.Row] = []) {
@@ -57,6 +59,19 @@ public struct BenchReport: Sendable {
         race.map { r in
             [r.caseName, r.method.rawValue, r.engine, String(r.points), ms(r.minMilliseconds), ms(r.medianMilliseconds),
              String(format: "%.1e", r.maxError), r.compileMilliseconds.map { ms($0) } ?? "–", String(r.size)]
+        }
+    }
+
+    /// What the compiled kernels were built for: `clang -O3 -march=native, AVX-512 (512-bit vectors, 8 doubles)`.
+    public static var kernels: String {
+        "clang -O3 -march=native, \(VectorUnit.current.description); strict IEEE unless a row says fma or fast-math"
+    }
+
+    private var callHeader: [String] { ["case", "points", "threads", "min µs", "median µs"] }
+
+    private var callCells: [[String]] {
+        calls.map { c in
+            [c.caseName, String(c.points), String(c.threads), String(format: "%.1f", c.minMicroseconds), String(format: "%.1f", c.medianMicroseconds)]
         }
     }
 
@@ -108,6 +123,7 @@ public struct BenchReport: Sendable {
     }
 
     private static let raceTitle = "Race: the derivative at every point of [−5, 5], inputs in memory, outputs into a reused buffer (times of the derivative alone; error = max |f′ − exact|/max(1, |exact|) against the derivative by hand)"
+    private static let callTitle = "Calls: the compiled strict reverse gradient, per call (inputs in memory; below 8,192 points one thread, so 1,000 points is the fixed cost of a call; 10,000 share the call with the worker pool)"
     private static let scalingTitle = "Scaling: f = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²), text to gradient on one core (best of the repetitions; build = tape from parsed text, record = tape from Traced arithmetic as micrograd does it; Mnodes/s = nodes/(record + forward + reverse); ∇f/f = (forward + reverse)/(f alone))"
     private static let hessianTitle = "Second order: the same f; one Hessian-vector product H·u (one dual sweep of the gradient graph: values and tangents in one pass, buffers reused as f's are) against f alone, and the whole tridiagonal Hessian by n HVPs and by 3 coloured HVPs (seeds e₁+e₄+…, e₂+e₅+…, e₃+e₆+…), cases alternated within each repetition; HVP/f by the medians; error against the Hessian by hand"
     private static let traceTitle = "Trace: the reports of `adviz trace` (after parsing): the sweeps once, then each format's report of them, formats in turn (medians); total/JSON against the JSON report of the same trace (targets: ≤ 2 for text, Markdown and LaTeX; a 100,000-node text trace under 2 s)"
@@ -122,7 +138,9 @@ public struct BenchReport: Sendable {
     /// The machine, then each suite that ran: its title, a gap, its table.
     private func sections(_ gap: String, _ table: ([String], [[String]], Int) -> String) -> String {
         var parts = ["machine: \(BenchReport.machine)\n"]
+        if !race.isEmpty { parts[0] += "kernels: \(BenchReport.kernels)\n" }
         if !race.isEmpty { parts.append(BenchReport.raceTitle + gap + table(raceHeader, raceCells, 3)) }
+        if !calls.isEmpty { parts.append(BenchReport.callTitle + gap + table(callHeader, callCells, 1)) }
         if !scaling.isEmpty { parts.append(BenchReport.scalingTitle + gap + table(scalingHeader, scalingCells, 0)) }
         if !hessian.isEmpty { parts.append(BenchReport.hessianTitle + gap + table(hessianHeader, hessianCells, 0)) }
         if !trace.isEmpty { parts.append(BenchReport.traceTitle + gap + table(traceHeader, traceCells, 2)) }
@@ -135,6 +153,13 @@ public struct BenchReport: Sendable {
     public func json() -> JSONValue {
         .object([
             ("machine", .string(BenchReport.machine)),
+            ("kernels", .object([("vectors", .string(VectorUnit.current.name)), ("vector_bits", .integer(VectorUnit.current.bits))])),
+            ("calls", .array(calls.map { c in
+                .object([
+                    ("case", .string(c.caseName)), ("points", .integer(c.points)), ("threads", .integer(c.threads)),
+                    ("min_us", .finite(c.minMicroseconds)), ("median_us", .finite(c.medianMicroseconds)),
+                ])
+            })),
             ("rows", .array(race.map { r in
                 .object([
                     ("case", .string(r.caseName)), ("method", .string(r.method.rawValue)), ("engine", .string(r.engine)),

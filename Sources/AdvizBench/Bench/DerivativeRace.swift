@@ -62,34 +62,43 @@ public enum DerivativeRace {
     ]
 
     /// Runs every case, method and engine on `points` points of [−5, 5], `repetitions` timed runs each after a warm-up.
-    public static func run(points: Int = 1_000_000, repetitions: Int = 20, threads: Int? = nil, progress: (String) -> Void = { _ in }) throws(AdvizError) -> [Row] {
+    ///
+    /// With `fma`, the kernel that contracts `a·b + c` into fused multiply-adds as XLA does
+    /// (``KernelMath/contract``) races in rows of its own, `compiled fma`: JAX's like.
+    public static func run(
+        points: Int = 1_000_000, repetitions: Int = 20, threads: Int? = nil, fma: Bool = false, progress: (String) -> Void = { _ in }
+    ) throws(AdvizError) -> [Row] {
         let xs = PointGrid.linspace(-5, 5, points)
-        let output = UnsafeMutablePointer<Double>.allocate(capacity: points)
-        defer { output.deallocate() }
+        // Buffers on 64-byte lines, as the engine allocates its own (see GradientEngine.alignedDoubles).
+        let input = GradientEngine.alignedDoubles(points), output = GradientEngine.alignedDoubles(points)
+        defer {
+            input.deallocate()
+            output.deallocate()
+        }
+        xs.withUnsafeBufferPointer { input.update(from: $0.baseAddress!, count: points) }
         output.update(repeating: 0, count: points)  // touch the pages before timing, as a reused buffer is
         var rows: [Row] = []
         for race in cases {
             let graph = try Graph(parsing: race.program)
             var compileErrors: [String] = []
             let compiled = try? GradientEngine(graph, choice: .compiled, symbolic: true, threads: threads) { compileErrors.append($0) }
-            // The fast-math kernel races too, in rows of its own: its numbers may differ from the trace's.
+            // The fused and fast-math kernels race too, in rows of their own: their numbers may differ from the trace's.
+            let fused = fma ? try? GradientEngine(graph, choice: .compiled, symbolic: true, threads: threads, math: .contract) { compileErrors.append($0) } : nil
             let fast = try? GradientEngine(graph, choice: .compiled, symbolic: true, threads: threads, math: .fast) { compileErrors.append($0) }
             let interpreted = try GradientEngine(graph, choice: .interpreted, symbolic: true, threads: threads)
             if compiled == nil { progress("note: no compiled engine for \(race.name); interpreted rows only") }
             let exact = xs.map(race.exact)
             let symbolicSize = interpreted.symbolicInterpreter?.graph.nodes.count ?? 0
             for method in DerivativeMethod.allCases {
-                for engine in [compiled, fast, interpreted].compactMap({ $0 }) {
+                for engine in [compiled, fused, fast, interpreted].compactMap({ $0 }) {
                     progress("race: \(race.name) \(method.rawValue) \(engine.engineName)")
                     var times: [Double] = []
-                    xs.withUnsafeBufferPointer { input in
-                        let inputs = [input.baseAddress!]
-                        engine.run(method, count: points, inputs: inputs, values: nil, gradients: [output])  // warm-up
-                        for _ in 0..<repetitions {
-                            let start = ContinuousClock.now
-                            engine.run(method, count: points, inputs: inputs, values: nil, gradients: [output])
-                            times.append((ContinuousClock.now - start).seconds * 1000)
-                        }
+                    let inputs = [UnsafePointer(input)]
+                    engine.run(method, count: points, inputs: inputs, values: nil, gradients: [output])  // warm-up
+                    for _ in 0..<repetitions {
+                        let start = ContinuousClock.now
+                        engine.run(method, count: points, inputs: inputs, values: nil, gradients: [output])
+                        times.append((ContinuousClock.now - start).seconds * 1000)
                     }
                     var worst = 0.0
                     for i in 0..<points {
@@ -106,5 +115,50 @@ public enum DerivativeRace {
             }
         }
         return rows
+    }
+
+    /// The fixed cost of a call: the compiled strict reverse gradient of a case, timed per call
+    /// at a size where the points cost next to nothing.
+    public struct CallCost: Sendable {
+        /// The case's name.
+        public var caseName: String
+        /// Points per call.
+        public var points: Int
+        /// Threads the call may use (1 below ``GradientEngine/parallelThreshold`` points).
+        public var threads: Int
+        /// The median call (µs).
+        public var medianMicroseconds: Double
+        /// The fastest call (µs).
+        public var minMicroseconds: Double
+    }
+
+    /// Calls of the compiled reverse gradient at 1,000 points (one thread: the fixed cost of a call)
+    /// and at 10,000 (the worker pool: the fixed cost of sharing a call), `calls` timed calls each.
+    public static func callCosts(threads: Int? = nil, calls: Int = 2000) throws(AdvizError) -> [CallCost] {
+        var costs: [CallCost] = []
+        for race in cases {
+            let graph = try Graph(parsing: race.program)
+            guard let engine = try? GradientEngine(graph, choice: .compiled, threads: threads) else { continue }
+            for points in [1000, 10_000] {
+                let input = GradientEngine.alignedDoubles(points), output = GradientEngine.alignedDoubles(points)
+                defer {
+                    input.deallocate()
+                    output.deallocate()
+                }
+                PointGrid.linspace(-5, 5, points).withUnsafeBufferPointer { input.update(from: $0.baseAddress!, count: points) }
+                let inputs = [UnsafePointer(input)]
+                var times: [Double] = []
+                for call in 0..<(calls + calls / 10) {  // the first tenth warms up
+                    let start = ContinuousClock.now
+                    engine.run(.reverse, count: points, inputs: inputs, values: nil, gradients: [output])
+                    if call >= calls / 10 { times.append((ContinuousClock.now - start).seconds * 1e6) }
+                }
+                times.sort()
+                costs.append(CallCost(
+                    caseName: race.name, points: points, threads: points < GradientEngine.parallelThreshold ? 1 : engine.threads,
+                    medianMicroseconds: times[times.count / 2], minMicroseconds: times[0]))
+            }
+        }
+        return costs
     }
 }

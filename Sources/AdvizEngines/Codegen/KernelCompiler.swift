@@ -28,12 +28,16 @@ public final class KernelCompiler: Sendable {
     /// with their meaning. Only flags that change no result remain: no `errno` from `sqrt`
     /// (so it is one instruction) and no trapping (so loops vectorise). ``KernelMath/fast``
     /// adds what XLA and `-ffast-math` allow short of `-ffinite-math-only`: results may then
-    /// differ from the trace's, and the bench labels its rows.
+    /// differ from the trace's, and the bench labels its rows. ``KernelMath/contract`` is strict
+    /// but for fused multiply-adds, as XLA compiles: the like-for-like peer of JAX's kernels.
+    /// The vectors are the CPU's widest (``VectorUnit/current``).
     public static func flags(_ math: KernelMath) -> [String] {
         let extra = ProcessInfo.processInfo.environment["ADVIZ_CFLAGS"]?.split(separator: " ").map(String.init) ?? []
-        let common = ["-std=c99", "-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fPIC", "-shared", "-w"]
+        let common = ["-std=c99", "-O3", "-march=native"] + VectorUnit.current.flags
+            + ["-fno-math-errno", "-fno-trapping-math", "-fPIC", "-shared", "-w"]
         switch math {
         case .strict: return common + ["-ffp-contract=off"] + extra
+        case .contract: return common + ["-ffp-contract=fast"] + extra
         case .fast: return common + ["-ffp-contract=fast", "-fno-signed-zeros", "-fassociative-math", "-freciprocal-math"] + extra
         }
     }

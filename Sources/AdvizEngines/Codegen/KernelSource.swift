@@ -32,34 +32,66 @@ public struct KernelSource: Sendable {
         let graph = graph.keepingOutput(output)
         self.graph = graph
         self.math = math
-        let code = DerivativeCode(graph, language: .c)
-        let n = graph.inputCount
-        let primal = code.primalStatements()
-        let y = code.valueName(graph.outputs[0].node)
-        var c = """
-            /* adviz kernels, generated from the tape; see `adviz codegen` for the readable program. */
-            /* math: \(math.rawValue) */
-            #include <math.h>
-            /* Each point's program is one long chain of dependent operations, so a vector of points
-               waits on its own latencies; two vectors in flight keep the floating-point units busy
-               (poly3's strict reverse gradient: 0.84 -> 0.69 ms). Other compilers ignore the hint. */
-            #if defined(__clang__)
-            #define ADVIZ_POINT_LOOP _Pragma("clang loop interleave_count(2)")
-            #else
-            #define ADVIZ_POINT_LOOP
-            #endif
+        let writer = Writer(graph)
+        var c = KernelSource.prelude(math)
+        c += writer.reverse()
+        c += writer.forward()
+        c += writer.central()
+        if let symbolic, symbolic.count == graph.inputCount {
+            c += writer.symbolic(symbolic)
+            hasSymbolic = true
+        } else {
+            hasSymbolic = false
+        }
+        text = c
+    }
 
-            """
+    /// The head of the file: what it is, the math it was written for, the loop hint.
+    static func prelude(_ math: KernelMath) -> String {
+        """
+        /* adviz kernels, generated from the tape; see `adviz codegen` for the readable program. */
+        /* math: \(math.rawValue) */
+        #include <math.h>
+        /* Each point's program is one long chain of dependent operations, so a vector of points
+           waits on its own latencies; two vectors in flight keep the floating-point units busy
+           (poly3's strict reverse gradient: 0.84 -> 0.69 ms). Other compilers ignore the hint. */
+        #if defined(__clang__)
+        #define ADVIZ_POINT_LOOP _Pragma("clang loop interleave_count(2)")
+        #else
+        #define ADVIZ_POINT_LOOP
+        #endif
+
+        """
+    }
+
+    /// Writes the kernel functions of one graph.
+    struct Writer {
+        let graph: Graph
+        let code: DerivativeCode
+        let primal: [CodeStatement]
+        /// The output's value variable.
+        let y: String
+        var n: Int { graph.inputCount }
+
+        init(_ graph: Graph) {
+            self.graph = graph
+            code = DerivativeCode(graph, language: .c)
+            primal = code.primalStatements()
+            y = code.valueName(graph.outputs[0].node)
+        }
 
         func inputs(_ indent: String) -> [String] {
             (0..<n).map { "\(indent)const double \(code.valueName($0)) = in\($0)[i];" }
         }
+
         func body(_ statements: [CodeStatement], _ indent: String) -> [String] {
             statements.map { "\(indent)const double \($0.name) = \($0.expression);" }
         }
+
         func columns() -> String {
             (0..<n).map { "    const double *restrict in\($0) = in[\($0)];\n    double *restrict g\($0) = grad[\($0)];\n" }.joined()
         }
+
         /// A function whose loop is `perPoint` and, when `value` is given, also stores the value.
         func function(_ name: String, perPoint: [String], gradients: [String]) -> String {
             var f = "void \(name)(long begin, long end, const double *const *in, double *value, double *const *grad)\n{\n"
@@ -76,53 +108,74 @@ public struct KernelSource: Sendable {
             return f
         }
 
-        // Reverse mode: one adjoint sweep per point.
-        // The seed stays the constant 1.0, so clang folds the adjoints' constant factors; the trace's
-        // NaN rule (where y is NaN, so is every derivative) is applied to the gradients stored.
-        let adjoint = code.adjointStatements(guardingSeeds: false) { _ in "1.0" }
-        let adjointNames = Set(adjoint.map(\.name))
-        c += function(
-            "adviz_reverse", perPoint: inputs("") + body(primal, "") + body(adjoint, ""),
-            gradients: (0..<n).map {
-                guard adjointNames.contains(code.adjointName($0)) else { return "0.0" }
-                let output = graph.outputs[0].node  // y = x: the seed itself, no partial to be NaN
-                return graph.nodes[output].op == .input ? code.adjointName($0) : code.nanGuard(output, code.adjointName($0))
-            })
-
-        // Forward mode: n tangent sweeps per point, one per input direction.
-        var forward = inputs("") + body(primal, "")
-        var tangents: [String] = []
-        for j in 0..<n {
-            let prefix = "t\(j)_"
-            let statements = code.tangentStatements(prefix: prefix) { $0 == j ? "1.0" : nil }
-            forward += body(statements, "")
+        /// Reverse mode: one adjoint sweep per point.
+        ///
+        /// The seed is the constant 1, its constant products written as literals and exact
+        /// rewrites made (``KernelAdjoint``); the trace's NaN rule (where y is NaN, so is every
+        /// derivative) is applied to the gradients stored by the cheapest exact test (``KernelNaNGuard``).
+        func reverse() -> String {
+            let sweep = KernelAdjoint(code)
+            let adjointNames = Set(sweep.statements.map(\.name))
             let output = graph.outputs[0].node
-            let name = prefix + code.tangentName(output)
-            tangents.append(statements.last?.name == name || statements.contains { $0.name == name } ? name : "0.0")
+            return function(
+                "adviz_reverse", perPoint: inputs("") + body(primal, "") + body(sweep.statements, ""),
+                gradients: (0..<n).map { j in
+                    guard adjointNames.contains(code.adjointName(j)) else { return "0.0" }
+                    // y = x: the seed itself, no partial to be NaN
+                    if graph.nodes[output].op == .input { return code.adjointName(j) }
+                    return guarded(code.adjointName(j), tests: KernelNaNGuard.tests(graph, output: output, reads: sweep.nanReads[j]))
+                })
         }
-        c += function("adviz_forward", perPoint: forward, gradients: tangents)
 
-        // Central differences: f at x ± h·eⱼ, divided by the step actually taken.
-        let parameters = (0..<n).map { "double \(code.valueName($0))" }.joined(separator: ", ")
-        c += "static inline double adviz_f(\(parameters))\n{\n"
-        c += body(primal, "    ").joined(separator: "\n") + "\n    return \(y);\n}\n\n"
-        c += "void adviz_central(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
-        c += "    ADVIZ_POINT_LOOP\n    for (long i = begin; i < end; i++) {\n"
-        c += inputs("        ").joined(separator: "\n") + "\n"
-        for j in 0..<n {
-            let x = code.valueName(j)
-            let plus = (0..<n).map { $0 == j ? "xp" : code.valueName($0) }.joined(separator: ", ")
-            let minus = (0..<n).map { $0 == j ? "xm" : code.valueName($0) }.joined(separator: ", ")
-            c += "        {\n"
-            c += "            const double h = \(KernelSource.centralStep) * fmax(1.0, fabs(\(x)));\n"
-            c += "            const double xp = \(x) + h, xm = \(x) - h;\n"
-            c += "            g\(j)[i] = (adviz_f(\(plus)) - adviz_f(\(minus))) / (xp - xm);\n"
-            c += "        }\n"
+        /// `gradient`, or NaN where one of the nodes `tests` is NaN.
+        ///
+        /// `+ 0.0` is the tape's: it sums each adjoint from +0, so a gradient that is zero is +0
+        /// (x² at −0: the tape's 0 + 2·(−0) = +0, where 2·(−0) alone is −0); it changes nothing else.
+        func guarded(_ gradient: String, tests: [Int]) -> String {
+            guard !tests.isEmpty else { return gradient + " + 0.0" }
+            let condition = tests.map { "\(code.valueName($0)) != \(code.valueName($0))" }.joined(separator: " || ")
+            return "(\(condition) ? NAN : \(gradient) + 0.0)"
         }
-        c += "    }\n}\n"
 
-        if let symbolic, symbolic.count == n {
-            c += "\nvoid adviz_symbolic(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
+        /// Forward mode: n tangent sweeps per point, one per input direction.
+        func forward() -> String {
+            var perPoint = inputs("") + body(primal, "")
+            var tangents: [String] = []
+            let output = graph.outputs[0].node
+            for j in 0..<n {
+                let prefix = "t\(j)_"
+                let statements = code.tangentStatements(prefix: prefix) { $0 == j ? "1.0" : nil }
+                perPoint += body(statements, "")
+                let name = prefix + code.tangentName(output)
+                tangents.append(statements.contains { $0.name == name } ? name : "0.0")
+            }
+            return function("adviz_forward", perPoint: perPoint, gradients: tangents)
+        }
+
+        /// Central differences: f at x ± h·eⱼ, divided by the step actually taken.
+        func central() -> String {
+            let parameters = (0..<n).map { "double \(code.valueName($0))" }.joined(separator: ", ")
+            var c = "static inline double adviz_f(\(parameters))\n{\n"
+            c += body(primal, "    ").joined(separator: "\n") + "\n    return \(y);\n}\n\n"
+            c += "void adviz_central(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
+            c += "    ADVIZ_POINT_LOOP\n    for (long i = begin; i < end; i++) {\n"
+            c += inputs("        ").joined(separator: "\n") + "\n"
+            for j in 0..<n {
+                let x = code.valueName(j)
+                let plus = (0..<n).map { $0 == j ? "xp" : code.valueName($0) }.joined(separator: ", ")
+                let minus = (0..<n).map { $0 == j ? "xm" : code.valueName($0) }.joined(separator: ", ")
+                c += "        {\n"
+                c += "            const double h = \(KernelSource.centralStep) * fmax(1.0, fabs(\(x)));\n"
+                c += "            const double xp = \(x) + h, xm = \(x) - h;\n"
+                c += "            g\(j)[i] = (adviz_f(\(plus)) - adviz_f(\(minus))) / (xp - xm);\n"
+                c += "        }\n"
+            }
+            return c + "    }\n}\n"
+        }
+
+        /// The compiled symbolic derivative, one expression DAG per input.
+        func symbolic(_ symbolic: [SymbolicDerivative]) -> String {
+            var c = "\nvoid adviz_symbolic(long begin, long end, const double *const *in, double *const *grad)\n{\n" + columns()
             c += "    ADVIZ_POINT_LOOP\n    for (long i = begin; i < end; i++) {\n"
             c += inputs("        ").joined(separator: "\n") + "\n"
             let names = Dictionary(uniqueKeysWithValues: graph.inputNames.enumerated().map { ($0.element, code.valueName($0.offset)) })
@@ -131,12 +184,8 @@ public struct KernelSource: Sendable {
                 c += statements.map { "        \($0)\n" }.joined()
                 c += "        g\(j)[i] = \(result);\n"
             }
-            c += "    }\n}\n"
-            hasSymbolic = true
-        } else {
-            hasSymbolic = false
+            return c + "    }\n}\n"
         }
-        text = c
     }
 
     /// The derivative's DAG as C statements, one per shared subexpression, in arena order.
@@ -172,6 +221,10 @@ public struct KernelSource: Sendable {
 public enum KernelMath: String, Sendable, CaseIterable {
     /// IEEE arithmetic in the tape's order: the trace's numbers (the default).
     case strict
+    /// Strict but for fused multiply-adds (`a·b + c` rounded once), as XLA's CPU kernels compute:
+    /// the like-for-like peer of JAX, labelled `compiled fma`; its numbers may differ from the trace's
+    /// in the last bits (531,669 of JAX's 10⁶ polynomial gradients do).
+    case contract
     /// Reassociation, reciprocals, fused multiply-adds, no signed zeros: faster, and may differ
     /// from the trace (`(x + 1e16)*x - 1e16*x` at 1 gives 1 where the trace gives 0).
     case fast

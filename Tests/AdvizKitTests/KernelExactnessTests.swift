@@ -1,0 +1,200 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import AdvizBench
+@testable import AdvizCore
+@testable import AdvizEngines
+
+/// The strict compiled kernels against the tape, bit for bit, on inputs chosen to break them:
+/// random bit patterns, ulp sweeps around roots and around the inputs where a step overflows,
+/// NaN (with payloads and signs), ±∞, ±0, subnormals. The kernels' exact rewrites (`(−3)·(2·v) =
+/// −6·v`) and their proved NaN guard must give the tape's bits everywhere (a NaN's payload aside).
+@Suite(.serialized) struct KernelExactnessTests {
+    static let hasCompiler = KernelCompiler.shared.compiler != nil
+    static let cache = NSTemporaryDirectory() + "/adviz-exact-kernels-\(ProcessInfo.processInfo.processIdentifier)"
+
+    /// Programs that exercise the rewrite (a constant adjoint of magnitude ≥ 1 times 2ᵏ·v), its
+    /// refusals (|a| < 1, a·c overflowing), and the guard: dropped (x²), moved (the polynomial),
+    /// kept for another input (x1² + x2²), kept where a step swallows or makes NaN (pow, log, sin).
+    static let programs = [
+        "y = x^2",
+        "p1 = 2*x^3 - 3*x^2 + 5\np2 = 2*p1^3 - 3*p1^2 + 5\ny = 2*p2^3 - 3*p2^2 + 5",
+        "y = 4*x^2 - 5*x",
+        "y = 0.5*x^2 + 3",
+        "y = 1e308*x^2",
+        "y = -3*(x^2)^2 + 5*x^2 - x",
+        "y = log(x)*x^2",
+        "y = sin(x)*x^2 - x",
+        "y = pow(x, 0)*x^2 + x",
+        "y = sqrt(x^2 + 1) - x^2",
+        "y = x1^2 + x2^2",
+        "y = x1*x2 - 3*x1^2",
+    ]
+
+    static let specials: [Double] = [
+        0, -0.0, .infinity, -.infinity, .nan, -Double.nan, Double(bitPattern: 0x7FF0_0000_0000_0001), Double(bitPattern: 0xFFF8_0000_DEAD_BEEF),
+        .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, -.leastNormalMagnitude,
+        Double.leastNormalMagnitude.nextDown, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1, 0.5, 1.5, 2, -2,
+    ]
+
+    /// The tape's value classes along positive (or negative) doubles: where they change, a step overflowed or made NaN.
+    static func thresholds(_ graph: Graph, negative: Bool) -> [Double] {
+        func kind(_ x: Double) -> Int {
+            let point = [Double](repeating: x, count: graph.inputCount)
+            let y = PrimalSweep.run(graph, at: point).values[graph.outputs[0].node]
+            return y.isNaN ? 2 : (y.isInfinite ? 1 : 0)
+        }
+        var found: [Double] = []
+        // Coarse scan over exponents, then bisection on bit patterns (monotone in magnitude).
+        var previous = negative ? -1.0 : 1.0
+        for e in 1...1023 {
+            let x = (negative ? -1.0 : 1.0) * Foundation.pow(2.0, Double(e))
+            if kind(x) != kind(previous) {
+                var low = previous.magnitude.bitPattern, high = x.magnitude.bitPattern
+                let lowKind = kind(previous)
+                while high - low > 1 {
+                    let middle = low + (high - low) / 2
+                    if kind((negative ? -1 : 1) * Double(bitPattern: middle)) == lowKind { low = middle } else { high = middle }
+                }
+                found.append((negative ? -1 : 1) * Double(bitPattern: high))
+            }
+            previous = x
+        }
+        return found
+    }
+
+    /// The adversarial inputs for one program.
+    static func inputs(_ graph: Graph) -> [Double] {
+        var xs = specials
+        var random = SplitMix64(state: 2026)
+        for _ in 0..<40_000 { xs.append(Double(bitPattern: random.next())) }
+        // ulp sweeps: roots and critical points of the polynomial, and every overflow threshold.
+        let centres = [-1.0, 0, 1, 1.5, 2.5] + thresholds(graph, negative: false) + thresholds(graph, negative: true)
+        for centre in centres {
+            var up = centre, down = centre
+            for _ in 0..<300 {
+                up = up.nextUp
+                down = down.nextDown
+                xs += [up, down]
+            }
+        }
+        // Every binade, a few significands.
+        for e in -1074...1023 { for s in [1.0, 1.25, 1.9999999999999998] { xs += [s * Foundation.pow(2.0, Double(e)), -s * Foundation.pow(2.0, Double(e))] } }
+        return xs
+    }
+
+    /// The polynomial's value and gradient by the trace's rows, in its order, but with each cube
+    /// (x·x)·x as the kernels compute it (the tape takes `pow(x, 3)`, which can differ in the last
+    /// bit; the kernels' products predate this suite): the reference for the rewrites and the guard.
+    static func polynomialByTheRows(_ x: Double) -> (Double, Double) {
+        func level(_ u: Double) -> Double { 2.0 * (u * u * u) - 3.0 * (u * u) + 5.0 }
+        let v6 = level(x), v12 = level(v6), y = level(v12)
+        // v̄ at each level: v̄₁₅·∂v₁₅/∂u + v̄₁₃·∂v₁₃/∂u with v̄₁₅ = −3·ā, v̄₁₃ = 2·ā (ā = 1 at the top).
+        // Each adjoint summed from +0, as the tape sums it.
+        func back(_ a: Double, _ u: Double) -> Double {
+            let top = 0.0 + a * 1.0
+            let negated = 0.0 + top * -1.0
+            let squareBar = 0.0 + negated * 3.0
+            let cubeBar = 0.0 + (0.0 + top * 1.0) * 2.0
+            let viaSquare = 0.0 + squareBar * (2.0 * u)
+            let sum = viaSquare + cubeBar * (3.0 * (u * u))
+            return 0.0 + sum * 1.0
+        }
+        let g12 = back(1.0, v12), g6 = back(g12, v6), g0 = back(g6, x)
+        return (y, y.isNaN ? .nan : g0)
+    }
+
+    static func same(_ a: Double, _ b: Double) -> Bool { (a.isNaN && b.isNaN) || a.bitPattern == b.bitPattern }
+
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"), arguments: programs)
+    func strictKernelGivesTheTapesBits(_ program: String) throws {
+        let graph = try Graph(parsing: program)
+        let compiler = KernelCompiler(environment: ["ADVIZ_CACHE_DIR": Self.cache, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""])
+        let engine = try GradientEngine(graph, choice: .compiled, threads: 2, compiler: compiler)
+        let xs = Self.inputs(graph)
+        // Two inputs: the second column is the first reversed, so NaN meets numbers and numbers meet NaN.
+        let columns = graph.inputCount == 1 ? [xs] : [xs, xs.reversed()]
+        let result = try engine.gradient(at: PointColumns(columns: columns))
+        var wrong = 0
+        var first = ""
+        for i in xs.indices {
+            let point = columns.map { $0[i] }
+            let evaluation = PrimalSweep.run(graph, at: point)
+            var adjoints = ReverseSweep.adjoints(graph, evaluation, outputSeed: ReverseSweep.unitSeed(0, outputs: 1))
+            var value = evaluation.values[graph.outputs[0].node]
+            if program == Self.programs[1] { (value, adjoints[0]) = Self.polynomialByTheRows(point[0]) }
+            var bad = !Self.same(result.values[i], value)
+            for j in 0..<graph.inputCount where !Self.same(result.gradients[j][i], adjoints[j]) { bad = true }
+            if bad {
+                if wrong == 0 { first = "at \(point): \(result.gradients.map { $0[i] }) vs the tape's \(Array(adjoints.prefix(graph.inputCount)))" }
+                wrong += 1
+            }
+        }
+        #expect(wrong == 0, "\(wrong) of \(xs.count) points differ from the tape, first \(first)")
+    }
+
+    /// The rewrites and the guard are there: the polynomial's `(−3)·(2·v12)` is `−6·v12`, x² has no
+    /// guard, the polynomial tests its last subtraction (not its output), x1² + x2² tests the other input.
+    @Test func theKernelSourceShowsTheRewritesAndTheCheapestGuard() throws {
+        func reverse(_ program: String) throws -> String {
+            let text = KernelSource(try Graph(parsing: program)).text
+            return String(text[text.range(of: "adviz_reverse")!.lowerBound..<text.range(of: "adviz_forward")!.lowerBound])
+        }
+        let square = try reverse("y = x^2")
+        #expect(square.contains("g0[i] = vb0 + 0.0;"))
+        #expect(!square.contains("!="))
+        let polynomial = try reverse(Self.programs[1])
+        #expect(polynomial.contains("(-6.0) * v12"))
+        #expect(polynomial.contains("g0[i] = (v17 != v17 ? NAN : vb0 + 0.0);"))
+        let two = try reverse("y = x1^2 + x2^2")
+        #expect(two.contains("g0[i] = (v0 != v0 ? NAN : vbm1 + 0.0);"))
+        #expect(two.contains("g1[i] = (vm1 != vm1 ? NAN : vb0 + 0.0);"))
+        // |a| < 1 or a·c not finite: no rewrite.
+        #expect(KernelSource(try Graph(parsing: "y = 0.5*x^2")).text.contains("0.5 * (2.0 * v0)"))
+        #expect(KernelSource(try Graph(parsing: "y = 1e308*x^2")).text.contains("1e+308 * (2.0 * v0)"))
+    }
+
+    /// The worker pool under many calls: every point of every call is visited exactly once, by
+    /// blocks that start on a 64-byte line, and a call that finds the pool busy still finishes.
+    @Test func thePoolRunsEveryPointOnceCallAfterCall() async {
+        let pool = WorkerPool(workers: 2)
+        let count = 50_001
+        let visits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+        defer { visits.deallocate() }
+        let shared = SharedVisits(pointer: visits)
+        let misaligned = Atomic<Int>(0)
+        for call in 0..<3000 {
+            visits.update(repeating: 0, count: count)
+            let n = call % 3 == 0 ? count : 9000 + call
+            pool.run(count: n, threads: 3) { range in
+                if range.lowerBound % 8 != 0 { misaligned.add(1, ordering: .relaxed) }
+                for i in range { shared.pointer[i] += 1 }
+            }
+            var once = true
+            for i in 0..<n where visits[i] != 1 { once = false }
+            if !once {
+                Issue.record("call \(call): a point was visited other than once")
+                break
+            }
+        }
+        #expect(misaligned.load(ordering: .relaxed) == 0)
+        // Two callers at once: one has the pool, the other runs on its own; both finish with every point.
+        let sums = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    let total = Atomic<Int>(0)
+                    for _ in 0..<200 { pool.run(count: 20_000, threads: 2) { range in total.add(range.count, ordering: .relaxed) } }
+                    return total.load(ordering: .relaxed)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(sums == [4_000_000, 4_000_000])
+    }
+}
+
+/// The test's visit counts, written by one thread per range.
+private struct SharedVisits: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int>
+}
