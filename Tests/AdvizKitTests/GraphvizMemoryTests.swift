@@ -46,22 +46,30 @@ import Testing
         }
     }
 
-    /// Many distinct figures in one process: after a warm-up, resident memory grows by less
-    /// than the leak would have made it grow (Graphviz 2.42 unrepaired: 8–20 KB per figure, so
-    /// 6–14 MB for these 700), and the repairs freed what Graphviz lost.
+    /// Many distinct figures in one process: after a warm-up, resident memory stops growing
+    /// (Graphviz 2.42 unrepaired lost 8–20 KB per figure: at least 640 KB per round of 80), and
+    /// the repairs freed what Graphviz lost.
+    ///
+    /// Other suites run in parallel in this process and move its resident memory too, so the
+    /// figures are drawn in rounds and the quietest round is judged: a leak grows every round.
     @Test(.enabled(if: GraphvizRepairs.isEnabled, "Graphviz is not a version whose leaks adviz repairs"))
     func manyFiguresKeepMemoryBounded() throws {
         try Self.draw(0..<60)
         let freedBefore = GraphvizRepairs.freedBlocks
-        let before = try Self.residentBytes()
-        let figures = 700
-        try Self.draw(60..<(60 + figures))
-        let grown = try Self.residentBytes() - before
+        let (rounds, perRound) = (8, 80)
+        var growths: [Int] = []
+        for round in 0..<rounds {
+            let before = try Self.residentBytes()
+            try Self.draw((60 + round * perRound)..<(60 + (round + 1) * perRound))
+            growths.append(try Self.residentBytes() - before)
+        }
         let freed = GraphvizRepairs.freedBlocks
+        let figures = rounds * perRound
         // Every node's label has four lines, and each node's name is bold (parsed as markup).
         #expect(freed.lines - freedBefore.lines >= figures * 20)
         #expect(freed.markups - freedBefore.markups >= figures * 5)
-        #expect(grown < 3 << 20, "resident memory grew by \(grown >> 10) KB over \(figures) figures")
+        let quietest = try #require(growths.min())
+        #expect(quietest < 256 << 10, "resident memory grew in every round of \(perRound) figures: \(growths.map { $0 >> 10 }) KB")
     }
 
     /// The repairs free only what Graphviz never reads again: a figure is the same bytes with them
