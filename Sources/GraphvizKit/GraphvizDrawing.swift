@@ -1,4 +1,5 @@
 import CGraphviz
+import CGraphvizRepairs
 import Foundation
 import Synchronization
 
@@ -18,9 +19,51 @@ private let graphvizLock = Mutex<Int>(0)
 /// name belongs to the context's font table: freeing a context leaves the cache dangling and
 /// the next context reads freed memory (AddressSanitizer catches it). One shared context keeps
 /// every font name alive. It is only used under `graphvizLock`.
+///
+/// Making it turns on ``GraphvizRepairs`` when the library is a version whose leaks they repair.
 private struct SharedContext: @unchecked Sendable {
     let pointer: OpaquePointer?
-    static let shared = SharedContext(pointer: graphvizLock.withLock { _ in gvContext() })
+    static let shared = SharedContext(pointer: graphvizLock.withLock { _ in
+        let context = gvContext()
+        // ADVIZ_GRAPHVIZ_REPAIRS=0 leaves Graphviz as it is (to measure the leak, or if a build of
+        // Graphviz that reports a repaired version differs from Debian's).
+        let wanted = ProcessInfo.processInfo.environment["ADVIZ_GRAPHVIZ_REPAIRS"] != "0"
+        if wanted, let context, let version = gvcVersion(context) { _ = adviz_graphviz_repairs_enable(version) }
+        return context
+    })
+}
+
+/// Graphviz 2.42's leaks, repaired in process: every layout of a figure with HTML-like labels
+/// lost 8–20 KB (the arrays of text spans of each label line, which `free_html_text` forgets, and
+/// the text and attributes `pango_parse_markup` returns for bold, italic or sub- and superscript
+/// text, which the pango plugin forgets), so a server drawing figures all day grew without bound.
+/// CGraphvizRepairs frees both; the figures are the same bytes (the blocks freed are never read again).
+public enum GraphvizRepairs {
+    /// Whether the repairs run: on for the Graphviz versions whose code they match (2.42, and
+    /// Debian's 2.42.2, which reports 2.43.0), unless the environment sets
+    /// `ADVIZ_GRAPHVIZ_REPAIRS=0`.
+    public static var isEnabled: Bool {
+        get {
+            _ = SharedContext.shared
+            return adviz_graphviz_repairs_enabled() != 0
+        }
+        set {
+            _ = SharedContext.shared
+            graphvizLock.withLock { _ in _ = adviz_graphviz_repairs_set(newValue ? 1 : 0) }
+        }
+    }
+
+    /// The leaked blocks freed so far: arrays of spans of HTML label lines, and parsed markups.
+    public static var freedBlocks: (lines: Int, markups: Int) {
+        (adviz_graphviz_repairs_freed(0), adviz_graphviz_repairs_freed(1))
+    }
+
+    /// Runs one Graphviz call that may lay out text; call with `graphvizLock` held.
+    fileprivate static func measuringText<T>(_ call: () -> T) -> T {
+        adviz_graphviz_repairs_begin()
+        defer { adviz_graphviz_repairs_end() }
+        return call()
+    }
 }
 
 /// Graphviz's messages (`agerr`) since the last ``GraphvizMessages/begin()``: cgraph reports
@@ -202,7 +245,8 @@ public final class GraphvizDrawing: @unchecked Sendable {
             // Rendering to "dot" writes the layout back into attributes (pos, width, height, lp, bb).
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
-            guard adviz_render(context, graph, engine, "dot", &data, &length) == 0, let data else {
+            let status = GraphvizRepairs.measuringText { adviz_render(context, graph, engine, "dot", &data, &length) }
+            guard status == 0, let data else {
                 throw .renderFailed("could not read the layout back")
             }
             gvFreeRenderData(data)
@@ -227,7 +271,7 @@ public final class GraphvizDrawing: @unchecked Sendable {
         isLaidOut = false
         lastLaidOut = identity
         GraphvizMessages.begin()
-        let status = gvLayout(context, graph, engine)
+        let status = GraphvizRepairs.measuringText { gvLayout(context, graph, engine) }
         let problem = GraphvizMessages.end()
         guard status == 0, problem == nil else {
             gvFreeLayout(context, graph)
@@ -250,7 +294,7 @@ public final class GraphvizDrawing: @unchecked Sendable {
             var data: UnsafeMutablePointer<CChar>? = nil
             var length: UInt32 = 0
             GraphvizMessages.begin()
-            let status = adviz_render(context, graph, engine, format.renderer, &data, &length)
+            let status = GraphvizRepairs.measuringText { adviz_render(context, graph, engine, format.renderer, &data, &length) }
             let problem = GraphvizMessages.end()
             if let problem {
                 if let data { gvFreeRenderData(data) }
