@@ -317,7 +317,7 @@ public struct Traced {
             return adjoints
         }
         guard let adjoints else {
-            throw .usage("a Tape(inputs:) records no values, so there is nothing to differentiate at: make the tape with Tape() and tape.input(name, value)")
+            throw .invalidArgument("a Tape(inputs:) records no values, so there is nothing to differentiate at: make the tape with Tape() and tape.input(name, value)")
         }
         return Gradient(core: core, serial: serial, adjoints: adjoints)
     }

@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 
 /// The output formats of `adviz trace`.

@@ -22,11 +22,11 @@ public enum LessonExplanation {
     public static func lesson(program: String, at point: String, precision: Int = 4, ybar: [Double]? = nil) throws(AdvizError) -> String {
         let graph = try Graph(parsing: program)
         guard graph.inputCount > 0 else {
-            throw .usage("the program has no inputs, so there is nothing to differentiate: give it a variable such as `x`")
+            throw .invalidArgument("the program has no inputs, so there is nothing to differentiate: give it a variable such as `x`")
         }
         let values = try PointBinding.bind(point, to: graph.inputNames)
         if let ybar, ybar.count != graph.outputCount {
-            throw .usage("--ybar has \(ybar.count) value\(ybar.count == 1 ? "" : "s"); the program has \(graph.outputCount) output\(graph.outputCount == 1 ? "" : "s") (\(graph.outputs.map(\.name).joined(separator: ", ")))")
+            throw .invalidArgument("\(Setting.ybar) has \(ybar.count) value\(ybar.count == 1 ? "" : "s"); the program has \(graph.outputCount) output\(graph.outputCount == 1 ? "" : "s") (\(graph.outputs.map(\.name).joined(separator: ", ")))")
         }
         let trace = try Trace(graph, at: values, options: TraceOptions(mode: .both, outputSeed: ybar, numberFormat: NumberFormat(significantDigits: precision)))
         return Writer(program: program, trace: trace, precision: precision).lesson()

@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 import Ink
 import AdvizCore
@@ -19,21 +20,23 @@ public enum LessonSlides {
     /// error study when the step shows one. Traces, programs and tables go in panels under it;
     /// the narration in a column beside it.
     @discardableResult
-    public static func build(_ lesson: Lesson, to folder: String, theme: FigureTheme = .light, progress: (Int, Int) -> Void = { _, _ in }) throws(AdvizError) -> [String] {
+    public static func build(
+        _ lesson: Lesson, to folder: String, theme: FigureTheme = .light, race: @escaping LessonRace = LessonText.noRace, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws(AdvizError) -> [String] {
         let frames = try LessonRun.frames(lesson)
-        try AtomicFile.makeFolder(folder)
+        try AdvizError.writing { try AtomicFile.makeFolder(folder) }
         let markdown = MarkdownParser()
         var renderers: [String: FigureRenderer] = [:]
         var turnedRenderers: [String: FigureRenderer] = [:]
         var written: [String] = []
         var slides: [Slideshow.Slide] = []
-        let text = LessonText(style: .plain, width: 88)
+        let text = LessonText(style: .plain, width: 88, race: race)
         /// The figure of `key` drawn the other way (top to bottom for left to right), written as
         /// `image` with `-turned` before its extension: the page shows whichever fills its pane more.
         var focus: [String: SVGFocus] = [:]
         /// Writes a graph's frame as `name`, noting its focus for the page's camera.
         func writeGraph(_ bytes: [UInt8], _ name: String) throws(AdvizError) {
-            try AtomicFile.write(bytes, to: folder + "/" + name)
+            try AdvizError.writing { try AtomicFile.write(bytes, to: folder + "/" + name) }
             focus[name] = SVGFocus(svg: String(decoding: bytes, as: UTF8.self))
         }
         func writeTurned(_ key: String, _ progress: FigureProgress, _ image: String) throws(AdvizError) -> String? {
@@ -51,7 +54,7 @@ public enum LessonSlides {
         }
         // The introduction is the title slide: the lesson's title as the figure, its prose beside it.
         if !lesson.introduction.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            try AtomicFile.write(placeholder(lesson.title, theme: theme), to: folder + "/title.svg")
+            try AdvizError.writing { try AtomicFile.write(placeholder(lesson.title, theme: theme), to: folder + "/title.svg") }
             written.append(folder + "/title.svg")
             let notes = "<h2>\(htmlEscaped(lesson.title))</h2>\n" + markdown.html(from: joiningParagraphLines(lesson.introduction)) + "\n"
             slides.append(Slideshow.Slide(image: "title.svg", caption: "\(frames.count) steps", phase: "forward", notes: notes))
@@ -78,12 +81,12 @@ public enum LessonSlides {
                 options.title = "f = \(frame.program ?? "")"
                 let point = frame.trace?.point ?? Array(repeating: 0, count: graph.inputCount)
                 let canvas = CanvasDrawing(try FunctionPlot(graph, at: point, options: options).canvas())
-                try AtomicFile.write(canvas.render(path: image), to: folder + "/" + image)
+                try AdvizError.writing { try AtomicFile.write(canvas.render(path: image), to: folder + "/" + image) }
                 caption = "f = \(frame.program ?? "") and its derivative on [\(NumberFormat().string(options.from)), \(NumberFormat().string(options.to))]"
             } else if frame.shows.contains(.errorStudy), let graph = frame.graph, let trace = frame.trace {
                 image = "error-\(number).svg"
                 let canvas = CanvasDrawing(ErrorPlot(try ErrorStudy(graph, at: trace.point, input: 0)).canvas())
-                try AtomicFile.write(canvas.render(path: image), to: folder + "/" + image)
+                try AdvizError.writing { try AtomicFile.write(canvas.render(path: image), to: folder + "/" + image) }
                 caption = "the error of finite differences against the step h, for f = \(frame.program ?? "")"
             } else if let graph = frame.graph {
                 let (figureProgress, show) = frame.figureProgress
@@ -132,7 +135,7 @@ public enum LessonSlides {
                     phase = figureProgress.sweep == .reverse ? "reverse" : "forward"
                 }
             } else {
-                try AtomicFile.write(placeholder(frame.title, theme: theme), to: folder + "/" + image)
+                try AdvizError.writing { try AtomicFile.write(placeholder(frame.title, theme: theme), to: folder + "/" + image) }
             }
             written.append(folder + "/" + image)
 
@@ -157,7 +160,7 @@ public enum LessonSlides {
             progress(frame.index + 1, frames.count)
         }
         let page = Slideshow(title: lesson.title, slides: slides, theme: theme)
-        try AtomicFile.write(page.html(), to: folder + "/index.html")
+        try AdvizError.writing { try AtomicFile.write(page.html(), to: folder + "/index.html") }
         written.append(folder + "/index.html")
         return written
     }
@@ -204,12 +207,15 @@ public enum LessonSlides {
     }
 
     /// Builds every lesson of `lessons` into its own folder under `folder`, with an index page linking them.
-    public static func buildAll(_ lessons: [(path: String, lesson: Lesson)], to folder: String, theme: FigureTheme = .light, progress: (String, Int, Int) -> Void = { _, _, _ in }) throws(AdvizError) {
-        try AtomicFile.makeFolder(folder)
+    public static func buildAll(
+        _ lessons: [(path: String, lesson: Lesson)], to folder: String, theme: FigureTheme = .light, race: @escaping LessonRace = LessonText.noRace,
+        progress: (String, Int, Int) -> Void = { _, _, _ in }
+    ) throws(AdvizError) {
+        try AdvizError.writing { try AtomicFile.makeFolder(folder) }
         var items = ""
         for (path, lesson) in lessons {
             let slug = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            try build(lesson, to: folder + "/" + slug, theme: theme) { progress(slug, $0, $1) }
+            try build(lesson, to: folder + "/" + slug, theme: theme, race: race) { progress(slug, $0, $1) }
             items += "<li><a href=\"\(htmlEscaped(slug))/index.html\">\(htmlEscaped(lesson.title))</a> <span>\(lesson.steps.count) steps</span></li>\n"
         }
         let page = """
@@ -229,7 +235,7 @@ public enum LessonSlides {
             </html>
 
             """
-        try AtomicFile.write(page, to: folder + "/index.html")
+        try AdvizError.writing { try AtomicFile.write(page, to: folder + "/index.html") }
     }
 
     /// An SVG card with the step's title, for steps before any program is set.

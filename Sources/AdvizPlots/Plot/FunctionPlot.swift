@@ -45,17 +45,17 @@ public struct FunctionPlot: Sendable {
     /// Samples `graph` (first output) over the interval, moving `options.variable` and keeping the other inputs at `point`.
     public init(_ graph: Graph, at point: [Double], options: PlotOptions) throws(AdvizError) {
         guard options.to > options.from, options.from.isFinite, options.to.isFinite else {
-            throw .usage("the interval must have --from below --to, got [\(options.from), \(options.to)]")
+            throw .invalidArgument("the interval must have \(Setting.from) below \(Setting.to), got [\(options.from), \(options.to)]")
         }
-        guard (2...100_000).contains(options.samples) else { throw .usage("the number of samples must be between 2 and 100000") }
+        guard (2...100_000).contains(options.samples) else { throw .invalidArgument("the number of samples must be between 2 and 100000") }
         // Samples must be distinct doubles: [1, 1 + 2⁻⁵²] holds two, not 400.
         let representable = FunctionPlot.doublesBetween(options.from, options.to)
         guard representable >= UInt64(options.samples) else {
-            throw .badInput("the interval [\(options.from), \(options.to)] holds \(representable) double\(representable == 1 ? "" : "s"), fewer than the \(options.samples) samples (the limit is one sample per representable number): widen the interval or lower --samples")
+            throw .badInput("the interval [\(options.from), \(options.to)] holds \(representable) double\(representable == 1 ? "" : "s"), fewer than the \(options.samples) samples (the limit is one sample per representable number): widen the interval or lower \(Setting.samples)")
         }
         let name = options.variable ?? graph.inputNames.first ?? ""
         guard let j = graph.inputNames.firstIndex(of: name) else {
-            throw .usage("plot needs an input to vary; the inputs are \(PointBinding.listing(graph.inputNames))")
+            throw .invalidArgument("plot needs an input to vary; the inputs are \(PointBinding.listing(graph.inputNames))")
         }
         self.options = options
         variable = name
