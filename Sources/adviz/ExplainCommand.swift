@@ -93,7 +93,7 @@ struct ExplainCommand: ParsableCommand {
             }
             if let build {
                 let bar = ProgressBar(label: "building", isTerminal: Terminal.isErrorTerminal)
-                _ = try LessonSlides.build(lesson, to: build) { done, total in bar.update(done, of: total) }
+                _ = try LessonSlides.build(lesson, to: build, race: DerivativeRace.lessonTable) { done, total in bar.update(done, of: total) }
                 bar.finish()
                 printError("wrote \(build)/index.html (\(lesson.steps.count) steps)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AdvizOutput
 
 @testable import AdvizCore
 @testable import AdvizEngines

@@ -38,12 +38,17 @@ public enum AdvizError: Error, Sendable {
         }
     }
 
-    /// Runs `body`, a file write, turning its ``FileWriteError`` into an ``AdvizError``.
-    public static func writing<T>(_ body: () throws(FileWriteError) -> T) throws(AdvizError) -> T {
+    /// Runs `body`, a file write with ``AtomicFile``, turning its ``FileWriteError`` into an
+    /// ``AdvizError`` of the same kind (an ``AdvizError`` passes as it is).
+    public static func writing<T>(_ body: () throws -> T) throws(AdvizError) -> T {
         do {
             return try body()
-        } catch {
+        } catch let error as FileWriteError {
             throw AdvizError(error)
+        } catch let error as AdvizError {
+            throw error
+        } catch {
+            throw .cannotWrite(ErrorMessage("cannot write: \(error)"))
         }
     }
 
@@ -64,7 +69,7 @@ public enum AdvizError: Error, Sendable {
         switch self {
         case .input(let diagnostic, let source):
             source.render(diagnostic)
-        default:
+        case .invalidArgument, .missingInput, .cannotCreate, .cannotWrite, .badInput, .limit:
             "error: \(message(naming: name))\n"
         }
     }
