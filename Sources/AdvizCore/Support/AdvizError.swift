@@ -30,7 +30,7 @@ public enum AdvizError: Error, Sendable {
     @available(*, deprecated, renamed: "invalidArgument")
     public static func usage(_ message: ErrorMessage) -> AdvizError { .invalidArgument(message) }
 
-    /// A file-writing failure of ``AtomicFile`` as adviz's error of the same kind.
+    /// A file-writing failure of `AtomicFile` (AdvizOutput) as adviz's error of the same kind.
     public init(_ error: FileWriteError) {
         switch error {
         case .cannotCreate(let message): self = .cannotCreate(ErrorMessage(message))
@@ -38,7 +38,7 @@ public enum AdvizError: Error, Sendable {
         }
     }
 
-    /// Runs `body`, a file write with ``AtomicFile``, turning its ``FileWriteError`` into an
+    /// Runs `body`, a file write with `AtomicFile`, turning its `FileWriteError` into an
     /// ``AdvizError`` of the same kind (an ``AdvizError`` passes as it is).
     public static func writing<T>(_ body: () throws -> T) throws(AdvizError) -> T {
         do {
@@ -80,7 +80,7 @@ public enum AdvizError: Error, Sendable {
 }
 
 extension AdvizError: CustomStringConvertible {
-    /// The message as a tool prints it (``rendered`` without its last newline), so that
+    /// The message as a tool prints it (`rendered` without its last newline), so that
     /// `print(error)` in a program that uses the library reads as the tool's errors do.
     public var description: String {
         let text = rendered
@@ -156,15 +156,32 @@ public struct ErrorMessage: Sendable, Equatable, ExpressibleByStringInterpolatio
 
         public init(literalCapacity: Int, interpolationCount: Int) {}
 
-        public mutating func appendLiteral(_ literal: String) { pieces.append(.text(literal)) }
+        public mutating func appendLiteral(_ literal: String) { appendText(literal) }
 
         /// A setting, named later by whoever prints the message.
         public mutating func appendInterpolation(_ setting: Setting) { pieces.append(.setting(setting)) }
 
         /// Another message, its settings kept.
-        public mutating func appendInterpolation(_ message: ErrorMessage) { pieces += message.pieces }
+        public mutating func appendInterpolation(_ message: ErrorMessage) {
+            for piece in message.pieces {
+                switch piece {
+                case .text(let text): appendText(text)
+                case .setting: pieces.append(piece)
+                }
+            }
+        }
 
         /// Any other value, as `"\(value)"` writes it.
-        public mutating func appendInterpolation<T>(_ value: T) { pieces.append(.text("\(value)")) }
+        public mutating func appendInterpolation<T>(_ value: T) { appendText("\(value)") }
+
+        /// Text, joined to the text before it: a message is text and settings in turn.
+        mutating func appendText(_ text: String) {
+            guard !text.isEmpty else { return }
+            if case .text(let before) = pieces.last {
+                pieces[pieces.count - 1] = .text(before + text)
+            } else {
+                pieces.append(.text(text))
+            }
+        }
     }
 }
