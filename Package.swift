@@ -30,36 +30,39 @@ let package = Package(
         // Text → Program → tape → sweeps → trace, and the trace's writers.
         .target(
             name: "AdvizCore",
-            dependencies: ["CMathExtras", .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["AdvizOutput", "CMathExtras", .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics")]
         ),
+        // Output for people and files, knowing nothing of AD: aligned tables, terminal colour,
+        // progress bars, atomic writes. Below AdvizCore, whose reports are tables.
+        .target(name: "AdvizOutput"),
         // glibc's sincos (a GNU extension Swift's Glibc module leaves out): the primal sweep's sin and cos at once.
         .systemLibrary(name: "CMathExtras"),
         // The alternatives to AD: symbolic differentiation and finite differences.
-        .target(name: "AdvizSymbolic", dependencies: ["AdvizCore", .product(name: "ComplexModule", package: "swift-numerics")]),
+        .target(name: "AdvizSymbolic", dependencies: ["AdvizCore", "AdvizOutput", .product(name: "ComplexModule", package: "swift-numerics")]),
         // Many points at once: the block interpreter, the derivative as code, compiled kernels.
         .target(name: "AdvizEngines", dependencies: ["AdvizCore", "AdvizSymbolic"]),
         // The graph as a figure, through Graphviz.
-        .target(name: "AdvizFigures", dependencies: ["AdvizCore", "GraphvizKit"]),
+        .target(name: "AdvizFigures", dependencies: ["AdvizCore", "AdvizOutput", "GraphvizKit"]),
         // Plots of f, f′ and the error of finite differences, through Cairo.
         .target(name: "AdvizPlots", dependencies: ["AdvizCore", "AdvizSymbolic", "CairoKit"]),
         // Lessons: scripts, the terminal player, the HTML slideshow.
         .target(
             name: "AdvizLessons",
             dependencies: [
-                "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "TerminalKit", .product(name: "Yams", package: "Yams"),
-                // `show: race` runs the bench's derivative race live and shows the bench's table.
-                "AdvizBench",
+                "AdvizCore", "AdvizOutput", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "TerminalKit", .product(name: "Yams", package: "Yams"),
+                // Not AdvizBench: a `show: race` step's table comes in as a value (`LessonRace`).
                 .product(name: "Ink", package: "Ink"),
             ]
         ),
         // `adviz bench`: the race, the scaling table, rendering.
-        .target(name: "AdvizBench", dependencies: ["AdvizCore", "AdvizEngines", "AdvizFigures"]),
+        .target(name: "AdvizBench", dependencies: ["AdvizCore", "AdvizOutput", "AdvizEngines", "AdvizFigures", "GraphvizKit"]),
         // `adviz serve`: the live classroom (Explore, Practice, Descent, lessons, presenter mode)
         // on Hummingbird. Not in AdvizKit: a user of the library does not build a server.
         .target(
             name: "AdvizServe",
             dependencies: [
-                "AdvizCore", "AdvizFigures", "AdvizLessons",
+                // AdvizBench: the race a lesson's `show: race` step shows.
+                "AdvizCore", "AdvizFigures", "AdvizLessons", "AdvizBench",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -72,7 +75,7 @@ let package = Package(
         // The umbrella: `import AdvizKit` brings every layer.
         .target(
             name: "AdvizKit",
-            dependencies: ["AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench", "TerminalKit"]
+            dependencies: ["AdvizOutput", "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench", "TerminalKit"]
         ),
         // The terminal's C calls (its size, raw keys): the only code besides GraphvizKit and
         // CairoKit that sees a C pointer.
@@ -112,8 +115,10 @@ let package = Package(
         .testTarget(
             name: "AdvizKitTests",
             dependencies: [
-                "AdvizKit", "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench",
+                "AdvizKit", "AdvizOutput", "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench",
+                "GraphvizKit", "CairoKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
             ],
             exclude: ["Golden", "Browser/probe.js"]
         ),

@@ -2,6 +2,8 @@
 //
 // The layers, each a target that the compiler keeps apart, in the order the data flows:
 //
+// - AdvizOutput: output for people and files, below them all: aligned tables, terminal colour,
+//   progress bars, atomic writes.
 // - AdvizCore: the expression language (text → Program), the primitive table (`Op`), the tape
 //   (`Graph`, recorded from text or from `Traced` arithmetic), the sweeps (primal, forward,
 //   reverse) and the trace as data with its writers (text, Markdown, LaTeX, JSON).
@@ -18,6 +20,7 @@
 
 @_exported import AdvizBench
 @_exported import AdvizCore
+@_exported import AdvizOutput
 @_exported import AdvizEngines
 @_exported import AdvizFigures
 @_exported import AdvizLessons

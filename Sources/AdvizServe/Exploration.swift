@@ -89,7 +89,7 @@ public struct ExploreRequest: Sendable, Hashable {
             } else if graph.inputCount == 0 {
                 point = []
             } else {
-                throw AdvizError.usage("the point is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. at=\(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
+                throw AdvizError.invalidArgument("the point is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. at=\(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
             }
             return (graph, point)
         } catch let error as AdvizError {
@@ -108,7 +108,7 @@ public struct ExploreRequest: Sendable, Hashable {
             if let wrt {
                 guard let index = graph.inputNames.firstIndex(of: wrt) else {
                     let hint = Suggestion.closest(to: wrt, among: graph.inputNames).map { "did you mean `\($0)`? " } ?? ""
-                    throw AdvizError.usage("`wrt`: `\(wrt)` is not an input; \(hint)the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+                    throw AdvizError.invalidArgument("`wrt`: `\(wrt)` is not an input; \(hint)the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
                 }
                 options.seed = ForwardSweep.unitSeed(index, inputs: graph.inputCount)
             }
@@ -184,14 +184,14 @@ public struct ExploreError: Error, Sendable, Equatable {
             length = Swift.max(1, String(decoding: Array(source.text.utf8).dropFirst(diagnostic.span.start).prefix(Swift.max(diagnostic.span.length, 1)), as: UTF8.self).count)
             hint = diagnostic.hint
             rendered = source.render(diagnostic)
-        case .usage(let message), .missingInput(let message), .badInput(let message):
-            self.init(status: 400, message: message)
-        case .limit(let message):
+        case .invalidArgument, .missingInput, .badInput:
+            self.init(status: 400, message: error.message())
+        case .limit:
             // Past a limit of adviz's own (a derivative too large): the request is answered, the server goes on.
-            self.init(status: 422, message: message)
-        case .cannotCreate(let message), .cannotWrite(let message):
+            self.init(status: 422, message: error.message())
+        case .cannotCreate, .cannotWrite:
             // Graphviz could not draw: the request is answered, the server goes on.
-            self.init(status: 422, message: message)
+            self.init(status: 422, message: error.message())
         }
     }
 

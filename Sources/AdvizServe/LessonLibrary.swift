@@ -1,5 +1,6 @@
 import AdvizCore
 import AdvizLessons
+import AdvizBench
 import Foundation
 
 /// Where the server's lessons come from: the course shipped in the binary (``ShippedLessons``),
@@ -100,7 +101,7 @@ public actor LessonLibrary {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         do {
             let lesson = try Lesson.parse(text, name: name + ".md")
-            let written = try LessonSlides.build(lesson, to: folder)
+            let written = try LessonSlides.build(lesson, to: folder, race: DerivativeRace.lessonTable)
             var files: [String: [UInt8]] = [:]
             for file in written + [folder + "/index.html"] {
                 let fileName = (file as NSString).lastPathComponent

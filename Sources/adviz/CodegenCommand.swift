@@ -53,7 +53,7 @@ struct CodegenCommand: ParsableCommand {
                 }.joined(separator: "\n")
                 : DerivativeProgram.write(graph, mode: mode, language: lang, source: source.text)
             if let outputFile {
-                try AtomicFile.write(text, to: outputFile)
+                try AdvizError.writing { try AtomicFile.write(text, to: outputFile) }
             } else {
                 try writeStandardOutput(text)
             }

@@ -42,7 +42,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let (_, graph, point, path) = try program.loadWithPath()
-            guard graph.inputCount > 0 else { throw .usage("the program has no inputs to differentiate by") }
+            guard graph.inputCount > 0 else { throw .invalidArgument("the program has no inputs to differentiate by") }
             let style = format == .text ? color.style(isTerminal: Terminal.isOutputTerminal) : .plain
             // Every output in turn, a section each (JSON: an array of the single-output objects).
             var sections: [String] = []

@@ -71,7 +71,7 @@ struct DiffCommand: ParsableCommand {
             }
             let variables = try wrt.map { name throws(AdvizError) -> [String] in
                 guard graph.inputNames.contains(name) else {
-                    throw .usage(graph.inputCount == 0
+                    throw .invalidArgument(graph.inputCount == 0
                         ? "--wrt `\(name)`: the program has no inputs (its derivative is 0)"
                         : "--wrt `\(name)` is not an input; the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
                 }

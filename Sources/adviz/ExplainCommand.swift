@@ -75,7 +75,7 @@ struct ExplainCommand: ParsableCommand {
             } else if origin == .example {
                 pointText = ProgramSource.builtInPoint
             } else {
-                throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
+                throw .invalidArgument("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
             }
             let seed = try ybar.map { text throws(AdvizError) in
                 try PointBinding.bind(text, to: graph.outputs.map(\.name), what: "--ybar", kind: "output", unnamedAreZero: true)
@@ -86,14 +86,14 @@ struct ExplainCommand: ParsableCommand {
             let lesson = try Lesson.parse(text, name: name)
             _ = try LessonRun.frames(lesson)
             if let output {
-                try AtomicFile.write(text, to: output)
+                try AdvizError.writing { try AtomicFile.write(text, to: output) }
                 printError("wrote \(output) (\(lesson.steps.count) steps)")
             } else if build == nil {
                 try writeStandardOutput(text)
             }
             if let build {
                 let bar = ProgressBar(label: "building", isTerminal: Terminal.isErrorTerminal)
-                _ = try LessonSlides.build(lesson, to: build) { done, total in bar.update(done, of: total) }
+                _ = try LessonSlides.build(lesson, to: build, race: DerivativeRace.lessonTable) { done, total in bar.update(done, of: total) }
                 bar.finish()
                 printError("wrote \(build)/index.html (\(lesson.steps.count) steps)")
             }

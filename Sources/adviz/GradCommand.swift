@@ -71,7 +71,7 @@ struct GradCommand: ParsableCommand {
                 return
             }
             let (_, graph) = try program.loadGraph()
-            guard graph.inputCount > 0 else { throw .usage("the expression has no inputs to differentiate by") }
+            guard graph.inputCount > 0 else { throw .invalidArgument("the expression has no inputs to differentiate by") }
             let points: PointColumns
             if let input {
                 let name = input == "-" ? "standard input" : "`\(input)`"
@@ -95,7 +95,7 @@ struct GradCommand: ParsableCommand {
 
     private func write(_ text: String) throws(AdvizError) {
         if let outputFile {
-            try AtomicFile.write(text, to: outputFile)
+            try AdvizError.writing { try AtomicFile.write(text, to: outputFile) }
         } else {
             try writeStandardOutput(text)
         }

@@ -39,12 +39,12 @@ struct HessianCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let (source, graph, point) = try program.load()
-            guard graph.outputCount > 0 else { throw .usage("the program has no outputs: name one with --output") }
-            guard graph.inputCount > 0 else { throw .usage("the program has no inputs: its Hessian is empty") }
+            guard graph.outputCount > 0 else { throw .invalidArgument("the program has no outputs: name one with --output") }
+            guard graph.inputCount > 0 else { throw .invalidArgument("the program has no inputs: its Hessian is empty") }
             var output = 0
             if let of {
                 guard let k = graph.outputs.firstIndex(where: { $0.name == of }) else {
-                    throw .usage("--of `\(of)` is not an output; the outputs are \(graph.outputs.map { "`\($0.name)`" }.joined(separator: ", "))")
+                    throw .invalidArgument("--of `\(of)` is not an output; the outputs are \(graph.outputs.map { "`\($0.name)`" }.joined(separator: ", "))")
                 }
                 output = k
             }

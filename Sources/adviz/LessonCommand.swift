@@ -57,7 +57,7 @@ struct LessonCheck: ParsableCommand {
                 }
                 continue
             }
-            for problem in problems { FileHandle.standardError.write(Data(problem.rendered.utf8)) }
+            for problem in problems { FileHandle.standardError.write(Data(problem.rendered(naming: \.flag).utf8)) }
             printError("\(path): \(problems.count) mistake\(problems.count == 1 ? "" : "s")")
             failed += 1
             if firstCode == 0 { firstCode = problems[0].exitCode }
@@ -95,7 +95,7 @@ struct LessonPlay: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
-            let player = try LessonPlayer(try Lesson.load(path: path))
+            let player = try LessonPlayer(try Lesson.load(path: path), race: DerivativeRace.lessonTable)
             let style = color.style(isTerminal: Terminal.isOutputTerminal)
             if !all, Terminal.isOutputTerminal, isatty(STDIN_FILENO) == 1 {
                 player.play(style: style)
@@ -155,13 +155,13 @@ struct LessonBuild: ParsableCommand {
                 var lessons: [(path: String, lesson: Lesson)] = []
                 for file in files { lessons.append((file, try Lesson.load(path: file))) }
                 let folder = output ?? "output/lessons"
-                try LessonSlides.buildAll(lessons, to: folder, theme: figureTheme) { _, done, total in bar.update(done, of: total) }
+                try LessonSlides.buildAll(lessons, to: folder, theme: figureTheme, race: DerivativeRace.lessonTable) { _, done, total in bar.update(done, of: total) }
                 bar.finish()
                 printError("wrote \(folder)/index.html (\(lessons.count) lessons)")
             } else {
                 let lesson = try Lesson.load(path: path)
                 let folder = output ?? "output/" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-                try LessonSlides.build(lesson, to: folder, theme: figureTheme) { done, total in bar.update(done, of: total) }
+                try LessonSlides.build(lesson, to: folder, theme: figureTheme, race: DerivativeRace.lessonTable) { done, total in bar.update(done, of: total) }
                 bar.finish()
                 printError("wrote \(folder)/index.html (\(lesson.steps.count) steps)")
             }
@@ -179,10 +179,10 @@ struct LessonBuild: ParsableCommand {
                 target = output
             } else {
                 let folder = output ?? "output"
-                try AtomicFile.makeFolder(folder)
+                try AdvizError.writing { try AtomicFile.makeFolder(folder) }
                 target = folder + "/" + name + ".tex"
             }
-            try AtomicFile.write(try LessonBeamer.deck(lesson, theme: theme), to: target)
+            try AdvizError.writing { try AtomicFile.write(try LessonBeamer.deck(lesson, theme: theme), to: target) }
             printError("wrote \(target) (\(lesson.steps.count) steps; pdflatex \(URL(fileURLWithPath: target).lastPathComponent) makes the PDF)")
         }
     }

@@ -61,7 +61,7 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
             let (origin, source, graph) = try program.loadProgram()
-            guard graph.inputCount > 0 else { throw .usage("the program has no input to plot against") }
+            guard graph.inputCount > 0 else { throw .invalidArgument("the program has no input to plot against") }
             // The point is needed for the inputs that stay fixed (and for the error study); one input needs none.
             let point: [Double]
             if let at = program.at {
@@ -71,11 +71,11 @@ struct PlotCommand: ParsableCommand {
             } else if graph.inputCount == 1 && !errorStudy {
                 point = [0]
             } else {
-                throw .usage("--at is missing: give values for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")) (the inputs not plotted stay there)")
+                throw .invalidArgument("--at is missing: give values for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")) (the inputs not plotted stay there)")
             }
             let name = origin == .example ? "example" : Slug.unique(source.text)
             let basePath = out ?? "output/\(name)-\(errorStudy ? "error" : "plot").svg"
-            if out == nil { try AtomicFile.makeFolder("output") }
+            if out == nil { try AdvizError.writing { try AtomicFile.makeFolder("output") } }
             // One plot per output; with several, each file is named after its output (`plot-y1.svg`).
             for k in graph.outputs.indices {
                 let single = graph.keepingOutput(k)
@@ -106,7 +106,7 @@ struct PlotCommand: ParsableCommand {
                     let folder = (basePath as NSString).deletingLastPathComponent
                     path = (folder.isEmpty ? "" : folder + "/") + stem + "." + url.pathExtension
                 }
-                try AtomicFile.write(canvas.render(path: path), to: path)
+                try AdvizError.writing { try AtomicFile.write(canvas.render(path: path), to: path) }
                 printError("wrote \(path)")
             }
         }

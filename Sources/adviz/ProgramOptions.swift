@@ -97,7 +97,7 @@ struct ProgramOptions: ParsableArguments {
         } else if graph.inputCount == 0 {
             pointText = ""
         } else {
-            throw .usage("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
+            throw .invalidArgument("--at is missing: give a value for \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", ")), e.g. --at \(graph.inputNames.map { _ in "1" }.joined(separator: ","))")
         }
         return (source, graph, try PointBinding.bind(pointText, to: graph.inputNames, what: "--at"), loaded.path)
     }
@@ -151,9 +151,9 @@ func outputHeading(_ graph: Graph, _ k: Int, format: ReportFormat = .text) -> St
 func inputIndex(_ name: String?, in graph: Graph) throws(AdvizError) -> Int {
     guard let name else { return 0 }
     guard let j = graph.inputNames.firstIndex(of: name) else {
-        if graph.inputCount == 0 { throw .usage("--wrt `\(name)`: the program has no inputs, so there is nothing to differentiate by (its derivative is 0)") }
+        if graph.inputCount == 0 { throw .invalidArgument("--wrt `\(name)`: the program has no inputs, so there is nothing to differentiate by (its derivative is 0)") }
         let hint = Suggestion.closest(to: name, among: graph.inputNames).map { "did you mean `\($0)`? " } ?? ""
-        throw .usage("--wrt `\(name)` is not an input; \(hint)the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
+        throw .invalidArgument("--wrt `\(name)` is not an input; \(hint)the inputs are \(graph.inputNames.map { "`\($0)`" }.joined(separator: ", "))")
     }
     return j
 }
@@ -164,10 +164,45 @@ func runReportingErrors(_ body: () throws(AdvizError) -> Void) throws {
         try body()
     } catch {
         let color = TerminalStyle(enabled: TerminalStyle.shouldColor(isTerminal: Terminal.isErrorTerminal, environment: ProcessInfo.processInfo.environment))
-        var message = error.rendered
+        var message = error.rendered(naming: \.flag)
         if message.hasPrefix("error:") { message = color.apply(.error, "error:") + message.dropFirst(6) }
         FileHandle.standardError.write(Data(message.utf8))
         throw ExitCode(error.exitCode)
+    }
+}
+
+extension AdvizError {
+    /// The sysexits code the command exits with, as swift-argument-parser uses them: 64 a
+    /// wrong option or value, 65 bad input, 66 a missing input file, 73 an output that cannot be
+    /// created, 74 one that cannot be written, 70 a limit reached.
+    var exitCode: Int32 {
+        switch self {
+        case .invalidArgument: 64
+        case .input: 65
+        case .missingInput: 66
+        case .cannotCreate: 73
+        case .cannotWrite: 74
+        case .badInput: 65
+        case .limit: 70
+        }
+    }
+}
+
+extension Setting {
+    /// The command-line flag that gives the setting.
+    var flag: String {
+        switch self {
+        case .order: "--order"
+        case .function: "--function"
+        case .file: "--file"
+        case .at: "--at"
+        case .ybar: "--ybar"
+        case .from: "--from"
+        case .to: "--to"
+        case .samples: "--samples"
+        case .collapse: "--collapse"
+        case .engine: "--engine"
+        }
     }
 }
 
@@ -212,7 +247,7 @@ struct GradientGraphOptions: ParsableArguments {
     /// `graph`, or its gradient graph (of the first output) when the flag is given.
     func apply(to graph: Graph) throws(AdvizError) -> (graph: Graph, gradient: GradientGraph?) {
         guard enabled else { return (graph, nil) }
-        guard graph.outputCount > 0 else { throw .usage("the program has no outputs: name one with --output") }
+        guard graph.outputCount > 0 else { throw .invalidArgument("the program has no outputs: name one with --output") }
         if graph.outputCount > 1 { printError("note: --gradient-graph differentiates the first output, `\(graph.outputs[0].name)` (choose another with --output)") }
         let gradient = try GradientGraph(of: graph, output: 0)
         return (gradient.graph, gradient)

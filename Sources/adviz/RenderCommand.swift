@@ -118,8 +118,8 @@ struct RenderCommand: ParsableCommand {
             let shown = FigureOptions.quantities(show)!
             // With no point (and inputs to give one to), the graph is drawn alone: names and operations.
             let graphAlone = program.at == nil && (program.expression != nil || program.file != nil) && (try? program.loadGraph().graph.inputCount > 0) == true
-            if graphAlone, frames != nil { throw .usage("--frames needs a point: give it with --at") }
-            if graphAlone, let step, step > 0 { throw .usage("--step \(step) needs a point: give it with --at") }
+            if graphAlone, frames != nil { throw .invalidArgument("--frames needs a point: give it with --at") }
+            if graphAlone, let step, step > 0 { throw .invalidArgument("--step \(step) needs a point: give it with --at") }
             let (source, loadedGraph, point): (SourceText, Graph, [Double])
             var pythonPath: PythonPath?
             if graphAlone {
@@ -170,15 +170,15 @@ struct RenderCommand: ParsableCommand {
                 return
             }
             if let step, !(0...figure.steps.count).contains(step) {
-                throw .usage("--step \(step) is out of range: this trace has steps 0 to \(figure.steps.count)")
+                throw .invalidArgument("--step \(step) is out of range: this trace has steps 0 to \(figure.steps.count)")
             }
             let path = out ?? "output/\(name)\(step.map { "-step\($0)" } ?? "").\((format ?? .svg).fileExtension)"
-            if out == nil { try AtomicFile.makeFolder("output") }
+            if out == nil { try AdvizError.writing { try AtomicFile.makeFolder("output") } }
             let fileFormat = format ?? FigureFormat.from(path: path) ?? .svg
             if fileFormat == .tikz {
-                if let step, step > 0 { throw .usage("--step draws one step as svg, png or pdf; --format tikz draws the whole figure (`adviz lesson build --format beamer` draws each step of a lesson)") }
+                if let step, step > 0 { throw .invalidArgument("--step draws one step as svg, png or pdf; --format tikz draws the whole figure (`adviz lesson build --format beamer` draws each step of a lesson)") }
                 let tikz = TikZFigure(trace, theme: options.theme, show: shown, rankdir: rankdir)
-                try AtomicFile.write(try tikz.latex(standalone: standalone), to: path)
+                try AdvizError.writing { try AtomicFile.write(try tikz.latex(standalone: standalone), to: path) }
                 printError("wrote \(path)")
                 return
             }
@@ -186,7 +186,7 @@ struct RenderCommand: ParsableCommand {
             let renderer = try FigureRenderer(figure, forFrames: step.map { $0 > 0 } ?? false)
             let bytes: [UInt8]
             if let step, step > 0 { bytes = try renderer.renderStep(step, fileFormat) } else { bytes = try renderer.render(fileFormat) }
-            try AtomicFile.write(bytes, to: path)
+            try AdvizError.writing { try AtomicFile.write(bytes, to: path) }
             printError("wrote \(path)")
         }
     }

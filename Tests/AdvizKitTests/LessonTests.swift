@@ -119,7 +119,7 @@ import Testing
         let lesson = try Lesson.parse(text)
         let frames = try LessonRun.frames(lesson)
         #expect(frames[0].points == 2000)
-        let lines = LessonText().figure(.race, frames[0])
+        let lines = LessonText(race: DerivativeRace.lessonTable).figure(.race, frames[0])
         let table = lines.joined(separator: "\n")
         #expect(table.hasPrefix("machine:") && table.contains("Race: the derivative at every point"))
         let rows = lines.filter { $0.contains(" 2000 ") }

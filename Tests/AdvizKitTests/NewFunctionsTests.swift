@@ -77,6 +77,6 @@ import Testing
             #expect(text.contains("did you mean `sin`?"))
             #expect(!text.hasSuffix("\n"))
         }
-        #expect("\(AdvizError.usage("bad --at"))" == "error: bad --at")
+        #expect("\(AdvizError.invalidArgument("bad --at"))" == "error: bad --at")
     }
 }

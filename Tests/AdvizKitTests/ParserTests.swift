@@ -156,7 +156,7 @@ import Testing
         #expect(trace.outputValues[0].isApproximately(2 * .pi))
         let markdown = TraceReport(trace).render(.markdown)
         #expect(markdown.contains("| output | value |\n|---|---|\n| y | 6.283 |"))
-        #expect(throws: AdvizError.self) { try Trace(try Tape(inputs: ["x"]).graph(outputs: [:]), at: [1]) }
+        #expect(throws: AdvizError.self) { try Trace(try GraphTape(inputs: ["x"]).graph(outputs: [:]), at: [1]) }
     }
 
     @Test func powerOfZeroConventions() {

@@ -197,7 +197,7 @@ import Testing
             _ = try Self.traced(text, at: [1])
             Issue.record("no error for \(text)")
         } catch let error as AdvizError {
-            #expect(error.exitCode == 65)
+            #expect(error.isBadInput)
             #expect(error.rendered.contains(message), "\(error.rendered)")
         }
     }

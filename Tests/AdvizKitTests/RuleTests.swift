@@ -92,23 +92,25 @@ import Testing
         }
     }
 
-    /// The block interpreter's arithmetic tags write the rules' formulas out (AdvizCore's
-    /// switches do not inline across modules): the same numbers, bit for bit.
+    /// The block interpreter's tags (one per operation, through `Op.dispatch`) call the rules:
+    /// the same numbers, bit for bit, for every operation.
     @Test func theInterpretersTagsAreTheRules() {
-        func check<T: OpTag>(_ tag: T.Type, _ op: Op) {
-            for (a, b) in Self.arguments(op) {
-                let v = op.evaluate(a, b)
-                #expect(Self.identical(T.value(op, a, b), v), "\(op) tag value at (\(a), \(b))")
-                let (pa, pb) = T.partials(op, a, b, v), ruled = op.rule.partials(a, b, v, withRespectToB: true)
-                #expect(Self.identical(pa, ruled.0) && Self.identical(pb, ruled.1), "\(op) tag partials at (\(a), \(b))")
+        struct Check: OpRuleVisitor {
+            let op: Op
+            func visit<Rule: OpRule>(_ rule: Rule.Type) -> Int {
+                #expect(Rule.op == op, "\(op) dispatches to the rule of \(Rule.op)")
+                var checked = 0
+                for (a, b) in RuleTests.arguments(op) {
+                    let v = op.evaluate(a, b)
+                    #expect(RuleTests.identical(RuleTag<Rule>.value(op, a, b), v), "\(op) tag value at (\(a), \(b))")
+                    let (pa, pb) = RuleTag<Rule>.partials(op, a, b, v), ruled = op.rule.partials(a, b, v, withRespectToB: true)
+                    #expect(RuleTests.identical(pa, ruled.0) && RuleTests.identical(pb, ruled.1), "\(op) tag partials at (\(a), \(b))")
+                    checked += 1
+                }
+                return checked
             }
         }
-        check(OpTable.Add.self, .add)
-        check(OpTable.Sub.self, .sub)
-        check(OpTable.Mul.self, .mul)
-        check(OpTable.Neg.self, .neg)
-        check(OpTable.Div.self, .div)
-        check(OpTable.Sin.self, .sin)
+        for op in Op.allCases { #expect(op.dispatch(Check(op: op)) > 0, "\(op) has arguments to check") }
     }
 
     /// `sincos` gives `sin`'s and `cos`'s bits: at a million points over every range reduction

@@ -105,7 +105,7 @@ import Testing
 
     /// The operator-overloading front end records the same tape as the parser.
     @Test func tracedSwiftCodeMakesTheSameGraph() throws {
-        let tape = try Tape(inputs: ["x1", "x2"])
+        let tape = try GraphTape(inputs: ["x1", "x2"])
         let x1 = tape.inputs[0], x2 = tape.inputs[1]
         let y = log(x1 * x2) + sin(x2)
         let recorded = tape.graph(output: y)
@@ -115,7 +115,7 @@ import Testing
         #expect(fromSwift.adjointRows() == fromText.adjointRows())
         #expect(TraceReport(fromSwift).render(.text) == TraceReport(fromText).render(.text))
 
-        let neuron = try Tape(inputs: ["x1", "x2", "b", "w1", "w2"])
+        let neuron = try GraphTape(inputs: ["x1", "x2", "b", "w1", "w2"])
         let v = neuron.inputs
         let out = tanh(v[3] * v[0] + v[4] * v[1] + v[2])
         let loss = pow(out - 0.5, 2) * 0.5

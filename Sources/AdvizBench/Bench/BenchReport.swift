@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 import AdvizCore
 import AdvizEngines

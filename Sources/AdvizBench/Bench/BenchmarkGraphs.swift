@@ -9,7 +9,7 @@ public enum BenchmarkGraphs {
     /// layout hard, as in a real program that reuses early values late.
     public static func expressionGraph(steps: Int, inputs: Int = 8, seed: UInt64 = 42) -> Graph {
         var random = SplitMix64(state: seed)
-        let tape = try! Tape(inputs: (1...Swift.max(1, inputs)).map { "x\($0)" })  // x1, x2, …: distinct, so it cannot throw
+        let tape = try! GraphTape(inputs: (1...Swift.max(1, inputs)).map { "x\($0)" })  // x1, x2, …: distinct, so it cannot throw
         var nodes = tape.inputs
         let unary: [(Traced) -> Traced] = [{ sin($0) }, { cos($0) }, { tanh($0) }, { exp(-($0 * $0)) }]
         let binary: [(Traced, Traced) -> Traced] = [{ $0 + $1 }, { $0 * $1 }, { $0 - $1 }]

@@ -56,7 +56,7 @@ public enum ScalingBenchmark {
 
     /// The same function recorded through ``Traced`` arithmetic.
     static func recorded(inputs n: Int) -> Graph {
-        let tape = try! Tape(inputs: (1...n).map { "x\($0)" })  // x1, x2, …: distinct, so it cannot throw
+        let tape = try! GraphTape(inputs: (1...n).map { "x\($0)" })  // x1, x2, …: distinct, so it cannot throw
         let x = tape.inputs
         var sum = sin(x[0]) * x[1] + log(1 + pow(x[0], 2))
         for i in 1..<(n - 1) { sum = sum + (sin(x[i]) * x[i + 1] + log(1 + pow(x[i], 2))) }

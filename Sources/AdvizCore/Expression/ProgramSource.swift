@@ -17,10 +17,10 @@ public enum ProgramSource: Sendable, Equatable {
     /// The built-in example.
     case example
 
-    /// Picks the source from an optional argument and an optional file; both is a usage error.
+    /// Picks the source from an optional argument and an optional file; both is an invalid argument.
     public static func choose(argument: String?, file: String?) throws(AdvizError) -> ProgramSource {
         switch (argument, file) {
-        case (.some, .some): throw .usage("give the program either as an argument or with --file, not both")
+        case (.some, .some): throw .invalidArgument("give the program either as an argument or with \(Setting.file), not both")
         case (.some("-"), nil): return .standardInput
         case (.some(let text), nil): return .argument(text)
         case (nil, .some("-")): return .standardInput

@@ -113,11 +113,11 @@ public struct Graph: Sendable {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
                 if byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { blank = false }
             }
-            if blank, name.allSatisfy(\.isWhitespace) { throw .usage("an \(kind) name is empty; every \(kind) needs a name") }
+            if blank, name.allSatisfy(\.isWhitespace) { throw .invalidArgument("an \(kind) name is empty; every \(kind) needs a name") }
             var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
             while slots[slot] >= 0 {
                 if hashes[slot] == hash, names[Int(slots[slot])] == name {
-                    throw .usage("the \(kind) name `\(name)` is given twice; each \(kind) needs its own name")
+                    throw .invalidArgument("the \(kind) name `\(name)` is given twice; each \(kind) needs its own name")
                 }
                 slot = (slot + 1) & (capacity - 1)
             }

@@ -151,7 +151,7 @@ private struct ProgramOutputs {
             indices = try requested.map { name throws(AdvizError) -> Int in
                 guard let index = names.firstIndex(of: name) else {
                     let known = names.compactMap { $0 }
-                    throw .usage(
+                    throw .invalidArgument(
                         "unknown output `\(name)`; the program's statements are \(known.map { "`\($0)`" }.joined(separator: ", "))")
                 }
                 return index

@@ -59,27 +59,27 @@ public indirect enum Formula: Sendable, Equatable {
         }
         let a = operands[0]
         let b = operands.count > 1 ? operands[1] : .number(0)
-        switch op {
-        case .mul:
+        switch op.arithmetic {
+        case .mul?:
             if a == .number(0) || b == .number(0) { return .number(0) }
             if a == .number(1) { return b }
             if b == .number(1) { return a }
             if a == .number(-1) { return Formula.apply(.neg, [b]).folded() }
             if b == .number(-1) { return Formula.apply(.neg, [a]).folded() }
-        case .add:
+        case .add?:
             if a == .number(0) { return b }
             if b == .number(0) { return a }
-        case .sub:
+        case .sub?:
             if b == .number(0) { return a }
             if a == .number(0) { return Formula.apply(.neg, [b]).folded() }
-        case .div:
+        case .div?:
             if b == .number(1) { return a }
-        case .pow:
+        case .pow?:
             if b == .number(1) { return a }
             if b == .number(0) { return .number(1) }
-        case .neg:
+        case .neg?:
             if case .apply(.neg, let inner) = a { return inner[0] }
-        default: break
+        case nil: break  // a function: no algebra to apply
         }
         return .apply(op, operands)
     }

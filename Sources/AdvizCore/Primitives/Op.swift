@@ -8,8 +8,9 @@ import Foundation
 /// partial derivatives (as numbers for the sweeps and as ``Formula``s for printing and symbolic
 /// differentiation), where it is not smooth, how it is written as code — is its ``rule``, one
 /// caseless enum per operation in `Sources/AdvizCore/Rules/` (``OpRules/Sin``). Adding an
-/// operation means adding a case here and its rule there: ``rule`` and the hot paths below are
-/// exhaustive switches, so a missing rule is a compile error, not a silent zero.
+/// operation means adding a case here and its rule there: ``dispatch(_:)``, the one switch over
+/// the operations that every reader goes through, is exhaustive and each rule conforms to
+/// ``OpRule``, so a missing rule or a missing answer is a compile error, not a silent zero.
 public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// An independent variable (x1, x2, …): the start of every sweep.
     case input
@@ -71,6 +72,9 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// ``partialsReadValue`` for every operation, read off the rules' sweep formulas once.
     private static let readingValue: [Bool] = Op.allCases.map { op in op.rule.sweepFormulas.contains { $0.mentions(argument: 2) } }
 
+    /// Which operation of arithmetic this is (+, −, ·, /, ^, unary minus), nil for a function.
+    public var arithmetic: Arithmetic? { rule.arithmetic }
+
     /// How smooth the operation is: smooth, with corners (abs, max) or with jumps (sign, floor).
     public var smoothness: Smoothness { rule.smoothness }
 
@@ -116,60 +120,18 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         rule.partialCode(k, a: a, b: b, v: v, constantA: constantA, constantB: constantB, in: language)
     }
 
-    // MARK: The hot paths: one line per operation, calling its rule, so that they inline
+    // MARK: The hot paths: one generic dispatch, specialised per operation
 
     // The sweeps call these at every node of tapes with millions of them, and the block
-    // interpreter specialises its loops by operation: a switch whose cases call the rules'
-    // own functions inlines where a call through `rule` could not. `RuleTests` checks each
-    // against the rule for every operation at many points (NaN, ±∞, ±0, kinks, domain edges).
+    // interpreter specialises its loops by operation. Each is a small visitor handed to
+    // ``dispatch(_:)``: its one switch calls the visitor with the operation's rule type, and the
+    // optimiser specialises the visitor for every case, so each case inlines the rule's own
+    // function as a hand-written `case .sin: OpRules.Sin.value(a, b)` would. `RuleTests` checks
+    // each against the rule for every operation at many points (NaN, ±∞, ±0, kinks, domain edges).
 
     /// The value of the operation at `a` (and `b` for binary operations), IEEE semantics.
     @inline(__always)
-    public func evaluate(_ a: Double, _ b: Double) -> Double {
-        switch self {
-        case .input: OpRules.Input.value(a, b)
-        case .constant: OpRules.Constant.value(a, b)
-        case .add: OpRules.Add.value(a, b)
-        case .sub: OpRules.Sub.value(a, b)
-        case .mul: OpRules.Mul.value(a, b)
-        case .div: OpRules.Div.value(a, b)
-        case .pow: OpRules.Pow.value(a, b)
-        case .max: OpRules.Max.value(a, b)
-        case .min: OpRules.Min.value(a, b)
-        case .neg: OpRules.Neg.value(a, b)
-        case .sin: OpRules.Sin.value(a, b)
-        case .cos: OpRules.Cos.value(a, b)
-        case .tan: OpRules.Tan.value(a, b)
-        case .exp: OpRules.Exp.value(a, b)
-        case .log: OpRules.Log.value(a, b)
-        case .sqrt: OpRules.Sqrt.value(a, b)
-        case .abs: OpRules.Abs.value(a, b)
-        case .tanh: OpRules.Tanh.value(a, b)
-        case .sigmoid: OpRules.Sigmoid.value(a, b)
-        case .relu: OpRules.Relu.value(a, b)
-        case .sign: OpRules.Sign.value(a, b)
-        case .step: OpRules.Step.value(a, b)
-        case .atan2: OpRules.Atan2.value(a, b)
-        case .hypot: OpRules.Hypot.value(a, b)
-        case .atan: OpRules.Atan.value(a, b)
-        case .asin: OpRules.Asin.value(a, b)
-        case .acos: OpRules.Acos.value(a, b)
-        case .sinh: OpRules.Sinh.value(a, b)
-        case .cosh: OpRules.Cosh.value(a, b)
-        case .asinh: OpRules.Asinh.value(a, b)
-        case .acosh: OpRules.Acosh.value(a, b)
-        case .atanh: OpRules.Atanh.value(a, b)
-        case .log10: OpRules.Log10.value(a, b)
-        case .log2: OpRules.Log2.value(a, b)
-        case .log1p: OpRules.Log1p.value(a, b)
-        case .expm1: OpRules.Expm1.value(a, b)
-        case .cbrt: OpRules.Cbrt.value(a, b)
-        case .erf: OpRules.Erf.value(a, b)
-        case .floor: OpRules.Floor.value(a, b)
-        case .ceil: OpRules.Ceil.value(a, b)
-        case .round: OpRules.Round.value(a, b)
-        }
-    }
+    public func evaluate(_ a: Double, _ b: Double) -> Double { dispatch(Evaluate(a: a, b: b)) }
 
     /// The local partial derivatives ∂v/∂a and ∂v/∂b at `a`, `b`, given the result `v`.
     ///
@@ -181,250 +143,34 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// for `pow` it costs a logarithm).
     @inline(__always)
     public func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool = true) -> (Double, Double) {
-        switch self {
-        case .input: OpRules.Input.partials(a, b, v, withRespectToB: withRespectToB)
-        case .constant: OpRules.Constant.partials(a, b, v, withRespectToB: withRespectToB)
-        case .add: OpRules.Add.partials(a, b, v, withRespectToB: withRespectToB)
-        case .sub: OpRules.Sub.partials(a, b, v, withRespectToB: withRespectToB)
-        case .mul: OpRules.Mul.partials(a, b, v, withRespectToB: withRespectToB)
-        case .div: OpRules.Div.partials(a, b, v, withRespectToB: withRespectToB)
-        case .pow: OpRules.Pow.partials(a, b, v, withRespectToB: withRespectToB)
-        case .max: OpRules.Max.partials(a, b, v, withRespectToB: withRespectToB)
-        case .min: OpRules.Min.partials(a, b, v, withRespectToB: withRespectToB)
-        case .neg: OpRules.Neg.partials(a, b, v, withRespectToB: withRespectToB)
-        case .sin: OpRules.Sin.partials(a, b, v, withRespectToB: withRespectToB)
-        case .cos: OpRules.Cos.partials(a, b, v, withRespectToB: withRespectToB)
-        case .tan: OpRules.Tan.partials(a, b, v, withRespectToB: withRespectToB)
-        case .exp: OpRules.Exp.partials(a, b, v, withRespectToB: withRespectToB)
-        case .log: OpRules.Log.partials(a, b, v, withRespectToB: withRespectToB)
-        case .sqrt: OpRules.Sqrt.partials(a, b, v, withRespectToB: withRespectToB)
-        case .abs: OpRules.Abs.partials(a, b, v, withRespectToB: withRespectToB)
-        case .tanh: OpRules.Tanh.partials(a, b, v, withRespectToB: withRespectToB)
-        case .sigmoid: OpRules.Sigmoid.partials(a, b, v, withRespectToB: withRespectToB)
-        case .relu: OpRules.Relu.partials(a, b, v, withRespectToB: withRespectToB)
-        case .sign: OpRules.Sign.partials(a, b, v, withRespectToB: withRespectToB)
-        case .step: OpRules.Step.partials(a, b, v, withRespectToB: withRespectToB)
-        case .atan2: OpRules.Atan2.partials(a, b, v, withRespectToB: withRespectToB)
-        case .hypot: OpRules.Hypot.partials(a, b, v, withRespectToB: withRespectToB)
-        case .atan: OpRules.Atan.partials(a, b, v, withRespectToB: withRespectToB)
-        case .asin: OpRules.Asin.partials(a, b, v, withRespectToB: withRespectToB)
-        case .acos: OpRules.Acos.partials(a, b, v, withRespectToB: withRespectToB)
-        case .sinh: OpRules.Sinh.partials(a, b, v, withRespectToB: withRespectToB)
-        case .cosh: OpRules.Cosh.partials(a, b, v, withRespectToB: withRespectToB)
-        case .asinh: OpRules.Asinh.partials(a, b, v, withRespectToB: withRespectToB)
-        case .acosh: OpRules.Acosh.partials(a, b, v, withRespectToB: withRespectToB)
-        case .atanh: OpRules.Atanh.partials(a, b, v, withRespectToB: withRespectToB)
-        case .log10: OpRules.Log10.partials(a, b, v, withRespectToB: withRespectToB)
-        case .log2: OpRules.Log2.partials(a, b, v, withRespectToB: withRespectToB)
-        case .log1p: OpRules.Log1p.partials(a, b, v, withRespectToB: withRespectToB)
-        case .expm1: OpRules.Expm1.partials(a, b, v, withRespectToB: withRespectToB)
-        case .cbrt: OpRules.Cbrt.partials(a, b, v, withRespectToB: withRespectToB)
-        case .erf: OpRules.Erf.partials(a, b, v, withRespectToB: withRespectToB)
-        case .floor: OpRules.Floor.partials(a, b, v, withRespectToB: withRespectToB)
-        case .ceil: OpRules.Ceil.partials(a, b, v, withRespectToB: withRespectToB)
-        case .round: OpRules.Round.partials(a, b, v, withRespectToB: withRespectToB)
-        }
+        dispatch(Partials(a: a, b: b, v: v, withRespectToB: withRespectToB))
     }
 
     /// How many arguments the operation takes (0 for inputs and constants): asked at every node
     /// a tape records.
     @inline(__always)
-    public var arity: Int {
-        switch self {
-        case .input: OpRules.Input.arity
-        case .constant: OpRules.Constant.arity
-        case .add: OpRules.Add.arity
-        case .sub: OpRules.Sub.arity
-        case .mul: OpRules.Mul.arity
-        case .div: OpRules.Div.arity
-        case .pow: OpRules.Pow.arity
-        case .max: OpRules.Max.arity
-        case .min: OpRules.Min.arity
-        case .neg: OpRules.Neg.arity
-        case .sin: OpRules.Sin.arity
-        case .cos: OpRules.Cos.arity
-        case .tan: OpRules.Tan.arity
-        case .exp: OpRules.Exp.arity
-        case .log: OpRules.Log.arity
-        case .sqrt: OpRules.Sqrt.arity
-        case .abs: OpRules.Abs.arity
-        case .tanh: OpRules.Tanh.arity
-        case .sigmoid: OpRules.Sigmoid.arity
-        case .relu: OpRules.Relu.arity
-        case .sign: OpRules.Sign.arity
-        case .step: OpRules.Step.arity
-        case .atan2: OpRules.Atan2.arity
-        case .hypot: OpRules.Hypot.arity
-        case .atan: OpRules.Atan.arity
-        case .asin: OpRules.Asin.arity
-        case .acos: OpRules.Acos.arity
-        case .sinh: OpRules.Sinh.arity
-        case .cosh: OpRules.Cosh.arity
-        case .asinh: OpRules.Asinh.arity
-        case .acosh: OpRules.Acosh.arity
-        case .atanh: OpRules.Atanh.arity
-        case .log10: OpRules.Log10.arity
-        case .log2: OpRules.Log2.arity
-        case .log1p: OpRules.Log1p.arity
-        case .expm1: OpRules.Expm1.arity
-        case .cbrt: OpRules.Cbrt.arity
-        case .erf: OpRules.Erf.arity
-        case .floor: OpRules.Floor.arity
-        case .ceil: OpRules.Ceil.arity
-        case .round: OpRules.Round.arity
-        }
-    }
+    public var arity: Int { dispatch(Arity()) }
 
     /// Whether ``kink(_:_:)`` can warn anywhere: false for the operations smooth everywhere,
     /// which a sweep over millions of nodes then need not ask at every node.
     @inline(__always)
-    public var hasKinks: Bool {
-        switch self {
-        case .input: OpRules.Input.hasKinks
-        case .constant: OpRules.Constant.hasKinks
-        case .add: OpRules.Add.hasKinks
-        case .sub: OpRules.Sub.hasKinks
-        case .mul: OpRules.Mul.hasKinks
-        case .div: OpRules.Div.hasKinks
-        case .pow: OpRules.Pow.hasKinks
-        case .max: OpRules.Max.hasKinks
-        case .min: OpRules.Min.hasKinks
-        case .neg: OpRules.Neg.hasKinks
-        case .sin: OpRules.Sin.hasKinks
-        case .cos: OpRules.Cos.hasKinks
-        case .tan: OpRules.Tan.hasKinks
-        case .exp: OpRules.Exp.hasKinks
-        case .log: OpRules.Log.hasKinks
-        case .sqrt: OpRules.Sqrt.hasKinks
-        case .abs: OpRules.Abs.hasKinks
-        case .tanh: OpRules.Tanh.hasKinks
-        case .sigmoid: OpRules.Sigmoid.hasKinks
-        case .relu: OpRules.Relu.hasKinks
-        case .sign: OpRules.Sign.hasKinks
-        case .step: OpRules.Step.hasKinks
-        case .atan2: OpRules.Atan2.hasKinks
-        case .hypot: OpRules.Hypot.hasKinks
-        case .atan: OpRules.Atan.hasKinks
-        case .asin: OpRules.Asin.hasKinks
-        case .acos: OpRules.Acos.hasKinks
-        case .sinh: OpRules.Sinh.hasKinks
-        case .cosh: OpRules.Cosh.hasKinks
-        case .asinh: OpRules.Asinh.hasKinks
-        case .acosh: OpRules.Acosh.hasKinks
-        case .atanh: OpRules.Atanh.hasKinks
-        case .log10: OpRules.Log10.hasKinks
-        case .log2: OpRules.Log2.hasKinks
-        case .log1p: OpRules.Log1p.hasKinks
-        case .expm1: OpRules.Expm1.hasKinks
-        case .cbrt: OpRules.Cbrt.hasKinks
-        case .erf: OpRules.Erf.hasKinks
-        case .floor: OpRules.Floor.hasKinks
-        case .ceil: OpRules.Ceil.hasKinks
-        case .round: OpRules.Round.hasKinks
-        }
-    }
+    public var hasKinks: Bool { dispatch(HasKinks()) }
 
     /// Where the operation is not smooth or not defined at (`a`, `b`): the warning to give
     /// and the convention used, or nil where value and partials are ordinary.
     @inline(__always)  // the primal sweep asks at every node; inlined, the smooth operations cost nothing
-    public func kink(_ a: Double, _ b: Double) -> MathNote? {
-        switch self {
-        case .input: OpRules.Input.kink(a, b)
-        case .constant: OpRules.Constant.kink(a, b)
-        case .add: OpRules.Add.kink(a, b)
-        case .sub: OpRules.Sub.kink(a, b)
-        case .mul: OpRules.Mul.kink(a, b)
-        case .div: OpRules.Div.kink(a, b)
-        case .pow: OpRules.Pow.kink(a, b)
-        case .max: OpRules.Max.kink(a, b)
-        case .min: OpRules.Min.kink(a, b)
-        case .neg: OpRules.Neg.kink(a, b)
-        case .sin: OpRules.Sin.kink(a, b)
-        case .cos: OpRules.Cos.kink(a, b)
-        case .tan: OpRules.Tan.kink(a, b)
-        case .exp: OpRules.Exp.kink(a, b)
-        case .log: OpRules.Log.kink(a, b)
-        case .sqrt: OpRules.Sqrt.kink(a, b)
-        case .abs: OpRules.Abs.kink(a, b)
-        case .tanh: OpRules.Tanh.kink(a, b)
-        case .sigmoid: OpRules.Sigmoid.kink(a, b)
-        case .relu: OpRules.Relu.kink(a, b)
-        case .sign: OpRules.Sign.kink(a, b)
-        case .step: OpRules.Step.kink(a, b)
-        case .atan2: OpRules.Atan2.kink(a, b)
-        case .hypot: OpRules.Hypot.kink(a, b)
-        case .atan: OpRules.Atan.kink(a, b)
-        case .asin: OpRules.Asin.kink(a, b)
-        case .acos: OpRules.Acos.kink(a, b)
-        case .sinh: OpRules.Sinh.kink(a, b)
-        case .cosh: OpRules.Cosh.kink(a, b)
-        case .asinh: OpRules.Asinh.kink(a, b)
-        case .acosh: OpRules.Acosh.kink(a, b)
-        case .atanh: OpRules.Atanh.kink(a, b)
-        case .log10: OpRules.Log10.kink(a, b)
-        case .log2: OpRules.Log2.kink(a, b)
-        case .log1p: OpRules.Log1p.kink(a, b)
-        case .expm1: OpRules.Expm1.kink(a, b)
-        case .cbrt: OpRules.Cbrt.kink(a, b)
-        case .erf: OpRules.Erf.kink(a, b)
-        case .floor: OpRules.Floor.kink(a, b)
-        case .ceil: OpRules.Ceil.kink(a, b)
-        case .round: OpRules.Round.kink(a, b)
-        }
-    }
+    public func kink(_ a: Double, _ b: Double) -> MathNote? { dispatch(Kink(a: a, b: b)) }
 
     /// One step of the primal sweep in one dispatch: the value, the local partials (as
     /// ``partials(_:_:_:withRespectToB:)`` gives them) and whether ``kink(_:_:)`` has something to
     /// say at (`a`, `b`), asked only of the operations with kinks and only at finite arguments.
     ///
-    /// The sweep calls this at every node of tapes with millions of them: one switch whose cases
-    /// inline each rule's value, partials and kink test costs a third of three separate switches
+    /// The sweep calls this at every node of tapes with millions of them: one dispatch whose cases
+    /// inline each rule's value, partials and kink test costs a third of three separate dispatches
     /// (the partials' and kinks' are too big to inline, so each was a call).
     @inline(__always)
     public func step(_ a: Double, _ b: Double, withRespectToB: Bool) -> SweepStep {
-        switch self {
-        case .input: SweepStep(OpRules.Input.self, a, b, withRespectToB)
-        case .constant: SweepStep(OpRules.Constant.self, a, b, withRespectToB)
-        case .add: SweepStep(OpRules.Add.self, a, b, withRespectToB)
-        case .sub: SweepStep(OpRules.Sub.self, a, b, withRespectToB)
-        case .mul: SweepStep(OpRules.Mul.self, a, b, withRespectToB)
-        case .div: SweepStep(OpRules.Div.self, a, b, withRespectToB)
-        case .pow: SweepStep(OpRules.Pow.self, a, b, withRespectToB)
-        case .max: SweepStep(OpRules.Max.self, a, b, withRespectToB)
-        case .min: SweepStep(OpRules.Min.self, a, b, withRespectToB)
-        case .neg: SweepStep(OpRules.Neg.self, a, b, withRespectToB)
-        case .sin: SweepStep(OpRules.Sin.self, a, b, withRespectToB)
-        case .cos: SweepStep(OpRules.Cos.self, a, b, withRespectToB)
-        case .tan: SweepStep(OpRules.Tan.self, a, b, withRespectToB)
-        case .exp: SweepStep(OpRules.Exp.self, a, b, withRespectToB)
-        case .log: SweepStep(OpRules.Log.self, a, b, withRespectToB)
-        case .sqrt: SweepStep(OpRules.Sqrt.self, a, b, withRespectToB)
-        case .abs: SweepStep(OpRules.Abs.self, a, b, withRespectToB)
-        case .tanh: SweepStep(OpRules.Tanh.self, a, b, withRespectToB)
-        case .sigmoid: SweepStep(OpRules.Sigmoid.self, a, b, withRespectToB)
-        case .relu: SweepStep(OpRules.Relu.self, a, b, withRespectToB)
-        case .sign: SweepStep(OpRules.Sign.self, a, b, withRespectToB)
-        case .step: SweepStep(OpRules.Step.self, a, b, withRespectToB)
-        case .atan2: SweepStep(OpRules.Atan2.self, a, b, withRespectToB)
-        case .hypot: SweepStep(OpRules.Hypot.self, a, b, withRespectToB)
-        case .atan: SweepStep(OpRules.Atan.self, a, b, withRespectToB)
-        case .asin: SweepStep(OpRules.Asin.self, a, b, withRespectToB)
-        case .acos: SweepStep(OpRules.Acos.self, a, b, withRespectToB)
-        case .sinh: SweepStep(OpRules.Sinh.self, a, b, withRespectToB)
-        case .cosh: SweepStep(OpRules.Cosh.self, a, b, withRespectToB)
-        case .asinh: SweepStep(OpRules.Asinh.self, a, b, withRespectToB)
-        case .acosh: SweepStep(OpRules.Acosh.self, a, b, withRespectToB)
-        case .atanh: SweepStep(OpRules.Atanh.self, a, b, withRespectToB)
-        case .log10: SweepStep(OpRules.Log10.self, a, b, withRespectToB)
-        case .log2: SweepStep(OpRules.Log2.self, a, b, withRespectToB)
-        case .log1p: SweepStep(OpRules.Log1p.self, a, b, withRespectToB)
-        case .expm1: SweepStep(OpRules.Expm1.self, a, b, withRespectToB)
-        case .cbrt: SweepStep(OpRules.Cbrt.self, a, b, withRespectToB)
-        case .erf: SweepStep(OpRules.Erf.self, a, b, withRespectToB)
-        case .floor: SweepStep(OpRules.Floor.self, a, b, withRespectToB)
-        case .ceil: SweepStep(OpRules.Ceil.self, a, b, withRespectToB)
-        case .round: SweepStep(OpRules.Round.self, a, b, withRespectToB)
-        }
+        dispatch(Step(a: a, b: b, withRespectToB: withRespectToB))
     }
 
     /// The operation named `name` in the expression language (`sin`, `ln`, `pow`), if any.
@@ -483,4 +229,40 @@ public enum CodeLanguage: String, Sendable, CaseIterable {
     case c
     /// Swift with Foundation.
     case swift
+}
+
+// MARK: The hot paths' visitors
+
+extension Op {
+    struct Evaluate: OpRuleVisitor {
+        let a, b: Double
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> Double { Rule.value(a, b) }
+    }
+
+    struct Partials: OpRuleVisitor {
+        let a, b, v: Double
+        let withRespectToB: Bool
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> (Double, Double) {
+            Rule.partials(a, b, v, withRespectToB: withRespectToB)
+        }
+    }
+
+    struct Arity: OpRuleVisitor {
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> Int { Rule.arity }
+    }
+
+    struct HasKinks: OpRuleVisitor {
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> Bool { Rule.hasKinks }
+    }
+
+    struct Kink: OpRuleVisitor {
+        let a, b: Double
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> MathNote? { Rule.kink(a, b) }
+    }
+
+    struct Step: OpRuleVisitor {
+        let a, b: Double
+        let withRespectToB: Bool
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> SweepStep { SweepStep(rule, a, b, withRespectToB) }
+    }
 }

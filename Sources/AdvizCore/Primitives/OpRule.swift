@@ -24,9 +24,9 @@ import Foundation
 ///
 /// ``Op/rule`` gives an operation's rule; every other reader asks it. The sweeps over millions
 /// of nodes (``Op/evaluate(_:_:)-(Double,Double)``, ``Op/partials(_:_:_:withRespectToB:)``,
-/// ``Op/kink(_:_:)``, ``Op/hasKinks``) are switches of one line per operation that call the
-/// rule's own functions, so that they inline; a test checks them against the rule for every
-/// operation at many points.
+/// ``Op/kink(_:_:)``, ``Op/hasKinks``) go through ``Op/dispatch(_:)`` with a small
+/// ``OpRuleVisitor``, specialised per operation so that the rule's own functions inline; a test
+/// checks them against the rule for every operation at many points.
 public protocol OpRule {
     /// The operation this rule is for.
     static var op: Op { get }
@@ -84,6 +84,15 @@ public protocol OpRule {
 
     /// What a node of this operation does, in words, for lessons: "takes the sine of v₀".
     static func words(_ a: String, _ b: String) -> String
+    /// Which operation of arithmetic this is, for the simplifiers that rewrite by its algebra
+    /// (0 + a → a); nil, the default, for every function.
+    static var arithmetic: Arithmetic? { get }
+}
+
+/// The operations of arithmetic: the simplifiers (``Formula/folded()`` and symbolic
+/// differentiation) rewrite these by their algebra and leave every other operation as it is.
+public enum Arithmetic: Sendable, Equatable {
+    case add, sub, mul, div, pow, neg
 }
 
 /// How smooth an operation is, for the readers that treat non-smooth ones apart.
@@ -127,6 +136,7 @@ extension OpRule {
         return (v, pa, pb)
     }
     public static var aliases: [String] { [] }
+    public static var arithmetic: Arithmetic? { nil }
     public static var sweepFormulas: [Formula] { partialFormulas }
     public static var smoothness: Smoothness { .smooth }
     public static var hasKinks: Bool { false }
@@ -145,9 +155,9 @@ extension OpRule {
 
 extension UnaryRule {
     public static var arity: Int { 1 }
-    @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { value(a) }
+    @inlinable @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { value(a) }
     public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { value(a) }
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
         (derivative(a, v), 0)
     }
@@ -209,51 +219,76 @@ extension Formula {
 
 // MARK: Finding an operation's rule
 
+/// Something done with one operation's rule, written once and generic over the rule:
+/// ``Op/dispatch(_:)`` hands it the rule type of the operation at hand.
+///
+/// This is how every reader of the primitive table reaches a rule without a switch of its own:
+/// the hot paths (``Op/evaluate(_:_:)-(Double,Double)``, ``Op/step(_:_:withRespectToB:)``) and
+/// the block interpreter's loops are visitors that the optimiser specialises for each operation,
+/// so each case inlines the rule's own function.
+public protocol OpRuleVisitor {
+    /// What the visit gives back.
+    associatedtype Result
+    /// Does the work for the operation whose rule is `rule`.
+    func visit<Rule: OpRule>(_ rule: Rule.Type) -> Result
+}
+
 extension Op {
-    /// The operation's rule: its spelling, value, partials, kinks and code in one place.
-    public var rule: any OpRule.Type {
+    /// Calls `visitor` with this operation's rule type: the one switch over the operations.
+    ///
+    /// It is exhaustive, so an operation without a rule does not compile; and every rule
+    /// answers every question of ``OpRule``, so none is missing an answer.
+    @inlinable @inline(__always)
+    public func dispatch<Visitor: OpRuleVisitor>(_ visitor: Visitor) -> Visitor.Result {
         switch self {
-        case .input: OpRules.Input.self
-        case .constant: OpRules.Constant.self
-        case .add: OpRules.Add.self
-        case .sub: OpRules.Sub.self
-        case .mul: OpRules.Mul.self
-        case .div: OpRules.Div.self
-        case .pow: OpRules.Pow.self
-        case .max: OpRules.Max.self
-        case .min: OpRules.Min.self
-        case .neg: OpRules.Neg.self
-        case .sin: OpRules.Sin.self
-        case .cos: OpRules.Cos.self
-        case .tan: OpRules.Tan.self
-        case .exp: OpRules.Exp.self
-        case .log: OpRules.Log.self
-        case .sqrt: OpRules.Sqrt.self
-        case .abs: OpRules.Abs.self
-        case .tanh: OpRules.Tanh.self
-        case .sigmoid: OpRules.Sigmoid.self
-        case .relu: OpRules.Relu.self
-        case .sign: OpRules.Sign.self
-        case .step: OpRules.Step.self
-        case .atan2: OpRules.Atan2.self
-        case .hypot: OpRules.Hypot.self
-        case .atan: OpRules.Atan.self
-        case .asin: OpRules.Asin.self
-        case .acos: OpRules.Acos.self
-        case .sinh: OpRules.Sinh.self
-        case .cosh: OpRules.Cosh.self
-        case .asinh: OpRules.Asinh.self
-        case .acosh: OpRules.Acosh.self
-        case .atanh: OpRules.Atanh.self
-        case .log10: OpRules.Log10.self
-        case .log2: OpRules.Log2.self
-        case .log1p: OpRules.Log1p.self
-        case .expm1: OpRules.Expm1.self
-        case .cbrt: OpRules.Cbrt.self
-        case .erf: OpRules.Erf.self
-        case .floor: OpRules.Floor.self
-        case .ceil: OpRules.Ceil.self
-        case .round: OpRules.Round.self
+        case .input: visitor.visit(OpRules.Input.self)
+        case .constant: visitor.visit(OpRules.Constant.self)
+        case .add: visitor.visit(OpRules.Add.self)
+        case .sub: visitor.visit(OpRules.Sub.self)
+        case .mul: visitor.visit(OpRules.Mul.self)
+        case .div: visitor.visit(OpRules.Div.self)
+        case .pow: visitor.visit(OpRules.Pow.self)
+        case .max: visitor.visit(OpRules.Max.self)
+        case .min: visitor.visit(OpRules.Min.self)
+        case .neg: visitor.visit(OpRules.Neg.self)
+        case .sin: visitor.visit(OpRules.Sin.self)
+        case .cos: visitor.visit(OpRules.Cos.self)
+        case .tan: visitor.visit(OpRules.Tan.self)
+        case .exp: visitor.visit(OpRules.Exp.self)
+        case .log: visitor.visit(OpRules.Log.self)
+        case .sqrt: visitor.visit(OpRules.Sqrt.self)
+        case .abs: visitor.visit(OpRules.Abs.self)
+        case .tanh: visitor.visit(OpRules.Tanh.self)
+        case .sigmoid: visitor.visit(OpRules.Sigmoid.self)
+        case .relu: visitor.visit(OpRules.Relu.self)
+        case .sign: visitor.visit(OpRules.Sign.self)
+        case .step: visitor.visit(OpRules.Step.self)
+        case .atan2: visitor.visit(OpRules.Atan2.self)
+        case .hypot: visitor.visit(OpRules.Hypot.self)
+        case .atan: visitor.visit(OpRules.Atan.self)
+        case .asin: visitor.visit(OpRules.Asin.self)
+        case .acos: visitor.visit(OpRules.Acos.self)
+        case .sinh: visitor.visit(OpRules.Sinh.self)
+        case .cosh: visitor.visit(OpRules.Cosh.self)
+        case .asinh: visitor.visit(OpRules.Asinh.self)
+        case .acosh: visitor.visit(OpRules.Acosh.self)
+        case .atanh: visitor.visit(OpRules.Atanh.self)
+        case .log10: visitor.visit(OpRules.Log10.self)
+        case .log2: visitor.visit(OpRules.Log2.self)
+        case .log1p: visitor.visit(OpRules.Log1p.self)
+        case .expm1: visitor.visit(OpRules.Expm1.self)
+        case .cbrt: visitor.visit(OpRules.Cbrt.self)
+        case .erf: visitor.visit(OpRules.Erf.self)
+        case .floor: visitor.visit(OpRules.Floor.self)
+        case .ceil: visitor.visit(OpRules.Ceil.self)
+        case .round: visitor.visit(OpRules.Round.self)
         }
+    }
+
+    /// The operation's rule: its spelling, value, partials, kinks and code in one place.
+    public var rule: any OpRule.Type { dispatch(RuleType()) }
+
+    private struct RuleType: OpRuleVisitor {
+        func visit<Rule: OpRule>(_ rule: Rule.Type) -> any OpRule.Type { rule }
     }
 }

@@ -318,14 +318,14 @@ extension PythonModule {
     /// The function traced when none is named: the file's last.
     public var defaultFunction: String? { functions.last?.name }
 
-    /// The function named `name` (nil: the last), or a usage error listing the file's functions.
+    /// The function named `name` (nil: the last), or an invalid-argument error listing the file's functions.
     public func function(named name: String?) throws(AdvizError) -> (name: String, parameters: [String]) {
         guard let chosen = name ?? defaultFunction else {
             throw .input(Diagnostic("the file has no `def`: adviz traces a Python function", at: SourceSpan(start: 0, length: 1)), source)
         }
         guard let f = functions.first(where: { $0.name == chosen }) else {
             let hint = Suggestion.closest(to: chosen, among: functionNames).map { "did you mean `\($0)`? " } ?? ""
-            throw .usage("--function `\(chosen)`: the file has no such function; \(hint)its functions are \(functionNames.map { "`\($0)`" }.joined(separator: ", "))")
+            throw .invalidArgument("\(Setting.function) `\(chosen)`: the file has no such function; \(hint)its functions are \(functionNames.map { "`\($0)`" }.joined(separator: ", "))")
         }
         return (f.name, f.parameters)
     }
@@ -335,7 +335,7 @@ extension PythonModule {
     public func trace(function name: String?, at point: [Double]) throws(AdvizError) -> PythonPath {
         let chosen = try function(named: name)
         guard point.count == chosen.parameters.count else {
-            throw .usage("`\(chosen.name)` takes \(chosen.parameters.count) parameter\(chosen.parameters.count == 1 ? "" : "s") (\(chosen.parameters.joined(separator: ", "))), got \(point.count) value\(point.count == 1 ? "" : "s")")
+            throw .invalidArgument("`\(chosen.name)` takes \(chosen.parameters.count) parameter\(chosen.parameters.count == 1 ? "" : "s") (\(chosen.parameters.joined(separator: ", "))), got \(point.count) value\(point.count == 1 ? "" : "s")")
         }
         var path = try run(chosen.name, at: point, forced: [:])
         // At a kink, the other branch's gradient at the same point, so the warning can name it.

@@ -146,22 +146,22 @@ public enum PythonFrontEnd {
     ///
     /// Without a point, the path is taken at 1 for every parameter, and is only returned if it
     /// cannot depend on the point (no decision compares values computed from the inputs);
-    /// otherwise a usage error asks for `--at`.
+    /// otherwise an invalid-argument error asks for a point.
     public static func path(of source: SourceText, function: String?, at: String?) throws(AdvizError) -> PythonPath? {
         guard PythonDetection.isPython(source) else {
-            if function != nil { throw .usage("--function is for a Python file (one with a `def`); this program is a formula") }
+            if function != nil { throw .invalidArgument("\(Setting.function) is for a Python file (one with a `def`); this program is a formula") }
             return nil
         }
         let module = try PythonModule.parse(source)
         let chosen = try module.function(named: function)
         if let at {
-            let point = try PointBinding.bind(at, to: chosen.parameters, what: "--at")
+            let point = try PointBinding.bind(at, to: chosen.parameters, what: "\(Setting.at)")
             return try module.trace(function: chosen.name, at: point)
         }
         let path = try module.trace(function: chosen.name, at: Array(repeating: 1, count: chosen.parameters.count))
         if let first = path.decisions.first(where: \.dependsOnInputs) {
-            throw .usage(
-                "`\(chosen.name)` branches on its inputs (line \(first.line): `\(first.construct) \(first.condition)`), so the path it takes depends on the point: give one with --at")
+            throw .invalidArgument(
+                "`\(chosen.name)` branches on its inputs (line \(first.line): `\(first.construct) \(first.condition)`), so the path it takes depends on the point: give one with \(Setting.at)")
         }
         return path
     }

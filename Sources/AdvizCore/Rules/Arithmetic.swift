@@ -34,11 +34,12 @@ extension OpRules {
     /// a + b.
     public enum Add: OpRule {
         public static var op: Op { .add }
+        public static var arithmetic: Arithmetic? { .add }
         public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "+", latex: "+", precedence: 1) }
-        @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a + b }
+        @inlinable @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a + b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a + b }
-        @inline(__always)
+        @inlinable @inline(__always)
         public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) { (1, 1) }
         public static var partialFormulas: [Formula] { [number(1), number(1)] }
         public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String { "\(a) + \(b)" }
@@ -51,11 +52,12 @@ extension OpRules {
     /// a − b.
     public enum Sub: OpRule {
         public static var op: Op { .sub }
+        public static var arithmetic: Arithmetic? { .sub }
         public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "-", latex: "-", precedence: 1) }
-        @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a - b }
+        @inlinable @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a - b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a - b }
-        @inline(__always)
+        @inlinable @inline(__always)
         public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) { (1, -1) }
         public static var partialFormulas: [Formula] { [number(1), number(-1)] }
         public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String { "\(a) - \(b)" }
@@ -68,11 +70,12 @@ extension OpRules {
     /// a · b.
     public enum Mul: OpRule {
         public static var op: Op { .mul }
+        public static var arithmetic: Arithmetic? { .mul }
         public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "·", latex: "\\cdot", precedence: 2) }
-        @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a * b }
+        @inlinable @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a * b }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { a * b }
-        @inline(__always)
+        @inlinable @inline(__always)
         public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) { (b, a) }
         public static var partialFormulas: [Formula] { [b, a] }
         public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String { "\(a) * \(b)" }
@@ -87,6 +90,7 @@ extension OpRules {
     /// a / b.
     public enum Div: OpRule {
         public static var op: Op { .div }
+        public static var arithmetic: Arithmetic? { .div }
         public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "/", latex: "/", precedence: 2) }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { a / b }
@@ -116,6 +120,7 @@ extension OpRules {
     /// a ^ b: a·a for a square (correctly rounded, at a tenth of `pow`'s cost), IEEE `pow` otherwise.
     public enum Pow: OpRule {
         public static var op: Op { .pow }
+        public static var arithmetic: Arithmetic? { .pow }
         public static var arity: Int { 2 }
         public static var notation: Notation { .infix(text: "^", latex: "^", precedence: 4) }
         public static var aliases: [String] { ["pow"] }
@@ -176,10 +181,11 @@ extension OpRules {
     /// −a.
     public enum Neg: UnaryRule {
         public static var op: Op { .neg }
+        public static var arithmetic: Arithmetic? { .neg }
         public static var notation: Notation { .prefix(text: "-", latex: "-", precedence: 3) }
-        @inline(__always) public static func value(_ a: Double) -> Double { -a }
+        @inlinable @inline(__always) public static func value(_ a: Double) -> Double { -a }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { -a }
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { -1 }
+        @inlinable @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { -1 }
         public static var derivativeFormula: Formula { number(-1) }
         public static func code(_ a: String, _ b: String, in language: CodeLanguage) -> String { "-\(a)" }
         public static func polynomial(_ a: Polynomial, _ b: Polynomial, maximumDegree: Int) -> Polynomial? { -a }

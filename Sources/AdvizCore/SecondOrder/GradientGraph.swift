@@ -48,7 +48,7 @@ public struct GradientGraph: Sendable {
     /// The gradient graph of output `output` of `graph`.
     public init(of graph: Graph, output: Int = 0) throws(AdvizError) {
         guard graph.outputs.indices.contains(output) else {
-            throw .usage("the graph has \(graph.outputCount) output\(graph.outputCount == 1 ? "" : "s"); there is no output \(output + 1) to differentiate")
+            throw .invalidArgument("the graph has \(graph.outputCount) output\(graph.outputCount == 1 ? "" : "s"); there is no output \(output + 1) to differentiate")
         }
         original = graph
         self.output = output

@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 
 /// `adviz hessian`'s report: f, ∇f and the Hessian at a point, its symmetry, and what it cost

@@ -149,7 +149,7 @@ public enum HessianSweep {
     /// The Hessian of output `output` of `graph` at `point`.
     public static func hessian(_ graph: Graph, output: Int = 0, at point: [Double]) throws(AdvizError) -> HessianResult {
         guard point.count == graph.inputCount else {
-            throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
+            throw .invalidArgument("expected \(graph.inputCount) values, one per input, got \(point.count)")
         }
         return hessian(try GradientGraph(of: graph, output: output), at: point)
     }

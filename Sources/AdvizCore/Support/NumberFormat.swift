@@ -96,29 +96,7 @@ public struct NumberFormat: Sendable, Equatable {
         guard !digits.isEmpty else { return nil }
         exponent += digitsBeforePoint > 0 ? digitsBeforePoint - 1 : -(leadingZeros + 1)
         while digits.last == 0 { digits.removeLast() }
-        if digits.count > significantDigits {
-            let next = digits[significantDigits]
-            if next == 5 && digits.count == significantDigits + 1 { return nil }  // a tie: printf decides by the exact value
-            digits.removeSubrange(significantDigits...)
-            if next >= 5 {
-                var k = significantDigits - 1
-                while k >= 0 {
-                    if digits[k] == 9 {
-                        digits[k] = 0
-                        k -= 1
-                    } else {
-                        digits[k] += 1
-                        break
-                    }
-                }
-                if k < 0 {
-                    digits.insert(1, at: 0)
-                    digits.removeLast()
-                    exponent += 1
-                }
-            }
-            while digits.last == 0 { digits.removeLast() }
-        }
+        if digits.count > significantDigits, !roundDigits(&digits, to: significantDigits, exponent: &exponent) { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(significantDigits + 12)
         if x < 0 { out.append(UInt8(ascii: "-")) }
@@ -147,6 +125,34 @@ public struct NumberFormat: Sendable, Equatable {
         return out.withUnsafeBufferPointer { bytes in
             String(unsafeUninitializedCapacity: bytes.count) { _ = $0.initialize(fromContentsOf: bytes); return bytes.count }
         }
+    }
+
+    /// Rounds the decimal digits `digits` (of d₁.d₂d₃… × 10^`exponent`) to `count` digits, half
+    /// up, carrying into the exponent; false for a tie (…5 exactly), where printf decides by the
+    /// exact binary value.
+    private static func roundDigits(_ digits: inout [UInt8], to count: Int, exponent: inout Int) -> Bool {
+        let next = digits[count]
+        if next == 5 && digits.count == count + 1 { return false }
+        digits.removeSubrange(count...)
+        if next >= 5 {
+            var k = count - 1
+            while k >= 0 {
+                if digits[k] == 9 {
+                    digits[k] = 0
+                    k -= 1
+                } else {
+                    digits[k] += 1
+                    break
+                }
+            }
+            if k < 0 {
+                digits.insert(1, at: 0)
+                digits.removeLast()
+                exponent += 1
+            }
+        }
+        while digits.last == 0 { digits.removeLast() }
+        return true
     }
 
     /// The shortest text that reads back as exactly `x` (for JSON and hints).

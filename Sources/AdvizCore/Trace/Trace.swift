@@ -89,20 +89,20 @@ public struct Trace: Sendable {
         return live
     }
 
-    /// Traces `graph` at `point`. Throws a usage error for seeds of the wrong length.
+    /// Traces `graph` at `point`. Throws an invalid-argument error for seeds of the wrong length.
     public init(_ graph: Graph, at point: [Double], options: TraceOptions = TraceOptions()) throws(AdvizError) {
-        guard graph.outputCount > 0 else { throw .usage("the graph has no outputs: a trace needs at least one") }
+        guard graph.outputCount > 0 else { throw .invalidArgument("the graph has no outputs: a trace needs at least one") }
         guard point.count == graph.inputCount else {
-            throw .usage("expected \(graph.inputCount) values, one per input, got \(point.count)")
+            throw .invalidArgument("expected \(graph.inputCount) values, one per input, got \(point.count)")
         }
-        guard (1...2).contains(options.order) else { throw .usage("--order \(options.order): a trace shows order 1 or 2") }
+        guard (1...2).contains(options.order) else { throw .invalidArgument("\(Setting.order) \(options.order): a trace shows order 1 or 2") }
         let seed = options.seed ?? (graph.inputCount > 0 ? ForwardSweep.unitSeed(0, inputs: graph.inputCount) : [])
         guard seed.count == graph.inputCount else {
-            throw .usage("the tangent seed has \(seed.count) values; expected \(graph.inputCount), one per input (\(PointBinding.listing(graph.inputNames)))")
+            throw .invalidArgument("the tangent seed has \(seed.count) values; expected \(graph.inputCount), one per input (\(PointBinding.listing(graph.inputNames)))")
         }
         let outputSeed = options.outputSeed ?? ReverseSweep.unitSeed(0, outputs: graph.outputCount)
         guard outputSeed.count == graph.outputCount else {
-            throw .usage("the output seed ȳ has \(outputSeed.count) values; expected \(graph.outputCount), one per output (\(PointBinding.listing(graph.outputs.map(\.name))))")
+            throw .invalidArgument("the output seed ȳ has \(outputSeed.count) values; expected \(graph.outputCount), one per output (\(PointBinding.listing(graph.outputs.map(\.name))))")
         }
         self.graph = graph
         self.options = options

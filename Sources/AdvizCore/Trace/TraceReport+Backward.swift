@@ -1,3 +1,5 @@
+import AdvizOutput
+
 /// The reverse sweep as increments (`--accumulate`) and the notes' recursive backward passes
 /// (`--backward recursive|recursive-overwrite`), in every format.
 extension TraceReport {

@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 
 /// The output formats of `adviz trace`.
@@ -48,37 +49,37 @@ public struct TraceReport: Sendable {
     }
 
     var graph: Graph { trace.graph }
-    private var format: NumberFormat { trace.options.numberFormat }
-    private var mode: TraceMode { trace.options.mode }
+    var format: NumberFormat { trace.options.numberFormat }
+    var mode: TraceMode { trace.options.mode }
     /// The tables of the first-order sweeps shown: none but the primal for a recursive backward pass.
-    private var showsSweeps: Bool { backward == .tape }
+    var showsSweeps: Bool { backward == .tape }
 
     /// The outputs named, for headers: `(output: loss)`, `(outputs: y1, y2)`.
-    private var outputsText: String {
+    var outputsText: String {
         "(output\(graph.outputCount == 1 ? "" : "s"): \(graph.outputs.map(\.name).joined(separator: ", ")))"
     }
 
     /// `x1 = 2, x2 = 5`.
-    private func pointText(_ style: MathStyle) -> String {
+    func pointText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
         // The point as given: `1.0000012353`, not the table's `1`.
         return zip(graph.inputNames, trace.point).map { "\(writer.symbol($0)) = \(writer.exactNumber($1))" }.joined(separator: ", ")
     }
 
     /// `ẋ1 = 1, ẋ2 = 0`.
-    private func seedText(_ style: MathStyle) -> String {
+    func seedText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
         return zip(graph.inputNames, trace.seed).map { "\(writer.symbol($0, accent: .dot)) = \(writer.number($1).text)" }.joined(separator: ", ")
     }
 
     /// `ȳ = 1`.
-    private func outputSeedText(_ style: MathStyle) -> String {
+    func outputSeedText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
         return zip(graph.outputs, trace.outputSeed).map { "\(writer.outputSeedSymbol($0.name)) = \(writer.number($1).text)" }.joined(separator: ", ")
     }
 
     /// The rows' cells: `label = definition = substituted = value`, the substitution left out where it adds nothing.
-    private func cells(_ row: RenderedRow, showFormula: Bool = false) -> [String] {
+    func cells(_ row: RenderedRow, showFormula: Bool = false) -> [String] {
         let value = row.value
         var cells = [row.label, row.definition]
         if showFormula { cells.append(row.formula.sameBytes(row.definition) ? "" : row.formula) }
@@ -88,14 +89,14 @@ public struct TraceReport: Sendable {
     }
 
     /// The output rows that close the primal trace: `y = v4 = 1.344`.
-    private func outputRows(_ style: MathStyle) -> [[String]] {
+    func outputRows(_ style: MathStyle) -> [[String]] {
         let writer = TraceWriter(trace: trace, style: style)
         return graph.outputs.map { [writer.symbol($0.name), writer.nodeSymbol($0.node), "", writer.number(trace.evaluation.values[$0.node]).text] }
     }
 
     /// The jobs of ``firstOrderTables(_:_:)``: job k reads only `writers[k]` and writes only
     /// `results[k]`, so nothing is shared between threads (hence unchecked).
-    private struct TableJobs<T>: @unchecked Sendable {
+    struct TableJobs<T>: @unchecked Sendable {
         let kinds: [FirstOrderTable]
         let writers: [TraceWriter]
         let make: (FirstOrderTable, TraceWriter) -> T
@@ -105,12 +106,12 @@ public struct TraceReport: Sendable {
     }
 
     /// The tables of a first-order trace.
-    private enum FirstOrderTable: CaseIterable { case primal, tangent, partials, adjoint }
+    enum FirstOrderTable: CaseIterable { case primal, tangent, partials, adjoint }
 
     /// The primal table, and the tangent, partials and adjoint tables where the mode shows them,
     /// each made by `make` with its own copy of `writer`, at the same time on the machine's
     /// cores: a trace of 100,000 nodes has some 400,000 rows to write.
-    private func firstOrderTables<T>(
+    func firstOrderTables<T>(
         _ writer: TraceWriter, _ make: (FirstOrderTable, TraceWriter) -> T
     ) -> (primal: T, tangent: T?, partials: T?, adjoint: T?) {
         let kinds = FirstOrderTable.allCases.filter { kind in
@@ -142,7 +143,7 @@ public struct TraceReport: Sendable {
 
     /// The cells of the first-order tables for Markdown and LaTeX, written at the same time;
     /// `adjointFormulas` adds the adjoint rows' formula column.
-    private func firstOrderCells(_ writer: TraceWriter, adjointFormulas: Bool) -> (primal: [[String]], tangent: [[String]]?, partials: [[String]]?, adjoint: [[String]]?) {
+    func firstOrderCells(_ writer: TraceWriter, adjointFormulas: Bool) -> (primal: [[String]], tangent: [[String]]?, partials: [[String]]?, adjoint: [[String]]?) {
         let style: MathStyle = writer.style
         return firstOrderTables(writer) { kind, writer in
             switch kind {
@@ -160,7 +161,7 @@ public struct TraceReport: Sendable {
 
     // MARK: Text
 
-    private func text(width: Int?, style: TerminalStyle) -> String {
+    func text(width: Int?, style: TerminalStyle) -> String {
         // Blocks of lines written out once: a trace of 100,000 nodes is some 400,000 of them.
         var out = TextDocument()
         let heading = { (title: String) in style.apply(.heading, title) }
@@ -170,25 +171,7 @@ public struct TraceReport: Sendable {
             out.append("")
         }
 
-        /// A heading and a table of `rows`, each `label = … = value`, with `notes` beside them.
-        func table(_ title: String, _ rows: [[String]], notes: [String] = []) -> TextLines {
-            var t = TextTable()
-            t.rows.reserveCapacity(rows.count)
-            for (r, row) in rows.enumerated() {
-                var cells: [TextTable.Cell] = [TextTable.Cell(row[0], .label)]
-                cells.reserveCapacity(row.count + 1)
-                for (i, cell) in row.dropFirst().enumerated() {
-                    let isValue = i == row.count - 2
-                    cells.append(TextTable.Cell(cell, isValue ? .value : nil, prefix: cell.isEmpty ? "" : "= "))
-                }
-                if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
-                t.append(cells)
-            }
-            var lines = TextLines()
-            lines.append(title)
-            lines.append(t, style: style)
-            return lines
-        }
+        func table(_ title: String, _ rows: [[String]], notes: [String] = []) -> TextLines { textTable(title, rows, notes: notes, style: style) }
 
         // The four tables are written at the same time, on the machine's cores.
         let writer = TraceWriter(trace: trace, style: .text, caching: true)
@@ -236,28 +219,53 @@ public struct TraceReport: Sendable {
             return out.text
         }
 
-        if let second = trace.secondOrder {
-            let backward = second.backwardPassRows()
-            let rows = second.rows()
-            let meanings = backward.map { second.meaning(of: $0.node) }
-            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
-            let first = backward.first.map { gradientWriter.nodeSymbol($0.node) } ?? ""
-            let last = backward.last.map { gradientWriter.nodeSymbol($0.node) } ?? ""
-            out.append(heading("Second order") + " (forward over reverse, of \(graph.outputs[second.gradientGraph.output].name)): the backward pass as nodes \(first)…\(last) (the gradient graph), and their tangents")
-            let left = table(heading("Backward pass"), backward.map { cells(gradientWriter.rendered($0)) }, notes: meanings)
-            let right = table(heading("Second-order tangent trace") + " (\(seedText(.text)))", rows.map { cells(gradientWriter.rendered($0.row)) })
-            out.append(left, beside: right, width: width)
-            out.append("")
-            out.append(hessianLines(second, style: style))
-            out.append("")
-        }
+        if let second = trace.secondOrder { appendSecondOrder(second, to: &out, width: width, style: style) }
 
         out.append(resultLines(style: style))
         return out.text
     }
 
+    /// A heading and a table of `rows`, each `label = … = value`, with `notes` beside them.
+    func textTable(_ title: String, _ rows: [[String]], notes: [String] = [], style: TerminalStyle) -> TextLines {
+        var t = TextTable()
+        t.rows.reserveCapacity(rows.count)
+        for (r, row) in rows.enumerated() {
+            var cells: [TextTable.Cell] = [TextTable.Cell(row[0], .label)]
+            cells.reserveCapacity(row.count + 1)
+            for (i, cell) in row.dropFirst().enumerated() {
+                let isValue = i == row.count - 2
+                cells.append(TextTable.Cell(cell, isValue ? .value : nil, prefix: cell.isEmpty ? "" : "= "))
+            }
+            if r < notes.count, !notes[r].isEmpty { cells.append(TextTable.Cell(notes[r], .muted)) }
+            t.append(cells)
+        }
+        var lines = TextLines()
+        lines.append(title)
+        lines.append(t, style: style)
+        return lines
+    }
+
+    /// The second-order section: the backward pass as nodes beside its tangents, then H·ẋ and the Hessian.
+    func appendSecondOrder(_ second: SecondOrderTrace, to out: inout TextDocument, width: Int?, style: TerminalStyle) {
+        let heading = { (title: String) in style.apply(.heading, title) }
+        func table(_ title: String, _ rows: [[String]], notes: [String] = []) -> TextLines { textTable(title, rows, notes: notes, style: style) }
+        let backward = second.backwardPassRows()
+        let rows = second.rows()
+        let meanings = backward.map { second.meaning(of: $0.node) }
+        let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
+        let first = backward.first.map { gradientWriter.nodeSymbol($0.node) } ?? ""
+        let last = backward.last.map { gradientWriter.nodeSymbol($0.node) } ?? ""
+        out.append(heading("Second order") + " (forward over reverse, of \(graph.outputs[second.gradientGraph.output].name)): the backward pass as nodes \(first)…\(last) (the gradient graph), and their tangents")
+        let left = table(heading("Backward pass"), backward.map { cells(gradientWriter.rendered($0)) }, notes: meanings)
+        let right = table(heading("Second-order tangent trace") + " (\(seedText(.text)))", rows.map { cells(gradientWriter.rendered($0.row)) })
+        out.append(left, beside: right, width: width)
+        out.append("")
+        out.append(hessianLines(second, style: style))
+        out.append("")
+    }
+
     /// H·ẋ, then the whole Hessian, with its symmetry and cost.
-    private func hessianLines(_ second: SecondOrderTrace, style: TerminalStyle) -> [String] {
+    func hessianLines(_ second: SecondOrderTrace, style: TerminalStyle) -> [String] {
         let writer = TraceWriter(trace: trace, style: .text)
         let names = graph.inputNames
         let y = graph.outputs[second.gradientGraph.output].name
@@ -278,7 +286,7 @@ public struct TraceReport: Sendable {
     }
 
     /// The result: outputs, gradient or Jacobian, and what the whole Jacobian costs each way.
-    private func resultLines(style: TerminalStyle) -> [String] {
+    func resultLines(style: TerminalStyle) -> [String] {
         let writer = TraceWriter(trace: trace, style: .text)
         var out = [style.apply(.heading, "Result")]
         let n = graph.inputCount, m = graph.outputCount
@@ -346,212 +354,15 @@ public struct TraceReport: Sendable {
         return out
     }
 
-    private func superscript(_ n: Int) -> String { Superscript.digits(String(n)) ?? String(n) }
+    func superscript(_ n: Int) -> String { Superscript.digits(String(n)) ?? String(n) }
 
-    // MARK: Markdown
-
-    private func markdown() -> String {
-        var out: [String] = []
-        if let source {
-            let isProgram = !graph.statementNames.isEmpty || source.contains("=")
-            out += ["**\(isProgram ? "program:" : "f =") `\(source.trimmed.replacingNewlines())`** at \(pointText(.text))" + (isProgram ? " " + outputsText : ""), ""]
-        }
-        func table(_ title: String, _ header: [String], _ rows: [[String]]) {
-            out.append("### \(title)")
-            out.append("")
-            out.append("| " + header.joined(separator: " | ") + " |")
-            out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-            for row in rows { out.append("| " + row.map(\.markdownCell).joined(separator: " | ") + " |") }
-            out.append("")
-        }
-        let tables = firstOrderCells(TraceWriter(trace: trace, style: .text, caching: true), adjointFormulas: true)
-        table("Forward primal trace", ["node", "definition", "substituted", "value"], tables.primal)
-        if let tangent = tables.tangent {
-            table("Forward tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], tangent)
-        }
-        if let partials = tables.partials, let adjoint = tables.adjoint {
-            table("Local partials", ["partial", "formula", "substituted", "value"], partials)
-            table("Reverse adjoint trace (\(outputSeedText(.text)))", ["adjoint", "chain rule", "formula", "substituted", "value"], adjoint)
-            if accumulate { out += accumulationMarkdown() }
-        }
-        if !showsSweeps { return (out + recursiveMarkdown()).joined(separator: "\n") + "\n" }
-        if let second = trace.secondOrder {
-            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .text, caching: true)
-            table("Backward pass as nodes (the gradient graph)", ["node", "definition", "substituted", "value", "holds"], second.backwardPassRows().map { cells(gradientWriter.rendered($0)) + [second.meaning(of: $0.node)] })
-            table("Second-order tangent trace (\(seedText(.text)))", ["tangent", "definition", "substituted", "value"], second.rows().map { cells(gradientWriter.rendered($0.row)) })
-            let writer = TraceWriter(trace: trace, style: .text)
-            out.append("H·ẋ = (\(second.hessianVectorProduct.map { format.string($0) }.joined(separator: ", ")))")
-            out.append("")
-            let header = ["∂²"] + graph.inputNames.map { "∂/∂\(writer.symbol($0))" }
-            out.append("**Hessian** (\(counted(second.hessian.sweeps, "tangent sweep")) of the gradient graph)")
-            out.append("")
-            out.append("| " + header.joined(separator: " | ") + " |")
-            out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-            for (i, row) in second.hessian.matrix.enumerated() {
-                out.append("| ∂/∂\(writer.symbol(graph.inputNames[i])) | " + row.map { format.string($0) }.joined(separator: " | ") + " |")
-            }
-            out.append("")
-        }
-        out.append("### Result")
-        out.append("")
-        let writer = TraceWriter(trace: trace, style: .text)
-        let header = ["output", "value"] + graph.inputNames.map { "∂/∂\(writer.symbol($0))" }
-        out.append("| " + header.joined(separator: " | ") + " |")
-        out.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-        for (k, output) in graph.outputs.enumerated() {
-            let cells = [writer.symbol(output.name), format.string(trace.outputValues[k])] + trace.reverseJacobian.matrix[k].map { format.string($0) }
-            out.append("| " + cells.joined(separator: " | ") + " |")
-        }
-        out.append("")
-        out.append("Jacobian by forward mode: \(counted(graph.inputCount, "sweep")), \(counted(graph.inputCount * graph.differentiableEdgeCount, "multiply-add")); by reverse mode: \(counted(trace.reverseJacobian.sweeps, "sweep")), \(counted(trace.reverseJacobian.multiplyAdds, "multiply-add")).")
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    // MARK: LaTeX
-
-    private func latex() -> String {
-        var out: [String] = []
-        let isProgram = !graph.statementNames.isEmpty || (source?.contains("=") ?? true)
-        out.append("% adviz trace" + (source.map { ": " + $0.trimmed.replacingNewlines() } ?? "") + " at " + pointText(.text) + (isProgram ? " " + outputsText : ""))
-        func table(_ title: String, _ rows: [[String]]) {
-            let columns = rows.map(\.count).max() ?? 4
-            out.append("\\begin{tabular}{" + String(repeating: "l", count: columns) + "}")
-            out.append("\\multicolumn{\(columns)}{l}{\\textbf{\(title)}} \\\\")
-            out.append("\\hline")
-            for row in rows {
-                let cellsText = row.enumerated().map { i, cell in
-                    cell.isEmpty ? "" : (i == 0 ? "$\(cell)$" : "$= \(cell)$")
-                }
-                out.append(cellsText.joined(separator: " & ") + " \\\\")
-            }
-            out.append("\\end{tabular}")
-            out.append("")
-        }
-        let tables = firstOrderCells(TraceWriter(trace: trace, style: .latex, caching: true), adjointFormulas: false)
-        table("Forward primal trace", tables.primal)
-        if let tangent = tables.tangent {
-            table("Forward tangent trace ($\(seedText(.latex))$)", tangent)
-        }
-        if let partials = tables.partials, let adjoint = tables.adjoint {
-            table("Local partials", partials)
-            table("Reverse adjoint trace ($\(outputSeedText(.latex))$)", adjoint)
-            if accumulate { out += accumulationLatex() }
-        }
-        if !showsSweeps { return (out + recursiveLatex()).joined(separator: "\n") }
-        if let second = trace.secondOrder {
-            let gradientWriter = TraceWriter(trace: second.gradientTrace, style: .latex, caching: true)
-            table("Backward pass as nodes (the gradient graph)", second.backwardPassRows().map { cells(gradientWriter.rendered($0)) })
-            table("Second-order tangent trace ($\(seedText(.latex))$)", second.rows().map { cells(gradientWriter.rendered($0.row)) })
-            let writer = TraceWriter(trace: trace, style: .latex)
-            out.append("\\[ \\nabla^2 f = \\begin{pmatrix}")
-            out.append(second.hessian.matrix.map { $0.map { writer.number($0).text }.joined(separator: " & ") }.joined(separator: " \\\\\n"))
-            out.append("\\end{pmatrix} \\]")
-            out.append("")
-        }
-        out += latexResult()
-        return out.joined(separator: "\n")
-    }
-
-    /// The result, the Jacobian and the cost, as the text report gives them.
-    private func latexResult() -> [String] {
-        let writer = TraceWriter(trace: trace, style: .latex)
-        let n = graph.inputCount, m = graph.outputCount
-        var out = ["\\noindent\\textbf{Result}", "\\["]
-        var lines = graph.outputs.enumerated().map { k, output in "\(writer.symbol(output.name)) = \(writer.number(trace.outputValues[k]).text)" }
-        if m == 1, n > 0 {
-            let name = writer.symbol(graph.outputs[0].name)
-            let parts = graph.inputNames.map { "\\frac{\\partial \(name)}{\\partial \(writer.symbol($0))}" }.joined(separator: ", ")
-            lines.append("\\nabla \(name) = \\left(\(parts)\\right) = (\(trace.gradient.map { writer.number($0).text }.joined(separator: ", ")))")
-        }
-        out.append(lines.joined(separator: ",\\qquad "))
-        out.append("\\]")
-        if m > 1, n > 0 {
-            out.append("\\noindent Jacobian (rows: outputs, columns: inputs)")
-            out.append("\\[")
-            out.append("\\begin{array}{c|" + String(repeating: "r", count: n) + "}")
-            out.append(" & " + graph.inputNames.map { "\\partial/\\partial \(writer.symbol($0))" }.joined(separator: " & ") + " \\\\ \\hline")
-            for (k, output) in graph.outputs.enumerated() {
-                out.append(writer.symbol(output.name) + " & " + trace.reverseJacobian.matrix[k].map { writer.number($0).text }.joined(separator: " & ") + " \\\\")
-            }
-            out.append("\\end{array}")
-            out.append("\\]")
-        }
-        let edges = graph.differentiableEdgeCount
-        let r = trace.reverseJacobian
-        out.append("\\noindent\\textbf{Cost of the whole Jacobian} ($f\\colon \\mathbb{R}^{\(n)} \\to \\mathbb{R}^{\(m)}$, \(counted(edges, "multiply-add")) per sweep)")
-        out.append("")
-        out.append("\\begin{tabular}{lrl}")
-        out.append("forward mode: & \(counted(n, "sweep")) $\\times$ \(edges) $=$ \(n * edges) & (one sweep per input) \\\\")
-        out.append("reverse mode: & \(counted(r.sweeps, "sweep")) $\\times$ \(edges) $=$ \(r.multiplyAdds) & (one sweep per output) \\\\")
-        out.append("\\end{tabular}")
-        out.append("")
-        return out
-    }
-
-    /// The LaTeX report as a document that compiles on its own (`pdflatex`): the preamble loads
-    /// `amsmath` and `amssymb` (for `\operatorname` and `\mathbb`), the only packages it needs.
-    public func latexDocument() -> String {
-        ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\usepackage[margin=2cm,landscape]{geometry}",
-         "\\begin{document}", "\\small", latex(), "\\end{document}", ""].joined(separator: "\n")
-    }
-
-    // MARK: JSON
-
-    /// The JSON contract: `value`/`outputs`, `gradient`/`jacobian`, `nodes` in tape order, `warnings`.
-    public func json() -> JSONValue {
-        let ids = graph.nodeIDs()
-        var members: [(String, JSONValue)] = []
-        if let source { members.append(("expression", .string(source))) }
-        members.append(("inputs", .array(graph.inputNames.map { .string($0) })))
-        members.append(("point", .object(zip(graph.inputNames, trace.point).map { ($0, .finite($1)) })))
-        if graph.outputCount == 1 {
-            members.append(("value", .finite(trace.outputValues[0])))
-            members.append(("gradient", .object(zip(graph.inputNames, trace.gradient).map { ($0, .finite($1)) })))
-        }
-        members.append(("outputs", .object(zip(graph.outputs, trace.outputValues).map { ($0.name, .finite($1)) })))
-        members.append(("jacobian", .object(zip(graph.outputs, trace.reverseJacobian.matrix).map { output, row in
-            (output.name, .object(zip(graph.inputNames, row).map { ($0, .finite($1)) }))
-        })))
-        if trace.tangents != nil { members.append(("seed", .object(zip(graph.inputNames, trace.seed).map { ($0, .finite($1)) }))) }
-        if trace.adjoints != nil { members.append(("output_seed", .object(zip(graph.outputs, trace.outputSeed).map { ($0.name, .finite($1)) }))) }
-        // Constants' adjoints are their true ∂y/∂c, so that every node's adjoint is the sum of its
-        // consumers' adjoints times the partials written here (see TraceEdges.swift).
-        let adjoints = trace.adjointsWithConstants
-        let nodes: [JSONValue] = graph.nodes.indices.map { i in
-            let node = graph.nodes[i]
-            var fields: [(String, JSONValue)] = [("id", .string(ids[i])), ("op", .string(node.op.name))]
-            if node.op == .input { fields.append(("name", .string(graph.inputNames[i]))) }
-            if let name = graph.constantNames[i] { fields.append(("name", .string(name))) }
-            if let name = graph.statementNames[i] { fields.append(("statement", .string(name))) }
-            fields.append(("inputs", .array(node.arguments.map { .string(ids[$0]) })))
-            // Every edge's true partial, a constant's too (the sweep skips those).
-            fields.append(("partials", .array(trace.edgePartials(of: i).map { .finite($0) })))
-            fields.append(("value", .finite(trace.evaluation.values[i])))
-            if let tangents = trace.tangents { fields.append(("tangent", .finite(tangents[i]))) }
-            if let adjoints { fields.append(("adjoint", .finite(adjoints[i]))) }
-            return .object(fields)
-        }
-        members.append(("nodes", .array(nodes)))
-        members.append(("cost", .object([
-            ("forward", .object([("sweeps", .integer(graph.inputCount)), ("multiply_adds", .integer(graph.inputCount * graph.differentiableEdgeCount))])),
-            ("reverse", .object([("sweeps", .integer(trace.reverseJacobian.sweeps)), ("multiply_adds", .integer(trace.reverseJacobian.multiplyAdds))])),
-        ])))
-        if let second = trace.secondOrder { members += secondOrderJSON(second) }
-        if accumulate, trace.adjoints != nil { members.append(("accumulation", accumulationJSON())) }
-        if !showsSweeps { members.append(("backward", recursiveJSON())) }
-        let writer = TraceWriter(trace: trace, style: .text)
-        members.append(("warnings", .array(trace.evaluation.warnings.map {
-            .object([("node", .string(ids[$0.node])), ("message", .string($0.message)), ("text", .string(writer.warning($0)))])
-        })))
-        return .object(members)
-    }
 }
 
 extension TraceReport {
     /// `hessian` (`{"x1": {"x1": …, "x2": …}, …}`) and `second_order`: the output differentiated,
     /// H·ẋ, and the backward pass's nodes (ids of the gradient graph) with their values, tangents
     /// and chain-rule products.
-    fileprivate func secondOrderJSON(_ second: SecondOrderTrace) -> [(String, JSONValue)] {
+    func secondOrderJSON(_ second: SecondOrderTrace) -> [(String, JSONValue)] {
         let names = graph.inputNames
         let gradientGraph = second.gradientGraph.graph
         let ids = gradientGraph.nodeIDs()

@@ -25,7 +25,7 @@ public final class CompiledKernel: @unchecked Sendable {
     /// Loads the library at `path`, built from `source`.
     init(path: String, source: KernelSource, compileSeconds: Double) throws(AdvizError) {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw .usage("cannot load the kernel `\(path)`: \(String(cString: dlerror()))")
+            throw .invalidArgument("cannot load the kernel `\(path)`: \(String(cString: dlerror()))")
         }
         func symbol<F>(_ name: String, as type: F.Type) -> F? {
             dlsym(handle, name).map { unsafeBitCast($0, to: type) }
@@ -35,7 +35,7 @@ public final class CompiledKernel: @unchecked Sendable {
             let central = symbol("adviz_central", as: DerivativeFunction.self)
         else {
             dlclose(handle)
-            throw .usage("the kernel `\(path)` lacks its functions")
+            throw .invalidArgument("the kernel `\(path)` lacks its functions")
         }
         self.reverse = reverse
         self.forward = forward

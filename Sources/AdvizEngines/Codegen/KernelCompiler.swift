@@ -115,7 +115,7 @@ public final class KernelCompiler: Sendable {
     /// With `timeLimit` (seconds), a compile that takes longer is stopped (the compiler killed,
     /// nothing left behind) and throws ``AdvizError/limit(_:)``.
     public func kernel(for source: KernelSource, timeLimit: Double? = nil, note: (String) -> Void = { _ in }) throws(AdvizError) -> CompiledKernel {
-        guard let compiler else { throw .usage("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)") }
+        guard let compiler else { throw .invalidArgument("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)") }
         if let kernel = cached(source) { return kernel }
         let key = KernelCompiler.key(source.text, compiler: compiler, flags: KernelCompiler.flags(source.math))
         let name = String(key, radix: 16)
@@ -203,7 +203,7 @@ public final class KernelCompiler: Sendable {
             try process.run()
             guarding.started(process.processIdentifier)
         } catch {
-            throw .usage("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
+            throw .invalidArgument("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
         }
         // The compiler's messages are read on the side, so a full pipe cannot stall it while adviz waits.
         let collected = CollectedOutput()
@@ -217,7 +217,7 @@ public final class KernelCompiler: Sendable {
             CompilerGuard.killTree(process.processIdentifier)
             finished.wait()
             reading.wait()
-            throw .limit("compiling the kernel took longer than \(Int(timeLimit)) s (the limit under --engine auto)")
+            throw .limit("compiling the kernel took longer than \(Int(timeLimit)) s (the limit under \(Setting.engine) auto)")
         }
         process.waitUntilExit()
         reading.wait()
@@ -225,7 +225,7 @@ public final class KernelCompiler: Sendable {
         let messages = collected.data
         guard process.terminationStatus == 0 else {
             let text = String(decoding: messages, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
-            throw .usage("the C compiler failed on the kernel (exit \(process.terminationStatus)):\n\(text)")
+            throw .invalidArgument("the C compiler failed on the kernel (exit \(process.terminationStatus)):\n\(text)")
         }
         let seconds = (ContinuousClock.now - start).seconds
         // The .so first, then the .c: a reader that finds the new source also finds its object.

@@ -2,9 +2,9 @@ import AdvizCore
 import Foundation
 
 /// An operation known at compile time, so that a loop generic over it has the primitive
-/// table's `switch` folded away: one specialised loop per operation, no dispatch per point.
+/// table's dispatch folded away: one specialised loop per operation, no dispatch per point.
 protocol OpTag {
-    /// The operation, or nil for the general tag (which reads it at run time).
+    /// The operation.
     static var op: Op? { get }
     /// The value, as ``Op/evaluate(_:_:)-(Double,Double)`` gives it.
     static func value(_ op: Op, _ a: Double, _ b: Double) -> Double
@@ -12,71 +12,35 @@ protocol OpTag {
     static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double)
 }
 
-extension OpTag {
-    // `Op.evaluate` and `Op.partials` live in AdvizCore and are not inlined across modules: a
-    // loop that calls them makes a call per point. The arithmetic tags below write the rules'
-    // own one-line formulas (RuleTests holds them to the rules); the others take the call.
-    @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { (Self.op ?? op).evaluate(a, b) }
+/// The tag of an operation's rule: its loops call the rule's own functions, with no switch.
+/// The arithmetic rules' functions are `@inlinable`, so `a + b` inlines into the loop; the
+/// others are one direct call per point.
+enum RuleTag<Rule: OpRule>: OpTag {
+    static var op: Op? { Rule.op }
+    @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { Rule.value(a, b) }
     @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) {
-        (Self.op ?? op).partials(a, b, v)
+        Rule.partials(a, b, v, withRespectToB: true)
     }
 }
 
 /// A loop over a block, written once and specialised for each operation by ``OpTable/dispatch(_:_:)``.
 protocol BlockLoop {
-    /// Runs the loop for `op`; `T.op` is `op` whenever it is not nil.
+    /// Runs the loop for `op`; `T.op` is `op`.
     func run<T: OpTag>(_ tag: T.Type, _ op: Op)
 }
 
-/// The operations with specialised loops; the others (and any added later) take the general loop.
+/// Runs a block loop specialised for an operation, through the primitive table's one dispatch
+/// (``Op/dispatch(_:)``): every operation, and any added later, gets its own loop.
 enum OpTable {
-    enum Add: OpTag {
-        static var op: Op? { .add }
-        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { a + b }
-        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (1, 1) }
-    }
-    enum Sub: OpTag {
-        static var op: Op? { .sub }
-        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { a - b }
-        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (1, -1) }
-    }
-    enum Mul: OpTag {
-        static var op: Op? { .mul }
-        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { a * b }
-        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (b, a) }
-    }
-    enum Div: OpTag { static var op: Op? { .div } }
-    enum Neg: OpTag {
-        static var op: Op? { .neg }
-        @inline(__always) static func value(_ op: Op, _ a: Double, _ b: Double) -> Double { -a }
-        @inline(__always) static func partials(_ op: Op, _ a: Double, _ b: Double, _ v: Double) -> (Double, Double) { (-1, 0) }
-    }
-    enum Sin: OpTag { static var op: Op? { .sin } }
-    enum Cos: OpTag { static var op: Op? { .cos } }
-    enum Exp: OpTag { static var op: Op? { .exp } }
-    enum Log: OpTag { static var op: Op? { .log } }
-    enum Tanh: OpTag { static var op: Op? { .tanh } }
-    enum Sqrt: OpTag { static var op: Op? { .sqrt } }
-    enum Relu: OpTag { static var op: Op? { .relu } }
-    enum General: OpTag { static var op: Op? { nil } }
-
     @inline(__always)
     static func dispatch(_ op: Op, _ loop: some BlockLoop) {
-        switch op {
-        case .add: loop.run(Add.self, op)
-        case .sub: loop.run(Sub.self, op)
-        case .mul: loop.run(Mul.self, op)
-        case .div: loop.run(Div.self, op)
-        case .neg: loop.run(Neg.self, op)
-        case .sin: loop.run(Sin.self, op)
-        case .cos: loop.run(Cos.self, op)
-        case .exp: loop.run(Exp.self, op)
-        case .log: loop.run(Log.self, op)
-        case .tanh: loop.run(Tanh.self, op)
-        case .sqrt: loop.run(Sqrt.self, op)
-        case .relu: loop.run(Relu.self, op)
-        default: loop.run(General.self, op)
-        }
+        op.dispatch(Visit(loop: loop, op: op))
+    }
+
+    private struct Visit<Loop: BlockLoop>: OpRuleVisitor {
+        let loop: Loop
+        let op: Op
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) { loop.run(RuleTag<Rule>.self, op) }
     }
 }
 

@@ -152,7 +152,7 @@ public final class GradientEngine: @unchecked Sendable {
     public func gradient(at points: PointColumns, method: DerivativeMethod = .reverse, values wantValues: Bool = true) throws(AdvizError) -> GradientColumns {
         precondition(points.columns.count == graph.inputCount, "one column per input")
         if method == .symbolic, symbolicInterpreter == nil, kernel?.hasSymbolic != true {
-            throw .usage("this engine was made without the symbolic derivative; make it with `symbolic: true` to ask for `.symbolic`")
+            throw .invalidArgument("this engine was made without the symbolic derivative; make it with `symbolic: true` to ask for `.symbolic`")
         }
         let n = points.count, inputCount = graph.inputCount
         // One contiguous block for the inputs and one for the gradients: stable pointers, any number of

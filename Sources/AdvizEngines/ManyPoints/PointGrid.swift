@@ -10,13 +10,13 @@ public enum PointGrid {
     /// Parses one grid `start:stop:count` (count points from start to stop, both included).
     public static func axis(_ text: String) throws(AdvizError) -> (start: Double, stop: Double, count: Int) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 3 else { throw .usage("the grid `\(text)` is not start:stop:count (for example -5:5:1000000)") }
-        guard let start = Double(parts[0]), start.isFinite else { throw .usage("the grid `\(text)`: the start `\(parts[0])` is not a number") }
-        guard let stop = Double(parts[1]), stop.isFinite else { throw .usage("the grid `\(text)`: the stop `\(parts[1])` is not a number") }
+        guard parts.count == 3 else { throw .invalidArgument("the grid `\(text)` is not start:stop:count (for example -5:5:1000000)") }
+        guard let start = Double(parts[0]), start.isFinite else { throw .invalidArgument("the grid `\(text)`: the start `\(parts[0])` is not a number") }
+        guard let stop = Double(parts[1]), stop.isFinite else { throw .invalidArgument("the grid `\(text)`: the stop `\(parts[1])` is not a number") }
         guard let count = Int(parts[2].replacingOccurrences(of: "_", with: "")), count >= 1 else {
-            throw .usage("the grid `\(text)`: the count `\(parts[2])` is not a positive whole number")
+            throw .invalidArgument("the grid `\(text)`: the count `\(parts[2])` is not a positive whole number")
         }
-        guard count <= maximumPoints else { throw .usage("the grid `\(text)`: at most \(maximumPoints) points") }
+        guard count <= maximumPoints else { throw .invalidArgument("the grid `\(text)`: at most \(maximumPoints) points") }
         return (start, stop, count)
     }
 
@@ -35,27 +35,27 @@ public enum PointGrid {
     /// Points from `--grid` texts for `inputs`: one grid per input (by order, or `name=start:stop:count`),
     /// or one grid for a one-input function; several grids make their Cartesian product.
     public static func points(grids: [String], inputs: [String]) throws(AdvizError) -> PointColumns {
-        guard !inputs.isEmpty else { throw .usage("the function has no inputs to put on a grid") }
+        guard !inputs.isEmpty else { throw .invalidArgument("the function has no inputs to put on a grid") }
         var axes = [(start: Double, stop: Double, count: Int)?](repeating: nil, count: inputs.count)
         for (k, grid) in grids.enumerated() {
             if let equals = grid.firstIndex(of: "="), !grid[..<equals].contains(":") {
                 let name = grid[..<equals].trimmingCharacters(in: .whitespaces)
                 guard let j = inputs.firstIndex(of: name) else {
-                    throw .usage("a grid names `\(name)`, which is not an input; the inputs are \(PointBinding.listing(inputs))")
+                    throw .invalidArgument("a grid names `\(name)`, which is not an input; the inputs are \(PointBinding.listing(inputs))")
                 }
                 axes[j] = try axis(String(grid[grid.index(after: equals)...]))
             } else {
-                guard k < inputs.count else { throw .usage("\(grids.count) grids for \(inputs.count) input\(inputs.count == 1 ? "" : "s")") }
+                guard k < inputs.count else { throw .invalidArgument("\(grids.count) grids for \(inputs.count) input\(inputs.count == 1 ? "" : "s")") }
                 axes[k] = try axis(grid)
             }
         }
         let missing = inputs.indices.filter { axes[$0] == nil }
         guard missing.isEmpty else {
-            throw .usage("a grid is missing for \(missing.map { "`\(inputs[$0])`" }.joined(separator: ", ")): give one grid per input")
+            throw .invalidArgument("a grid is missing for \(missing.map { "`\(inputs[$0])`" }.joined(separator: ", ")): give one grid per input")
         }
         let counts = axes.map { $0!.count }
         let total = counts.reduce(1.0) { $0 * Double($1) }
-        guard total <= Double(maximumPoints) else { throw .usage("the grids make \(Int(total)) points; at most \(maximumPoints)") }
+        guard total <= Double(maximumPoints) else { throw .invalidArgument("the grids make \(Int(total)) points; at most \(maximumPoints)") }
         let n = Int(total)
         let lines = axes.map { linspace($0!.start, $0!.stop, $0!.count) }
         // Cartesian product, the last input varying fastest (row-major, as a CSV lists it).
@@ -82,7 +82,7 @@ public enum PointGrid {
             .input(Diagnostic(message, at: SourceSpan(start: offset, length: Swift.max(1, length))), source)
         }
         var rows = try CSVRecords(text) { message, offset, length in fail(message, at: offset, length: length) }.records
-        guard !rows.isEmpty else { throw .usage("`\(path)` has no points") }
+        guard !rows.isEmpty else { throw .invalidArgument("`\(path)` has no points") }
         var order = Array(inputs.indices)
         var width = inputs.count
         var widthReason = "the function has \(inputs.count) input\(inputs.count == 1 ? "" : "s") (and the file no header)"
@@ -116,7 +116,7 @@ public enum PointGrid {
                 columns[j].append(value)
             }
         }
-        guard !(columns.first?.isEmpty ?? true) else { throw .usage("`\(path)` has no points") }
+        guard !(columns.first?.isEmpty ?? true) else { throw .invalidArgument("`\(path)` has no points") }
         return PointColumns(columns: columns)
     }
 }

@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 import AdvizCore
 
@@ -12,9 +13,9 @@ public enum FrameSet {
         title: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(AdvizError) -> [String] {
         guard format == .svg || format == .png else {
-            throw .usage("frames are svg or png (the player shows images), not \(format.rawValue)")
+            throw .invalidArgument("frames are svg or png (the player shows images), not \(format.rawValue)")
         }
-        try AtomicFile.makeFolder(folder)
+        try AdvizError.writing { try AtomicFile.makeFolder(folder) }
         // The player writes each step's caption under the frame, larger than a figure could.
         let renderer = try FigureRenderer(figure, forFrames: true, captionInFigure: false)
         let total = figure.steps.count
@@ -23,7 +24,7 @@ public enum FrameSet {
         for step in 1...Swift.max(1, total) {
             let name = String(format: "frame-%03d.%@", step, format.rawValue)
             let bytes = try renderer.renderStep(Swift.min(step, total), format)
-            try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(name))
+            try AdvizError.writing { try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(name)) }
             // The camera follows the step (PNG frames are shown whole: no focus read from pixels).
             if format == .svg { focus[name] = SVGFocus(svg: String(decoding: bytes, as: UTF8.self)) }
             names.append(name)
@@ -36,7 +37,7 @@ public enum FrameSet {
                 Slideshow.Slide(image: name, caption: step.caption, phase: step.phase.rawValue, notes: nil, focus: focus[name].map { [name: $0] } ?? [:])
             }
         let page = Slideshow(title: title, slides: slides, theme: figure.options.theme)
-        try AtomicFile.write(page.html(), to: (folder as NSString).appendingPathComponent("index.html"))
+        try AdvizError.writing { try AtomicFile.write(page.html(), to: (folder as NSString).appendingPathComponent("index.html")) }
         return names.map { (folder as NSString).appendingPathComponent($0) }
     }
 }

@@ -67,12 +67,12 @@ public struct GraphFigure: Sendable {
 
     var graph: Graph { trace.graph }
 
-    /// A figure of `trace`; throws a usage error for `--collapse` names that are not statements.
+    /// A figure of `trace`; throws an invalid-argument error for folded names that are not statements.
     public init(_ trace: Trace, options: FigureOptions = FigureOptions()) throws(AdvizError) {
         // Graphviz writes the font name into SVG attributes as it is: a quote would end the
         // attribute and start another (`onload=…`).
-        if let problem = labelProblem(options.fontName, isName: true) { throw .usage("the font name `\(options.fontName)` cannot be used: \(problem)") }
-        if let title = options.title, let problem = labelProblem(title) { throw .usage("the title cannot be used: \(problem)") }
+        if let problem = labelProblem(options.fontName, isName: true) { throw .invalidArgument("the font name `\(options.fontName)` cannot be used: \(problem)") }
+        if let title = options.title, let problem = labelProblem(title) { throw .invalidArgument("the title cannot be used: \(problem)") }
         self.trace = trace
         var options = options
         // A gradient graph's nodes are the adjoints: its own adjoints (of its outputs) are not what it shows.
@@ -88,7 +88,7 @@ public struct GraphFigure: Sendable {
         for name in options.collapse {
             guard let index = graph.statements.firstIndex(where: { $0.name == name }) else {
                 let names = graph.statements.compactMap(\.name)
-                throw .usage("`\(name)`, to fold, is not a statement; the named statements are \(names.isEmpty ? "none" : names.map { "`\($0)`" }.joined(separator: ", "))")
+                throw .invalidArgument("`\(name)`, to fold, is not a statement; the named statements are \(names.isEmpty ? "none" : names.map { "`\($0)`" }.joined(separator: ", "))")
             }
             requested.insert(index)
         }
@@ -120,7 +120,7 @@ public struct GraphFigure: Sendable {
             }
         }
         guard count <= GraphFigure.drawableLimit else {
-            throw .usage("the figure would have \(count) nodes; adviz draws at most \(GraphFigure.drawableLimit). Name statements (`h = …`) and fold them with --collapse, or trace it instead")
+            throw .invalidArgument("the figure would have \(count) nodes; adviz draws at most \(GraphFigure.drawableLimit). Name statements (`h = …`) and fold them with \(Setting.collapse), or trace it instead")
         }
         nodeCount = count
         primalOrder = trace.primalRows().map(\.node)

@@ -28,40 +28,8 @@ public enum LayeredLayout {
             successors[t].append(h)
         }
 
-        // Ranks: longest path from the sources; a leaf used once (a constant) sits just before its user.
-        var rank = [Int](repeating: 0, count: count)
-        for i in 0..<count {
-            for p in predecessors[i] { rank[i] = Swift.max(rank[i], rank[p] + 1) }
-        }
-        for i in 0..<count where predecessors[i].isEmpty && successors[i].count == 1 {
-            rank[i] = Swift.max(0, rank[successors[i][0]] - 1)
-        }
-        let rankCount = (rank.max() ?? 0) + 1
-        var layers = Array(repeating: [Int](), count: rankCount)
-        for i in 0..<count { layers[rank[i]].append(i) }
-
-        // Order within ranks: barycentre sweeps, down then up.
-        var position = [Double](repeating: 0, count: count)
-        for layer in layers { for (k, i) in layer.enumerated() { position[i] = Double(k) } }
-        func sweep(_ neighbours: [[Int]], ranks: StrideThrough<Int>) {
-            for r in ranks {
-                var keyed: [(Double, Int)] = []
-                keyed.reserveCapacity(layers[r].count)
-                for i in layers[r] {
-                    let ns = neighbours[i]
-                    let key = ns.isEmpty ? position[i] : ns.reduce(0) { $0 + position[$1] } / Double(ns.count)
-                    keyed.append((key, i))
-                }
-                keyed.sort { $0.0 != $1.0 ? $0.0 < $1.0 : position[$0.1] < position[$1.1] }
-                layers[r] = keyed.map(\.1)
-                // Spread positions over the same scale as the neighbours' so ranks stay comparable.
-                for (k, (_, i)) in keyed.enumerated() { position[i] = Double(k) }
-            }
-        }
-        for _ in 0..<3 {
-            sweep(predecessors, ranks: stride(from: 1, through: rankCount - 1, by: 1))
-            sweep(successors, ranks: stride(from: rankCount - 2, through: 0, by: -1))
-        }
+        let (rank, layers) = orderedLayers(predecessors: predecessors, successors: successors)
+        let rankCount = layers.count
 
         // Coordinates. "along" runs with the ranks, "across" within a rank.
         let horizontal = rankdir == "LR" || rankdir == "RL"
@@ -102,6 +70,46 @@ public enum LayeredLayout {
             result[nodes[i]] = horizontal ? (a, -c) : (c, -a)
         }
         return result
+    }
+
+    /// Each node's rank (the longest path from the sources; a leaf used once, such as a constant,
+    /// just before its user) and the ranks' nodes in order, after a few barycentre sweeps down and up.
+    private static func orderedLayers(predecessors: [[Int]], successors: [[Int]]) -> (rank: [Int], layers: [[Int]]) {
+        let count = predecessors.count
+        var rank = [Int](repeating: 0, count: count)
+        for i in 0..<count {
+            for p in predecessors[i] { rank[i] = Swift.max(rank[i], rank[p] + 1) }
+        }
+        for i in 0..<count where predecessors[i].isEmpty && successors[i].count == 1 {
+            rank[i] = Swift.max(0, rank[successors[i][0]] - 1)
+        }
+        let rankCount = (rank.max() ?? 0) + 1
+        var layers = Array(repeating: [Int](), count: rankCount)
+        for i in 0..<count { layers[rank[i]].append(i) }
+
+        // Order within ranks: barycentre sweeps, down then up.
+        var position = [Double](repeating: 0, count: count)
+        for layer in layers { for (k, i) in layer.enumerated() { position[i] = Double(k) } }
+        func sweep(_ neighbours: [[Int]], ranks: StrideThrough<Int>) {
+            for r in ranks {
+                var keyed: [(Double, Int)] = []
+                keyed.reserveCapacity(layers[r].count)
+                for i in layers[r] {
+                    let ns = neighbours[i]
+                    let key = ns.isEmpty ? position[i] : ns.reduce(0) { $0 + position[$1] } / Double(ns.count)
+                    keyed.append((key, i))
+                }
+                keyed.sort { $0.0 != $1.0 ? $0.0 < $1.0 : position[$0.1] < position[$1.1] }
+                layers[r] = keyed.map(\.1)
+                // Spread positions over the same scale as the neighbours' so ranks stay comparable.
+                for (k, (_, i)) in keyed.enumerated() { position[i] = Double(k) }
+            }
+        }
+        for _ in 0..<3 {
+            sweep(predecessors, ranks: stride(from: 1, through: rankCount - 1, by: 1))
+            sweep(successors, ranks: stride(from: rankCount - 2, through: 0, by: -1))
+        }
+        return (rank, layers)
     }
 
     /// Moves each node of a rank toward the mean place of its neighbours, keeping the rank's

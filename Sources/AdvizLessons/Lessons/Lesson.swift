@@ -159,78 +159,122 @@ extension Lesson {
     /// Reads lesson text, collecting every mistake; the lesson is nil where the file has no
     /// title or no steps, or a code block never closed.
     static func read(_ text: String, name: String) -> (lesson: Lesson?, problems: [AdvizError]) {
-        let source = SourceText(text, name: name)
-        var problems: [AdvizError] = []
-        // Byte offset of the start of each line, to turn (line, column) into spans.
-        var lineStarts = [0]
-        for (offset, byte) in text.utf8.enumerated() where byte == 10 { lineStarts.append(offset + 1) }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        func span(line: Int, column: Int = 1, length: Int = 1) -> SourceSpan {
-            let start = lineStarts[Swift.min(line, lineStarts.count) - 1]
-            let lineText = lines[Swift.min(line, lines.count) - 1]
-            let prefix = String(lineText.unicodeScalars.prefix(Swift.max(0, column - 1)))
-            return SourceSpan(start: start + prefix.utf8.count, length: Swift.max(1, length))
-        }
-        func fail(_ message: String, _ at: SourceSpan, hint: String? = nil) -> AdvizError {
-            .input(Diagnostic(message, at: at, hint: hint), source)
-        }
+        var reader = Reader(text, name: name)
+        let lesson = reader.read()
+        return (lesson, reader.problems)
+    }
 
+    /// Reads a lesson's lines in order: the `#` title, the introduction (and its setup block),
+    /// then `##` steps with their narration and `adviz` blocks; every mistake is kept.
+    struct Reader {
+        let source: SourceText
+        let lines: [String]
+        /// The span of (line, column, length), 1-based, for diagnostics.
+        let spanAt: (Int, Int, Int) -> SourceSpan
+        /// A diagnostic of this lesson: message, place, hint.
+        let failure: (String, SourceSpan, String?) -> AdvizError
+        var problems: [AdvizError] = []
         var title: String? = nil
         var introduction: [String] = []
         var setup: LessonAction? = nil
         var steps: [LessonStep] = []
         var current: (title: String, line: Int, narration: [String], action: LessonAction?)? = nil
-        var index = 0
-        func finishStep() {
-            if let step = current {
-                steps.append(LessonStep(
-                    title: step.title, narration: step.narration.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
-                    action: step.action, span: span(line: step.line, length: lines[step.line - 1].utf8.count)))
-            }
-        }
         // One report each for text or steps before the title: the first place says it all.
         var reportedEarlyStep = false, reportedEarlyText = false
-        while index < lines.count {
-            let line = lines[index]
-            let number = index + 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                // A fenced block: an `adviz` block is an action, any other is narration.
-                let fence = String(trimmed.prefix { $0 == "`" || $0 == "~" })
-                let info = trimmed.dropFirst(fence.count).trimmingCharacters(in: .whitespaces)
-                var body: [String] = []
-                var end = index + 1
-                while end < lines.count, !lines[end].trimmingCharacters(in: .whitespaces).hasPrefix(fence) {
-                    body.append(lines[end])
-                    end += 1
-                }
-                guard end < lines.count else {
-                    problems.append(fail("this code block is never closed", span(line: number, length: line.utf8.count), hint: "end it with a line `\(fence)`"))
-                    return (nil, problems)
-                }
-                if info == "adviz" {
-                    let (action, actionProblems) = parseAction(body.joined(separator: "\n"), firstLine: number + 1, span: span, fail: fail)
-                    problems += actionProblems
-                    if title == nil {
-                        problems.append(fail("an `adviz` block before the lesson's `#` title", span(line: number)))
-                    } else if current != nil {
-                        if current!.action == nil {
-                            current!.action = action
-                        } else {
-                            problems.append(fail("a second `adviz` block in one step", span(line: number), hint: "start a new `##` step for it"))
-                        }
-                    } else if setup == nil {
-                        setup = action
-                    } else {
-                        problems.append(fail("a second `adviz` block in the introduction", span(line: number)))
-                    }
-                } else {
-                    let block = lines[index...end]
-                    if current != nil { current!.narration += block } else { introduction += block }
-                }
-                index = end + 1
-                continue
+
+        init(_ text: String, name: String) {
+            let source = SourceText(text, name: name)
+            // Byte offset of the start of each line, to turn (line, column) into spans.
+            var lineStarts = [0]
+            for (offset, byte) in text.utf8.enumerated() where byte == 10 { lineStarts.append(offset + 1) }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            self.source = source
+            self.lines = lines
+            spanAt = { line, column, length in
+                let start = lineStarts[Swift.min(line, lineStarts.count) - 1]
+                let lineText = lines[Swift.min(line, lines.count) - 1]
+                let prefix = String(lineText.unicodeScalars.prefix(Swift.max(0, column - 1)))
+                return SourceSpan(start: start + prefix.utf8.count, length: Swift.max(1, length))
             }
+            failure = { message, at, hint in .input(Diagnostic(message, at: at, hint: hint), source) }
+        }
+
+        func span(line: Int, column: Int = 1, length: Int = 1) -> SourceSpan { spanAt(line, column, length) }
+
+        func fail(_ message: String, _ at: SourceSpan, hint: String? = nil) -> AdvizError { failure(message, at, hint) }
+
+        /// The lesson, or nil (with a problem saying why) where it has no title or no steps, or a
+        /// code block is never closed.
+        mutating func read() -> Lesson? {
+            var index = 0
+            while index < lines.count {
+                let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                    guard let next = readBlock(at: index) else { return nil }
+                    index = next
+                    continue
+                }
+                readLine(index)
+                index += 1
+            }
+            finishStep()
+            guard let title else {
+                problems.append(fail("the lesson has no `#` title", span(line: 1), hint: "start the file with `# Title`"))
+                return nil
+            }
+            guard !steps.isEmpty else {
+                problems.append(fail("the lesson has no steps", span(line: 1), hint: "each step is a `##` section"))
+                return nil
+            }
+            return Lesson(
+                title: title, introduction: introduction.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+                setup: setup, steps: steps, source: source)
+        }
+
+        /// A fenced block starting at line `index` (0-based): an `adviz` block is an action, any
+        /// other is narration. The index after it, or nil when it is never closed.
+        mutating func readBlock(at index: Int) -> Int? {
+            let line = lines[index], number = index + 1
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let fence = String(trimmed.prefix { $0 == "`" || $0 == "~" })
+            let info = trimmed.dropFirst(fence.count).trimmingCharacters(in: .whitespaces)
+            var body: [String] = []
+            var end = index + 1
+            while end < lines.count, !lines[end].trimmingCharacters(in: .whitespaces).hasPrefix(fence) {
+                body.append(lines[end])
+                end += 1
+            }
+            guard end < lines.count else {
+                problems.append(fail("this code block is never closed", span(line: number, length: line.utf8.count), hint: "end it with a line `\(fence)`"))
+                return nil
+            }
+            if info == "adviz" {
+                let (action, actionProblems) = Lesson.parseAction(body.joined(separator: "\n"), firstLine: number + 1, span: spanAt, fail: failure)
+                problems += actionProblems
+                if title == nil {
+                    problems.append(fail("an `adviz` block before the lesson's `#` title", span(line: number)))
+                } else if current != nil {
+                    if current!.action == nil {
+                        current!.action = action
+                    } else {
+                        problems.append(fail("a second `adviz` block in one step", span(line: number), hint: "start a new `##` step for it"))
+                    }
+                } else if setup == nil {
+                    setup = action
+                } else {
+                    problems.append(fail("a second `adviz` block in the introduction", span(line: number)))
+                }
+            } else {
+                let block = lines[index...end]
+                if current != nil { current!.narration += block } else { introduction += block }
+            }
+            return end + 1
+        }
+
+        /// A line outside a fenced block: the title, a step's heading, or narration.
+        mutating func readLine(_ index: Int) {
+            let line = lines[index], number = index + 1
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("# ") {
                 if title != nil {
                     problems.append(fail("a second `#` title", span(line: number, length: line.utf8.count), hint: "steps are `##` sections; a lesson has one `#` title"))
@@ -255,25 +299,21 @@ extension Lesson {
                 problems.append(fail("a lesson starts with its `#` title", span(line: number, length: line.utf8.count)))
                 reportedEarlyText = true
             }
-            index += 1
         }
-        finishStep()
-        guard let title else {
-            problems.append(fail("the lesson has no `#` title", span(line: 1), hint: "start the file with `# Title`"))
-            return (nil, problems)
+
+        /// Ends the step being read, if any.
+        mutating func finishStep() {
+            if let step = current {
+                steps.append(LessonStep(
+                    title: step.title, narration: step.narration.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+                    action: step.action, span: span(line: step.line, length: lines[step.line - 1].utf8.count)))
+            }
+            current = nil
         }
-        guard !steps.isEmpty else {
-            problems.append(fail("the lesson has no steps", span(line: 1), hint: "each step is a `##` section"))
-            return (nil, problems)
-        }
-        let lesson = Lesson(
-            title: title, introduction: introduction.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
-            setup: setup, steps: steps, source: source)
-        return (lesson, problems)
     }
 
     /// Reads one block's YAML into an action, checking keys and types.
-    private static func parseAction(
+    fileprivate static func parseAction(
         _ yaml: String, firstLine: Int, span: @escaping (Int, Int, Int) -> SourceSpan, fail: @escaping (String, SourceSpan, String?) -> AdvizError
     ) -> (LessonAction, [AdvizError]) {
         var problems: [AdvizError] = []

@@ -1,3 +1,4 @@
+import AdvizOutput
 import Foundation
 import TerminalKit
 import AdvizCore
@@ -16,16 +17,20 @@ public struct LessonPlayer {
     public let lesson: Lesson
     /// Its frames.
     public let frames: [LessonFrame]
+    /// The table a `show: race` step prints.
+    public var race: LessonRace = LessonText.noRace
 
-    /// A player for `lesson` (its frames are computed now, so errors come before the screen changes).
-    public init(_ lesson: Lesson) throws(AdvizError) {
+    /// A player for `lesson` (its frames are computed now, so errors come before the screen
+    /// changes); `race` makes the table of a `show: race` step.
+    public init(_ lesson: Lesson, race: @escaping LessonRace = LessonText.noRace) throws(AdvizError) {
         self.lesson = lesson
         frames = try LessonRun.frames(lesson)
+        self.race = race
     }
 
     /// Every step, one after the other: for pipes, CI and the test suite.
     public func transcript(style: TerminalStyle = .plain, width: Int = 100) -> String {
-        let text = LessonText(style: style, width: width)
+        let text = LessonText(style: style, width: width, race: race)
         var out = style.apply(.heading, "# " + lesson.title) + "\n"
         if !lesson.introduction.isEmpty { out += "\n" + text.narration(lesson.introduction).joined(separator: "\n") + "\n" }
         for frame in frames {
@@ -93,7 +98,7 @@ public struct LessonPlayer {
                 let environment = ProcessInfo.processInfo.environment
                 let width = Terminal.width(environment: environment) ?? 100
                 let height = Terminal.height(environment: environment) ?? 24
-                let text = LessonText(style: style, width: Swift.min(width, 110))
+                let text = LessonText(style: style, width: Swift.min(width, 110), race: race)
                 let body = index < 0 ? titleScreen(text, style: style) : text.render(frames[index], lesson: lesson, total: frames.count)
                 let footer = style.apply(.muted, "→/space next · ← back · ↑↓ scroll · g go to step · q quit")
                 let (lines, clamped) = Self.window(body, height: height, offset: offset, footer: footer)

@@ -1,11 +1,15 @@
-import Synchronization
-import AdvizBench
+import AdvizOutput
 import Foundation
 import AdvizCore
 import AdvizEngines
 import AdvizSymbolic
 import AdvizFigures
 import AdvizPlots
+
+/// The derivative race a `show: race` step prints: its table as text, given the number of
+/// points. Handed in by the caller (the command line passes `DerivativeRace.lessonTable`):
+/// the lessons are a layer below the benchmarks and never run them themselves.
+public typealias LessonRace = @Sendable (_ points: Int) -> String
 
 /// A lesson frame as terminal text: narration with its emphasis and code kept, the graph
 /// state as a listing, the current phase's trace with the current row marked, and the
@@ -16,10 +20,19 @@ public struct LessonText: Sendable {
     /// The text width.
     public var width: Int
 
-    /// A renderer for `width` columns.
-    public init(style: TerminalStyle = .plain, width: Int = 100) {
+    /// The table a `show: race` step prints, given its number of points.
+    public var race: LessonRace
+
+    /// A renderer for `width` columns; `race` makes the table of a `show: race` step.
+    public init(style: TerminalStyle = .plain, width: Int = 100, race: @escaping LessonRace = LessonText.noRace) {
         self.style = style
         self.width = Swift.max(40, width)
+        self.race = race
+    }
+
+    /// The race's stand-in where nobody handed one in: a line saying how to run it.
+    public static let noRace: LessonRace = { points in
+        "the race at \(points) points is not run here: `adviz bench --suite race --points \(points)` runs it"
     }
 
     /// The whole frame.
@@ -175,7 +188,7 @@ public struct LessonText: Sendable {
     // MARK: Figures
 
     func figure(_ show: LessonShow, _ frame: LessonFrame) -> [String] {
-        if show == .race { return LessonText.race(points: frame.points) }
+        if show == .race { return race(frame.points).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
         guard let graph = frame.graph else { return [] }
         let format = NumberFormat(significantDigits: frame.precision)
         switch show {
@@ -215,26 +228,6 @@ public struct LessonText: Sendable {
             return lines + table.lines(style: style)
         }
     }
-
-    /// The race's table at `points` points, run once per point count and kept: the player
-    /// redraws a step many times, and the race takes seconds.
-    static func race(points: Int) -> [String] {
-        let text = raceTables.withLock { tables in
-            if let known = tables[points] { return known }
-            let made: String
-            do {
-                // Three repetitions: a lesson wants the shape of the race (who wins, by how much), not a benchmark's last digit.
-                made = BenchReport(race: try DerivativeRace.run(points: points, repetitions: 3)).text()
-            } catch {
-                made = "the race could not run here: \(error)"
-            }
-            tables[points] = made
-            return made
-        }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    }
-
-    private static let raceTables = Mutex<[Int: String]>([:])
 
     /// The Wengert list with what is known so far: each node's definition, value, tangent and adjoint.
     func graphListing(_ frame: LessonFrame, _ graph: Graph) -> [String] {

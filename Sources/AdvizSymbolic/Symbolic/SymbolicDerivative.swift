@@ -43,9 +43,9 @@ public struct SymbolicDerivative: Sendable {
     /// Throws ``AdvizError/limit(_:)`` when the expressions would exceed `limit` entries.
     public init(_ graph: Graph, output: Int = 0, variable: String, simplify: Bool = true, limit: Int = nodeLimit) throws(AdvizError) {
         guard let j = graph.inputNames.firstIndex(of: variable) else {
-            throw .usage("`\(variable)` is not an input; the inputs are \(PointBinding.listing(graph.inputNames))")
+            throw .invalidArgument("`\(variable)` is not an input; the inputs are \(PointBinding.listing(graph.inputNames))")
         }
-        guard graph.outputs.indices.contains(output) else { throw .usage("the graph has no output \(output + 1)") }
+        guard graph.outputs.indices.contains(output) else { throw .invalidArgument("the graph has no output \(output + 1)") }
         var arena = SymbolicArena(simplifies: simplify)
         let root = graph.outputs[output].node
         var expression = [Int](repeating: 0, count: root + 1)
@@ -82,9 +82,9 @@ public struct SymbolicDerivative: Sendable {
                 derivative[i] = sum ?? zero
             }
             if arena.terms.count > limit {
-                throw .limit(
+                throw .limit(ErrorMessage(
                     "the symbolic derivative by `\(variable)` would exceed \(limit) nodes (the limit, reached at step \(i + 1) of \(root + 1)); "
-                        + "AD's trace has \(graph.nodes.count) (adviz trace or adviz hessian differentiate it)")
+                        + "AD's trace has \(graph.nodes.count) (adviz trace or adviz hessian differentiate it)"))
             }
         }
         self.arena = arena

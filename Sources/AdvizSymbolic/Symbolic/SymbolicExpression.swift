@@ -57,98 +57,129 @@ public struct SymbolicArena: Sendable {
                 return number(value)
             }
         }
-        switch op {
-        case .add:
-            if ca == 0 { return b }
-            if cb == 0 { return a }
-            if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 {
-                return scaled(k1 + k2, t1)  // collect like terms: 2x + 3x → 5x
-            }
-            if case .apply(.neg, let inner, _) = terms[b] { return apply(.sub, a, inner) }
-            // Signs as a teacher writes them: a + (−6)·x → a − 6·x.
-            if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.sub, a, scaled(-ck, t)) }
-            if case .apply(.neg, let inner, _) = terms[a] { return apply(.sub, b, inner) }  // −a + b → b − a
-            if let combined = combining(op, a, b) { return combined }
-        case .sub:
-            if cb == 0 { return a }
-            if ca == 0 { return apply(.neg, b) }
-            if a == b { return number(0) }
-            if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 { return scaled(k1 - k2, t1) }
-            if case .apply(.neg, let inner, _) = terms[b] { return apply(.add, a, inner) }
-            if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.add, a, scaled(-ck, t)) }
-            if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.add, inner, b)) }  // −a − b → −(a + b)
-            if let combined = combining(op, a, b) { return combined }
-        case .mul:
-            if ca == 0 || cb == 0 { return number(0) }
-            if ca == 1 { return b }
-            if cb == 1 { return a }
-            if ca == -1 { return apply(.neg, b) }
-            if cb == -1 { return apply(.neg, a) }
-            if cb != nil, ca == nil { return apply(.mul, b, a) }  // numbers first: 3·x
-            if let ca, case .apply(.mul, let inner, let rest) = terms[b], let ci = constant(inner) {
-                return apply(.mul, number(ca * ci), rest)  // 2·(3·x) → 6·x
-            }
-            if case .apply(.div, let n, let d) = terms[a], constant(n) == 1 { return apply(.div, b, d) }  // (1/d)·b → b/d
-            if case .apply(.div, let n, let d) = terms[b], constant(n) == 1 { return apply(.div, a, d) }
-            // Signs out in front: a·(−b) → −(a·b), (−a)·(−b) → a·b.
-            if case .apply(.neg, let inner, _) = terms[b] { return apply(.neg, apply(.mul, a, inner)) }
-            if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.mul, inner, b)) }
-            // Numbers to the front of a product: a·(k·t) → k·(a·t), (k·t)·b → k·(t·b).
-            if ca == nil, case .apply(.mul, let k, let rest) = terms[b], let ck = constant(k) { return apply(.mul, number(ck), apply(.mul, a, rest)) }
-            if cb == nil, case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k), ca == nil { return apply(.mul, number(ck), apply(.mul, rest, b)) }
-            if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
-            if case .apply(.mul, let p, let rest) = terms[b], p == a { return apply(.mul, apply(.pow, a, number(2)), rest) }  // x·(x·t) → x²·t
-            // A variable meets its own power further down a product: x1·(x2·x1) → x1²·x2, so
-            // 2·x1·x2·x1 is written 2·x1²·x2. Positive whole exponents only: x^0.5·x^0.5 is NaN for
-            // x < 0 where x is not, and merging must not change a value.
-            if ca == nil, case .variable = terms[a], case .apply(.mul, let p, let rest) = terms[b], constant(p) == nil,
-                let merged = mergingPower(of: a, into: rest)
-            {
-                return apply(.mul, p, merged)
-            }
-            if cb == nil, case .variable = terms[b], case .apply(.mul, _, _) = terms[a], let merged = mergingPower(of: b, into: a) {
-                return merged  // (x1·x2)·x1 → x1²·x2
-            }
-            // One order for the factors of a product, so like terms meet: sin(x)·cos(x) and
-            // cos(x)·sin(x) are one term (the derivative of cos² + sin² collects to 0).
-            if ca == nil, cb == nil, factorKey(b) < factorKey(a) {
-                if case .apply(.mul, _, _) = terms[a] {} else { return apply(.mul, b, a) }
-            }
-            if let (base1, e1) = power(a), let (base2, e2) = power(b), base1 == base2 {
-                return apply(.pow, base1, apply(.add, e1, e2))  // x²·x → x³
-            }
-        case .div:
-            if ca == 0 { return number(0) }
-            if cb == 1 { return a }
-            // Numeric factors cancel: (2·x)/(2·s) → x/s, (k·t)/c → (k/c)·t where k/c is exact.
-            if case .apply(.mul, let k1, let t1) = terms[a], let c1 = constant(k1) {
-                if case .apply(.mul, let k2, let t2) = terms[b], let c2 = constant(k2), c1 == c2 { return apply(.div, t1, t2) }
-                if let cb, cb != 0, Self.dividesExactly(c1, cb) { return apply(.mul, number(c1 / cb), t1) }
-            }
-            if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.div, inner, b)) }
-            if a == b { return number(1) }
-            if case .apply(.mul, let p, let q) = terms[b] {  // a/(a·q) → 1/q, a/(p·a) → 1/p
-                if p == a { return apply(.div, number(1), q) }
-                if q == a { return apply(.div, number(1), p) }
-            }
-        case .pow:
-            if cb == 0 { return number(1) }
-            if cb == 1 { return a }
-            if ca == 1 { return number(1) }
-            // (x²)³ → x⁶, but only for integer exponents: (x²)^0.5 is |x|, not x, and (x^0.5)² is NaN
-            // for x < 0 where x¹ is not.
-            if case .apply(.pow, let base, let inner) = terms[a], let ci = constant(inner), let cb,
-                ci == ci.rounded(), cb == cb.rounded()
-            {
-                return apply(.pow, base, apply(.mul, inner, b))
-            }
-        case .neg:
-            if case .apply(.neg, let inner, _) = terms[a] { return inner }  // no --x
-            if let ca { return number(-ca) }
-            if case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k) { return apply(.mul, number(-ck), rest) }
-        default: break
+        let simplified: Int?
+        switch op.arithmetic {
+        case .add?: simplified = simplifiedAdd(a, b, ca, cb)
+        case .sub?: simplified = simplifiedSub(a, b, ca, cb)
+        case .mul?: simplified = simplifiedMul(a, b, ca, cb)
+        case .div?: simplified = simplifiedDiv(a, b, ca, cb)
+        case .pow?: simplified = simplifiedPow(a, b, ca, cb)
+        case .neg?: simplified = simplifiedNeg(a, b, ca, cb)
+        case nil: simplified = nil  // a function: no algebra to apply
         }
-        return intern(.apply(op, a, op.arity == 2 ? b : -1))
+        return simplified ?? intern(.apply(op, a, op.arity == 2 ? b : -1))
+    }
+
+    /// `a + b` simplified, or nil where no identity applies (then `apply` interns it as it is).
+    private mutating func simplifiedAdd(_ a: Int, _ b: Int, _ ca: Double?, _ cb: Double?) -> Int? {
+        if ca == 0 { return b }
+        if cb == 0 { return a }
+        if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 {
+            return scaled(k1 + k2, t1)  // collect like terms: 2x + 3x → 5x
+        }
+        if case .apply(.neg, let inner, _) = terms[b] { return apply(.sub, a, inner) }
+        // Signs as a teacher writes them: a + (−6)·x → a − 6·x.
+        if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.sub, a, scaled(-ck, t)) }
+        if case .apply(.neg, let inner, _) = terms[a] { return apply(.sub, b, inner) }  // −a + b → b − a
+        if let combined = combining(.add, a, b) { return combined }
+        return nil
+    }
+
+    /// `a − b` simplified, or nil where no identity applies (then `apply` interns it as it is).
+    private mutating func simplifiedSub(_ a: Int, _ b: Int, _ ca: Double?, _ cb: Double?) -> Int? {
+        if cb == 0 { return a }
+        if ca == 0 { return apply(.neg, b) }
+        if a == b { return number(0) }
+        if let (k1, t1) = coefficient(a), let (k2, t2) = coefficient(b), t1 == t2 { return scaled(k1 - k2, t1) }
+        if case .apply(.neg, let inner, _) = terms[b] { return apply(.add, a, inner) }
+        if case .apply(.mul, let k, let t) = terms[b], let ck = constant(k), ck < 0 { return apply(.add, a, scaled(-ck, t)) }
+        if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.add, inner, b)) }  // −a − b → −(a + b)
+        if let combined = combining(.sub, a, b) { return combined }
+        return nil
+    }
+
+    /// `a · b` simplified, or nil where no identity applies (then `apply` interns it as it is).
+    private mutating func simplifiedMul(_ a: Int, _ b: Int, _ ca: Double?, _ cb: Double?) -> Int? {
+        if ca == 0 || cb == 0 { return number(0) }
+        if ca == 1 { return b }
+        if cb == 1 { return a }
+        if ca == -1 { return apply(.neg, b) }
+        if cb == -1 { return apply(.neg, a) }
+        if cb != nil, ca == nil { return apply(.mul, b, a) }  // numbers first: 3·x
+        if let ca, case .apply(.mul, let inner, let rest) = terms[b], let ci = constant(inner) {
+            return apply(.mul, number(ca * ci), rest)  // 2·(3·x) → 6·x
+        }
+        if case .apply(.div, let n, let d) = terms[a], constant(n) == 1 { return apply(.div, b, d) }  // (1/d)·b → b/d
+        if case .apply(.div, let n, let d) = terms[b], constant(n) == 1 { return apply(.div, a, d) }
+        // Signs out in front: a·(−b) → −(a·b), (−a)·(−b) → a·b.
+        if case .apply(.neg, let inner, _) = terms[b] { return apply(.neg, apply(.mul, a, inner)) }
+        if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.mul, inner, b)) }
+        // Numbers to the front of a product: a·(k·t) → k·(a·t), (k·t)·b → k·(t·b).
+        if ca == nil, case .apply(.mul, let k, let rest) = terms[b], let ck = constant(k) { return apply(.mul, number(ck), apply(.mul, a, rest)) }
+        if cb == nil, case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k), ca == nil { return apply(.mul, number(ck), apply(.mul, rest, b)) }
+        if a == b { return apply(.pow, a, number(2)) }  // x·x → x²
+        if case .apply(.mul, let p, let rest) = terms[b], p == a { return apply(.mul, apply(.pow, a, number(2)), rest) }  // x·(x·t) → x²·t
+        // A variable meets its own power further down a product: x1·(x2·x1) → x1²·x2, so
+        // 2·x1·x2·x1 is written 2·x1²·x2. Positive whole exponents only: x^0.5·x^0.5 is NaN for
+        // x < 0 where x is not, and merging must not change a value.
+        if ca == nil, case .variable = terms[a], case .apply(.mul, let p, let rest) = terms[b], constant(p) == nil,
+            let merged = mergingPower(of: a, into: rest)
+        {
+            return apply(.mul, p, merged)
+        }
+        if cb == nil, case .variable = terms[b], case .apply(.mul, _, _) = terms[a], let merged = mergingPower(of: b, into: a) {
+            return merged  // (x1·x2)·x1 → x1²·x2
+        }
+        // One order for the factors of a product, so like terms meet: sin(x)·cos(x) and
+        // cos(x)·sin(x) are one term (the derivative of cos² + sin² collects to 0).
+        if ca == nil, cb == nil, factorKey(b) < factorKey(a) {
+            if case .apply(.mul, _, _) = terms[a] {} else { return apply(.mul, b, a) }
+        }
+        if let (base1, e1) = power(a), let (base2, e2) = power(b), base1 == base2 {
+            return apply(.pow, base1, apply(.add, e1, e2))  // x²·x → x³
+        }
+        return nil
+    }
+
+    /// `a / b` simplified, or nil where no identity applies (then `apply` interns it as it is).
+    private mutating func simplifiedDiv(_ a: Int, _ b: Int, _ ca: Double?, _ cb: Double?) -> Int? {
+        if ca == 0 { return number(0) }
+        if cb == 1 { return a }
+        // Numeric factors cancel: (2·x)/(2·s) → x/s, (k·t)/c → (k/c)·t where k/c is exact.
+        if case .apply(.mul, let k1, let t1) = terms[a], let c1 = constant(k1) {
+            if case .apply(.mul, let k2, let t2) = terms[b], let c2 = constant(k2), c1 == c2 { return apply(.div, t1, t2) }
+            if let cb, cb != 0, Self.dividesExactly(c1, cb) { return apply(.mul, number(c1 / cb), t1) }
+        }
+        if case .apply(.neg, let inner, _) = terms[a] { return apply(.neg, apply(.div, inner, b)) }
+        if a == b { return number(1) }
+        if case .apply(.mul, let p, let q) = terms[b] {  // a/(a·q) → 1/q, a/(p·a) → 1/p
+            if p == a { return apply(.div, number(1), q) }
+            if q == a { return apply(.div, number(1), p) }
+        }
+        return nil
+    }
+
+    /// `a ^ b` simplified, or nil where no identity applies (then `apply` interns it as it is).
+    private mutating func simplifiedPow(_ a: Int, _ b: Int, _ ca: Double?, _ cb: Double?) -> Int? {
+        if cb == 0 { return number(1) }
+        if cb == 1 { return a }
+        if ca == 1 { return number(1) }
+        // (x²)³ → x⁶, but only for integer exponents: (x²)^0.5 is |x|, not x, and (x^0.5)² is NaN
+        // for x < 0 where x¹ is not.
+        if case .apply(.pow, let base, let inner) = terms[a], let ci = constant(inner), let cb,
+            ci == ci.rounded(), cb == cb.rounded()
+        {
+            return apply(.pow, base, apply(.mul, inner, b))
+        }
+        return nil
+    }
+
+    /// `−a` simplified, or nil where no identity applies (then `apply` interns it as it is).
+    private mutating func simplifiedNeg(_ a: Int, _ b: Int, _ ca: Double?, _ cb: Double?) -> Int? {
+        if case .apply(.neg, let inner, _) = terms[a] { return inner }  // no --x
+        if let ca { return number(-ca) }
+        if case .apply(.mul, let k, let rest) = terms[a], let ck = constant(k) { return apply(.mul, number(-ck), rest) }
+        return nil
     }
 
     // MARK: Sums as a teacher writes them
@@ -308,123 +339,5 @@ public struct SymbolicArena: Sendable {
         case .apply(.pow, let base, let e): return constant(e) != nil ? (base, e) : nil
         default: return (id, number(1))
         }
-    }
-
-    // MARK: Sizes
-
-    /// The number of distinct entries reachable from `root`: the size with sharing.
-    public func dagSize(_ root: Int) -> Int {
-        reachable(from: root).reduce(0) { $0 + ($1 ? 1 : 0) }
-    }
-
-    /// For every entry up to `root`, whether `root` uses it (one backward pass: arguments come first).
-    package func reachable(from root: Int) -> [Bool] {
-        var used = [Bool](repeating: false, count: root + 1)
-        used[root] = true
-        for id in stride(from: root, through: 0, by: -1) where used[id] {
-            if case .apply(_, let a, let b) = terms[id] {
-                used[a] = true
-                if b >= 0 { used[b] = true }
-            }
-        }
-        return used
-    }
-
-    /// The number of nodes of `root` written out as a tree (a Double: it can be astronomically large).
-    public func treeSize(_ root: Int) -> Double {
-        var size = [Double](repeating: 0, count: root + 1)
-        for id in 0...root {
-            switch terms[id] {
-            case .variable, .number: size[id] = 1
-            case .apply(_, let a, let b): size[id] = 1 + size[a] + (b >= 0 ? size[b] : 0)
-            }
-        }
-        return size[root]
-    }
-
-    /// The value of `root` with variables bound by `values`.
-    public func evaluate(_ root: Int, _ values: [String: Double]) -> Double {
-        evaluateAll(upTo: root, values)[root]
-    }
-
-    /// The value of every entry up to `root` (arguments come first, so one loop does it).
-    func evaluateAll(upTo root: Int, _ values: [String: Double]) -> [Double] {
-        var value = [Double](repeating: 0, count: root + 1)
-        for id in 0...root {
-            switch terms[id] {
-            case .variable(let name): value[id] = values[name] ?? .nan
-            case .number(let x): value[id] = x
-            case .apply(let op, let a, let b): value[id] = op.evaluate(value[a], b >= 0 ? value[b] : 0)
-            }
-        }
-        return value
-    }
-
-    // MARK: Printing
-
-    /// `root` in adviz's own expression language (`*`, `^`, `sin(…)`), every operation in
-    /// parentheses so that it parses back to the same tree; nil if longer than `limit`
-    /// characters or if it holds a number the language cannot write (inf, NaN).
-    public func program(_ root: Int, limit: Int = 1_000_000) -> String? {
-        guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
-        var written = [String?](repeating: nil, count: root + 1)
-        let needed = reachable(from: root)  // the entries the root uses
-        for id in 0...root where needed[id] {
-            switch terms[id] {
-            case .variable(let name):
-                written[id] = name
-            case .number(let x):
-                guard x.isFinite else { return nil }
-                // Integers as integers; others in the shortest form that reads back to the same Double.
-                let text = x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
-                written[id] = x < 0 ? "(\(text))" : text
-            case .apply(let op, let a, let b):
-                let left = written[a]!, right = b >= 0 ? written[b]! : ""
-                switch op.notation {
-                case .infix(let text, _, _):
-                    written[id] = "(\(left) \(op == .mul ? "*" : text) \(right))"
-                case .prefix:
-                    written[id] = "(-\(left))"
-                case .function(let name, _):
-                    written[id] = b >= 0 ? "\(name)(\(left), \(right))" : "\(name)(\(left))"
-                case .leaf:
-                    return nil
-                }
-            }
-            if let text = written[id], text.utf8.count > limit { return nil }
-        }
-        return written[root]!
-    }
-
-    /// `root` written out in `style`, with the fewest parentheses; nil if longer than `limit` characters.
-    public func render(_ root: Int, style: MathStyle = .text, format: NumberFormat = NumberFormat(significantDigits: 12), limit: Int = 1_000_000) -> String? {
-        guard treeSize(root) * 4 < Double(limit) * 2 else { return nil }
-        let writer = FormulaWriter(
-            style: style, leaf: { _ in FormulaLeaf("") },
-            number: { x in
-                let text = format.string(x)
-                return FormulaLeaf(text, isNegative: x < 0)
-            })
-        // Bottom-up over the entries the root needs: each is written once, from its arguments' text.
-        var written = [FormulaWriter.Written?](repeating: nil, count: root + 1)
-        let needed = reachable(from: root)  // the entries the root uses
-        for id in 0...root where needed[id] {
-            switch terms[id] {
-            case .variable(let name):
-                written[id] = FormulaWriter.Written(text: style == .latex ? MathName.latex(name) : name, precedence: 99)
-            case .number(let x):
-                let leaf = writer.number(x)
-                written[id] = FormulaWriter.Written(text: leaf.text, precedence: 99, isNegativeAtom: leaf.isNegative)
-            case .apply(let op, let a, let b):
-                var parts = b >= 0 ? [written[a]!, written[b]!] : [written[a]!]
-                // A product is associative: 3·(x²·sin(x)) is written 3·x²·sin(x).
-                if op == .mul, case .apply(.mul, _, _) = terms[b] {
-                    parts[1] = FormulaWriter.Written(text: parts[1].text, precedence: 3, isNegativeAtom: parts[1].isNegativeAtom)
-                }
-                written[id] = writer.combine(op, parts)
-            }
-            if let text = written[id]?.text, text.utf8.count > limit { return nil }
-        }
-        return written[root]!.text
     }
 }

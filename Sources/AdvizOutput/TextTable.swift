@@ -297,7 +297,7 @@ package struct TextDocument {
 extension String {
     /// Whether the two are the same UTF-8 bytes: what a writer means by "the same text", and
     /// much cheaper than `==` (Unicode canonical equivalence) on text with `∂`, `v̄` or `·`.
-    func sameBytes(_ other: String) -> Bool {
+    package func sameBytes(_ other: String) -> Bool {
         var a = self, b = other
         return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
     }
@@ -310,7 +310,7 @@ extension String {
     /// The number of characters (grapheme clusters), as `count` gives it, without segmenting the
     /// usual text of a trace: ASCII, Latin and Greek letters, sub- and superscripts, arrows and
     /// mathematical operators, each with combining marks (`v̄`); anything else is counted by `count`.
-    var characterCount: Int {
+    package var characterCount: Int {
         var width = 0
         var afterBase = false
         for scalar in unicodeScalars {
@@ -329,7 +329,7 @@ extension String {
     }
 
     /// The width of the text on a terminal, ignoring ANSI escape codes.
-    var visibleWidth: Int {
+    package var visibleWidth: Int {
         var width = 0
         var inEscape = false
         var afterBase = false
