@@ -312,23 +312,25 @@ import Testing
             // A follower joins, then the presenter sends two states: the follower gets both, in order.
             let state1 = #"{"program":"x^2","at":[3],"mode":"both","step":1}"#
             let state2 = #"{"program":"x^2","at":[3],"mode":"both","step":2}"#
-            // The follower is in the room once its upgrade is answered (the server joins it before).
+            // The follower is in the room once the server has joined it (after the upgrade's answer).
             let follower = try await TestWebSocket.connect(port: port, path: "/ws/follow/\(code)")
             await server.rooms.waitForFollowers(code, atLeast: 1)
             #expect(await server.rooms.followerCount(code) == 1)
-            try await TestWebSocket.with(port: port, path: "/ws/present/\(code)?token=test-token") { _, outbound in
-                try await outbound.send(state1)
-                try await outbound.send(state2)
-            }
-            let received = try await follower.executeThenClose { inbound, outbound in
-                var messages: [String] = []
-                let sender = TextSender(outbound: outbound)
-                for try await text in TextMessages(frames: inbound, sender: sender) {
-                    messages.append(text)
-                    if messages.count == 2 { break }
+            // The presenter stays connected until the follower has both: a socket closed at once
+            // may end the server's handler before it has passed on what it read.
+            let received = try await TestWebSocket.with(port: port, path: "/ws/present/\(code)?token=test-token") { _, presenter in
+                try await presenter.send(state1)
+                try await presenter.send(state2)
+                return try await follower.executeThenClose { inbound, outbound in
+                    var messages: [String] = []
+                    let sender = TextSender(outbound: outbound)
+                    for try await text in TextMessages(frames: inbound, sender: sender) {
+                        messages.append(text)
+                        if messages.count == 2 { break }
+                    }
+                    try? await sender.close()
+                    return messages
                 }
-                try? await sender.close()
-                return messages
             }
             #expect(received == [state1, state2])
             // A late follower lands where the class is.

@@ -137,20 +137,13 @@ enum TestServer {
             portSink.yield(port)
             portSink.finish()
         }
-        let running = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { running.cancel() }
-        // The server reports its port once it listens; a server that cannot start ends its task.
-        let port = await withTaskGroup(of: Int?.self) { group in
-            group.addTask { await ports.first { _ in true } }
-            group.addTask {
-                _ = await running.result
-                portSink.finish()
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // The server reports its port once it listens; a server that cannot start ends the stream.
+        let running = Task {
+            defer { portSink.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
         }
+        defer { running.cancel() }
+        let port = await ports.first { _ in true }
         guard let port else { throw RawConnection.RawFailure(description: "the server did not start") }
         return try await body(port)
     }
@@ -180,6 +173,8 @@ enum TestWebSocket {
                     }
                     var headers = HTTPHeaders()
                     headers.add(name: "Host", value: "\(host):\(port)")
+                    // As NIO's own client does: without a length NIO's encoder would send the upgrade chunked.
+                    headers.add(name: "Content-Length", value: "0")
                     let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
                         upgradeRequestHead: HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers),
                         upgraders: [upgrader],
