@@ -42,7 +42,11 @@ let package = Package(
         // Many points at once: the block interpreter, the derivative as code, compiled kernels.
         .target(name: "AdvizEngines", dependencies: ["AdvizCore", "AdvizSymbolic"]),
         // The graph as a figure, through Graphviz.
-        .target(name: "AdvizFigures", dependencies: ["AdvizCore", "AdvizOutput", "GraphvizKit"]),
+        // Its pages' script and template are files, embedded in the binary at build time.
+        .target(
+            name: "AdvizFigures", dependencies: ["AdvizCore", "AdvizOutput", "GraphvizKit"],
+            resources: [.embedInCode("Resources/camera.js"), .embedInCode("Resources/slideshow.html")]
+        ),
         // Plots of f, f′ and the error of finite differences, through Cairo.
         .target(name: "AdvizPlots", dependencies: ["AdvizCore", "AdvizSymbolic", "CairoKit"]),
         // Lessons: scripts, the terminal player, the HTML slideshow.
@@ -70,6 +74,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            // The pages' markup, style and script, embedded in the binary at build time
+            // (`PackageResources.explore_js` …): the installed binary needs nothing beside it.
+            resources: [
+                .embedInCode("Resources/page.html"), .embedInCode("Resources/explore.html"),
+                .embedInCode("Resources/classroom.css"), .embedInCode("Resources/explore.js"),
             ]
         ),
         // The umbrella: `import AdvizKit` brings every layer.
@@ -122,13 +132,21 @@ let package = Package(
             ],
             exclude: ["Golden", "Browser/probe.js"]
         ),
-        // The classroom server over HTTP and WebSocket, in process (HummingbirdTesting).
+        // The classroom server: requests handed to its router in process, and live over a plain
+        // socket or NIO's WebSocket client. Not HummingbirdTesting: its HTTP client brings a TLS
+        // stack (BoringSSL, NIOSSL, NIOHTTP2, swift-crypto) that was 40% of a fresh build.
         .testTarget(
             name: "AdvizServeTests",
             dependencies: [
                 "AdvizServe", "AdvizCore",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
         // Runs the built `adviz` binary, as a user would.

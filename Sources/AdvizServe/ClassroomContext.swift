@@ -69,20 +69,22 @@ func headAnswer(_ response: Response) -> Response {
 /// value was form-encoded (`?program=y+%3D+x1+*+x2`, as HTML forms and Python's `urlencode`
 /// write it): a value with a percent escape was written by an encoder, which writes a plus as
 /// `%2B`, so its `+` can only be a space.
+///
+/// A form's body (`plusIsSpace`) was always written by an encoder: its `+` is a space.
 enum QueryFields {
-    static func parse(_ query: String) -> [String: String] {
+    static func parse(_ query: String, plusIsSpace: Bool = false) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = decode(parts[0])
+            let key = decode(parts[0], plusIsSpace: plusIsSpace)
             guard !key.isEmpty else { continue }
-            fields[key] = parts.count > 1 ? decode(parts[1]) : ""
+            fields[key] = parts.count > 1 ? decode(parts[1], plusIsSpace: plusIsSpace) : ""
         }
         return fields
     }
 
-    static func decode(_ raw: Substring) -> String {
-        let text = raw.contains("%") ? raw.replacingOccurrences(of: "+", with: " ") : String(raw)
+    static func decode(_ raw: Substring, plusIsSpace: Bool = false) -> String {
+        let text = raw.contains("%") || plusIsSpace ? raw.replacingOccurrences(of: "+", with: " ") : String(raw)
         return text.removingPercentEncoding ?? text
     }
 }

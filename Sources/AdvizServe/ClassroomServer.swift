@@ -103,6 +103,7 @@ public struct ClassroomServer: Sendable {
         logger.logLevel = options.quiet ? .critical : options.verbose ? .info : .warning
         let router = Router(context: ClassroomContext.self)
         if options.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
+        router.add(middleware: APIErrorMiddleware())
         addPages(to: router)
         addAPI(to: router)
         addLessons(to: router)
@@ -162,90 +163,6 @@ public struct ClassroomServer: Sendable {
         router.getAndHead("/favicon.ico") { _, _ in Response(status: .noContent) }
     }
 
-    // MARK: API
-
-    private func addAPI(to router: Router<ClassroomContext>) {
-        for method in [HTTPRequest.Method.get, .post, .head] {
-            router.on("/api/trace", method: method) { request, context in
-                await Self.answer(method) {
-                    let parameters = try await Self.parameters(request, context)
-                    let explore = try ExploreRequest(parameters: parameters)
-                    let trace = try explore.trace(order: try Self.order(parameters))
-                    return Self.json(TraceReport(trace, source: explore.program).render(.json))
-                }
-            }
-            router.on("/api/explore", method: method) { request, context in
-                await Self.answer(method) {
-                    let parameters = try await Self.parameters(request, context)
-                    let explore = try ExploreRequest(parameters: parameters)
-                    let choice = try FigureChoice(parameters: parameters)
-                    let trace = try explore.trace()
-                    // The page's model holds every node's rows: a program of thousands of nodes is
-                    // megabytes the page cannot show, and seconds other students would wait for.
-                    guard trace.graph.nodes.count <= Self.maximumExploreNodes else {
-                        throw ExploreError(status: 422, message: "the graph has \(trace.graph.nodes.count) nodes; the Explore page shows at most \(Self.maximumExploreNodes) (its trace is at /api/trace, or `adviz trace`)")
-                    }
-                    let model: ExploreModel
-                    do { model = try ExploreModel(trace, figureOptions: choice.options) } catch { throw ExploreError(any: error) }
-                    var document = model.json(program: explore.program)
-                    if case .object(var members) = document {
-                        members.append(("drawable", .bool(trace.graph.nodes.count <= FigureService.maximumNodes)))
-                        document = .object(members)
-                    }
-                    return Self.json(document.serialized(pretty: false))
-                }
-            }
-            router.on("/api/landscape", method: method) { request, context in
-                await Self.answer(method) {
-                    let parameters = try await Self.parameters(request, context)
-                    return Self.json(try Landscape.json(try ExploreRequest(parameters: parameters), parameters: parameters).serialized(pretty: false))
-                }
-            }
-            router.on("/api/figure.svg", method: method) { request, context in
-                await Self.answer(method) {
-                    let parameters = try await Self.parameters(request, context)
-                    let explore = try ExploreRequest(parameters: parameters)
-                    let choice = try FigureChoice(parameters: parameters)
-                    var step: Int?
-                    if let text = parameters["step"], !text.isEmpty {
-                        guard let value = Int(text) else { throw ExploreError(status: 400, message: "`step` must be a whole number, got `\(text)`") }
-                        step = value
-                    }
-                    // The figure's work is cancelled (dropped from the queue) if the client leaves.
-                    let chosen = step
-                    let (svg, steps) = try await context.whileConnected { () async throws(ExploreError) in try await figures.svg(explore, choice: choice, step: chosen) }
-                    var headers: HTTPFields = [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "private, max-age=600"]
-                    headers[HTTPField.Name("X-Adviz-Steps")!] = String(steps)
-                    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
-                }
-            }
-        }
-        router.post("/api/rooms") { request, context in
-            await Self.answer {
-                let parameters = try await Self.parameters(request, context)
-                let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
-                guard (parameters["token"] ?? bearer) == rooms.token else {
-                    throw ExploreError(status: 403, message: "presenting needs the presenter token that `adviz serve` printed")
-                }
-                let code = await rooms.open()
-                return Self.json(JSONValue.object([("code", .string(code)), ("follow", .string("/follow/\(code)"))]).serialized())
-            }
-        }
-        router.getAndHead("/api/rooms/:code") { _, context in
-            await Self.answer {
-                let code = (context.parameters.get("code") ?? "").uppercased()
-                guard await rooms.exists(code) else { throw ExploreError(status: 404, message: "there is no room `\(code)`") }
-                let followers = await rooms.followerCount(code)
-                return Self.json(JSONValue.object([("code", .string(code)), ("followers", .integer(followers))]).serialized())
-            }
-        }
-        router.getAndHead("/api/lessons") { _, _ in
-            Self.json(JSONValue.array(lessonNames().map { name in
-                .object([("name", .string(name)), ("title", .string(lessonTitle(name))), ("url", .string("/lessons/\(name)/"))])
-            }).serialized())
-        }
-    }
-
     // MARK: Lessons
 
     /// The lessons served, by file name without `.md` (the folder's README is the folder's, not a lesson).
@@ -272,36 +189,34 @@ public struct ClassroomServer: Sendable {
         }
         router.getAndHead("/lessons/:name") { request, context -> Response in
             let name = context.parameters.get("name") ?? ""
-            guard Self.isPlainName(name), lessonNames().contains(name) else { return Self.notFound() }
+            guard Self.isPlainName(name), lessonNames().contains(name) else { throw Self.notFound }
             // The slideshow names its images relative to itself: its address ends in a slash.
             guard request.uri.path.hasSuffix("/") else { return Response(status: .movedPermanently, headers: [.location: "/lessons/\(name)/"]) }
-            return await serveLessonFile(name, "index.html")
+            return try await serveLessonFile(name, "index.html")
         }
         router.getAndHead("/lessons/:name/:file") { _, context in
-            await serveLessonFile(context.parameters.get("name") ?? "", context.parameters.get("file") ?? "")
+            try await serveLessonFile(context.parameters.get("name") ?? "", context.parameters.get("file") ?? "")
         }
     }
 
     /// A file of a lesson's slideshow, from the build in memory: only names the build wrote are
     /// served, so no path leads outside the lesson folder.
-    private func serveLessonFile(_ name: String, _ file: String) async -> Response {
-        guard Self.isPlainName(name), Self.isPlainName(file), let text = catalog.text(of: name)?.text else { return Self.notFound() }
-        return await Self.answer {
-            let build = try await lessons.lesson(named: name, text: text)
-            guard var bytes = build.files[file] else { throw ExploreError(status: 404, message: "no such file in lesson `\(name)`") }
-            let type: String
-            if file.hasSuffix(".html") {
-                type = "text/html; charset=utf-8"
-                bytes = Array(ClassroomPage.withLessonBar(String(decoding: bytes, as: UTF8.self), name: name).utf8)
-            } else if file.hasSuffix(".svg") {
-                type = "image/svg+xml"
-            } else if file.hasSuffix(".png") {
-                type = "image/png"
-            } else {
-                type = "application/octet-stream"
-            }
-            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    private func serveLessonFile(_ name: String, _ file: String) async throws -> Response {
+        guard Self.isPlainName(name), Self.isPlainName(file), let text = catalog.text(of: name)?.text else { throw Self.notFound }
+        let build = try await lessons.lesson(named: name, text: text)
+        guard var bytes = build.files[file] else { throw ExploreError(status: 404, message: "no such file in lesson `\(name)`") }
+        let type: String
+        if file.hasSuffix(".html") {
+            type = "text/html; charset=utf-8"
+            bytes = Array(ClassroomPage.withLessonBar(String(decoding: bytes, as: UTF8.self), name: name).utf8)
+        } else if file.hasSuffix(".svg") {
+            type = "image/svg+xml"
+        } else if file.hasSuffix(".png") {
+            type = "image/png"
+        } else {
+            type = "application/octet-stream"
         }
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     // MARK: Rooms
@@ -339,80 +254,8 @@ public struct ClassroomServer: Sendable {
 
     // MARK: Answers
 
-    /// The request's fields: the query's, and for POST the body's (a form or a JSON object).
-    /// A body over the program limit is a 413.
-    static func parameters(_ request: Request, _ context: ClassroomContext) async throws(ExploreError) -> [String: String] {
-        var fields = QueryFields.parse(request.uri.query ?? "")
-        guard request.method == .post else { return fields }
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: ExploreRequest.maximumProgramBytes + 8192)
-        } catch {
-            throw ExploreError(status: 413, message: "the request is larger than the server reads (\(ExploreRequest.maximumProgramBytes) bytes of program)")
-        }
-        let text = String(buffer: body)
-        let type = request.headers[.contentType] ?? ""
-        if type.contains("json") || text.first == "{" {
-            guard let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw ExploreError(status: 400, message: "the body is not a JSON object of fields (such as {\"program\": \"x^2\", \"at\": \"3\"})")
-            }
-            for (key, value) in object {
-                switch value {
-                case let text as String: fields[key] = text
-                case let number as NSNumber: fields[key] = number.stringValue
-                case let list as [Any]: fields[key] = list.map { "\($0)" }.joined(separator: ",")
-                default: throw ExploreError(status: 400, message: "the field `\(key)` must be a string or a number")
-                }
-            }
-        } else {
-            for pair in text.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
-                if let key = parts.first { fields[key] = parts.count > 1 ? parts[1] : "" }
-            }
-        }
-        return fields
-    }
-
-    /// `order` of `/api/trace`: 1 or 2.
-    static func order(_ parameters: [String: String]) throws(ExploreError) -> Int {
-        guard let text = parameters["order"], !text.isEmpty else { return 1 }
-        guard let order = Int(text), (1...2).contains(order) else { throw ExploreError(status: 400, message: "`order` is 1 or 2, got `\(text)`") }
-        return order
-    }
-
-    /// Runs a route's work; its ``ExploreError`` becomes a JSON error answer, and anything else a
-    /// 400 that says what happened: nothing a client sends gets a 5xx.
-    static func answer(_ method: HTTPRequest.Method, _ work: () async throws -> Response) async -> Response {
-        let response = await answer(work)
-        return method == .head ? headAnswer(response) : response
-    }
-
-    /// Runs a route's work; its ``ExploreError`` becomes a JSON error answer, and anything else a
-    /// 400 that says what happened: nothing a client sends gets a 5xx.
-    static func answer(_ work: () async throws -> Response) async -> Response {
-        do {
-            return try await work()
-        } catch let error as ExploreError {
-            return errorResponse(error)
-        } catch let error as AdvizError {
-            return errorResponse(ExploreError(error))
-        } catch {
-            return errorResponse(ExploreError(status: 400, message: "the request could not be read: \(error)"))
-        }
-    }
-
-    static func errorResponse(_ error: ExploreError) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: error.status),
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: error.json))
-        )
-    }
-
-    static func notFound() -> Response {
-        errorResponse(ExploreError(status: 404, message: "not found"))
-    }
+    /// A thing that is not there, as the API answers it.
+    static let notFound = ExploreError(status: 404, message: "not found")
 
     static func json(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -35,29 +35,29 @@ public struct ExploreRequest: Sendable, Hashable {
         self.at = at
     }
 
-    /// Reads the request from query (or form) parameters; a missing program or a malformed option
-    /// is an ``ExploreError`` with status 400, a program over ``maximumProgramBytes`` one with 413.
-    public init(parameters: [String: String]) throws(ExploreError) {
-        guard let program = parameters["program"] ?? parameters["expression"] else {
+    /// Reads the request from the API's fields; a missing program or a malformed option is an
+    /// ``ExploreError`` with status 400, a program over ``maximumProgramBytes`` one with 413.
+    public init(fields: APIFields) throws(ExploreError) {
+        guard let program = fields.program ?? fields.expression else {
             throw ExploreError(status: 400, message: "the program is missing: give it as `program=` (an expression such as log(x1*x2)+sin(x2))")
         }
         guard program.utf8.count <= Self.maximumProgramBytes else {
             throw ExploreError(status: 413, message: "the program is \(program.utf8.count) bytes; the server reads at most \(Self.maximumProgramBytes)")
         }
         self.program = program
-        self.at = parameters["at"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        if let mode = parameters["mode"], !mode.isEmpty {
+        self.at = fields.at.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        if let mode = fields.mode, !mode.isEmpty {
             guard let chosen = TraceMode(rawValue: mode) else {
                 throw ExploreError(status: 400, message: "`mode` must be forward, reverse or both, got `\(mode)`")
             }
             self.mode = chosen
         }
-        self.wrt = parameters["wrt"].flatMap { $0.isEmpty ? nil : $0 }
-        self.seed = parameters["seed"].flatMap { $0.isEmpty ? nil : $0 }
-        self.ybar = parameters["ybar"].flatMap { $0.isEmpty ? nil : $0 }
+        self.wrt = fields.wrt.flatMap { $0.isEmpty ? nil : $0 }
+        self.seed = fields.seed.flatMap { $0.isEmpty ? nil : $0 }
+        self.ybar = fields.ybar.flatMap { $0.isEmpty ? nil : $0 }
         if wrt != nil, seed != nil { throw ExploreError(status: 400, message: "give either `wrt` or `seed`, not both") }
-        self.outputs = (parameters["output"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if let digits = parameters["precision"], !digits.isEmpty {
+        self.outputs = (fields.output ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let digits = fields.precision, !digits.isEmpty {
             guard let value = Int(digits), (1...17).contains(value) else {
                 throw ExploreError(status: 400, message: "`precision` must be a whole number from 1 to 17, got `\(digits)`")
             }

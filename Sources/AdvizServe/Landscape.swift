@@ -9,7 +9,7 @@ struct Landscape {
 
     /// `/api/landscape?program=&at=&x0=&x1=[&y0=&y1=]`: `{"inputs", "xs", "ys"?, "values"}`, the
     /// values row by row (`values[i][j]` at `ys[i]`, `xs[j]`); a value that is not a number is `null`.
-    static func json(_ request: ExploreRequest, parameters: [String: String]) throws(ExploreError) -> JSONValue {
+    static func json(_ request: ExploreRequest, fields: APIFields) throws(ExploreError) -> JSONValue {
         let (graph, point) = try request.graph()
         guard graph.inputCount > 0, graph.outputCount > 0 else {
             throw ExploreError(status: 422, message: "the program has no input to walk along")
@@ -17,12 +17,12 @@ struct Landscape {
         if (try? PythonFrontEnd.path(of: request.source, function: nil, at: request.at)) != nil {
             throw ExploreError(status: 422, message: "a Python function's landscape would need each point's own path: descent draws its loss only")
         }
-        func bound(_ name: String, around center: Double) throws(ExploreError) -> Double {
-            guard let text = parameters[name], !text.isEmpty else { return center + (name.hasSuffix("0") ? -2 : 2) }
+        func bound(_ name: String, _ given: String?, around center: Double) throws(ExploreError) -> Double {
+            guard let text = given, !text.isEmpty else { return center + (name.hasSuffix("0") ? -2 : 2) }
             guard let value = Double(text), value.isFinite else { throw ExploreError(status: 400, message: "`\(name)` must be a finite number, got `\(text)`") }
             return value
         }
-        let x0 = try bound("x0", around: point[0]), x1 = try bound("x1", around: point[0])
+        let x0 = try bound("x0", fields.x0, around: point[0]), x1 = try bound("x1", fields.x1, around: point[0])
         guard x0 < x1 else { throw ExploreError(status: 400, message: "`x0` must be below `x1`") }
         let output = graph.outputs[0].node
         var at = point
@@ -36,7 +36,7 @@ struct Landscape {
         if graph.inputCount == 1 {
             members.append(("values", .array(xs.map { f($0, nil) })))
         } else {
-            let y0 = try bound("y0", around: point[1]), y1 = try bound("y1", around: point[1])
+            let y0 = try bound("y0", fields.y0, around: point[1]), y1 = try bound("y1", fields.y1, around: point[1])
             guard y0 < y1 else { throw ExploreError(status: 400, message: "`y0` must be below `y1`") }
             let ys = (0..<gridSide).map { y0 + (y1 - y0) * Double($0) / Double(gridSide - 1) }
             members.append(("ys", .array(ys.map { .number($0) })))

@@ -18,6 +18,8 @@ public actor PresenterRooms {
     }
 
     private var rooms: [String: Room] = [:]
+    /// Who waits for a room to have followers (``waitForFollowers(_:atLeast:)``).
+    private var followerWaits: [(code: String, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// The most rooms open at once (a class, a few teachers); a new one past it closes the oldest.
     private let capacity = 64
     /// The token a presenter's page shows to open a room and drive it.
@@ -64,9 +66,22 @@ public actor PresenterRooms {
     func join(_ code: String, id: UUID, outbound: WebSocketOutboundWriter) async -> Bool {
         guard rooms[code] != nil else { return false }
         rooms[code]!.followers[id] = outbound
+        wakeFollowerWaits()
         if let state = rooms[code]!.state { try? await outbound.write(.text(state)) }
         await tellPresenters(code)
         return true
+    }
+
+    /// Returns once room `code` has at least `count` followers: a test waits on this, not on a clock.
+    func waitForFollowers(_ code: String, atLeast count: Int) async {
+        guard followerCount(code) < count else { return }
+        await withCheckedContinuation { followerWaits.append((code, count, $0)) }
+    }
+
+    private func wakeFollowerWaits() {
+        let (ready, waiting) = (followerWaits.filter { followerCount($0.code) >= $0.count }, followerWaits.filter { followerCount($0.code) < $0.count })
+        followerWaits = waiting
+        for wait in ready { wait.continuation.resume() }
     }
 
     /// Removes a follower.

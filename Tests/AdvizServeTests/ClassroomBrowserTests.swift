@@ -21,13 +21,7 @@ struct ClassroomBrowserTests {
     /// Runs a live server on a free port for `body`, then stops it.
     static func withServer<T: Sendable>(lessons: Bool = false, _ body: @escaping @Sendable (ClassroomServer, String) async throws -> T) async throws -> T {
         let server = ClassroomServerTests.server(lessons: lessons)
-        let port = PortBox()
-        let app = server.application { port.set($0) }
-        let running = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { running.cancel() }
-        for _ in 0..<400 where port.get() == nil { try await Task.sleep(for: .milliseconds(10)) }
-        guard let number = port.get() else { throw Chromium.Failure(description: "the server did not start") }
-        return try await body(server, "http://127.0.0.1:\(number)")
+        return try await TestServer.live(server) { port in try await body(server, "http://127.0.0.1:\(port)") }
     }
 
     @Test func aStudentExplores() async throws {
@@ -165,7 +159,8 @@ struct ClassroomBrowserTests {
                 try await students[0].click("#detach")
                 try await teacher.press("ArrowRight", code: 39)
                 try await students[1].wait(until: "advizPage.state().step === 5", "the class at step 5")
-                try await Task.sleep(for: .milliseconds(300))
+                // The detached student received the class's step 5 too, and stays at 4.
+                try await students[0].wait(until: "advizPage.roomState() && advizPage.roomState().step === 5", "the class's step 5 received")
                 #expect(try await students[0].value("advizPage.state().step", as: Int.self) == 4)
                 try await students[0].click("#rejoin")
                 try await students[0].wait(until: "advizPage.state().step === 5", "the student back with the class")
@@ -179,21 +174,12 @@ struct ClassroomBrowserTests {
                 }
                 #expect(await server.rooms.followerCount(code) == 2)
                 // The teacher's page reloaded (F5) stays in its room: the class is not stranded.
-                try await teacher.evaluate("location.reload()")
-                try await Task.sleep(for: .milliseconds(300))
-                try await teacher.wait(until: "document.querySelector('#banner .code')", "the room's code after a reload")
+                try await teacher.evaluate("window.beforeReload = true; location.reload()")
+                try await teacher.wait(until: "!window.beforeReload && document.querySelector('#banner .code')", "the room's code after a reload")
                 #expect(try await teacher.value("document.querySelector('#banner .code').textContent", as: String.self) == code)
             }
         }
     }
-}
-
-/// The port a server reports once it listens.
-final class PortBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var port: Int?
-    func set(_ value: Int) { lock.withLock { port = value } }
-    func get() -> Int? { lock.withLock { port } }
 }
 
 /// The trace's number format at four digits, for comparing what pages show.

@@ -1,8 +1,6 @@
 import AdvizCore
 import Foundation
 import Hummingbird
-import HummingbirdTesting
-import HummingbirdWSTesting
 import Testing
 @testable import AdvizServe
 
@@ -34,7 +32,7 @@ import Testing
 
     @Test func traceAnswersAsTheCommandLineDoes() async throws {
         let app = Self.server().application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/trace?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")]), method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -52,7 +50,7 @@ import Testing
     @Test func aPlusInTheQueryIsAPlus() async throws {
         // A teacher types `?program=x1+x2` in the address bar: that is x1 + x2, not `x1 x2`.
         let app = Self.server().application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/trace?program=x1+x2&at=2,5", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body)
@@ -63,7 +61,7 @@ import Testing
 
     @Test func aProgramThatDoesNotParseIs400WithItsPlace() async throws {
         let app = Self.server().application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/trace?" + Self.query([("program", "x1*x2 +\nsine(x2)"), ("at", "2,5")]), method: .get) { response in
                 #expect(response.status == .badRequest)
                 let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
@@ -96,7 +94,7 @@ import Testing
     @Test func aProgramOver64KiBIs413() async throws {
         let app = Self.server().application()
         let long = String(repeating: "x+", count: 33_000) + "x"
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/trace", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"program\": \"\(long)\", \"at\": \"1\"}")) { response in
                 #expect(response.status == .contentTooLarge)
                 let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
@@ -119,8 +117,7 @@ import Testing
     }
 
     @Test func unknownRoutesAndPathsOutsideTheLessonsAre404() async throws {
-        let app = Self.server(lessons: true).application()
-        try await app.test(.live) { client in
+        try await TestServer.liveClient(Self.server(lessons: true)) { client in
             for path in ["/nothing", "/api/nothing", "/lessons/../../etc/passwd", "/lessons/..%2F..%2Fetc%2Fpasswd", "/lessons/%2e%2e/%2e%2e/etc/passwd",
                          "/lessons/no-such-lesson/", "/lessons/03-reverse-mode/../../Package.swift", "/lessons/README/", "/lessons/03-reverse-mode/..%2F..%2FPackage.swift"] {
                 try await client.execute(uri: path, method: .get) { response in
@@ -134,7 +131,7 @@ import Testing
 
     @Test func theExploreModelCarriesEveryNodesSum() async throws {
         let app = Self.server().application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/explore?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")]), method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body)
@@ -166,7 +163,7 @@ import Testing
     @Test func aFigureFitsItsViewportAndAStepRestylesTheLayout() async throws {
         let server = Self.server()
         let app = server.application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             let base = "/api/figure.svg?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")])
             var last = ""
             for step in [0, 1, 5, 12] {
@@ -209,7 +206,7 @@ import Testing
     @Test func anotherPointKeepsTheLayout() async throws {
         let server = Self.server()
         let app = server.application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             var places: [String] = []
             for (at, mode) in [("2,5", "both"), ("3,7", "both"), ("-1.5,0.25", "both"), ("3,7", "forward")] {
                 let uri = "/api/figure.svg?" + Self.query([("program", "log(x1*x2)+sin(x2)"), ("at", at), ("mode", mode)])
@@ -231,13 +228,13 @@ import Testing
         let app = Self.server().application()
         // The Explore model too has a limit: 13,000 nested sines are 13,001 nodes.
         let deep = String(repeating: "sin(", count: 13_000) + "x" + String(repeating: ")", count: 13_000)
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/explore", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"program\": \"\(deep)\", \"at\": \"1\"}")) { response in
                 #expect(response.status == .unprocessableContent)
             }
         }
         let program = (1...450).map { "sin(x*\($0))" }.joined(separator: "+")
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/figure.svg", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"program\": \"\(program)\", \"at\": \"1\"}")) { response in
                 #expect(response.status == .unprocessableContent)
                 let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
@@ -248,7 +245,7 @@ import Testing
 
     @Test func pagesAreServedWithoutTheNetwork() async throws {
         let app = Self.server(lessons: true).application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             for path in ["/", "/follow", "/lessons/"] {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .ok, "\(path)")
@@ -256,7 +253,16 @@ import Testing
                     #expect(html.hasPrefix("<!DOCTYPE html>"))
                     // Nothing from another host: no CDN, no fonts, no scripts from the network.
                     #expect(!html.contains("http://") && !html.contains("https://"), "\(path)")
+                    // Its parts are the embedded files, every slot of the shell filled.
+                    #expect(!html.contains("{{"), "\(path)")
+                    #expect(html.contains(".bar .brand {"), "\(path)")
                 }
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("<textarea id=\"program\""))
+                #expect(html.contains("window.ADVIZ_ROLE = {\"role\": \"explore\"};\nwindow.adviz = window.adviz || {};"))
+                #expect(html.contains("window.advizPage = {"))
             }
             try await client.execute(uri: "/lessons/", method: .get) { response in
                 let html = String(buffer: response.body)
@@ -277,7 +283,7 @@ import Testing
 
     @Test func aLessonPlaysAsItsSlideshow() async throws {
         let app = Self.server(lessons: true).application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/lessons/01-computational-graph/", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
@@ -291,10 +297,10 @@ import Testing
         }
     }
 
-    @Test func aRoomNeedsTheTokenAndItsFollowersGetEveryStep() async throws {
+    @Test(.timeLimit(.minutes(1))) func aRoomNeedsTheTokenAndItsFollowersGetEveryStep() async throws {
         let server = Self.server()
-        let app = server.application()
-        try await app.test(.live) { client in
+        try await TestServer.live(server) { port in
+            let client = SocketClient(port: port)
             try await client.execute(uri: "/api/rooms", method: .post) { response in
                 #expect(response.status == .forbidden)
             }
@@ -306,43 +312,36 @@ import Testing
             // A follower joins, then the presenter sends two states: the follower gets both, in order.
             let state1 = #"{"program":"x^2","at":[3],"mode":"both","step":1}"#
             let state2 = #"{"program":"x^2","at":[3],"mode":"both","step":2}"#
-            let received = MessageBox()
-            async let following: Void = {
-                _ = try await client.ws("/ws/follow/\(code)") { inbound, _, _ in
-                    var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
-                    while received.count < 2, let message = try await iterator.next() {
-                        if case .text(let text) = message { received.append(text) }
-                    }
-                }
-            }()
-            // Wait until the follower is in the room.
-            for _ in 0..<200 where await server.rooms.followerCount(code) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            // The follower is in the room once the server has joined it (after the upgrade's answer).
+            let follower = try await TestWebSocket.connect(port: port, path: "/ws/follow/\(code)")
+            await server.rooms.waitForFollowers(code, atLeast: 1)
             #expect(await server.rooms.followerCount(code) == 1)
-            try await client.ws("/ws/present/\(code)?token=test-token") { _, outbound, _ in
-                try await outbound.write(.text(state1))
-                try await outbound.write(.text(state2))
+            // The presenter stays connected until the follower has both: a socket closed at once
+            // may end the server's handler before it has passed on what it read.
+            let received = try await TestWebSocket.with(port: port, path: "/ws/present/\(code)?token=test-token") { _, presenter in
+                try await presenter.send(state1)
+                try await presenter.send(state2)
+                return try await follower.executeThenClose { inbound, outbound in
+                    var messages: [String] = []
+                    let sender = TextSender(outbound: outbound)
+                    for try await text in TextMessages(frames: inbound, sender: sender) {
+                        messages.append(text)
+                        if messages.count == 2 { break }
+                    }
+                    try? await sender.close()
+                    return messages
+                }
             }
-            try await following
-            #expect(received.all == [state1, state2])
+            #expect(received == [state1, state2])
             // A late follower lands where the class is.
             #expect(await server.rooms.state(of: code) == state2)
-            let late = MessageBox()
-            try await client.ws("/ws/follow/\(code)") { inbound, _, _ in
-                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
-                if case .text(let text) = try await iterator.next() { late.append(text) }
+            let late = try await TestWebSocket.with(port: port, path: "/ws/follow/\(code)") { inbound, _ in
+                var iterator = inbound.makeAsyncIterator()
+                return try await iterator.next()
             }
-            #expect(late.all == [state2])
+            #expect(late == state2)
         }
     }
-}
-
-/// Messages a WebSocket handler received, read after it returns.
-final class MessageBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func append(_ text: String) { lock.withLock { messages.append(text) } }
-    var count: Int { lock.withLock { messages.count } }
-    var all: [String] { lock.withLock { messages } }
 }
 
 /// The figure service draws the next step ahead: a student's → finds it drawn.
@@ -367,7 +366,7 @@ extension FigureServiceTests {
     @Test func theNextStepIsDrawnAheadOverHTTP() async throws {
         let server = ClassroomServerTests.server()
         let app = server.application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             let base = "/api/figure.svg?" + ClassroomServerTests.query([("program", "log(x1*x2)+sin(x2)"), ("at", "2,5")])
             try await client.execute(uri: base + "&step=1", method: .get) { #expect($0.status == .ok) }
             for step in 2...4 {

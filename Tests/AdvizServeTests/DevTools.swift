@@ -1,6 +1,6 @@
 import Foundation
-import HummingbirdWSClient
-import Logging
+import NIOCore
+import NIOWebSocket
 
 /// Headless Chromium driven over the DevTools protocol, as a person drives a browser: pages
 /// opened by address, keys pressed and text typed into the focused element, the mouse clicked
@@ -54,52 +54,30 @@ final class Chromium: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         guard lines.count >= 2 else { throw Failure(description: "Chromium did not open its DevTools port") }
-        let url = "ws://127.0.0.1:\(lines[0])\(lines[1])"
-        var configuration = WebSocketClientConfiguration()
-        configuration.maxFrameSize = 1 << 26
-        let box = ResultBox<T>()
-        var logger = Logger(label: "devtools")
-        logger.logLevel = .critical
-        try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+        guard let port = Int(lines[0]) else { throw Failure(description: "Chromium wrote no port: \(lines[0])") }
+        // Closing our side ends the inbound messages, and so the reading task.
+        return try await TestWebSocket.with(port: port, path: String(lines[1]), maxFrameSize: 1 << 26) { inbound, outbound in
             let devtools = DevTools(outbound: outbound)
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await message in inbound.messages(maxSize: 1 << 26) {
-                        if case .text(let text) = message { await devtools.receive(text) }
-                    }
+                    for try await text in inbound { await devtools.receive(text) }
                 }
-                do {
-                    box.set(.success(try await body(devtools)))
-                } catch {
-                    box.set(.failure(error))
-                }
-                // Closing our side ends the inbound messages, and so the reading task.
-                try? await outbound.close(.normalClosure, reason: nil)
-                group.cancelAll()
+                defer { group.cancelAll() }
+                let value = try await body(devtools)
+                try? await outbound.close()
+                return value
             }
         }
-        return try box.get()
-    }
-}
-
-/// A value handed out of the WebSocket's handler.
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<T, any Error>?
-    func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
-    func get() throws -> T {
-        guard let result = lock.withLock({ result }) else { throw Chromium.Failure(description: "the browser connection closed early") }
-        return try result.get()
     }
 }
 
 /// The DevTools connection: commands by id, their answers matched back.
 actor DevTools {
-    private let outbound: WebSocketOutboundWriter
+    private let outbound: TextSender
     private var nextID = 0
     private var waiting: [Int: CheckedContinuation<String, any Error>] = [:]
 
-    init(outbound: WebSocketOutboundWriter) {
+    init(outbound: TextSender) {
         self.outbound = outbound
     }
 
@@ -112,7 +90,7 @@ actor DevTools {
         let text = String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self)
         return try await withCheckedThrowingContinuation { continuation in
             waiting[id] = continuation
-            Task { do { try await outbound.write(.text(text)) } catch { self.fail(id, error) } }
+            Task { do { try await outbound.send(text) } catch { self.fail(id, error) } }
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Testing
 @testable import AdvizServe
 
@@ -38,7 +37,7 @@ import Testing
 
     @Test func withNoFolderTheShippedCourseIsServed() async throws {
         let app = Self.server(folder: nil).application()
-        try await app.test(.router) { client in
+        try await TestServer.router(app) { client in
             try await client.execute(uri: "/api/lessons", method: .get) { response in
                 let list = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [[String: Any]])
                 #expect(list.count == ShippedLessons.all.count)
@@ -71,7 +70,7 @@ import Testing
             let server = Self.server(folder: folder, shipped: false)
             #expect(server.lessonNames() == ["broken"])
             let app = server.application()
-            try await app.test(.router) { client in
+            try await TestServer.router(app) { client in
                 for name in ["passwd", "secret", "up"] {
                     try await client.execute(uri: "/lessons/\(name)/", method: .get) { response in
                         #expect(response.status == .notFound, "\(name)")

@@ -20,13 +20,7 @@ import Testing
         options.quiet = true
         configure(&options)
         let server = ClassroomServer(options: options)
-        let port = PortBox()
-        let app = server.application { port.set($0) }
-        let running = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { running.cancel() }
-        for _ in 0..<400 where port.get() == nil { try await Task.sleep(for: .milliseconds(10)) }
-        guard let number = port.get() else { throw RawConnection.RawFailure(description: "the server did not start") }
-        return try await body(server, number)
+        return try await TestServer.live(server) { port in try await body(server, port) }
     }
 
     /// A plain request on a new connection: the server still answers.
