@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+@testable import AdvizCore
+@testable import AdvizEngines
+
+/// The C of a Python function with its loops and branches (`ControlFlowProgram`): compiled and
+/// run over many points, each following its own path, it gives the per-point trace's value and
+/// gradient to the last bit, and fails exactly where the trace does.
+@Suite struct ControlFlowProgramTests {
+    static let hasCompiler = KernelCompiler.shared.compiler != nil
+
+    /// The trace at one point: value and gradient, or nil where the function gives no number.
+    static func traced(_ module: PythonModule, _ function: String?, _ point: [Double]) -> [Double]? {
+        guard let path = try? module.trace(function: function, at: point),
+            let program = try? Program.parse(path.program),
+            let graph = try? Graph(program: program, options: GraphOptions(outputs: [path.output], inputs: path.parameters)),
+            let trace = try? Trace(graph, at: point)
+        else { return nil }
+        return [trace.outputValues[0]] + trace.gradient
+    }
+
+    static func hex(_ d: Double) -> String { String(d.bitPattern, radix: 16) }
+
+    /// Runs the compiled program at `points` (one array per point) and returns, per point, the
+    /// bit patterns of value and gradient, or nil where it failed.
+    static func compiled(_ module: PythonModule, _ function: String?, _ points: [[Double]]) throws -> [[String]?] {
+        let code = try module.controlFlowCode(function: function)
+        let program = ControlFlowProgram(code)
+        let n = code.parameters.count, count = points.count
+        let columns = (0..<n).map { j in points.map { "0x\(hex($0[j]))ULL" }.joined(separator: ", ") }
+        let driver = """
+            #include <stdio.h>
+            #include <stdint.h>
+            #include <string.h>
+            void adviz_python(long, long, const double *const *, double *, double *const *, int *);
+            static const uint64_t P[\(n)][\(count)] = { \(columns.map { "{ \($0) }" }.joined(separator: ", ")) };
+            int main(void)
+            {
+                static double in[\(n)][\(count)], g[\(n)][\(count)], v[\(count)];
+                static int failed[\(count)];
+                const double *columns[\(n)];
+                double *gradients[\(n)];
+                for (int j = 0; j < \(n); j++) {
+                    memcpy(in[j], P[j], sizeof in[j]);
+                    columns[j] = in[j];
+                    gradients[j] = g[j];
+                }
+                adviz_python(0, \(count), columns, v, gradients, failed);
+                for (int i = 0; i < \(count); i++) {
+                    if (failed[i]) { printf("fail\\n"); continue; }
+                    uint64_t b;
+                    memcpy(&b, &v[i], 8);
+                    printf("%llx", (unsigned long long)b);
+                    for (int j = 0; j < \(n); j++) { memcpy(&b, &g[j][i], 8); printf(" %llx", (unsigned long long)b); }
+                    printf("\\n");
+                }
+                return 0;
+            }
+            """
+        let output = try CProgram.run(["main.c": driver, "python.c": program.text], flags: ["-O1", "-ffp-contract=off"])
+        return output.split(separator: "\n").map { $0 == "fail" ? nil : $0.split(separator: " ").map(String.init) }
+    }
+
+    /// Every point: the compiled bits equal the trace's (NaN as NaN), or both fail.
+    static func expectAgreement(_ text: String, _ function: String? = nil, at points: [[Double]], _ label: String = "") throws {
+        let module = try PythonModule.parse(SourceText(text, name: "lab.py"))
+        let results = try compiled(module, function, points)
+        #expect(results.count == points.count, "one line per point \(label)")
+        for (point, result) in zip(points, results) {
+            let expected = traced(module, function, point)
+            guard let expected else {
+                #expect(result == nil, "the trace fails at \(point), the kernel must too \(label)\n\(text)")
+                continue
+            }
+            guard let result else {
+                Issue.record("the kernel failed at \(point) where the trace gives \(expected) \(label)\n\(text)")
+                continue
+            }
+            let got = result.compactMap { UInt64($0, radix: 16).map(Double.init(bitPattern:)) }
+            let same = got.count == expected.count && zip(got, expected).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            #expect(same, "at \(point): kernel \(got), trace \(expected) \(label)\n\(text)")
+        }
+    }
+
+    static let lab = (try? String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/AdvizKitTests/ControlFlowProgramTests.swift", with: "docs/examples/lab.py"), encoding: .utf8)) ?? ""
+
+    static let grid: [[Double]] = stride(from: -2.5, through: 2.5, by: 0.25).map { [$0] } + [[0], [-0.0], [1e-300], [.nan], [.infinity]]
+
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
+    func theLabsLoopAndBranches() throws {
+        #expect(!ControlFlowProgramTests.lab.isEmpty, "docs/examples/lab.py is read")
+        try Self.expectAgreement(Self.lab, "f_polynomial", at: Self.grid, "f_polynomial")
+        try Self.expectAgreement(Self.lab, "dfdx_abs", at: Self.grid, "dfdx_abs")
+        let pairs = Self.grid.flatMap { x in [[x[0], 0.5], [x[0], x[0]], [x[0], -1.75]] }
+        try Self.expectAgreement(Self.lab, "h", at: pairs, "h")
+    }
+
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
+    func babylonianSquareRootWhileLoop() throws {
+        let text = """
+            def babylonian(a):
+                x = a
+                while abs(x*x - a) > 1e-12 * a:
+                    x = 0.5*(x + a/x)
+                return x
+            """
+        try Self.expectAgreement(text, at: [[2], [9], [0.5], [1e6], [123.456], [1]], "babylonian")
+    }
+
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
+    func aRunawayWhileLoopFailsAtItsCap() throws {
+        let text = """
+            def runaway(x):
+                while x > 0:
+                    x = x + 1
+                return x
+            """
+        let module = try PythonModule.parse(SourceText(text, name: "loop.py"))
+        let results = try Self.compiled(module, nil, [[1], [-1]])
+        #expect(results.count == 2)
+        #expect(results.first! == nil, "x = 1 runs past the cap: no number, as the trace")
+        #expect(results.last! != nil, "x = -1 never enters the loop")
+        #expect(Self.traced(module, nil, [1]) == nil)
+    }
+
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
+    func sharedNodesAliasesHelpersAndPythonNumbers() throws {
+        let text = """
+            import numpy as np
+            import math
+
+            SCALE = 0.5
+
+            def helper(a, b):
+                c = a * a
+                return c + np.sin(b) - a * a
+
+            def f(x, y):
+                s = 0
+                z = x
+                for i in range(4):
+                    s += helper(z, y) * i
+                    if s > 1 or y < -1:
+                        z = z / (1 + s*s)
+                    elif not s < -2:
+                        z = np.where(x > y, x*x, -y)
+                    else:
+                        continue
+                    t = z
+                    s = s - t * SCALE
+                u = max(x, y, 0.25)
+                w = (x if x > 0 else -x) ** 2 + abs(-3) * u + math.pi + 2 ** -1 - (7 // 2) % 3
+                return s + w * square(z) if False else s + w * np.square(z)
+            """
+        let points = [[0.5, 1.5], [-1.25, 0.75], [2, -3], [0, 0], [1, 1], [-0.5, -1.5], [3, 2.5]]
+        try Self.expectAgreement(text, "f", at: points, "helpers")
+    }
+}
