@@ -67,8 +67,11 @@ import Testing
         let module = try PythonModule.parse(SourceText(text, name: "lab.py"))
         let results = try compiled(module, function, points)
         #expect(results.count == points.count, "one line per point \(label)")
+        var numbers = 0
+        defer { #expect(numbers > 0, "some point gives a number \(label)") }
         for (point, result) in zip(points, results) {
             let expected = traced(module, function, point)
+            if expected != nil { numbers += 1 }
             guard let expected else {
                 #expect(result == nil, "the trace fails at \(point), the kernel must too \(label)\n\(text)")
                 continue
@@ -155,5 +158,132 @@ import Testing
             """
         let points = [[0.5, 1.5], [-1.25, 0.75], [2, -3], [0, 0], [1, 1], [-0.5, -1.5], [3, 2.5]]
         try Self.expectAgreement(text, "f", at: points, "helpers")
+    }
+    /// Every operation's value and partials in the runtime are the primal sweep's, bit for bit,
+    /// at ordinary points, signed zeros, infinities, NaN, kinks and domain edges.
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
+    func everyOperationStepsAsTheSweep() throws {
+        let values: [Double] = [-3, -2, -1, -0.5, -0.0, 0, 1e-300, 0.1, 0.5, 1, 2, 2.5, 3, 1e300, .infinity, -.infinity, .nan]
+        let ops = Op.allCases.filter { $0.arity > 0 }
+        var cases: [(Op, Double, Double)] = []
+        for op in ops { for a in values { for b in (op.arity == 2 ? values : [0]) { cases.append((op, a, b)) } } }
+        let table = cases.map { "{ \($0.0.rawValue), 0x\(Self.hex($0.1))ULL, 0x\(Self.hex($0.2))ULL }" }.joined(separator: ",\n")
+        let driver = ControlFlowRuntime.text + """
+            #include <stdio.h>
+            static const struct { int op; uint64_t a, b; } C[] = {
+            \(table)
+            };
+            int main(void)
+            {
+                for (unsigned k = 0; k < sizeof C / sizeof C[0]; k++) {
+                    double a, b, pa, pb;
+                    memcpy(&a, &C[k].a, 8);
+                    memcpy(&b, &C[k].b, 8);
+                    double v = ad_value(C[k].op, a, b);
+                    ad_partials(C[k].op, a, b, v, &pa, &pb);
+                    if (v != v) { pa = NAN; pb = NAN; }
+                    uint64_t x[3];
+                    memcpy(&x[0], &v, 8); memcpy(&x[1], &pa, 8); memcpy(&x[2], &pb, 8);
+                    printf("%llx %llx %llx\\n", (unsigned long long)x[0], (unsigned long long)x[1], (unsigned long long)x[2]);
+                }
+                return 0;
+            }
+            """
+        let lines = try CProgram.run(["steps.c": driver], flags: ["-O1", "-ffp-contract=off"]).split(separator: "\n")
+        #expect(lines.count == cases.count, "one line per case")
+        for ((op, a, b), line) in zip(cases, lines) {
+            let got = line.split(separator: " ").compactMap { UInt64($0, radix: 16).map(Double.init(bitPattern:)) }
+            let step = op.step(a, b, withRespectToB: true)
+            var expected = [step.value, step.partialA, op.arity == 2 ? step.partialB : got.last ?? 0]
+            if step.value.isNaN { expected[1] = .nan; expected[2] = .nan }
+            let same = got.count == 3 && zip(got, expected).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            #expect(same, "\(op.name)(\(a), \(b)): runtime \(got), sweep \(expected)")
+        }
+    }
+
+    /// Random programs with loops, branches, helpers, aliases, augmented assignment and
+    /// `np.where`, at random points: the kernel is the trace at every point.
+    @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
+    func randomProgramsFollowEachPointsPath() throws {
+        var generator = RandomPython(seed: 25)
+        for k in 0..<12 {
+            let text = generator.module()
+            let points = (0..<8).map { _ in [generator.number(), generator.number()] }
+            try Self.expectAgreement(text, "f", at: points, "random program \(k)")
+        }
+    }
+}
+
+/// Random scalar Python of the subset, seeded (SplitMix64).
+struct RandomPython {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func number() -> Double { (Double(below(4001)) - 2000) / 800 }
+    mutating func pick(_ options: [String]) -> String { options[below(options.count)] }
+
+    var names = ["x", "y", "s", "t"]
+
+    mutating func leaf(_ extra: [String]) -> String {
+        switch below(5) {
+        case 0: return pick(["2", "3", "0.5", "1.25", "-1"])
+        default: return pick(names + extra)
+        }
+    }
+
+    mutating func expression(_ depth: Int, _ extra: [String] = []) -> String {
+        guard depth > 0, below(4) != 0 else { return leaf(extra) }
+        let a = expression(depth - 1, extra), b = expression(depth - 1, extra)
+        switch below(10) {
+        case 0: return "\(a) + \(b)"
+        case 1: return "\(a) - \(b)"
+        case 2: return "(\(a)) * (\(b))"
+        case 3: return "(\(a)) / (1 + (\(b))**2)"
+        case 4: return "np.sin(\(a))"
+        case 5: return "np.maximum(\(a), \(b))"
+        case 6: return "abs(\(a))"
+        case 7: return "(\(a) if \(a) > \(b) else \(b))"
+        case 8: return "helper(\(a), \(b))"
+        default: return "np.where(\(a) < 0, \(a), \(b) * \(b))"
+        }
+    }
+
+    mutating func block(_ depth: Int, indent: String, extra: [String]) -> String {
+        var out = ""
+        for _ in 0..<(1 + below(3)) {
+            let target = pick(names)
+            switch depth > 0 ? below(6) : below(3) {
+            case 0: out += "\(indent)\(target) = \(expression(2, extra))\n"
+            case 1: out += "\(indent)\(target) \(pick(["+=", "-=", "*="])) \(expression(1, extra))\n"
+            case 2: out += "\(indent)\(target) = \(pick(names))\n"
+            case 3:
+                out += "\(indent)if \(expression(1, extra)) > \(expression(1, extra)):\n" + block(depth - 1, indent: indent + "    ", extra: extra)
+                out += "\(indent)else:\n" + block(depth - 1, indent: indent + "    ", extra: extra)
+            case 4:
+                out += "\(indent)for i in range(\(1 + below(3))):\n" + block(depth - 1, indent: indent + "    ", extra: extra + ["i"])
+            default:
+                out += "\(indent)while \(target) < 1 and \(target) > -1:\n"
+                out += "\(indent)    \(target) = \(target) * 2 + \(pick(["0.25", "-0.25"]))\n"
+            }
+        }
+        return out
+    }
+
+    mutating func module() -> String {
+        var text = "import numpy as np\n\ndef helper(a, b):\n"
+        text += "    c = a * b\n    if c > 1:\n        c = c - a * b\n    return c + np.sin(a)\n\n"
+        text += "def f(x, y):\n    s = 0\n    t = x * y\n"
+        text += block(2, indent: "    ", extra: [])
+        text += "    return \(expression(2))\n"
+        return text
     }
 }

@@ -127,7 +127,7 @@ struct PythonLowering {
     }
 
     mutating func statement(_ s: PyStmt) throws(Diagnostic) {
-        emit("/* line \(s.line) */")
+        emit("/* line \(s.line): \(sourceLine(s.line)) */")
         switch s.kind {
         case .pass: return
         case .breakLoop: emit("break;")
@@ -266,6 +266,13 @@ struct PythonLowering {
         var text = "\(d)"
         if !text.contains(".") && !text.contains("e") { text += ".0" }
         return d.sign == .minus ? "(\(text))" : text
+    }
+
+    /// Line `number` of the file as written, trimmed, to stand in a C comment.
+    func sourceLine(_ number: Int) -> String {
+        let lines = module.source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.indices.contains(number - 1) else { return "" }
+        return PythonLowering.comment(lines[number - 1].trimmingCharacters(in: .whitespaces))
     }
 
     /// A name as it may stand in a C comment.

@@ -5,7 +5,7 @@ import AdvizCore
 /// trace's sharing, and the steps of every operation from the table of primitives.
 enum ControlFlowRuntime {
     /// Each operation's value and partials as C, from the table (``Op/code(_:_:in:)``,
-    /// ``Op/partialCode(_:a:b:v:constantA:constantB:in:)``, ``Op/partialFormula(_:)``): what the
+    /// ``Op/partialCode(_:a:b:v:constantA:constantB:in:)``, the rules' sweep formulas): what the
     /// trace's primal sweep computes, checked bit for bit by `ControlFlowProgramTests`.
     static var steps: String {
         var c = "static inline double ad_value(int op, double a, double b)\n{\n    switch (op) {\n"
@@ -16,7 +16,7 @@ enum ControlFlowRuntime {
             c += "    case \(op.rawValue): return \(value);  /* \(op.name) */\n"
             let partials = (0..<op.arity).map { k in
                 op.partialCode(k, a: "a", b: "b", v: "v", constantA: false, constantB: false, in: .c)
-                    ?? formula.write(op.partialFormula(k)).text
+                    ?? formula.write(op.rule.sweepFormulas[k]).text
             }
             p += "    case \(op.rawValue): *pa = \(partials[0]); *pb = \(op.arity == 2 ? partials[1] : "0.0"); return;\n"
         }
