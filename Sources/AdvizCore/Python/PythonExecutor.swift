@@ -233,7 +233,8 @@ struct PythonExecutor {
                 // A figure draws the statements of a branch that depends on the inputs in a box that says so.
                 return try branch(lastDependsOnInputs ? "line \(line): \(construct) \(module.text(of: test)) ✓\(why)" : nil, s.bodies[k], &locals)
             }
-            failed.append("\(module.text(of: test)) ✗")
+            let compared = lastComparison.map { $0.hasSuffix(" is false") ? String($0.dropLast(9)) : $0 }
+            failed.append("\(module.text(of: test)) ✗" + (compared.map { ": \($0)" } ?? ""))
         }
         if s.bodies.count > s.expressions.count {
             let body = s.bodies[s.expressions.count]

@@ -64,6 +64,20 @@ public struct PythonPath: Sendable {
         }
     }
 
+    /// The decisions on the inputs as marks a figure prints beside the graph, in order:
+    /// `line 4: if x > 0 ✓ (2 > 0)`, `line 3: while … ✗`; a run of equal marks (a loop's
+    /// iterations) once, with its count, and at most `limit` marks.
+    public func branchMarks(limit: Int = 8) -> [String] {
+        var marks: [(text: String, count: Int)] = []
+        for d in decisions where d.dependsOnInputs {
+            let text = "line \(d.line): \(d.construct) \(d.condition) \(d.outcome.isTakenOutcome ? "✓" : "✗")"
+            if let last = marks.last, last.text == text { marks[marks.count - 1].count += 1 } else { marks.append((text, 1)) }
+        }
+        var out = marks.prefix(limit).map { $0.count > 1 ? "\($0.text) ×\($0.count)" : $0.text }
+        if marks.count > limit { out.append("… \(marks.count - limit) more") }
+        return out
+    }
+
     /// The kink warnings of the path.
     public var kinks: [String] { decisions.compactMap(\.kink) }
 
