@@ -99,6 +99,28 @@ import Testing
         try Self.expectAgreement(Self.lab, "h", at: pairs, "h")
     }
 
+    /// The compiled kernel is cached as the straight-line kernels are: a second kernel of the
+    /// same C compiles nothing, gives the same numbers, and the cache holds no half-written file.
+    @Test(.enabled(if: hasCompiler && KernelCompiler.shared.cacheFolder != nil, "needs a C compiler and a writable kernel cache"))
+    func theKernelIsCompiledOnceThenCached() throws {
+        // A constant no other run has used, so the first kernel is compiled here.
+        let constant = "\(Int.random(in: 1...1_000_000_000)).5"
+        let module = try PythonModule.parse(SourceText("def f(x):\n    for i in range(2):\n        if x > 0:\n            x = x*x + \(constant)\n    return x\n"))
+        let program = ControlFlowProgram(try module.controlFlowCode(function: "f"))
+        let points = PointColumns(columns: [[-1, 0.25, 2]])
+        let first = try ControlFlowKernel(program)
+        let second = try ControlFlowKernel(program)
+        #expect(first.compileSeconds > 0)
+        #expect(second.compileSeconds == 0, "loaded from the cache")
+        let (a, b) = (first.run(points, threads: 1), second.run(points, threads: 1))
+        #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern) && a.gradients == b.gradients)
+        let folder = try #require(KernelCompiler.shared.cacheFolder)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        let key = String(KernelCompiler.key(program.text, compiler: KernelCompiler.shared.compiler!, flags: KernelCompiler.flags(.strict)), radix: 16)
+        #expect(names.contains("py\(key).c") && names.contains("py\(key).so"))
+        #expect(!names.contains { $0.hasPrefix(".py\(key).") }, "no temporary left")
+    }
+
     @Test(.enabled(if: hasCompiler, "needs a C compiler (the clang beside swift)"))
     func babylonianSquareRootWhileLoop() throws {
         let text = """

@@ -97,6 +97,7 @@ public enum LessonSlides {
                         options.numbers = false
                         options.theme = theme
                         options.backwardPassStart = frame.backwardPassStart
+                        frame.path.map { pythonGroups($0, graph, &options) }
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
                     let renderer = renderers[key]!
@@ -121,6 +122,7 @@ public enum LessonSlides {
                         options.show = show
                         options.theme = theme
                         options.backwardPassStart = frame.backwardPassStart
+                        frame.path.map { pythonGroups($0, graph, &options) }
                         // The direction that suits the slide's figure pane (about 16:10 beside the narration).
                         options.fit = 1.6
                         options.spread = false
@@ -163,6 +165,15 @@ public enum LessonSlides {
     }
 
     /// The row the frame's sweep reached last, as one sentence (`v̄₄ = ȳ = 1`); nil when no sweep moved.
+    /// A Python function's figure: a box per loop iteration and call, as `render` draws them
+    /// (iterations past the third folded), and the branches' decisions.
+    static func pythonGroups(_ path: PythonPath, _ graph: Graph, _ options: inout FigureOptions) {
+        guard options.backwardPassStart == nil else { return }  // a gradient graph has no statements of its own
+        let groups = path.figureGroups()
+        options.statementGroups = groups.labels
+        options.collapse += groups.folded.compactMap { graph.statements.indices.contains($0) ? graph.statements[$0].name : nil }
+    }
+
     static func currentRowCaption(_ trace: Trace, _ progress: FigureProgress) -> String? {
         let (rows, done): ([TraceRow], Int)
         switch progress.sweep {
