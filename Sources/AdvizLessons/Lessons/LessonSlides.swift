@@ -97,7 +97,7 @@ public enum LessonSlides {
                         options.numbers = false
                         options.theme = theme
                         options.backwardPassStart = frame.backwardPassStart
-                        frame.path.map { pythonGroups($0, graph, &options) }
+                        frame.path.map { pythonGroups($0, &options) }
                         renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
                     }
                     let renderer = renderers[key]!
@@ -122,7 +122,7 @@ public enum LessonSlides {
                         options.show = show
                         options.theme = theme
                         options.backwardPassStart = frame.backwardPassStart
-                        frame.path.map { pythonGroups($0, graph, &options) }
+                        frame.path.map { pythonGroups($0, &options) }
                         // The direction that suits the slide's figure pane (about 16:10 beside the narration).
                         options.fit = 1.6
                         options.spread = false
@@ -165,13 +165,12 @@ public enum LessonSlides {
     }
 
     /// The row the frame's sweep reached last, as one sentence (`v̄₄ = ȳ = 1`); nil when no sweep moved.
-    /// A Python function's figure: a box per loop iteration and call, as `render` draws them
-    /// (iterations past the third folded), and the branches' decisions.
-    static func pythonGroups(_ path: PythonPath, _ graph: Graph, _ options: inout FigureOptions) {
+    /// A Python function's figure: a box per loop iteration and call, as `render` draws them,
+    /// and the branches' decisions. Nothing is folded: a slide steps through every node, and the
+    /// camera follows a node a fold would hide (the Babylonian root's fourth update drew a blank pane).
+    static func pythonGroups(_ path: PythonPath, _ options: inout FigureOptions) {
         guard options.backwardPassStart == nil else { return }  // a gradient graph has no statements of its own
-        let groups = path.figureGroups()
-        options.statementGroups = groups.labels
-        options.collapse += groups.folded.compactMap { graph.statements.indices.contains($0) ? graph.statements[$0].name : nil }
+        options.statementGroups = path.figureGroups(unfold: true).labels
     }
 
     static func currentRowCaption(_ trace: Trace, _ progress: FigureProgress) -> String? {

@@ -318,7 +318,7 @@ public struct LessonText: Sendable {
         var lines = [style.apply(.heading, title) + style.apply(.muted, "  (\(frame.progress) of \(rows.count) rows)")] + table.lines(style: style)
         // A Python function's path: which way its loops and branches went, before the rows they made.
         if let path = frame.path, !path.decisions.isEmpty {
-            lines = path.report().split(separator: "\n").map { style.apply(.muted, String($0)) } + lines
+            lines = path.report().split(separator: "\n").map { style.apply(.muted, String($0)) } + [""] + lines
         }
         if remaining > 0 { lines.append(style.apply(.muted, "  … \(remaining) more") ) }
         if phase == .reverse, frame.progress == rows.count, let adjoints = trace.adjoints {
