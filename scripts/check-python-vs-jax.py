@@ -166,15 +166,49 @@ def check(adviz, source, function, point, label, stats):
         os.unlink(path)
 
 
+def check_grad(adviz, source, function, points, label, stats):
+    """`adviz grad` at many points (for a function that branches, the compiled kernel with its
+    loops and branches, each point on its own path) against JAX at each point."""
+    with tempfile.TemporaryDirectory() as folder:
+        path, csv = os.path.join(folder, "prog.py"), os.path.join(folder, "points.csv")
+        with open(path, "w") as f:
+            f.write(source)
+        with open(csv, "w") as f:
+            f.write("x,y\n" + "".join(f"{x!r},{y!r}\n" for x, y in points))
+        run = subprocess.run([adviz, "grad", "-f", path, "--function", function, "--input", csv],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            stats["errors"] += 1
+            print(f"adviz grad error on {label}: {run.stderr.strip()}\n{source}")
+            return
+        if "one kernel keeps its loops and branches" in run.stderr:
+            stats["control_flow_kernels"] += 1
+        rows = [line.split(",") for line in run.stdout.strip().split("\n")[1:]]
+        for row, point in zip(rows, points):
+            got = [float(v) for v in row[2:]]
+            want = jax_value_and_grad(source, function, point)
+            stats["grad_checked"] += 1
+            if close(got[0], want[0]) and all(close(a, b) for a, b in zip(got[1:], want[1])):
+                continue
+            traced, _ = adviz_trace(adviz, path, function, point)
+            if traced == "kink":
+                stats["kinks"] += 1
+                continue
+            stats["mismatches"] += 1
+            print(f"GRAD MISMATCH {label} at {point}: adviz grad {got}, jax {want}\n{source}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--adviz", default=".build/debug/adviz")
     parser.add_argument("--programs", type=int, default=100)
     parser.add_argument("--points", type=int, default=3)
     parser.add_argument("--seed", type=int, default=25)
+    parser.add_argument("--grad-points", type=int, default=0,
+                        help="also run `adviz grad` on this many points of each program (0: off)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    stats = {"checked": 0, "mismatches": 0, "errors": 0, "kinks": 0}
+    stats = {"checked": 0, "mismatches": 0, "errors": 0, "kinks": 0, "grad_checked": 0, "control_flow_kernels": 0}
     for function, points in [("f", [3.0, -1.5]), ("f_composed", [0.5, -0.3]), ("dfdx_abs", [2.0, -2.0]),
                              ("f_polynomial", [2.0, 0.3, -0.7]), ("babylonian", [2.0, 9.0]), ("g", [0.7, -1.3])]:
         for p in points:
@@ -183,8 +217,13 @@ def main():
         source = program(rng)
         for _ in range(args.points):
             check(args.adviz, source, "main", [rng.uniform(-2, 2), rng.uniform(-2, 2)], f"program {k}", stats)
+        if args.grad_points:
+            points = [(rng.uniform(-2, 2), rng.uniform(-2, 2)) for _ in range(args.grad_points)]
+            check_grad(args.adviz, source, "main", points, f"program {k}", stats)
     print(f"checked {stats['checked']} (program, point) pairs against JAX: {stats['mismatches']} mismatches, "
-          f"{stats['errors']} adviz errors, {stats['kinks']} skipped at kinks")
+          f"{stats['errors']} adviz errors, {stats['kinks']} skipped at kinks"
+          + (f"; adviz grad at {stats['grad_checked']} points ({stats['control_flow_kernels']} programs by the "
+             "compiled kernel with their loops and branches)" if args.grad_points else ""))
     sys.exit(1 if stats["mismatches"] or stats["errors"] else 0)
 
 

@@ -43,6 +43,10 @@ struct CodegenCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors { () throws(AdvizError) in
+            if let text = try controlFlowProgram() {
+                try write(text)
+                return
+            }
             let (source, loaded) = try program.loadGraph()
             let graph = try gradientGraph.apply(to: loaded).graph
             // The derivative program takes every output (ȳ weights them); a kernel differentiates
@@ -52,12 +56,26 @@ struct CodegenCommand: ParsableCommand {
                     (graph.outputCount > 1 ? "/* output \(graph.outputs[k].name) */\n" : "") + KernelSource(graph, output: k, symbolic: nil, math: fastMath ? .fast : .strict).text
                 }.joined(separator: "\n")
                 : DerivativeProgram.write(graph, mode: mode, language: lang, source: source.text)
-            if let outputFile {
-                try AdvizError.writing { try AtomicFile.write(text, to: outputFile) }
-            } else {
-                try writeStandardOutput(text)
-            }
+            try write(text)
         }
+    }
+
+    private func write(_ text: String) throws(AdvizError) {
+        if let outputFile {
+            try AdvizError.writing { try AtomicFile.write(text, to: outputFile) }
+        } else {
+            try writeStandardOutput(text)
+        }
+    }
+
+    /// A Python function without `--at`, in C and reverse mode: its program with loops kept as
+    /// loops and branches as branches, every path in one function (nil for anything else).
+    private func controlFlowProgram() throws(AdvizError) -> String? {
+        guard program.at == nil, !kernel, lang == .c, mode == .reverse, !gradientGraph.enabled else { return nil }
+        let source = try ProgramSource.choose(argument: program.expression, file: program.file).load()
+        guard PythonDetection.isPython(source) else { return nil }
+        let module = try PythonModule.parse(source)
+        return ControlFlowProgram(try module.controlFlowCode(function: program.function)).text
     }
 }
 

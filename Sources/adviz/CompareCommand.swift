@@ -69,22 +69,7 @@ struct CompareCommand: ParsableCommand {
     private func pythonDifferences(_ path: PythonPath?, graph: Graph, point: [Double]) throws(AdvizError) -> String {
         guard let path, path.branchesOnInputs, format == .text else { return "" }
         let module = try PythonModule.parse(try ProgramSource.choose(argument: program.expression, file: program.file).load())
-        let rows = try module.finiteDifferences(function: path.function, at: point, step: step)
-        let ad = try Trace(graph, at: point).gradient
-        let number = NumberFormat(significantDigits: 12)
-        var lines = ["", "The Python function itself, differenced (each evaluation runs it and may take another path):"]
-        var table: [[String]] = [["method"] + graph.inputNames.map { "∂f/∂\($0)" } + ["error vs AD"]]
-        for (scheme, gradient) in rows {
-            let error = zip(gradient, ad).map { abs($0 - $1) }.max() ?? 0
-            table.append([scheme] + gradient.map { number.string($0) } + [error.isNaN ? "NaN" : NumberFormat(significantDigits: 2).string(error)])
-        }
-        let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
-        for row in table {
-            var line = "  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            lines.append(line)
-        }
-        lines.append("  (AD differentiates the path taken at the point: \(path.conditions.joined(separator: " and ")))")
+        let lines = try module.differencesLines(path, inputs: graph.inputNames, at: point, gradient: try Trace(graph, at: point).gradient, step: step)
         return lines.joined(separator: "\n") + "\n"
     }
 }

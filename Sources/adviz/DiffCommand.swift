@@ -58,7 +58,7 @@ struct DiffCommand: ParsableCommand {
                 try writeStandardOutput(DiffReport.swellTable(rows, inner: inner, json: format == .json))
                 return
             }
-            if program.at == nil, order == 1, format != .json, let pieces = try piecewise() {
+            if program.at == nil, order == 1, let pieces = try piecewise() {
                 try writeStandardOutput(pieces)
                 return
             }
@@ -113,12 +113,22 @@ struct DiffCommand: ParsableCommand {
         let source = try ProgramSource.choose(argument: program.expression, file: program.file).load()
         guard PythonDetection.isPython(source) else { return nil }
         let module = try PythonModule.parse(source)
-        let (paths, complete) = try module.paths(function: program.function)
-        guard paths.count > 1 || paths.first?.branchesOnInputs == true, let function = paths.first?.function else { return nil }
+        let (found, complete) = try module.paths(function: program.function)
+        guard found.count > 1 || found.first?.branchesOnInputs == true, let function = found.first?.function else { return nil }
+        // Combinations of branches no input reaches (`x > 0`, then `x < -1`) are no piece.
+        var paths: [PythonPath] = []
+        var dropped: [String] = []
+        for path in found {
+            if let contradiction = PathFeasibility.contradiction(in: path, module: module) { dropped.append(contradiction) } else { paths.append(path) }
+        }
         var out = "`\(function)` branches on its inputs: one derivative per path (\(paths.count)\(complete ? "" : ", the first found; there are more")), each where its conditions hold\n"
+        var pieces: [String] = []
         for path in paths {
+            let conditions = path.conditions.isEmpty ? "always" : path.conditions.joined(separator: " and ")
+            let quoted = JSONValue.array(path.conditions.map { .string($0) }).serialized(pretty: false)
             if let failure = path.failure {
-                out += "\nwhere " + path.conditions.joined(separator: " and ") + ": no derivative (\(failure))\n"
+                out += "\nwhere \(conditions): no derivative (\(failure))\n"
+                pieces.append("{\"conditions\": \(quoted), \"failure\": \(JSONValue.string(failure).serialized(pretty: false))}")
                 continue
             }
             let parsed: Program
@@ -129,9 +139,17 @@ struct DiffCommand: ParsableCommand {
             for v in variables where graph.inputNames.contains(v) {
                 derivatives.append(try SymbolicDerivative(graph, output: 0, variable: v, simplify: !noSimplify))
             }
-            out += "\nwhere " + (path.conditions.isEmpty ? "always" : path.conditions.joined(separator: " and ")) + ":\n"
+            out += "\nwhere " + conditions + ":\n"
             out += DiffReport.render(derivatives, graph: graph, output: 0, source: path.program.text, point: nil, style: format == .latex ? .latex : .text, json: false)
+            let json = DiffReport.render(derivatives, graph: graph, output: 0, source: path.program.text, point: nil, style: .text, json: true)
+            pieces.append("{\"conditions\": \(quoted), \"derivative\": \(json.trimmingCharacters(in: .whitespacesAndNewlines))}")
         }
-        return out
+        if !dropped.isEmpty {
+            out += "\n\(dropped.count) combination\(dropped.count == 1 ? "" : "s") of branches dropped: no input takes \(dropped.count == 1 ? "it" : "them") (\(dropped.joined(separator: "; ")) cannot hold together); \(PathFeasibility.scope)\n"
+        }
+        guard format == .json else { return out }
+        let droppedJSON = JSONValue.array(dropped.map { .string($0) }).serialized(pretty: false)
+        return "{\"function\": \(JSONValue.string(function).serialized(pretty: false)), \"complete\": \(complete), \"pieces\": [\n"
+            + pieces.joined(separator: ",\n") + "\n], \"dropped\": \(droppedJSON)}\n"
     }
 }

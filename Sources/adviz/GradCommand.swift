@@ -117,6 +117,7 @@ struct GradCommand: ParsableCommand {
         } else {
             points = try PointGrid.points(grids: grid, inputs: chosen.parameters)
         }
+        if let compiled = try controlFlowGradients(module, function: chosen.name, points: points) { return compiled }
         let started = Date()
         var groups: [String: (path: PythonPath, indices: [Int])] = [:]
         var order: [String] = []
@@ -160,6 +161,25 @@ struct GradCommand: ParsableCommand {
         let ms = NumberFormat(significantDigits: 3).string(findSeconds * 1000)
         result.engine = engines.sorted().joined(separator: ", ") + "; \(order.count) path\(order.count == 1 ? "" : "s") (`\(chosen.name)` branches on its inputs: it was run at each point to find its path, \(ms) ms, and each path's points share one tape)"
         printError("note: `\(chosen.name)` branches on its inputs: its \(points.count) points take \(order.count) path\(order.count == 1 ? "" : "s"), each differentiated on its own tape")
+        return (graph, points, result)
+    }
+
+    /// The reverse gradient by one compiled kernel that keeps the function's loops and branches,
+    /// each point on its own path; nil where it cannot be built under `--engine auto` (the
+    /// points are then grouped by path, which says what that costs).
+    private func controlFlowGradients(_ module: PythonModule, function: String, points: PointColumns) throws(AdvizError) -> (Graph, PointColumns, GradientColumns)? {
+        guard engine != .interpreted, method == .reverse, !program.noShare, !fastMath, points.count > 0 else { return nil }
+        let result: GradientColumns
+        do {
+            result = try PythonGradients.compiled(module, function: function, points: points, threads: threads)
+        } catch {
+            if case .input = error { throw error }
+            if engine == .compiled { throw error }
+            printError("note: \(error); the points are grouped by path instead")
+            return nil
+        }
+        let graph = try pathGraph(try module.trace(function: function, at: points.columns.map { $0[0] }))
+        printError("note: `\(function)` branches on its inputs: one kernel keeps its loops and branches, and each of the \(points.count) points follows its own path")
         return (graph, points, result)
     }
 

@@ -177,7 +177,8 @@ struct RenderCommand: ParsableCommand {
             let fileFormat = format ?? FigureFormat.from(path: path) ?? .svg
             if fileFormat == .tikz {
                 if let step, step > 0 { throw .invalidArgument("--step draws one step as svg, png or pdf; --format tikz draws the whole figure (`adviz lesson build --format beamer` draws each step of a lesson)") }
-                let tikz = TikZFigure(trace, theme: options.theme, show: shown, rankdir: rankdir)
+                var tikz = TikZFigure(trace, theme: options.theme, show: shown, rankdir: rankdir)
+                tikz.decisions = pythonPath?.branchMarks() ?? []
                 try AdvizError.writing { try AtomicFile.write(try tikz.latex(standalone: standalone), to: path) }
                 printError("wrote \(path)")
                 return

@@ -55,7 +55,7 @@ import Testing
             let missing = try AdvizRun(["trace", "-f", path, "--function", "f_polynomal", "--at", "2"])
             #expect(missing.status == 64)
             #expect(missing.stderr.contains("did you mean `f_polynomial`?"))
-            let branching = try AdvizRun(["codegen", "-f", path, "--function", "dfdx_abs"])
+            let branching = try AdvizRun(["explain", "-f", path, "--function", "dfdx_abs"])
             #expect(branching.status == 64)
             #expect(branching.stderr.contains("give one with --at"))
         }
@@ -119,6 +119,37 @@ import Testing
             ] {
                 let run = try AdvizRun(arguments)
                 #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            }
+        }
+    }
+
+    /// Without `--at`, `codegen` of a branching function writes C with its branches and loops;
+    /// `grad` compiles it once and follows each point's path; `diff` drops branch combinations no
+    /// input takes and writes its pieces as JSON.
+    @Test func branchingFunctionsWithoutAPoint() throws {
+        try Self.withFile(Self.lab) { path in
+            let code = try AdvizRun(["codegen", "-f", path, "--function", "dfdx_abs"])
+            #expect(code.status == 0, "\(code.stderr)")
+            #expect(code.stdout.contains("void adviz_python("))
+            #expect(code.stdout.contains("/* line 4: if x > 0: */"))
+            let json = try AdvizRun(["diff", "-f", path, "--function", "h", "--format", "json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(json.stdout.hasPrefix("{\"function\": \"h\""))
+            #expect(json.stdout.contains("\"conditions\": [\"x > y\"]"))
+        }
+        let impossible = "def g(x):\n    if x > 0:\n        y = x\n    else:\n        y = -x\n    if x < -1:\n        return y * 2\n    return y\n"
+        try Self.withFile(impossible) { path in
+            let run = try AdvizRun(["diff", "-f", path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("one derivative per path (3)"))
+            #expect(run.stdout.contains("1 combination of branches dropped"))
+            #expect(run.stdout.contains("x > 0 and x < -1 cannot hold together"))
+            #expect(!run.stdout.contains("where x > 0 and x < -1:"))
+            if CompileBudgetTests.hasCompiler {
+                let grad = try AdvizRun(["grad", "-f", path, "--grid", "-2:2:9"])
+                #expect(grad.status == 0, "\(grad.stderr)")
+                #expect(grad.stderr.contains("one kernel keeps its loops and branches"))
+                #expect(grad.stdout.contains("-2.0,4.0,-2.0"), "g(-2) = 4, g′(-2) = -2: \(grad.stdout)")
             }
         }
     }

@@ -34,8 +34,19 @@ struct PythonExecutor {
     /// Decisions to take against their condition, by their index in ``decisions``: the other
     /// branch at a kink, to name its derivative.
     var forced: [Int: Bool] = [:]
+    /// The frame where the function returned (the branches it returned in), for its output statement.
+    var returnFrame: [String] = []
 
     init(module: PythonModule) { self.module = module }
+
+    /// The frame a decision records: calls and iterations, not the branches (their own rows say those).
+    var decisionFrame: [String] { frame.filter { !PythonExecutor.isBranchPart($0) } }
+
+    /// A branch's part of a frame (`line 4: if x > 0 ✓ (2 > 0)`), as against a call's or an iteration's.
+    static func isBranchPart(_ part: String) -> Bool {
+        guard part.hasPrefix("line ") else { return false }
+        return part.dropFirst(5).prefix { $0 != " " }.last == ":"
+    }
 
     /// `truth`, or the forced outcome of the decision about to be recorded.
     func forcedTruth(_ truth: Bool) -> Bool { forced[decisions.count] ?? truth }
@@ -109,7 +120,7 @@ struct PythonExecutor {
         if case .bool = result { throw fail("`\(function.name)` returns a bool at this point: adviz traces functions that return a number", function.span) }
         let output = fresh(function.name)
         lines.append("\(output) = \(traced.text)")
-        frames.append([])
+        frames.append(returnFrame)
         return PythonPath(
             function: function.name, parameters: function.parameters,
             program: SourceText(lines.joined(separator: "\n"), name: module.source.name),
@@ -169,6 +180,7 @@ struct PythonExecutor {
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
         case .returns:
+            if callDepth == 1 { returnFrame = frame.filter(PythonExecutor.isBranchPart) }
             guard let e = s.expressions.first else { return .returned(.none) }
             return .returned(try evaluate(e, &locals))
         case .expression:
@@ -208,19 +220,38 @@ struct PythonExecutor {
     }
 
     private mutating func executeConditional(_ s: PyStmt, _ locals: inout [String: PyValue]) throws(Diagnostic) -> Flow {
+        var failed: [String] = []
+        var dependsOnInputs = false
         for (k, test) in s.expressions.enumerated() {
             let truth = forcedTruth(try condition(test, &locals))
             let line = k == 0 ? s.line : module.expressions[Int(test)].line
-            record(line: line, construct: k == 0 ? "if" : "elif", condition: module.text(of: test), outcome: truth ? "taken" : "not taken", alternative: truth ? "the next branch" : "this branch")
-            if truth { return try execute(s.bodies[k], &locals) }
+            let construct = k == 0 ? "if" : "elif"
+            record(line: line, construct: construct, condition: module.text(of: test), outcome: truth ? "taken" : "not taken", alternative: truth ? "the next branch" : "this branch")
+            dependsOnInputs = dependsOnInputs || lastDependsOnInputs
+            let why = lastComparison.map { " (\($0))" } ?? ""
+            if truth {
+                // A figure draws the statements of a branch that depends on the inputs in a box that says so.
+                return try branch(lastDependsOnInputs ? "line \(line): \(construct) \(module.text(of: test)) ✓\(why)" : nil, s.bodies[k], &locals)
+            }
+            let compared = lastComparison.map { $0.hasSuffix(" is false") ? String($0.dropLast(9)) : $0 }
+            failed.append("\(module.text(of: test)) ✗" + (compared.map { ": \($0)" } ?? ""))
         }
         if s.bodies.count > s.expressions.count {
             let body = s.bodies[s.expressions.count]
             let line = s.elseLine
-            decisions.append(PathDecision(line: line, construct: "else", condition: "", outcome: "taken", detail: "", dependsOnInputs: false, kink: nil, frame: frame))
-            return try execute(body, &locals)
+            decisions.append(PathDecision(line: line, construct: "else", condition: "", outcome: "taken", detail: "", dependsOnInputs: false, kink: nil, frame: decisionFrame))
+            return try branch(dependsOnInputs ? "line \(line): else ✓ (\(failed.joined(separator: ", ")))" : nil, body, &locals)
         }
         return .normal
+    }
+
+    /// Runs a branch's body, in a figure frame of its own when `label` is given.
+    private mutating func branch(_ label: String?, _ body: [Int32], _ locals: inout [String: PyValue]) throws(Diagnostic) -> Flow {
+        guard let label else { return try execute(body, &locals) }
+        frame.append(label)
+        let flow = try execute(body, &locals)
+        frame.removeLast()
+        return flow
     }
 
     /// Evaluates a test and remembers what it compared, for the decision's row.
@@ -240,7 +271,7 @@ struct PythonExecutor {
         }
         decisions.append(PathDecision(
             line: line, construct: construct, condition: condition, outcome: outcome, detail: lastComparison ?? "",
-            dependsOnInputs: lastDependsOnInputs, kink: kink, frame: frame))
+            dependsOnInputs: lastDependsOnInputs, kink: kink, frame: decisionFrame))
     }
 
     private mutating func executeFor(_ s: PyStmt, variable: String, _ locals: inout [String: PyValue]) throws(Diagnostic) -> Flow {
@@ -259,14 +290,14 @@ struct PythonExecutor {
         let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
         let header = "\(variable) in range(\(s.expressions.map { module.text(of: $0) }.joined(separator: ", ")))"
         if count == 0 {
-            decisions.append(PathDecision(line: s.line, construct: "for", condition: header, outcome: "no iterations", detail: "", dependsOnInputs: false, kink: nil, frame: frame))
+            decisions.append(PathDecision(line: s.line, construct: "for", condition: header, outcome: "no iterations", detail: "", dependsOnInputs: false, kink: nil, frame: decisionFrame))
         }
         for k in 0..<count {
             let i = start + k * step
             locals[variable] = .int(i)
             decisions.append(PathDecision(
                 line: s.line, construct: "for", condition: header, outcome: "iteration \(k + 1) of \(count)", detail: "\(variable) = \(i)",
-                dependsOnInputs: false, kink: nil, frame: frame))
+                dependsOnInputs: false, kink: nil, frame: decisionFrame))
             if let end = try loopBody(s, iteration: k + 1, &locals) { return end }
         }
         return .normal

@@ -64,6 +64,24 @@ public struct PythonPath: Sendable {
         }
     }
 
+    /// The decisions on the inputs as marks a figure prints beside the graph, in order:
+    /// `line 4: if x > 0 ✓ (2 > 0)`, `line 3: while … ✗`; a run of equal marks (a loop's
+    /// iterations) once, with its count, and at most `limit` marks.
+    public func branchMarks(limit: Int = 8) -> [String] {
+        var marks: [(text: String, count: Int)] = []
+        var previousOnInputs = false
+        for d in decisions {
+            // An `else` is taken because the tests before it, on the inputs, failed.
+            defer { previousOnInputs = d.dependsOnInputs }
+            guard d.dependsOnInputs || (d.construct == "else" && previousOnInputs) else { continue }
+            let text = d.construct == "else" ? "line \(d.line): else ✓" : "line \(d.line): \(d.construct) \(d.condition) \(d.outcome.isTakenOutcome ? "✓" : "✗")"
+            if let last = marks.last, last.text == text { marks[marks.count - 1].count += 1 } else { marks.append((text, 1)) }
+        }
+        var out = marks.prefix(limit).map { $0.count > 1 ? "\($0.text) ×\($0.count)" : $0.text }
+        if marks.count > limit { out.append("… \(marks.count - limit) more") }
+        return out
+    }
+
     /// The kink warnings of the path.
     public var kinks: [String] { decisions.compactMap(\.kink) }
 

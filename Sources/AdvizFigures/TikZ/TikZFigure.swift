@@ -18,6 +18,8 @@ public struct TikZFigure: Sendable {
     public var show: Set<FigureOptions.Quantity>
     /// Graphviz's layout direction: `LR` (wide slides) or `TB`.
     public var rankdir: String
+    /// The branches a Python function took (`line 4: if x > 0 ✓`), written under the picture.
+    public var decisions: [String] = []
 
     /// Where Graphviz put things, in inches.
     struct Layout {
@@ -200,6 +202,11 @@ extension TikZFigure {
             let label = partials[[tail, head]].map { "\\(\\scriptstyle \(writer.number($0).text)\\)" } ?? ""
             let style = currentEdges.contains([tail, head]) ? "draw=advizHighlight, line width=1.4pt" : "draw=advizEdge"
             out.append("  \\draw[->, \(style)] \(path) node[midway, fill=white, inner sep=1pt, font=\\footnotesize] {\(label)};")
+        }
+        for (k, decision) in decisions.enumerated() {
+            let text = String(decision.flatMap { latexEscaped($0) ?? String($0) })
+                .replacingOccurrences(of: "✓", with: "$\\checkmark$").replacingOccurrences(of: "✗", with: "$\\times$")
+            out.append("  \\node[anchor=north west, inner sep=1pt, font=\\small, text=advizText] at (0, \(-0.1 - 0.22 * Double(k))) {\(text)};")
         }
         out.append("\\end{tikzpicture}")
         guard standalone else { return out.joined(separator: "\n") + "\n" }

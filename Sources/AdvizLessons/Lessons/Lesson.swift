@@ -22,6 +22,19 @@ public struct Lesson: Sendable {
     public var steps: [LessonStep]
     /// The file's text, for messages.
     public var source: SourceText
+    /// The lesson's ```python blocks, in file order: a step's `function:` traces a function
+    /// defined in them (the blocks of the introduction and of the steps up to its own).
+    public var python: [LessonPythonBlock] = []
+}
+
+/// A ```python block of a lesson: the course's code, shown as written and traced by `function:`.
+public struct LessonPythonBlock: Sendable {
+    /// The step it is in (-1: the introduction).
+    public var step: Int
+    /// The file line of its first line of code.
+    public var firstLine: Int
+    /// Its lines of code.
+    public var lines: [String]
 }
 
 /// One step: its heading, its narration, and what it does.
@@ -101,13 +114,16 @@ public struct LessonAction: Sendable {
     public var gradientGraph: Bool?
     /// How many points `show: race` differentiates at (10⁶ unless a lesson says otherwise).
     public var points: Int?
+    /// The Python function the step traces, if set: defined in the lesson's ```python blocks,
+    /// or in `expression` when that holds Python (a `def`).
+    public var function: String?
     /// Where each key's value is in the file (for run-time checks).
     public var spans: [String: SourceSpan] = [:]
 }
 
 extension Lesson {
     /// The keys an `adviz` block may use.
-    public static let keys = ["expression", "at", "wrt", "ybar", "run", "advance", "show", "range", "question", "answer", "precision", "gradient-graph", "points"]
+    public static let keys = ["expression", "at", "wrt", "ybar", "run", "advance", "show", "range", "question", "answer", "precision", "gradient-graph", "points", "function"]
 
     /// Reads the lesson file at `path` (66 if it cannot be read).
     public static func load(path: String) throws(AdvizError) -> Lesson {
@@ -178,6 +194,7 @@ extension Lesson {
         var introduction: [String] = []
         var setup: LessonAction? = nil
         var steps: [LessonStep] = []
+        var python: [LessonPythonBlock] = []
         var current: (title: String, line: Int, narration: [String], action: LessonAction?)? = nil
         // One report each for text or steps before the title: the first place says it all.
         var reportedEarlyStep = false, reportedEarlyText = false
@@ -228,7 +245,7 @@ extension Lesson {
             }
             return Lesson(
                 title: title, introduction: introduction.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
-                setup: setup, steps: steps, source: source)
+                setup: setup, steps: steps, source: source, python: python)
         }
 
         /// A fenced block starting at line `index` (0-based): an `adviz` block is an action, any
@@ -265,6 +282,9 @@ extension Lesson {
                     problems.append(fail("a second `adviz` block in the introduction", span(line: number)))
                 }
             } else {
+                if info == "python" || info == "py" {
+                    python.append(LessonPythonBlock(step: current == nil ? -1 : steps.count, firstLine: number + 1, lines: body))
+                }
                 let block = lines[index...end]
                 if current != nil { current!.narration += block } else { introduction += block }
             }

@@ -95,6 +95,7 @@ private struct BlockEntry {
         switch key {
         case "expression": action.expression = try expression()
         case "at": action.point = try point()
+        case "function": action.function = try scalar("a Python function's name")
         case "wrt": action.wrt = try scalar("an input's name")
         case "ybar": action.ybar = try seeds()
         case "run": action.run = try phase()
@@ -129,6 +130,15 @@ private struct BlockEntry {
     /// `expression`: a program that parses and makes a graph.
     private func expression() throws(AdvizError) -> String {
         let text = try scalar("an expression, as text")
+        if PythonDetection.isPython(SourceText(text)) {
+            // The course's Python: it must read; which function and path is the run's to check.
+            do {
+                _ = try PythonModule.parse(SourceText(text, name: "expression"))
+            } catch {
+                throw fail("the Python does not read: \(LessonRun.reason(error))", span, nil)
+            }
+            return text
+        }
         do {
             _ = try Graph(parsing: text)
         } catch {

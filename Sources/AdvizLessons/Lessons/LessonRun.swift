@@ -13,8 +13,13 @@ public struct LessonFrame: Sendable {
     public var title: String
     /// The narration (Markdown).
     public var narration: String
-    /// The program being taught, if one is set.
+    /// The program being taught, if one is set (for a Python function, its path's statements).
     public var program: String?
+    /// The path a Python function took at the point, when the program is one: its loops'
+    /// iterations and its branches, shown above the trace.
+    public var path: PythonPath?
+    /// The Python module the function is in, when the program is one.
+    public var python: PythonModule?
     /// Its graph.
     public var graph: Graph?
     /// Where the backward pass's nodes start when the graph is the program's gradient graph
@@ -135,6 +140,16 @@ public enum LessonRun {
         return frames
     }
 
+    /// An error's reason without `error:`, and for a place in a program its line.
+    static func reason(_ error: AdvizError) -> String {
+        var text = String(error.rendered.split(separator: "\n").first ?? "")
+        if text.hasPrefix("error: ") { text.removeFirst("error: ".count) }
+        if case .input(let diagnostic, let source) = error, !text.contains("(line ") {
+            text += " (line \(source.location(ofByte: diagnostic.span.start).line))"
+        }
+        return text
+    }
+
     /// The run's state between steps: the frame so far and the settings that make its trace.
     private struct Runner {
         let lesson: Lesson
@@ -143,6 +158,8 @@ public enum LessonRun {
         var ybar: [Double]? = nil
         var point: [Double]? = nil
         var usesGradientGraph = false
+        /// The Python function being taught, if the program is one: its module and name.
+        var python: (module: PythonModule, function: String)? = nil
 
         init(lesson: Lesson) {
             self.lesson = lesson
@@ -171,15 +188,29 @@ public enum LessonRun {
 
         /// `expression` and `gradient-graph`: a new graph, and nothing run on it yet.
         mutating func setProgram(_ action: LessonAction) throws(AdvizError) {
-            guard action.expression != nil || action.gradientGraph != nil else { return }
+            guard action.expression != nil || action.gradientGraph != nil || action.function != nil else { return }
+            python = nil
+            state.path = nil
+            state.python = nil
             if let text = action.expression { state.program = text }
+            if action.function != nil || action.expression.map({ PythonDetection.isPython(SourceText($0)) }) == true {
+                python = try pythonFunction(action)
+                state.program = nil
+                state.graph = nil
+            }
             if action.gradientGraph != nil, state.program == nil {
                 throw fail("`gradient-graph` before any `expression`", action.spans["gradient-graph"], hint: "set the program with `expression:` first")
             }
             if let flag = action.gradientGraph { usesGradientGraph = flag }
             // The program was checked when the lesson was read; its gradient graph is the
             // backward pass as nodes, which every phase and figure then treats as the graph.
-            let parsed = state.program.flatMap { try? Graph(parsing: $0) }
+            var parsed = state.program.flatMap { try? Graph(parsing: $0) }
+            if python != nil {
+                // A path that cannot depend on the point is drawn at once; another waits for `at`.
+                let traced = try pythonPath(at: nil, span: action.spans["function"] ?? action.spans["expression"])
+                (parsed, state.path, state.program) = (traced?.graph, traced?.path, traced?.path.program.text)
+                state.python = python?.module
+            }
             let gradient = usesGradientGraph ? parsed.flatMap { try? GradientGraph(of: $0) } : nil
             state.graph = usesGradientGraph ? gradient?.graph : parsed
             state.backwardPassStart = gradient?.primalCount
@@ -194,15 +225,72 @@ public enum LessonRun {
         /// `at`: a new point; only the graph's building stays done.
         mutating func setPoint(_ action: LessonAction) throws(AdvizError) {
             guard let text = action.point else { return }
-            guard let graph = state.graph else { throw fail("`at` before any `expression`", action.spans["at"]) }
+            let inputs = python.map { $0.module.parameters(of: $0.function) ?? [] } ?? state.graph?.inputNames
+            guard let inputs else { throw fail("`at` before any `expression`", action.spans["at"]) }
             do {
-                point = try PointBinding.bind(text, to: graph.inputNames, what: "`at`")
+                point = try PointBinding.bind(text, to: inputs, what: "`at`")
             } catch {
                 let reason = error.rendered.replacingOccurrences(of: "error: ", with: "")
                 throw fail(reason.trimmingCharacters(in: .whitespacesAndNewlines), action.spans["at"])
             }
             state.completed = state.completed.intersection([.build])
             if state.phase != .build { state.phase = nil }
+            if python != nil, let traced = try pythonPath(at: point, span: action.spans["at"]) {
+                // The path, and so the graph, is the point's own: a new path starts from nothing.
+                if traced.path.program.text != state.program {
+                    state.completed = []
+                    state.phase = nil
+                }
+                (state.graph, state.path, state.program) = (traced.graph, traced.path, traced.path.program.text)
+                state.python = python?.module
+            }
+        }
+
+        /// The Python function a block names: `function` in `expression`'s Python, or in the
+        /// lesson's ```python blocks up to this step (each at its own line, so the path's line
+        /// numbers are the file's); without `function`, the last one defined.
+        func pythonFunction(_ action: LessonAction) throws(AdvizError) -> (module: PythonModule, function: String) {
+            let span = action.spans["function"] ?? action.spans["expression"]
+            let source: SourceText
+            if let text = action.expression {
+                source = SourceText(text, name: "expression")
+            } else {
+                let step = (action.spans["function"]).map { at in lesson.steps.lastIndex { $0.span.start <= at.start } ?? -1 } ?? -1
+                var lines = [String](repeating: "", count: lesson.source.text.split(separator: "\n", omittingEmptySubsequences: false).count)
+                for block in lesson.python where block.step <= step {
+                    for (k, line) in block.lines.enumerated() { lines[block.firstLine - 1 + k] = line }
+                }
+                guard lesson.python.contains(where: { $0.step <= step }) else {
+                    throw fail("`function` names a function of the lesson's Python, and there is no ```python block before it", span, hint: "show the code in a ```python block first, or write it in `expression:`")
+                }
+                source = SourceText(lines.joined(separator: "\n"), name: lesson.source.name)
+            }
+            do {
+                let module = try PythonModule.parse(source)
+                return (module, try module.function(named: action.function).name)
+            } catch {
+                throw fail(LessonRun.reason(error), span)
+            }
+        }
+
+        /// The path of the Python function at `point` and its graph (inputs: the parameters,
+        /// output: the returned value); without a point, nil when the path depends on it.
+        func pythonPath(at point: [Double]?, span: SourceSpan?) throws(AdvizError) -> (path: PythonPath, graph: Graph)? {
+            guard let (module, function) = python else { return nil }
+            let parameters = module.parameters(of: function) ?? []
+            do {
+                let path = try module.trace(function: function, at: point ?? Array(repeating: 1, count: parameters.count))
+                if point == nil, path.branchesOnInputs { return nil }
+                let program = try Program.parse(path.program)
+                let graph = try Graph(program: program, options: GraphOptions(outputs: [path.output], inputs: path.parameters))
+                return (path, graph)
+            } catch let error as AdvizError {
+                throw fail(LessonRun.reason(error), span)
+            } catch let diagnostic as Diagnostic {
+                throw fail("`\(function)`'s path does not read: \(diagnostic.message)", span)
+            } catch {
+                throw fail("`\(function)` does not make a graph: \(error)", span)
+            }
         }
 
         /// `wrt` and `ybar`: new seeds; the sweep they seed is to run again.
@@ -290,6 +378,9 @@ public enum LessonRun {
             for show in shows {
                 switch show {
                 case .graph, .code, .diff, .plot:
+                    if state.graph == nil, let (_, function) = python {
+                        throw fail("`show: \(show.rawValue)` needs a point: `\(function)` branches on its inputs, so its path is the point's", span, hint: "give one with `at:`")
+                    }
                     if state.graph == nil { throw fail("`show: \(show.rawValue)` needs a program", span, hint: "set one with `expression:`") }
                 case .trace:
                     if state.phase == nil { throw fail("`show: trace` needs a phase", span, hint: "run one with `run:` (primal, tangent, reverse, …)") }

@@ -115,6 +115,7 @@ extension LessonSlides {
                 options.numbers = false
                 options.theme = theme
                 options.backwardPassStart = frame.backwardPassStart
+                frame.path.map { LessonSlides.pythonGroups($0, &options) }
                 renderers[key] = try FigureRenderer(try GraphFigure(trace, options: options), forFrames: true, captionInFigure: false)
             }
             let renderer = renderers[key]!
@@ -142,6 +143,7 @@ extension LessonSlides {
                 options.show = show
                 options.theme = theme
                 options.backwardPassStart = frame.backwardPassStart
+                frame.path.map { LessonSlides.pythonGroups($0, &options) }
                 // The direction that suits the slide's figure pane (about 16:10 beside the narration).
                 options.fit = 1.6
                 options.spread = false

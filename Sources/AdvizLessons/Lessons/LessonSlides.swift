@@ -43,6 +43,14 @@ public enum LessonSlides {
         return writer.written
     }
 
+    /// A Python function's figure: a box per loop iteration and call, as `render` draws them,
+    /// and the branches' decisions. Nothing is folded: a slide steps through every node, and the
+    /// camera follows a node a fold would hide (the Babylonian root's fourth update drew a blank pane).
+    static func pythonGroups(_ path: PythonPath, _ options: inout FigureOptions) {
+        guard options.backwardPassStart == nil else { return }  // a gradient graph has no statements of its own
+        options.statementGroups = path.figureGroups(unfold: true).labels
+    }
+
     /// The row the frame's sweep reached last, as one sentence (`v̄₄ = ȳ = 1`); nil when no sweep moved.
     static func currentRowCaption(_ trace: Trace, _ progress: FigureProgress) -> String? {
         let (rows, done): ([TraceRow], Int)

@@ -72,7 +72,8 @@ public struct LessonText: Sendable {
     /// The trace's warnings (kinks, undefined points), once the forward sweep has been run.
     public static func warnings(_ frame: LessonFrame) -> [String] {
         guard let trace = frame.trace, frame.completed.contains(.primal) else { return [] }
-        return trace.warningMessages()
+        // A Python branch decided at a tie: the derivative is the branch taken's.
+        return (frame.path?.kinks ?? []) + trace.warningMessages()
     }
 
     // MARK: Narration
@@ -203,7 +204,11 @@ public struct LessonText: Sendable {
                 + DerivativeProgram.write(graph, mode: .reverse, language: .c).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
         case .compare:
             guard let trace = frame.trace, let comparison = try? Comparison(graph, at: trace.point) else { return [] }
-            return comparison.render(.text, style: style).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // A Python function that branches: its own differences too, which may cross to another branch.
+            let python = frame.path.flatMap { path in
+                try? frame.python?.differencesLines(path, inputs: graph.inputNames, at: trace.point, gradient: trace.gradient)
+            } ?? []
+            return comparison.render(.text, style: style).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + python
         case .errorStudy:
             guard let trace = frame.trace, let study = try? ErrorStudy(graph, at: trace.point, input: 0) else { return [] }
             return study.render(.text, style: style).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -304,6 +309,10 @@ public struct LessonText: Sendable {
         }
         let remaining = rows.count - frame.progress
         var lines = [style.apply(.heading, title) + style.apply(.muted, "  (\(frame.progress) of \(rows.count) rows)")] + table.lines(style: style)
+        // A Python function's path: which way its loops and branches went, before the rows they made.
+        if let path = frame.path, !path.decisions.isEmpty {
+            lines = path.report().split(separator: "\n").map { style.apply(.muted, String($0)) } + [""] + lines
+        }
         if remaining > 0 { lines.append(style.apply(.muted, "  … \(remaining) more") ) }
         if phase == .reverse, frame.progress == rows.count, let adjoints = trace.adjoints {
             let gradient = (0..<trace.graph.inputCount).map { format.string(adjoints[$0]) }.joined(separator: ", ")

@@ -10,16 +10,7 @@ differentiates that record. Loops are unrolled as they run, helper functions are
 they are called, and each `if` contributes the branch it took. This is what PyTorch and JAX do,
 and it is what `adviz trace -f lab.py --function f_polynomial --at 2` shows for the course lab's
 own Python. This lesson takes three programs from the lab: a loop, a branch, and a loop that
-converges.
-
-```adviz
-expression: |
-  x_1 = 2*x^3 - 3*x^2 + 5
-  x_2 = 2*x_1^3 - 3*x_1^2 + 5
-  x_3 = 2*x_2^3 - 3*x_2^2 + 5
-  f_polynomial = x_3
-at: "2"
-```
+converges. Each step traces the Python as the lab writes it, shown in the step.
 
 ## A loop is a path
 
@@ -37,10 +28,13 @@ def f_polynomial(x):
 
 adviz runs this function at x = 2 and writes down the path: three iterations, each a call of
 the helper, each reassignment of `x` a new name (`x_1`, `x_2`, `x_3`). The graph is three copies
-of the helper's body, one after the other, 18 steps in all. `adviz trace` lists the loop's
-iterations above the trace: `for i in range(3): iteration 1 of 3, i = 0`, and so on.
+of the helper's body, one after the other, 18 steps in all, a box for each iteration. The trace
+lists the loop's iterations above its rows: `for i in range(3)`, iteration 1 of 3 with `i = 0`,
+and so on.
 
 ```adviz
+function: f_polynomial
+at: "2"
 show: graph
 ```
 
@@ -97,7 +91,7 @@ this program would need a piecewise answer (1 where x > 0, −1 where x < 0); AD
 because at each point it differentiates one path.
 
 ```adviz
-expression: "my_abs = -x"
+function: my_abs
 at: "-2"
 run: primal
 show: [graph, trace]
@@ -125,7 +119,8 @@ difference averages across the jump, which is what `np.gradient` does in the lab
 
 ```adviz
 at: "0"
-show: compare
+run: primal
+show: [trace, compare]
 question: "Is AD's −1 at x = 0 wrong?"
 answer: "No more than 1 would be: |x| has no derivative at 0. AD reports the slope of the branch the program took, and adviz warns that the point is on the boundary."
 ```
@@ -146,13 +141,7 @@ At a = 2 the path is five copies of the update, and the value is 1.4142135623730
 last digit.
 
 ```adviz
-expression: |
-  x = 0.5*(a + a/a)
-  x_1 = 0.5*(x + a/x)
-  x_2 = 0.5*(x_1 + a/x_1)
-  x_3 = 0.5*(x_2 + a/x_2)
-  x_4 = 0.5*(x_3 + a/x_3)
-  babylonian = x_4
+function: babylonian
 at: "2"
 run: primal
 show: [graph, trace]
