@@ -32,7 +32,7 @@ public final class ControlFlowKernel: @unchecked Sendable {
     public init(_ program: ControlFlowProgram) throws(AdvizError) {
         let compilers = KernelCompiler.shared
         guard let compiler = compilers.compiler else {
-            throw .usage("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)")
+            throw .invalidArgument("no C compiler found (looked for the clang beside swift, then clang and cc on PATH)")
         }
         let flags = KernelCompiler.flags(.strict)
         let name = "py" + String(KernelCompiler.key(program.text, compiler: compiler, flags: flags), radix: 16)
@@ -67,7 +67,7 @@ public final class ControlFlowKernel: @unchecked Sendable {
     /// The kernel's entry point in the library `so`.
     static func load(_ so: String) throws(AdvizError) -> Function {
         guard let handle = dlopen(so, RTLD_NOW | RTLD_LOCAL), let symbol = dlsym(handle, "adviz_python") else {
-            throw .usage("cannot load the Python kernel: \(String(cString: dlerror()))")
+            throw .invalidArgument("cannot load the Python kernel: \(String(cString: dlerror()))")
         }
         return unsafeBitCast(symbol, to: Function.self)
     }
@@ -100,14 +100,14 @@ public final class ControlFlowKernel: @unchecked Sendable {
             try process.run()
             guarding.started(process.processIdentifier)
         } catch {
-            throw .usage("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
+            throw .invalidArgument("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
         }
         let messages = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try guarding.checkInterrupted()
         guard process.terminationStatus == 0 else {
             let text = String(decoding: messages, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
-            throw .usage("the C compiler failed on the Python kernel (exit \(process.terminationStatus)):\n\(text)")
+            throw .invalidArgument("the C compiler failed on the Python kernel (exit \(process.terminationStatus)):\n\(text)")
         }
         let seconds = Date().timeIntervalSince(started)
         guard rename(soTemporary, folder + "/" + name + ".so") == 0, rename(cTemporary, folder + "/" + name + ".c") == 0 else {
