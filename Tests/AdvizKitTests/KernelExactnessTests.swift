@@ -30,6 +30,11 @@ import Testing
         "y = sqrt(x^2 + 1) - x^2",
         "y = x1^2 + x2^2",
         "y = x1*x2 - 3*x1^2",
+        // Partials the sweep computes from the node's value (tan′ = 1 + v², exp′ = v, tanh′,
+        // sigmoid′, cbrt′): the kernel writes the rules' sweep formulas, not the printed ones
+        // (1/cos²(x) differed from the trace in the last bit at 148 of 301 points of [−1.5, 1.5]).
+        "y = tan(x) + tanh(x)*x",
+        "y = exp(x)/x + cbrt(x) + sigmoid(x)",
     ]
 
     static let specials: [Double] = [

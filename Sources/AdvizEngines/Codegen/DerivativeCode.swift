@@ -143,7 +143,24 @@ public struct DerivativeCode: Sendable {
         {
             return special
         }
-        return FormulaCode.parenthesised(code(partialExpression(id, argument: k), of: id))
+        return FormulaCode.parenthesised(sweepCode(id, argument: k))
+    }
+
+    /// The partial as the trace's sweep computes it (``OpRule/sweepFormulas``: tan′ = 1 + v²,
+    /// √′ = 0.5/v, reading the node's value `v`), constants folded in: the printed formula
+    /// (1/cos²(a)) is the same number in exact arithmetic but not always in the last bit, and a
+    /// compiled kernel gives the trace's numbers.
+    func sweepCode(_ id: Int, argument k: Int) -> String {
+        let node = graph.nodes[id]
+        let formulas = node.op.rule.sweepFormulas
+        guard formulas.indices.contains(k) else { return literal(0) }
+        let arguments = node.arguments
+        let substitution: [Formula] = arguments.enumerated().map { index, argument in
+            graph.isConstant(argument) ? .number(graph.nodes[argument].literal) : .arg(index)
+        } + (arguments.count == 1 ? [.arg(1)] : []) + [.arg(2)]
+        let formula = formulas[k].substituting(substitution).folded()
+        let names = arguments.map { valueName($0) } + (arguments.count == 1 ? [""] : []) + [valueName(id)]
+        return FormulaCode(language: language, name: { names[$0] }, literal: literal).write(formula).text
     }
 
     /// `formula` as code, `.arg(k)` standing for node `id`'s argument k.
