@@ -176,9 +176,22 @@ public final class KernelCompiler: Sendable {
     static let estimateScale = 0.00123, estimateExponent = 1.4
 
     private func compile(_ source: KernelSource, compiler: String, folder: String, name: String, timeLimit: Double?) throws(AdvizError) -> CompiledKernel {
+        let seconds = try Self.compileAndStore(
+            source.text, compiler: compiler, flags: KernelCompiler.flags(source.math), folder: folder, name: name, what: "the kernel", timeLimit: timeLimit)
+        return try CompiledKernel(path: folder + "/" + name + ".so", source: source, compileSeconds: seconds)
+    }
+
+    /// Compiles the C `text` into `folder/name.so` and stores the text as `folder/name.c`, in
+    /// seconds: into temporary files first, renamed into place only when the compiler succeeded
+    /// (the object first, so a reader that finds the new source also finds its object); an
+    /// interrupt kills the compiler and removes them, and a later compile removes those of an
+    /// adviz killed outright. Past `timeLimit` seconds the compiler is killed (a `limit` error).
+    /// `what` names the code in messages ("the kernel", "the Python kernel").
+    static func compileAndStore(
+        _ text: String, compiler: String, flags: [String], folder: String, name: String, what: String, timeLimit: Double?
+    ) throws(AdvizError) -> Double {
         let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let cTemporary = folder + "/.\(name).\(unique).c", soTemporary = folder + "/.\(name).\(unique).so"
-        let c = folder + "/" + name + ".c", so = folder + "/" + name + ".so"
         CompilerGuard.removeAbandoned(in: folder)
         // From here until the kernel is stored, an interrupt kills the compiler and removes these files.
         let guarding = CompilerGuard(temporaries: [cTemporary, soTemporary])
@@ -187,13 +200,13 @@ public final class KernelCompiler: Sendable {
             unlink(soTemporary)
             guarding.finish()
         }
-        guard FileManager.default.createFile(atPath: cTemporary, contents: Data(source.text.utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: cTemporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw .cannotWrite("cannot write the kernel source in `\(folder)`")
         }
         let start = ContinuousClock.now
         let process = Process()
         process.executableURL = URL(fileURLWithPath: compiler)
-        process.arguments = KernelCompiler.flags(source.math) + ["-o", soTemporary, cTemporary, "-lm"]
+        process.arguments = flags + ["-o", soTemporary, cTemporary, "-lm"]
         let errors = Pipe()
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
@@ -217,22 +230,20 @@ public final class KernelCompiler: Sendable {
             CompilerGuard.killTree(process.processIdentifier)
             finished.wait()
             reading.wait()
-            throw .limit("compiling the kernel took longer than \(Int(timeLimit)) s (the limit under \(Setting.engine) auto)")
+            throw .limit("compiling \(what) took longer than \(Int(timeLimit)) s (the limit under \(Setting.engine) auto)")
         }
         process.waitUntilExit()
         reading.wait()
         try guarding.checkInterrupted()
-        let messages = collected.data
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: messages, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
-            throw .invalidArgument("the C compiler failed on the kernel (exit \(process.terminationStatus)):\n\(text)")
+            let text = String(decoding: collected.data, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
+            throw .invalidArgument("the C compiler failed on \(what) (exit \(process.terminationStatus)):\n\(text)")
         }
         let seconds = (ContinuousClock.now - start).seconds
-        // The .so first, then the .c: a reader that finds the new source also finds its object.
-        guard rename(soTemporary, so) == 0, rename(cTemporary, c) == 0 else {
+        guard rename(soTemporary, folder + "/" + name + ".so") == 0, rename(cTemporary, folder + "/" + name + ".c") == 0 else {
             throw .cannotWrite("cannot store the kernel in `\(folder)`: \(String(cString: strerror(errno)))")
         }
-        return try CompiledKernel(path: so, source: source, compileSeconds: seconds)
+        return seconds
     }
 
     /// FNV-1a over the source, the compiler's path, size and date, the flags and the CPU model.

@@ -72,48 +72,10 @@ public final class ControlFlowKernel: @unchecked Sendable {
         return unsafeBitCast(symbol, to: Function.self)
     }
 
-    /// Compiles `text` into `folder/name.so` (and stores it as `name.c`), in seconds: into
-    /// temporary files first, renamed into place only when the compiler succeeded (the object
-    /// first, so a reader that finds the C finds its object), removed if adviz is interrupted,
-    /// and removed by a later compile if adviz was killed outright.
+    /// Compiles `text` into `folder/name.so` (and stores it as `name.c`), in seconds, as the
+    /// straight-line kernels are compiled and stored (``KernelCompiler/compileAndStore``).
     static func compile(_ text: String, compiler: String, flags: [String], folder: String, name: String) throws(AdvizError) -> Double {
-        let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        let cTemporary = folder + "/.\(name).\(unique).c", soTemporary = folder + "/.\(name).\(unique).so"
-        CompilerGuard.removeAbandoned(in: folder)
-        let guarding = CompilerGuard(temporaries: [cTemporary, soTemporary])
-        defer {
-            unlink(cTemporary)
-            unlink(soTemporary)
-            guarding.finish()
-        }
-        guard FileManager.default.createFile(atPath: cTemporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw .cannotWrite("cannot write the kernel source in `\(folder)`")
-        }
-        let started = Date()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: compiler)
-        process.arguments = flags + ["-o", soTemporary, cTemporary, "-lm"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-            guarding.started(process.processIdentifier)
-        } catch {
-            throw .invalidArgument("cannot run the C compiler `\(compiler)`: \(error.localizedDescription)")
-        }
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try guarding.checkInterrupted()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: messages, as: UTF8.self).split(separator: "\n").prefix(5).joined(separator: "\n")
-            throw .invalidArgument("the C compiler failed on the Python kernel (exit \(process.terminationStatus)):\n\(text)")
-        }
-        let seconds = Date().timeIntervalSince(started)
-        guard rename(soTemporary, folder + "/" + name + ".so") == 0, rename(cTemporary, folder + "/" + name + ".c") == 0 else {
-            throw .cannotWrite("cannot store the kernel in `\(folder)`: \(String(cString: strerror(errno)))")
-        }
-        return seconds
+        try KernelCompiler.compileAndStore(text, compiler: compiler, flags: flags, folder: folder, name: name, what: "the Python kernel", timeLimit: nil)
     }
 
     /// Values and gradients at `points` (one column per parameter), split over `threads` workers.

@@ -32,6 +32,7 @@ public struct HTMLTemplate: Sendable {
         scan { values[$0] }
     }
 
+    @discardableResult
     private func scan(_ value: (String) -> String?) -> String {
         var out = ""
         var rest = text[...]
