@@ -58,7 +58,7 @@ import PropertyBased
     /// Recording through `Traced` gives the parser's function on a tape of the same size (the
     /// sum associates differently, so the order of nodes differs), with the same gradient.
     @Test func recordingMatchesParsing() throws {
-        let recorded = ScalingBenchmark.recorded(inputs: 300)
+        let recorded = ScalingBenchmark.recorded(names: ScalingBenchmark.inputNames(300))
         let parsed = try Graph(parsing: ScalingBenchmark.program(inputs: 300))
         #expect(recorded.nodes.count == parsed.nodes.count)
         #expect(recorded.inputNames == parsed.inputNames)
@@ -68,6 +68,55 @@ import PropertyBased
         #expect(Swift.abs(a.outputValues(of: recorded)[0] - b.outputValues(of: parsed)[0]) < 1e-11)
         let ga = ReverseSweep.adjoints(recorded, a, outputSeed: [1]), gb = ReverseSweep.adjoints(parsed, b, outputSeed: [1])
         #expect((0..<300).allSatisfy { Swift.abs(ga[$0] - gb[$0]) < 1e-12 })
+    }
+
+    /// The scaling benchmark's function recorded the plain way (names made inline, no reserved
+    /// room): the reference the faster recording must equal node for node.
+    static func plainScalingRecording(inputs n: Int) throws -> Graph {
+        let tape = try GraphTape(inputs: (1...n).map { "x\($0)" })
+        let x = tape.inputs
+        var sum = sin(x[0]) * x[1] + log(1 + pow(x[0], 2))
+        for i in 1..<(n - 1) { sum = sum + (sin(x[i]) * x[i + 1] + log(1 + pow(x[i], 2))) }
+        return tape.graph(output: sum)
+    }
+
+    /// Reserving room changes no node: the benchmark's recording (names made up front, room
+    /// reserved) is the plain recording node for node, and its reservation is exactly the tape.
+    @Test(arguments: [2, 3, 17, 1000]) func reservedRecordingIsTheSameTape(inputs: Int) throws {
+        let fast = ScalingBenchmark.recorded(names: ScalingBenchmark.inputNames(inputs))
+        let plain = try Self.plainScalingRecording(inputs: inputs)
+        #expect(fast.nodes == plain.nodes)
+        #expect(fast.inputNames == plain.inputNames)
+        #expect(fast.outputs.map(\.node) == plain.outputs.map(\.node))
+        #expect(fast.nodes.count == ScalingBenchmark.recordedNodeCount(inputs: inputs))
+    }
+
+    /// Random Traced programs record the same tape with any reserved capacity (too small, exact, too large).
+    @Test func capacityChangesNoNode() async {
+        await propertyCheck(count: 100, input: Gen.uint64()) { seed in
+            let record = { (capacity: Int) -> [Node] in
+                var random = SplitMix64(state: seed)
+                guard let tape = try? GraphTape(inputs: ["a", "b", "c"], capacity: capacity) else { return [] }
+                var values = tape.inputs
+                for _ in 0..<(10 + Int(random.next() % 300)) {
+                    let x = values[Int(random.next() % UInt64(values.count))], y = values[Int(random.next() % UInt64(values.count))]
+                    switch random.next() % 6 {
+                    case 0: values.append(x + y)
+                    case 1: values.append(x * y)
+                    case 2: values.append(sin(x))
+                    case 3: values.append(pow(x, Double(random.next() % 3)))
+                    case 4: values.append(1 - x)
+                    default: values.append(log(x) / y)
+                    }
+                }
+                return tape.graph(output: values[values.count - 1]).nodes
+            }
+            let plain = record(0)
+            #expect(plain.count > 3)
+            #expect(record(5) == plain)
+            #expect(record(plain.count) == plain)
+            #expect(record(4 * plain.count) == plain)
+        }
     }
 
     /// Tapes come and go; a new tape reuses a core but never the values of an old one.
@@ -111,5 +160,18 @@ import PropertyBased
         #expect(throws: AdvizError.self) { try tape.graph(outputs: ["y": x, "y": sin(x)]) }
         #expect(throws: AdvizError.self) { try tape.graph(outputs: ["": x]) }
         #expect(try tape.graph(outputs: ["y1": x, "y2": sin(x)]).outputCount == 2)
+    }
+
+    /// The name check reads bytes through a pointer and mixes its hash: a repeat far from its
+    /// first use, a repeated non-ASCII or long (heap) name, and non-ASCII blanks are still found.
+    @Test func nameCheckFindsEveryRepeat() throws {
+        let many = (1...20_000).map { "x\($0)" }
+        #expect(throws: AdvizError.self) { try GraphTape(inputs: many + ["x1"]) }
+        #expect(throws: AdvizError.self) { try GraphTape(inputs: ["α₁", "β", "α₁"]) }
+        let long = String(repeating: "weight_", count: 10)
+        #expect(throws: AdvizError.self) { try GraphTape(inputs: [long + "1", long + "2", long + "1"]) }
+        #expect(throws: AdvizError.self) { try GraphTape(inputs: ["x", "\u{3000}"]) }  // an ideographic space was taken for a name
+        #expect(throws: AdvizError.self) { try GraphTape(inputs: ["\u{00A0}\u{0B}"]) }
+        #expect(try GraphTape(inputs: many + ["α₁", long]).inputs.count == 20_002)
     }
 }

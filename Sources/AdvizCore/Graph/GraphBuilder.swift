@@ -31,16 +31,25 @@ public struct GraphBuilder: Sendable {
     /// Whether identical subexpressions share one node (false keeps the expression a tree).
     public let sharing: Bool
 
-    /// A tape that starts with the given inputs (v-(n-1) … v0).
-    public init(inputs: [String], sharing: Bool = true) {
+    /// A tape that starts with the given inputs (v-(n-1) … v0), with room for `capacity` nodes
+    /// in all (see ``reserveCapacity(_:)``).
+    public init(inputs: [String], sharing: Bool = true, capacity: Int = 0) {
         inputNames = inputs
         self.sharing = sharing
+        if capacity > inputs.count { reserveCapacity(capacity) }
         nodes.append(contentsOf: repeatElement(Node(op: .input), count: inputs.count))
         if sharing { users.append(contentsOf: repeatElement(UserList(), count: inputs.count)) }
     }
 
     /// The number of nodes so far.
     public var count: Int { nodes.count }
+
+    /// Makes room for `nodeCount` nodes in all, so a long recording appends without copying
+    /// the tape each time it doubles (and without touching fresh pages for every copy).
+    public mutating func reserveCapacity(_ nodeCount: Int) {
+        nodes.reserveCapacity(nodeCount)
+        if sharing { users.reserveCapacity(nodeCount) }
+    }
 
     /// A new input named `name`, declared now: a micrograd-style `tape.input("w1", -3)` between operations.
     ///

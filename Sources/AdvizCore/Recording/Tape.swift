@@ -86,9 +86,11 @@ public final class GraphTape {
     ///
     /// Throws when a name is empty or given twice: a trace could not tell those inputs apart.
     /// `sharing: false` records a repeated subexpression again instead of reusing its node.
-    public init(inputs: [String], sharing: Bool = true) throws(AdvizError) {
+    /// `capacity`, the number of nodes you expect (inputs included), reserves room up front:
+    /// a long recording then never copies its tape to grow it. It changes no node.
+    public init(inputs: [String], sharing: Bool = true, capacity: Int = 0) throws(AdvizError) {
         try Graph.checkNames(inputs, of: "input")
-        recording = TapeRecording(GraphBuilder(inputs: inputs, sharing: sharing), recordsValues: false)
+        recording = TapeRecording(GraphBuilder(inputs: inputs, sharing: sharing, capacity: capacity), recordsValues: false)
     }
 
     /// The input variables, in the order named.
