@@ -131,9 +131,9 @@ public struct KernelSource: Sendable {
         ///
         /// `+ 0.0` is the tape's: it sums each adjoint from +0, so a gradient that is zero is +0
         /// (x² at −0: the tape's 0 + 2·(−0) = +0, where 2·(−0) alone is −0); it changes nothing else.
-        func guarded(_ gradient: String, tests: [Int]) -> String {
+        func guarded(_ gradient: String, tests: [KernelGuardTest]) -> String {
             guard !tests.isEmpty else { return gradient + " + 0.0" }
-            let condition = tests.map { "\(code.valueName($0)) != \(code.valueName($0))" }.joined(separator: " || ")
+            let condition = tests.map { $0.code(code.valueName, literal: code.literal) }.joined(separator: " || ")
             return "(\(condition) ? NAN : \(gradient) + 0.0)"
         }
 
