@@ -46,8 +46,8 @@ public struct KernelSource: Sendable {
         text = c
     }
 
-    /// The most nodes a program may have for four vectors of points in flight (``prelude(_:interleave:)``):
-    /// a longer body would spill registers.
+    /// The most nodes a program may have for four vectors of points in flight (``prelude(_:interleave:)``,
+    /// with AVX-512's 32 vector registers): a longer body would spill registers.
     static let smallProgram = 64
 
     /// The head of the file: what it is, the math it was written for, the loop hint.
@@ -58,10 +58,13 @@ public struct KernelSource: Sendable {
         #include <math.h>
         /* Each point's program is one long chain of dependent operations, so a vector of points
            waits on its own latencies; two vectors in flight keep the floating-point units busy
-           (poly3's strict reverse gradient: 0.84 -> 0.69 ms), four where the program is small
-           (2026-12-07, AVX-512: 0.79 -> 0.75 ms, one thread). Other compilers ignore the hint. */
-        #if defined(__clang__)
+           (poly3's strict reverse gradient: 0.84 -> 0.69 ms); with AVX-512's 32 registers, four
+           where the program is small (2026-12-07: 0.79 -> 0.75 ms, one thread; with 16 registers
+           four spill). Other compilers ignore the hint. */
+        #if defined(__clang__) && defined(__AVX512F__)
         #define ADVIZ_POINT_LOOP _Pragma("clang loop interleave_count(\(interleave))")
+        #elif defined(__clang__)
+        #define ADVIZ_POINT_LOOP _Pragma("clang loop interleave_count(2)")
         #else
         #define ADVIZ_POINT_LOOP
         #endif
