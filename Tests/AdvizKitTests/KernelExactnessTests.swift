@@ -33,6 +33,7 @@ import Testing
         "y = x^2 - x",
         "y = 3*x^2 - 1e300*x",
         "y = x^2*0.5 + 1e-300*x",
+        "y = -x^2 + 3*x",
         "y = x1^2 + x2^2",
         "y = x1*x2 - 3*x1^2",
         // Partials the sweep computes from the node's value (tan′ = 1 + v², exp′ = v, tanh′,
@@ -172,7 +173,7 @@ import Testing
     }
 
     /// Sums of two monomials of the input, whose guard is a threshold.
-    static let sums = ["y = 2*x^3 - 3*x^2", "y = x^4 - 3*x^2", "y = 2*x^3 + 3*x^2", "y = x^2 - x", "y = 0.5*x^3 - 1e-300*x^2"]
+    static let sums = ["y = 2*x^3 - 3*x^2", "y = x^4 - 3*x^2", "y = 2*x^3 + 3*x^2", "y = x^2 - x", "y = 0.5*x^3 - 1e-300*x^2", "y = -x^4 + 3*x^2"]
 
     /// Sum `k` of ``sums``, written out by hand as the kernel computes it (cubes as products).
     static func sumByHand(_ k: Int, _ u: Double) -> Double {
@@ -181,13 +182,14 @@ import Testing
         case 1: return u * u * u * u - 3.0 * (u * u)
         case 2: return 2.0 * (u * u * u) + 3.0 * (u * u)
         case 3: return u * u - u
-        default: return 0.5 * (u * u * u) - 1e-300 * (u * u)
+        case 4: return 0.5 * (u * u * u) - 1e-300 * (u * u)
+        default: return -(u * u * u * u) + 3.0 * (u * u)
         }
     }
 
     /// The threshold guard against the sum it stands for, evaluated here by hand on every kind of
     /// u: where u is not NaN, the sum is NaN exactly where u is beyond the threshold.
-    @Test(arguments: 0..<5)
+    @Test(arguments: 0..<6)
     func theThresholdGuardIsNaNExactlyWhereTheSumIs(_ k: Int) throws {
         let program = Self.sums[k]
         let sum = { (u: Double) in Self.sumByHand(k, u) }

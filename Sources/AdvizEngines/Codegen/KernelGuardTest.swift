@@ -52,8 +52,8 @@ extension KernelNaNGuard {
         return .beyond(node: a.base, below: bounds[1], above: bounds[0])
     }
 
-    /// Node `i` as a monomial of one node: constant multiples and integer powers 2–4 (as
-    /// products), and the function that computes it from that node's value as the kernel does.
+    /// Node `i` as a monomial of one node: constant multiples, negations and integer powers 2–4
+    /// (as products), and the function that computes it from that node's value as the kernel does.
     static func monomial(_ graph: Graph, _ i: Int) -> (base: Int, value: (Double) -> Double)? {
         enum Step { case times(Double), power(Int) }
         var steps: [Step] = []
@@ -65,6 +65,9 @@ extension KernelNaNGuard {
                 let e = graph.nodes[args[1]].literal
                 guard e == e.rounded(), e >= 2, e <= 4 else { return nil }
                 steps.append(.power(Int(e)))
+                n = args[0]
+            } else if node.op == .neg {
+                steps.append(.times(-1))  // −x is (−1)·x, bit for bit (a NaN's payload aside)
                 n = args[0]
             } else if node.op == .mul, args[0] == args[1], !graph.isConstant(args[0]) {
                 steps.append(.power(2))
