@@ -146,7 +146,8 @@ import Testing
     }
 
     /// The rewrites and the guard are there: the polynomial's `(−3)·(2·v12)` is `−6·v12`, x² has no
-    /// guard, the polynomial tests its last subtraction (not its output), x1² + x2² tests the other input.
+    /// guard, the polynomial compares v12 with the threshold from which its last subtraction is
+    /// ∞ − ∞ (not its output for NaN), x1² + x2² tests the other input.
     @Test func theKernelSourceShowsTheRewritesAndTheCheapestGuard() throws {
         func reverse(_ program: String) throws -> String {
             let text = KernelSource(try Graph(parsing: program)).text

@@ -103,7 +103,7 @@ struct KernelAdjoint {
 ///
 /// Walking back from y through steps that propagate and are no source, a node already covered by
 /// the second fact needs no test; what is left is tested (`v17 != v17`), the cheapest exact guard
-/// (none at all for x², one compare on the polynomial's last subtraction instead of its output).
+/// (none at all for x², the other input for x1² + x2²).
 /// A tested sum of two monomials of a covered node u is a compare of u with a threshold
 /// (the polynomial's `v12 >= 7.741001517595157e+153`, ``threshold(_:_:covered:)``): the steps
 /// that led from u to the sum are then computed only for the value, not for the gradient.
