@@ -58,7 +58,8 @@ public enum HeadlessBrowser {
 ///
 /// It runs under a small shell that reads its standard input, a pipe only this process writes:
 /// when the tests end (or crash), the pipe closes, and the shell quits the browser and removes its
-/// profile, so no browser outlives the tests.
+/// profile, so no browser outlives the tests. (It does not `wait` for the browser: dash's `wait`
+/// once hung on the browser's exited process; the shell's own exit hands it to init.)
 actor SharedBrowser {
     static let shared = SharedBrowser()
 
@@ -82,7 +83,7 @@ actor SharedBrowser {
         let watchdog = #"""
             "$0" "$@" </dev/null >/dev/null 2>&1 & browser=$!
             while read -r _; do :; done
-            kill "$browser" 2>/dev/null; wait "$browser"; rm -rf "$ADVIZ_BROWSER_PROFILE"
+            kill "$browser" 2>/dev/null; sleep 2; rm -rf "$ADVIZ_BROWSER_PROFILE"
             """#
         process.arguments = [
             "-c", watchdog, executable,
