@@ -64,7 +64,8 @@ actor SharedBrowser {
     static let shared = SharedBrowser()
 
     private var started: Task<(port: Int, path: String), any Error>?
-    /// The write end of the watchdog's pipe, held open for the life of the process.
+    /// The watchdog shell, and the write end of its pipe, held for the life of the process.
+    private var watchdog: Process?
     private var lifeline: Pipe?
 
     func endpoint() async throws -> (port: Int, path: String) {
@@ -101,6 +102,7 @@ actor SharedBrowser {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        self.watchdog = process
         lifeline = pipe
         // Chromium writes its port and the browser's path into the profile once it listens.
         let portFile = profile.appendingPathComponent("DevToolsActivePort")
