@@ -40,7 +40,12 @@ public enum HeadlessBrowser {
             let devtools = DevTools(outbound: outbound)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await text in inbound { await devtools.receive(text) }
+                    // A browser that quits or crashes ends the messages: every command still waiting
+                    // for its answer (and every later one) fails instead of hanging the test.
+                    do {
+                        for try await text in inbound { await devtools.receive(text) }
+                    } catch {}
+                    await devtools.connectionEnded()
                 }
                 defer { group.cancelAll() }
                 try await devtools.openContext()
@@ -127,6 +132,8 @@ public actor DevTools {
     private var waiting: [Int: CheckedContinuation<String, any Error>] = [:]
     /// The browser context this connection's pages open in (``HeadlessBrowser/withBrowser(_:)``).
     private var context: String?
+    /// Whether the connection has ended: no answer will come.
+    private var ended = false
 
     init(outbound: TextSender) {
         self.outbound = outbound
@@ -140,9 +147,20 @@ public actor DevTools {
         if let session { message["sessionId"] = session }
         let text = String(decoding: try JSONSerialization.data(withJSONObject: message), as: UTF8.self)
         return try await withCheckedThrowingContinuation { continuation in
+            guard !ended else { return continuation.resume(throwing: Self.connectionLost) }
             waiting[id] = continuation
             Task { do { try await outbound.send(text) } catch { self.fail(id, error) } }
         }
+    }
+
+    static let connectionLost = HeadlessBrowser.Failure(description: "the DevTools connection ended (did the browser quit or crash?)")
+
+    /// Fails every command waiting for an answer, and every later one.
+    func connectionEnded() {
+        ended = true
+        let pending = waiting
+        waiting = [:]
+        for continuation in pending.values { continuation.resume(throwing: Self.connectionLost) }
     }
 
     private func fail(_ id: Int, _ error: any Error) {
