@@ -122,10 +122,23 @@ let package = Package(
             dependencies: ["AdvizKit", .product(name: "Benchmark", package: "swift-benchmark")],
             path: "Benchmarks/AdvizBenchmarks"
         ),
+        // Headless Chromium over the DevTools protocol, for the tests that open pages in a browser:
+        // one browser for the whole test run (a start-up per page was most of those tests' time).
+        // Tests only; no product names it.
+        .target(
+            name: "BrowserDriver",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/BrowserDriver"
+        ),
         .testTarget(
             name: "AdvizKitTests",
             dependencies: [
-                "AdvizKit", "AdvizOutput", "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench",
+                "AdvizKit", "BrowserDriver", "AdvizOutput", "AdvizCore", "AdvizSymbolic", "AdvizEngines", "AdvizFigures", "AdvizPlots", "AdvizLessons", "AdvizBench",
                 "GraphvizKit", "CairoKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
@@ -138,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "AdvizServeTests",
             dependencies: [
-                "AdvizServe", "AdvizCore",
+                "AdvizServe", "AdvizCore", "BrowserDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -131,22 +131,10 @@ import Testing
     /// Fused and plain stretches of random polynomial-heavy expressions give the scalar sweeps' values
     /// and gradients, by reverse and forward mode, at high degrees too (the general Horner loops).
     @Test func fusedGradientsMatchTheSweeps() async throws {
-        await propertyCheck(count: 60, input: Gen.uint64()) { seed in
-            var random = SplitMix64(state: seed)
-            func term(_ depth: Int) -> String {
-                let variable = ["x1", "x2", "sin(x1)"][Int(random.next() % 3)]
-                guard depth > 0 else { return random.next() % 3 == 0 ? String(Double(random.next() % 7) / 2 - 1) : variable }
-                let (a, b) = (term(depth - 1), term(depth - 1))
-                switch random.next() % 6 {
-                case 0: return "(\(a) + \(b))"
-                case 1: return "(\(a) - \(b))"
-                case 2: return "(\(a) * \(b))"
-                case 3: return "(\(a))^\(1 + random.next() % 3)"
-                case 4: return "(\(a))/4"
-                default: return "-(\(a))"
-                }
-            }
-            let text = term(4) + " + 0*x1*x2"
+        // The expression is a tree that shrinks; the 200 points are a seeded sample.
+        await propertyCheck(count: 60, input: PolynomialTree.generator(depth: 4), Gen.uint64()) { tree, pointSeed in
+            var random = SplitMix64(state: pointSeed)
+            let text = tree.description + " + 0*x1*x2"
             let graph = try Graph(parsing: text)
             let count = 200
             let columns = (0..<2).map { _ in (0..<count).map { _ in Double(random.next() % 2000) / 1000 - 1 } }

@@ -1,11 +1,12 @@
 import AdvizCore
+import BrowserDriver
 import Foundation
 import Hummingbird
 import Testing
 @testable import AdvizServe
 
 /// True when a Chromium is installed; these tests are skipped (and reported so) without one.
-let chromiumIsInstalled = Chromium.executable != nil
+let chromiumIsInstalled = HeadlessBrowser.executable != nil
 
 /// Where the browser tests leave their screenshots, for a person to look at.
 let screenshotFolder: String = {
@@ -26,7 +27,7 @@ struct ClassroomBrowserTests {
 
     @Test func aStudentExplores() async throws {
         try await Self.withServer { _, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 let page = try await browser.open(base + "/?program=" + "log(x1*x2)+sin(x2)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=2,5")
                 try await page.wait(until: "window.advizPage && advizPage.model() && document.querySelectorAll('#figure g.node[data-node]').length === 6", "the figure's six nodes")
                 // Opened without a step, the page shows the last one: every sweep done.
@@ -114,7 +115,7 @@ struct ClassroomBrowserTests {
 
     @Test func aPhoneHeldUprightDrawsTheGraphTopToBottom() async throws {
         try await Self.withServer { _, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 let phone = try await browser.open(base + "/?program=" + "x1*x2 + sin(x1)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=2,5", width: 400, height: 800)
                 try await phone.wait(until: "window.advizPage && advizPage.model() && document.querySelector('#figure svg')", "the figure")
                 // The server chose the direction that draws the graph larger in the tall pane: top to bottom.
@@ -133,7 +134,7 @@ struct ClassroomBrowserTests {
 
     @Test func aClassFollowsItsTeacher() async throws {
         try await Self.withServer { server, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 let teacher = try await browser.open(base + "/present?token=test-token&program=" + "x1*x2 + sin(x1)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=2,5")
                 // The presenter's page opens a room and shows its code.
                 try await teacher.wait(until: "document.querySelector('#banner .code')", "the room's code")

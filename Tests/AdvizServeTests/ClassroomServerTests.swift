@@ -1,4 +1,5 @@
 import AdvizCore
+import BrowserDriver
 import Foundation
 import Hummingbird
 import Testing

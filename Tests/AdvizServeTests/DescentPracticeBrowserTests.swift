@@ -1,4 +1,5 @@
 import AdvizCore
+import BrowserDriver
 import Foundation
 import Testing
 @testable import AdvizServe
@@ -14,7 +15,7 @@ struct DescentPracticeBrowserTests {
     /// Rosenbrock from (−1, 1): ten steps drawn as a path of eleven points over f's contours.
     @Test func descentWalksOnTheContours() async throws {
         try await ClassroomBrowserTests.withServer { _, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 let page = try await browser.open(Self.address(base, "(x - 1)^2 + 10*(y - x^2)^2", at: "-1,1"))
                 try await page.wait(until: "window.advizPage && advizPage.model()", "the trace")
                 try await page.click("button[data-tab='descent']")
@@ -44,7 +45,7 @@ struct DescentPracticeBrowserTests {
     /// out a term is told which.
     @Test func practiceDoesNotRepeatAndNamesTheMissingTerm() async throws {
         try await ClassroomBrowserTests.withServer { _, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 let page = try await browser.open(Self.address(base, "log(x1*x2)+sin(x2)", at: "2,5"))
                 try await page.wait(until: "window.advizPage && advizPage.model()", "the trace")
                 try await page.click("button[data-tab='practice']")

@@ -1,3 +1,4 @@
+import BrowserDriver
 import Foundation
 import Testing
 @testable import AdvizServe
@@ -43,7 +44,7 @@ struct LegibilityBrowserTests {
     func exploreTextReadsAt1280x720(_ index: Int) async throws {
         let example = Self.examples[index]
         try await ClassroomBrowserTests.withServer { _, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 let query = "/?program=" + example.program.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=" + example.at
                 let page = try await browser.open(base + query, width: 1280, height: 720)
                 try await page.wait(until: "window.advizPage && advizPage.model() && document.querySelector('#figure > svg')", "the figure")

@@ -1,3 +1,4 @@
+import BrowserDriver
 import Foundation
 import Testing
 @testable import AdvizServe
@@ -7,7 +8,7 @@ import Testing
 struct LinkBrowserTests {
     @Test func formEncodedLinksAndTheCommandLinesPointAreRead() async throws {
         try await ClassroomBrowserTests.withServer { _, base in
-            try await Chromium.withBrowser { browser in
+            try await HeadlessBrowser.withBrowser { browser in
                 // As Python's urlencode writes it: `+` for spaces, `%3D` for `=`; the point as the CLI writes it.
                 let page = try await browser.open(base + "/?program=y+%3D+x1+*+x2&at=x1=2,x2=5")
                 try await page.wait(until: "window.advizPage && advizPage.model() && advizPage.state().at.length === 2", "the model")

@@ -21,11 +21,11 @@ struct BrowserTests {
     /// An SVG at any `--dpi` shows all of itself: Graphviz once scaled its drawing by dpi/72
     /// inside a viewBox of the unscaled size, and browsers showed the top-left quarter.
     @Test(arguments: [72.0, 144, 300])
-    func svgShowsEveryNodeAtAnyDPI(_ dpi: Double) throws {
+    func svgShowsEveryNodeAtAnyDPI(_ dpi: Double) async throws {
         var options = FigureOptions()
         options.dpi = dpi
         let figure = try GraphFigure(Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5"), options: options)
-        let report = try Chromium.svgNodeBoxes(try FigureRenderer(figure).render(.svg))
+        let report = try await Chromium.svgNodeBoxes(try FigureRenderer(figure).render(.svg))
         #expect(report.nodes.filter { !$0.id.hasSuffix(" label") }.count == 6, "six nodes, and the edges' labels")
         for node in report.nodes {
             #expect(report.root.contains(node.box), "\(node.id) at \(node.box) lies outside the SVG's box \(report.root)")
@@ -34,13 +34,13 @@ struct BrowserTests {
     }
 
     /// A step of `render --step` and a top-to-bottom figure fit too.
-    @Test func stepAndTopToBottomFiguresFit() throws {
+    @Test func stepAndTopToBottomFiguresFit() async throws {
         var options = FigureOptions()
         options.rankdir = "TB"
         let figure = try GraphFigure(Trace(expression: "sin(x1)*x2 + log(1 + x1^2) + log(1 + x2^2)", at: "1,2"), options: options)
         let renderer = try FigureRenderer(figure, forFrames: true)
         for step in [0, figure.steps.count / 2, figure.steps.count] {
-            let report = try Chromium.svgNodeBoxes(try renderer.renderStep(step, .svg))
+            let report = try await Chromium.svgNodeBoxes(try renderer.renderStep(step, .svg))
             #expect(!report.nodes.isEmpty)
             for node in report.nodes { #expect(report.root.contains(node.box), "step \(step): \(node.id) at \(node.box) outside \(report.root)") }
         }
@@ -59,27 +59,28 @@ struct BrowserTests {
         }
     }
 
-    @Test func framesPlayerShowsWholeFramesAndSteps() throws {
+    @Test func framesPlayerShowsWholeFramesAndSteps() async throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let figure = try GraphFigure(Trace(expression: "log(x1*x2)+sin(x2)", at: "2,5"))
         try FrameSet.write(figure, to: folder, title: "log(x1*x2)+sin(x2)")
-        expectWholeAndStepping(try Chromium.probe(page: folder + "/index.html"), "player", nodesExpected: true)
+        let player = try await Chromium.probe(page: folder + "/index.html")
+        expectWholeAndStepping(player, "player", nodesExpected: true)
         // Opened at a link to a step, the player starts there.
-        let opened = try Chromium.probe(page: folder + "/index.html", fragment: "#4")
+        let opened = try await Chromium.probe(page: folder + "/index.html", fragment: "#4")
         #expect(opened.states.first?.counter == "4 / 12")
     }
 
     /// A big graph takes the slide: at lesson 07's last step (13 nodes over a 13-row trace) the
     /// drawn graph gets about half the page's height in a 1280×720 window (the trace scrolls
     /// instead); it once got less than a quarter of it.
-    @Test func bigGraphTakesTheSlide() throws {
+    @Test func bigGraphTakesTheSlide() async throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = LessonTests.course.first { $0.hasSuffix("07-neuron-backprop.md") }!
         try LessonSlides.build(try Lesson.load(path: path), to: folder)
         // Slide 1 is the title (the introduction); the last step is slide 8.
-        let report = try Chromium.probe(page: folder + "/index.html", fragment: "#8", width: 1280, height: 720)
+        let report = try await Chromium.probe(page: folder + "/index.html", fragment: "#8", width: 1280, height: 720)
         let shown = try #require(report.states.first)
         #expect(shown.counter == "8 / 8")
         let nodes = shown.nodes.map(\.box)
@@ -91,12 +92,14 @@ struct BrowserTests {
 
     /// Every lesson's slideshow, on a laptop screen and on a 16:9 projector.
     @Test(arguments: LessonTests.course)
-    func lessonSlideshowShowsWholeFramesAndSteps(_ path: String) throws {
+    func lessonSlideshowShowsWholeFramesAndSteps(_ path: String) async throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try LessonSlides.build(try Lesson.load(path: path), to: folder)
         let name = URL(fileURLWithPath: path).lastPathComponent
-        expectWholeAndStepping(try Chromium.probe(page: folder + "/index.html"), name, nodesExpected: false)
-        expectWholeAndStepping(try Chromium.probe(page: folder + "/index.html", width: 1280, height: 720), name + " at 1280×720", nodesExpected: false)
+        let laptop = try await Chromium.probe(page: folder + "/index.html")
+        expectWholeAndStepping(laptop, name, nodesExpected: false)
+        let projector = try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720)
+        expectWholeAndStepping(projector, name + " at 1280×720", nodesExpected: false)
     }
 }

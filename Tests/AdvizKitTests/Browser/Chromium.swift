@@ -1,22 +1,12 @@
+import BrowserDriver
 import Foundation
 
 /// Headless Chromium, for tests that open what adviz writes the way a person does: in a browser.
 ///
-/// A page is opened with `--dump-dom` after a script of the test's (``probeScript``) has run in
-/// it; the script writes what it measured into the DOM, and the dump carries it back.
+/// A page is opened in the test run's one browser (``HeadlessBrowser``) after a script of the
+/// test's (``probeScript``) has been put in it; the script writes what it measured into an
+/// element of the page, and the test reads it back once it is there.
 enum Chromium {
-    /// The browser's path, if one is installed (Debian's `chromium`, or Chrome).
-    static let executable: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-            for folder in path.split(separator: ":") {
-                let candidate = "\(folder)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            }
-        }
-        return nil
-    }()
-
     /// The measuring script injected into players and slideshows (`probe.js` beside this file).
     static let probeScript: String = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("probe.js")
@@ -27,45 +17,21 @@ enum Chromium {
         var description: String
     }
 
-    /// The DOM of `url` (a file) once its scripts have run, as Chromium serialises it.
+    /// The text a page (a file) writes into its element `id` once its scripts have run.
     ///
-    /// File pages may read files beside them (the probe reads the SVG an `<img>` shows);
-    /// virtual time lets timers and image loads finish without waiting in real time.
-    static func dumpDOM(_ url: URL, width: Int = 1400, height: Int = 900) throws -> String {
-        guard let executable else { throw Failure(description: "Chromium is not installed") }
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--allow-file-access-from-files", "--user-data-dir=\(profile.path)",
-            "--virtual-time-budget=15000", "--window-size=\(width),\(height)", "--dump-dom", url.absoluteString,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting: a big DOM would fill the pipe and block the browser.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(description: "chromium exited with \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The text of the last element `<tag id="id">…</tag>` in a dumped DOM, entities decoded.
-    static func element(_ id: String, tag: String, in dom: String) -> String? {
-        guard let open = dom.range(of: "<\(tag) id=\"\(id)\">", options: .backwards),
-              let close = dom.range(of: "</\(tag)>", range: open.upperBound..<dom.endIndex) else { return nil }
-        return String(dom[open.upperBound..<close.lowerBound])
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&nbsp;", with: "\u{A0}")
-            .replacingOccurrences(of: "&amp;", with: "&")
+    /// File pages may read files beside them (the probe reads the SVG an `<img>` shows). The
+    /// wait ends when the element appears; its bound only limits a failure.
+    static func report(of url: URL, element id: String, width: Int, height: Int) async throws -> String {
+        try await HeadlessBrowser.withBrowser { browser in
+            let page = try await browser.open(url.absoluteString, width: width, height: height)
+            try await page.wait(until: "document.getElementById('\(id)')", "the report in #\(id)", seconds: 120)
+            return try await page.value("document.getElementById('\(id)').textContent", as: String.self)
+        }
     }
 
     /// A copy of the page at `page` with the probe injected, opened at `fragment` (`#3`); the probe's report.
     /// With `everySlide`, the probe looks at every slide in turn (for the text sizes) instead of stepping.
-    static func probe(page: String, fragment: String = "", width: Int = 1400, height: Int = 900, everySlide: Bool = false) throws -> ProbeReport {
+    static func probe(page: String, fragment: String = "", width: Int = 1400, height: Int = 900, everySlide: Bool = false) async throws -> ProbeReport {
         let html = try String(contentsOfFile: page, encoding: .utf8)
         let copy = (page as NSString).deletingLastPathComponent + "/probe-\(UUID().uuidString).html"
         defer { try? FileManager.default.removeItem(atPath: copy) }
@@ -74,8 +40,7 @@ enum Chromium {
         try injected.write(toFile: copy, atomically: true, encoding: .utf8)
         var url = URL(fileURLWithPath: copy)
         if !fragment.isEmpty, let withFragment = URL(string: url.absoluteString + fragment) { url = withFragment }
-        let dom = try dumpDOM(url, width: width, height: height)
-        guard let json = element("adviz-probe", tag: "pre", in: dom) else { throw Failure(description: "the probe wrote no report") }
+        let json = try await report(of: url, element: "adviz-probe", width: width, height: height)
         do {
             return try JSONDecoder().decode(ProbeReport.self, from: Data(json.utf8))
         } catch {
@@ -84,7 +49,7 @@ enum Chromium {
     }
 
     /// Where each node of an SVG lies when the file itself is opened: its box and the SVG's box, in CSS pixels.
-    static func svgNodeBoxes(_ svg: [UInt8], width: Int = 1600, height: Int = 1000) throws -> SVGReport {
+    static func svgNodeBoxes(_ svg: [UInt8], width: Int = 1600, height: Int = 1000) async throws -> SVGReport {
         let script = """
             <script><![CDATA[
             window.addEventListener('load', () => {
@@ -102,8 +67,7 @@ enum Chromium {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("adviz-probe-\(UUID().uuidString).svg")
         defer { try? FileManager.default.removeItem(at: file) }
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let dom = try dumpDOM(file, width: width, height: height)
-        guard let json = element("adviz-probe", tag: "desc", in: dom) else { throw Failure(description: "the SVG probe wrote no report") }
+        let json = try await report(of: file, element: "adviz-probe", width: width, height: height)
         return try JSONDecoder().decode(SVGReport.self, from: Data(json.utf8))
     }
 }
@@ -155,4 +119,4 @@ struct ProbeReport: Decodable {
 }
 
 /// True when a Chromium is installed; browser tests are skipped (and reported so) without one.
-let chromiumIsInstalled = Chromium.executable != nil
+let chromiumIsInstalled = HeadlessBrowser.executable != nil

@@ -35,20 +35,21 @@ struct LegibilityTests {
     }
 
     @Test(arguments: LessonTests.course)
-    func everyLessonSlideReadsAt1280x720(_ path: String) throws {
+    func everyLessonSlideReadsAt1280x720(_ path: String) async throws {
         let folder = BrowserTests.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try LessonSlides.build(try Lesson.load(path: path), to: folder)
-        let report = try Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true)
+        let report = try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true)
         expectReadable(report, URL(fileURLWithPath: path).lastPathComponent)
     }
 
     /// `render --frames` of lesson 07's neuron, played at 1280×720.
-    @Test func framesPlayerReadsAt1280x720() throws {
+    @Test func framesPlayerReadsAt1280x720() async throws {
         let folder = BrowserTests.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let figure = try GraphFigure(Trace(expression: "n = x1*w1 + x2*w2 + b\no = tanh(n)", at: "2,-3,0,1,6.8813735870195432"))
         try FrameSet.write(figure, to: folder, title: "the neuron")
-        expectReadable(try Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true), "frames player, the neuron")
+        let report = try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true)
+        expectReadable(report, "frames player, the neuron")
     }
 }

@@ -85,7 +85,8 @@
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   async function settle() {
     const img = $("frame");
-    for (let k = 0; k < 50 && !(img.complete && img.naturalWidth > 0); k++) await pause(20);
+    // Real time, on a machine that may be busy: the bound (10 s) only limits a failure.
+    for (let k = 0; k < 500 && !(img.complete && img.naturalWidth > 0); k++) await pause(20);
     await pause(30);
   }
   const key = (name) => document.dispatchEvent(new KeyboardEvent("keydown", { key: name, bubbles: true }));
