@@ -152,6 +152,8 @@ struct ProbeReport: Decodable {
         var hiddenFocus: [String]
         /// The camera's markers on show at the pane's edge, each pointing at a node out of view.
         var markers: [String]
+        /// The page header's height (CSS px): the title and the step counter.
+        var headerHeight: Double
     }
     var checks: [Check]
     var states: [State]

@@ -63,6 +63,7 @@
       imageBox: rect(imageBox), paneBox: rect(region), page, nodes: [], outside: [], clipped: [], textSizes: [], hiddenFocus: [],
       markers: [...document.querySelectorAll(".camera-offscreen")].filter((m) => m.style.display === "block").map((m) => m.textContent),
       view: (img.closest("figure") || { dataset: {} }).dataset.view || "",
+      headerHeight: (document.querySelector("header") || { offsetHeight: 0 }).offsetHeight,
     };
     if (state.loaded && /\.svg$/.test(state.image)) {
       state.nodes = nodeBoxes(img, region, state);
