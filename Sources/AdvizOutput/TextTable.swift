@@ -310,10 +310,33 @@ extension String {
     /// The number of characters (grapheme clusters), as `count` gives it, without segmenting the
     /// usual text of a trace: ASCII, Latin and Greek letters, sub- and superscripts, arrows and
     /// mathematical operators, each with combining marks (`v̄`); anything else is counted by `count`.
-    package var characterCount: Int {
+    package var characterCount: Int { commonTextWidth(skippingEscapes: false) ?? count }
+
+    /// The width of the text on a terminal, ignoring ANSI escape codes: its characters, counted
+    /// as ``characterCount`` counts them.
+    package var visibleWidth: Int { commonTextWidth(skippingEscapes: true) ?? segmentedVisibleWidth }
+
+    /// The one fast path of ``characterCount`` and ``visibleWidth``: the characters of the usual
+    /// text of a trace, one scalar each plus their combining marks, with ANSI escape codes
+    /// skipped when `skippingEscapes`; nil at the first scalar it cannot count without
+    /// segmenting, for the caller's own fallback.
+    @inline(__always)
+    private func commonTextWidth(skippingEscapes: Bool) -> Int? {
         var width = 0
+        var inEscape = false
         var afterBase = false
         for scalar in unicodeScalars {
+            if skippingEscapes {
+                if scalar == "\u{1B}" {
+                    inEscape = true
+                    afterBase = false
+                    continue
+                }
+                if inEscape {
+                    if scalar == "m" { inEscape = false }
+                    continue
+                }
+            }
             switch scalar.value {
             case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2070...0x209F, 0x2190...0x22FF:
                 width += 1
@@ -322,35 +345,7 @@ extension String {
                 // A combining mark after a base character is part of it.
                 continue
             default:
-                return count
-            }
-        }
-        return width
-    }
-
-    /// The width of the text on a terminal, ignoring ANSI escape codes.
-    package var visibleWidth: Int {
-        var width = 0
-        var inEscape = false
-        var afterBase = false
-        for scalar in unicodeScalars {
-            if scalar == "\u{1B}" {
-                inEscape = true
-                afterBase = false
-                continue
-            }
-            if inEscape {
-                if scalar == "m" { inEscape = false }
-                continue
-            }
-            switch scalar.value {
-            case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2070...0x209F, 0x2190...0x22FF:
-                width += 1
-                afterBase = true
-            case 0x300...0x36F where afterBase:
-                continue
-            default:
-                return segmentedVisibleWidth
+                return nil
             }
         }
         return width

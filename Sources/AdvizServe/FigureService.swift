@@ -269,7 +269,11 @@ public final class FigureService: Sendable {
         let focus = SVGFocus(svg: svg)
         let box = focus.box.map { $0.map { String($0) }.joined(separator: " ") } ?? ""
         let step = focus.step.map { $0.map { String($0) }.joined(separator: " ") } ?? ""
-        tag = tag.replacingOccurrences(of: "<svg", with: "<svg data-focus=\"\(box)\" data-step=\"\(step)\" data-readable=\"\(String(format: "%.3f", focus.readableScale))\"")
+        // The focus nodes, each `x0 y0 x1 y1 name`, separated by `;` (names have neither `;` nor spaces).
+        let nodes = focus.nodes.map { ($0.box.map { String($0) } + [$0.name]).joined(separator: " ") }.joined(separator: ";")
+        tag = tag.replacingOccurrences(
+            of: "<svg",
+            with: "<svg data-focus=\"\(box)\" data-step=\"\(step)\" data-nodes=\"\(htmlEscaped(nodes))\" data-readable=\"\(String(format: "%.3f", focus.readableScale))\"")
         return svg.replacingCharacters(in: open.lowerBound..<close.upperBound, with: tag)
     }
 }

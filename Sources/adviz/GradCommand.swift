@@ -84,8 +84,9 @@ struct GradCommand: ParsableCommand {
             var results: [GradientColumns] = []
             for k in graph.outputs.indices {
                 let gradientEngine = try GradientEngine(
-                    graph, output: k, choice: engine, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict
-                ) { printError($0) }
+                    graph, output: k, choice: engine, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict,
+                    note: { printError($0) }, naming: \.flag
+                )
                 results.append(try gradientEngine.gradient(at: points, method: method))
             }
             let report = GradientReport(graph: graph, points: points, results: results, method: method)
@@ -141,8 +142,9 @@ struct GradCommand: ParsableCommand {
             // Many paths would compile many kernels: past a few, the interpreter runs them.
             let choice: EngineChoice = engine == .auto && order.count > 4 ? .interpreted : engine
             let gradientEngine = try GradientEngine(
-                graph, output: 0, choice: choice, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict
-            ) { printError($0) }
+                graph, output: 0, choice: choice, symbolic: method == .symbolic, threads: threads, math: fastMath ? .fast : .strict,
+                note: { printError($0) }, naming: \.flag
+            )
             let result = try gradientEngine.gradient(at: subset, method: method)
             for (k, i) in indices.enumerated() {
                 if !result.values.isEmpty { values[i] = result.values[k] }

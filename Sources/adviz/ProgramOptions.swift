@@ -202,6 +202,9 @@ extension Setting {
         case .samples: "--samples"
         case .collapse: "--collapse"
         case .engine: "--engine"
+        case .maxNodes: "--max-nodes"
+        case .edgeLabels: "--edge-labels"
+        case .unfold: "--unfold"
         }
     }
 }

@@ -147,7 +147,7 @@ struct RenderCommand: ParsableCommand {
             options.collapse = collapse
             if let path = pythonPath, gradient == nil {
                 // A Python function: a box per call and loop iteration; iterations past the first few folded.
-                let groups = path.figureGroups(unfold: program.unfold)
+                let groups = path.figureGroups(unfold: program.unfold, naming: \.flag)
                 options.statementGroups = groups.labels
                 options.collapse += groups.folded.compactMap { graph.statements.indices.contains($0) ? graph.statements[$0].name : nil }
             }
@@ -155,7 +155,7 @@ struct RenderCommand: ParsableCommand {
             options.clusters = !noClusters
             options.backwardPassStart = gradient?.primalCount
             let figure = try GraphFigure(trace, options: options)
-            for note in figure.notes { printError("note: \(note)") }
+            for note in figure.noteMessages { printError("note: " + note.text(naming: \.flag)) }
             if options.numbers { for message in trace.warningMessages() { printError("warning: \(message)") } }
 
             let name = program.expression == nil && program.file == nil ? "example" : Slug.unique(source.text)

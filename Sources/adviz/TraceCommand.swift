@@ -84,9 +84,9 @@ struct TraceCommand: ParsableCommand {
                         members.append(("python_path", path.json()))
                         text = JSONValue.object(members).serialized() + "\n"
                     }
-                case .text: text = style.apply(.heading, "python: ") + path.report(unfold: program.unfold) + "\n" + text
-                case .markdown: text = "```\n" + path.report(unfold: program.unfold) + "```\n\n" + text
-                case .latex: text = path.report(unfold: program.unfold).split(separator: "\n").map { "% " + $0 }.joined(separator: "\n") + "\n" + text
+                case .text: text = style.apply(.heading, "python: ") + path.report(unfold: program.unfold, naming: \.flag) + "\n" + text
+                case .markdown: text = "```\n" + path.report(unfold: program.unfold, naming: \.flag) + "```\n\n" + text
+                case .latex: text = path.report(unfold: program.unfold, naming: \.flag).split(separator: "\n").map { "% " + $0 }.joined(separator: "\n") + "\n" + text
                 }
             }
             try writeStandardOutput(text)

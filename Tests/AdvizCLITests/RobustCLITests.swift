@@ -290,6 +290,7 @@ import FoundationXML
         let run = try AdvizRun(["grad", "-", "--grid", "0:1:11", "--summary"], stdin: Self.chain(300), environment: ["ADVIZ_CACHE_DIR": cache.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("would take about") && run.stderr.contains("the vectorised interpreter runs it instead"), "\(run.stderr)")
+        #expect(run.stderr.contains("(--engine compiled to compile it anyway)"), "the command line names its flag: \(run.stderr)")
         #expect(run.stdout.contains("interpreted"), "the summary names the engine: \(run.stdout)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty, "nothing compiled")
         let tower = try AdvizRun(["grad", Array(repeating: "x", count: 1000).joined(separator: "^"), "--grid", "0.5:0.9:5", "--summary"],

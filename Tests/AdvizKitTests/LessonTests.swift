@@ -198,4 +198,24 @@ import Testing
             #expect(opening == html.components(separatedBy: "</\(tag)>").count - 1, "<\(tag)> balanced")
         }
     }
+
+    /// A lesson's trace rows line up as `adviz trace`'s do: the definitions, the numbers put in
+    /// and the values each start in one column (the seed row `v̄₄ = ȳ` too), in every phase.
+    @Test func lessonTraceRowsAlignInColumns() throws {
+        let frames = try LessonRun.frames(try Lesson.load(path: LessonTests.folder + "/03-reverse-mode.md"))
+        var checked = 0
+        for frame in frames where frame.phase != nil && frame.phase != .build && frame.phase != .jacobian && frame.progress > 2 {
+            let rows = LessonText().traceTable(frame).dropFirst().filter { $0.hasPrefix("  ▶") || $0.hasPrefix("   ") }
+            // The column (in characters) where each row's value starts: after its last "= ".
+            let valueColumns = Set(rows.compactMap { row in row.range(of: "= ", options: .backwards).map { row[..<$0.lowerBound].count } })
+            let definitionColumns = Set(rows.compactMap { row in row.range(of: " = ").map { row[..<$0.lowerBound].count } })
+            #expect(valueColumns.count == 1, "values in one column: \(rows)")
+            #expect(definitionColumns.count == 1, "definitions in one column: \(rows)")
+            checked += 1
+        }
+        #expect(checked >= 3)
+        let last = try #require(frames.last { $0.phase == .reverse && $0.progress == $0.phaseLength })
+        let seed = try #require(LessonText().traceTable(last).first { $0.contains("v̄₄") })
+        #expect(seed.hasSuffix("= 1") && seed.contains("= ȳ "), "the seed row has its value in the value column: \(seed)")
+    }
 }

@@ -80,6 +80,10 @@ import Testing
         ("x1 x2", 1, 4, "expected an operator before `x2`", "put an operator such as `*` or `+` between them"),
         ("é + 1", 1, 1, "unexpected character `é`", nil),
         ("x\u{0}", 1, 2, "unexpected character U+0000", nil),
+        // A line that swallowed the next one: the hint says why, where the mistake is.
+        ("a = x*\ny = a+1", 2, 3, "unexpected `=`", "the line before ends in `*`, so this line went on with that statement"),
+        ("a = sin(x\ny = a+1", 2, 1, "expected an operator before `y`", "a `(` before this line is not closed, so this line went on with that statement"),
+        ("a = x*\n  sin(x)\ny = a\nz = 2 = 3", 4, 7, "unexpected `=`", "assignments look like `a = x1*x2` and start a statement"),
     ] as [(String, Int, Int, String, String?)])
     func syntaxErrorsPointAtThePlace(text: String, line: Int, column: Int, message: String, hint: String?) throws {
         let found = try #require(failure(text), "`\(text)` should not parse")

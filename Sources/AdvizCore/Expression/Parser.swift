@@ -13,6 +13,9 @@ struct Parser {
 
     private var lexer: Lexer
     private var lookahead: Token?
+    /// Why the statement being read went on past a line break (its line ended in an operator, or
+    /// a parenthesis is open), and where that line break is; nil when it has not.
+    private var continuation: (reason: String, at: Int)?
 
     init(_ text: String) {
         lexer = Lexer(text)
@@ -43,7 +46,11 @@ struct Parser {
             case .separator, .newline:
                 _ = try next()
             default:
-                statements.append(try parseStatement())
+                do throws(Diagnostic) {
+                    statements.append(try parseStatement())
+                } catch {
+                    throw explainingContinuation(error)
+                }
             }
         }
     }
@@ -76,6 +83,7 @@ struct Parser {
     ) throws(Diagnostic) -> [ExpressionItem] {
         var yard = ShuntingYard(previous: start)
         var pendingFirst = first
+        continuation = nil
         while true {
             let token: Token
             if let taken = pendingFirst {
@@ -89,6 +97,11 @@ struct Parser {
                     (yard.expectOperand && yard.previous != nil) || yard.pending.contains(where: \.isOpenParen)
                         || (!yard.expectOperand && nextLineStartsWithBinaryOperator())
                 {
+                    if yard.expectOperand, let previous = yard.previous, [.plus, .minus, .star, .slash, .caret].contains(previous.kind) {
+                        continuation = ("the line before ends in \(previous.quoted), so this line went on with that statement", upcoming.span.start)
+                    } else if yard.pending.contains(where: \.isOpenParen) {
+                        continuation = ("a `(` before this line is not closed, so this line went on with that statement", upcoming.span.start)
+                    }
                     _ = try next()
                     continue
                 }
@@ -125,6 +138,17 @@ struct Parser {
             }
             yard.previous = token
         }
+    }
+
+    /// A statement that swallowed the next line (a dangling `*`, an unclosed `(`) fails there, at
+    /// the `=` or the name that starts the next statement: the hint says why that line was read
+    /// as part of the one before, where the mistake is.
+    private func explainingContinuation(_ error: Diagnostic) -> Diagnostic {
+        guard let continuation, error.span.start > continuation.at,
+              error.message == "unexpected `=`" || error.message.hasPrefix("expected an operator before") else { return error }
+        var explained = error
+        explained.hint = continuation.reason
+        return explained
     }
 
     /// True if the next line that holds a token (blank and comment lines skipped) starts with

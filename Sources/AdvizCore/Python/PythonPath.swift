@@ -86,14 +86,15 @@ public struct PythonPath: Sendable {
     public var kinks: [String] { decisions.compactMap(\.kink) }
 
     /// The decisions as text rows, one per line: iterations of a loop beyond the first
-    /// `shownIterations` are folded into `… 5 more` unless `unfold`.
-    public func rowsText(unfold: Bool = false, shownIterations: Int = 3) -> [String] {
+    /// `shownIterations` are folded into `… 5 more` unless `unfold`; the row that says so names
+    /// the ``Setting/unfold`` setting by `name` (the command line passes its flag).
+    public func rowsText(unfold: Bool = false, shownIterations: Int = 3, naming name: (Setting) -> String = Setting.defaultName) -> [String] {
         guard !decisions.isEmpty else { return [] }
         var rows: [[String]] = []
         var seen: [String: Int] = [:]
         var hidden = 0
         func flush() {
-            if hidden > 0 { rows.append(["…", "", "", "\(hidden) more row\(hidden == 1 ? "" : "s") like these (--unfold shows them)"]) }
+            if hidden > 0 { rows.append(["…", "", "", "\(hidden) more row\(hidden == 1 ? "" : "s") like these (\(name(.unfold)) shows them)"]) }
             hidden = 0
         }
         for d in decisions {
@@ -116,11 +117,12 @@ public struct PythonPath: Sendable {
         }.map { "  " + $0.trimmingTrailingSpaces }
     }
 
-    /// The path section of `adviz trace`: a heading, the rows, and the kink warnings.
-    public func report(unfold: Bool = false) -> String {
+    /// The path section of `adviz trace`: a heading, the rows, and the kink warnings; settings
+    /// named by `name`.
+    public func report(unfold: Bool = false, naming name: (Setting) -> String = Setting.defaultName) -> String {
         var out: [String] = []
         out.append("path of \(function)(\(parameters.joined(separator: ", "))): \(decisions.isEmpty ? "straight-line (no branch or loop)" : "\(decisions.count) decision\(decisions.count == 1 ? "" : "s")")")
-        out += rowsText(unfold: unfold)
+        out += rowsText(unfold: unfold, naming: name)
         if branchesOnInputs {
             out.append("  the derivative holds where the same branches are taken: \(conditions.joined(separator: " and "))")
         }
@@ -189,8 +191,11 @@ extension PythonPath {
     /// How a figure groups the path's statements: a box label per statement (the loop
     /// iteration or call it ran in, nil for the function's own top level), and the statements
     /// to fold — those of iterations beyond the first `shownIterations` of each loop, whose box
-    /// then reads `… 5 more iterations` — unless `unfold`.
-    public func figureGroups(unfold: Bool = false, shownIterations: Int = 3) -> (labels: [String?], folded: [Int]) {
+    /// then reads `… 5 more iterations` and names the ``Setting/unfold`` setting by `name` —
+    /// unless `unfold`.
+    public func figureGroups(
+        unfold: Bool = false, shownIterations: Int = 3, naming name: (Setting) -> String = Setting.defaultName
+    ) -> (labels: [String?], folded: [Int]) {
         // The iterations each loop ran (by the frame's loop prefix, `line 3`).
         var iterationsOfLoop: [String: Int] = [:]
         for frame in frames {
@@ -208,7 +213,7 @@ extension PythonPath {
                 for (depth, part) in frame.enumerated() {
                     guard let (loop, k) = PythonPath.iteration(part), k > shownIterations else { continue }
                     let more = (iterationsOfLoop[loop] ?? k) - shownIterations
-                    label = (frame.prefix(depth) + ["\(loop): … \(more) more iteration\(more == 1 ? "" : "s") (folded; --unfold draws them)"]).joined(separator: " › ")
+                    label = (frame.prefix(depth) + ["\(loop): … \(more) more iteration\(more == 1 ? "" : "s") (folded; \(name(.unfold)) draws them)"]).joined(separator: " › ")
                     folded.append(index)
                     break
                 }

@@ -111,6 +111,12 @@ public enum Setting: String, Sendable, CaseIterable {
     case collapse
     /// The engine that computes many points.
     case engine
+    /// The number of nodes above which a figure folds named statements.
+    case maxNodes = "max-nodes"
+    /// What a figure's edges say (partials, the adjoint's flow, both or nothing).
+    case edgeLabels = "edge-labels"
+    /// Showing every iteration of a Python function's loops instead of the first few.
+    case unfold
 
     /// The name the library uses when nobody says otherwise: the setting in backticks.
     public static func defaultName(_ setting: Setting) -> String { "`\(setting.rawValue)`" }

@@ -64,10 +64,13 @@ public final class GradientEngine: @unchecked Sendable {
     public static let compileLimit = 20_000
 
     /// An engine for output `output` of `graph`. `symbolic` also prepares the symbolic derivative
-    /// (compiled and interpreted), for comparisons; `note` receives one-time notes.
+    /// (compiled and interpreted), for comparisons; `note` receives one-time notes, whose
+    /// settings are named by `name` (the command line passes its flags; `note` comes first so
+    /// that a trailing closure is the note).
     public init(
         _ graph: Graph, output: Int = 0, choice: EngineChoice = .auto, symbolic: Bool = false,
-        threads: Int? = nil, compiler: KernelCompiler = .shared, math: KernelMath = .strict, note: (String) -> Void = { _ in }
+        threads: Int? = nil, compiler: KernelCompiler = .shared, math: KernelMath = .strict,
+        note: (String) -> Void = { _ in }, naming name: (Setting) -> String = Setting.defaultName
     ) throws(AdvizError) {
         self.graph = graph.keepingOutput(output)
         interpreter = BlockInterpreter(graph, output: output)
@@ -90,7 +93,8 @@ public final class GradientEngine: @unchecked Sendable {
             }
             kernel = try compiler.kernel(for: source, note: note)
         case .auto:
-            kernel = GradientEngine.automaticKernel(graph, output: output, symbolic: derivatives, compiler: compiler, math: math, note: note)
+            kernel = GradientEngine.automaticKernel(
+                graph, output: output, symbolic: derivatives, compiler: compiler, math: math, naming: name, note: note)
         }
     }
 
@@ -106,7 +110,8 @@ public final class GradientEngine: @unchecked Sendable {
 
     /// Under `auto`: the kernel if it is cached or quick to compile and compiles; else nil, with a note.
     static func automaticKernel(
-        _ graph: Graph, output: Int, symbolic derivatives: [SymbolicDerivative]?, compiler: KernelCompiler, math: KernelMath, note: (String) -> Void
+        _ graph: Graph, output: Int, symbolic derivatives: [SymbolicDerivative]?, compiler: KernelCompiler, math: KernelMath,
+        naming name: (Setting) -> String = Setting.defaultName, note: (String) -> Void
     ) -> CompiledKernel? {
         if graph.nodes.count > GradientEngine.compileLimit { return nil }
         if compiler.compiler == nil {
@@ -118,7 +123,7 @@ public final class GradientEngine: @unchecked Sendable {
         let estimate = KernelCompiler.estimatedSeconds(source)
         if estimate > compileBudget {
             compiler.noteOnce(
-                "note: compiling this program's kernel (\(graph.nodes.count) nodes) would take about \(seconds(estimate)); the vectorised interpreter runs it instead (--engine compiled to compile it anyway)",
+                "note: compiling this program's kernel (\(graph.nodes.count) nodes) would take about \(seconds(estimate)); the vectorised interpreter runs it instead (\(name(.engine)) compiled to compile it anyway)",
                 note)
             return nil
         }
@@ -126,7 +131,7 @@ public final class GradientEngine: @unchecked Sendable {
         do {
             return try compiler.kernel(for: source, timeLimit: Swift.max(compileTimeLimit, 3 * estimate), note: note)
         } catch {
-            compiler.noteOnce("note: compiling the kernel failed, using the vectorised interpreter\n" + error.rendered, note)
+            compiler.noteOnce("note: compiling the kernel failed, using the vectorised interpreter\n" + error.rendered(naming: name), note)
             return nil
         }
     }

@@ -30,7 +30,9 @@ public enum FigureCamera {
     /// `options`: `pane` (the element that clips), `element` (the `<img>` or `<svg>` drawn),
     /// `size()` (its natural size in CSS px, or null while unknown), `focus()` (the focus box as
     /// fractions `[x0, y0, x1, y1]` of the drawing, or null), `step()` (the step's own node, likewise), `readable()` (the scale at which its
-    /// text reads), `minimapSource()` (an image URL of the drawing for the minimap), `background`.
+    /// text reads), `minimapSource()` (an image URL of the drawing for the minimap), `background`,
+    /// and `nodes()` (the focus nodes, `[{ box, name }]`: a marker at the pane's edge points at
+    /// each one out of view).
     public static let script = HTMLTemplate.text(PackageResources.camera_js)
 
     /// The camera's style sheet (`bg`: the page background, for the veil over the context).
@@ -43,6 +45,8 @@ public enum FigureCamera {
           background: \(background); border: 1px solid #9a9a9a; border-radius: 4px; opacity: .92; }
         .camera-minimap img { display: block; opacity: .7; }
         .camera-view { position: absolute; border: 2px solid #CC79A7; margin: 3px; pointer-events: none; }
+        .camera-offscreen { position: absolute; z-index: 2; display: none; padding: 2px 8px; font: 14px/1.4 sans-serif; white-space: nowrap;
+          color: inherit; background: \(background); border: 2px solid #CC79A7; border-radius: 12px; cursor: pointer; }
         """
     }
 }
@@ -54,6 +58,17 @@ public struct SVGFocus: Sendable, Equatable {
     public var box: [Double]?
     /// The step's own node (class `focus step`), likewise; the camera keeps it in view first.
     public var step: [Double]?
+    /// Each node in focus (a shape of class `node focus`, not an edge's label), as fractions,
+    /// with its name (its first text, `v₋₁`): the camera points at those a view cannot hold.
+    public var nodes: [FocusNode] = []
+
+    /// A node in focus: where it is and what it is called.
+    public struct FocusNode: Sendable, Equatable {
+        /// Its box, as fractions `[x0, y0, x1, y1]` of the drawing.
+        public var box: [Double]
+        /// Its name, as the drawing writes it first (`v₋₁`).
+        public var name: String
+    }
     /// The font sizes of the drawing's visible texts, in its units (points).
     public var fontSizes: [Double]
 
@@ -77,9 +92,13 @@ public struct SVGFocus: Sendable, Equatable {
         /// Boxes as [x0, y0, x1, y1] in the SVG's units: all of the focus, and the step's node.
         var all = [Double.infinity, Double.infinity, -Double.infinity, -Double.infinity], own = all
         var isStep = false
+        /// The box of the group being read, and the focus nodes' boxes and names.
+        var part = all
+        var parts: [(box: [Double], name: String)] = []
         func add(_ x: Double, _ y: Double) {
             let u = scale.0 * (x + shift.0), v = scale.1 * (y + shift.1)
             all = [Swift.min(all[0], u), Swift.min(all[1], v), Swift.max(all[2], u), Swift.max(all[3], v)]
+            part = [Swift.min(part[0], u), Swift.min(part[1], v), Swift.max(part[2], u), Swift.max(part[3], v)]
             if isStep { own = [Swift.min(own[0], u), Swift.min(own[1], v), Swift.max(own[2], u), Swift.max(own[3], v)] }
         }
         var rest = svg[...]
@@ -88,6 +107,9 @@ public struct SVGFocus: Sendable, Equatable {
                   let close = rest.range(of: "</g>", range: header.upperBound..<rest.endIndex) else { break }
             isStep = rest[open.upperBound..<header.lowerBound] == " step"
             let group = rest[header.upperBound..<close.lowerBound]
+            // A node of the graph has a shape; an edge's label (also a node to dot) has only text.
+            let isNode = rest[rest.startIndex..<open.lowerBound].hasSuffix("class=\"node") && (group.contains("<path") || group.contains("<polygon"))
+            part = [Double.infinity, Double.infinity, -Double.infinity, -Double.infinity]
             for list in SVGFocus.values(of: ["points", "d"], in: group) {
                 let numbers = list.split(whereSeparator: { !"0123456789.-e".contains($0) }).compactMap { Double($0) }
                 var k = 0
@@ -107,6 +129,7 @@ public struct SVGFocus: Sendable, Equatable {
                 }
                 texts = texts[end.upperBound...]
             }
+            if isNode { parts.append((part, SVGFocus.firstText(in: group))) }
             rest = rest[close.upperBound...]
         }
         /// A box in the SVG's units as fractions of the drawing, rounded.
@@ -117,6 +140,18 @@ public struct SVGFocus: Sendable, Equatable {
         }
         box = fractions(all)
         step = fractions(own)
+        nodes = parts.compactMap { part in fractions(part.box).map { FocusNode(box: $0, name: part.name) } }
+    }
+
+    /// The content of the first `<text>` in `group`, its character references read.
+    static func firstText(in group: Substring) -> String {
+        guard let t = group.range(of: "<text "), let start = group.range(of: ">", range: t.upperBound..<group.endIndex),
+              let end = group.range(of: "</text>", range: start.upperBound..<group.endIndex) else { return "" }
+        var text = String(group[start.upperBound..<end.lowerBound])
+        for (entity, character) in [("&#45;", "-"), ("&#160;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: character)
+        }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// The first value of `name="…"` in `text`.

@@ -117,6 +117,9 @@ public struct Slideshow: Sendable {
                     (name, .object([
                         ("box", focus.box.map { .array($0.map { .number($0) }) } ?? .null),
                         ("step", focus.step.map { .array($0.map { .number($0) }) } ?? .null),
+                        ("nodes", .array(focus.nodes.map { node in
+                            .object([("box", .array(node.box.map { .number($0) })), ("name", .string(node.name))])
+                        })),
                         ("readable", .number((focus.readableScale * 1000).rounded() / 1000)),
                     ]))
                 })),

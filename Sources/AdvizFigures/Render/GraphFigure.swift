@@ -11,8 +11,12 @@ public struct GraphFigure: Sendable {
     public let options: FigureOptions
     /// The steps of the step-through, forward then reverse.
     public let steps: [FigureStep]
-    /// Things the reader should know (automatic folding, labels left out on a big graph).
-    public private(set) var notes: [String] = []
+    /// Things the reader should know (automatic folding, labels left out on a big graph), with
+    /// the settings they name kept apart: a front end names them its own way
+    /// (``ErrorMessage/text(naming:)``; the command line passes its flags).
+    public private(set) var noteMessages: [ErrorMessage] = []
+    /// ``noteMessages`` as text, settings named as ``Setting/defaultName(_:)`` names them.
+    public var notes: [String] { noteMessages.map(\.description) }
 
     /// The statements folded into single nodes.
     var collapsed: Set<Int> = []
@@ -113,10 +117,10 @@ public struct GraphFigure: Sendable {
                 folded.append(graph.statements[index].name!)
             }
             if !folded.isEmpty {
-                notes.append("the graph has \(graph.nodes.count) nodes, more than --max-nodes \(options.maxNodes): folded \(folded.map { "`\($0)`" }.joined(separator: ", ")) into single nodes")
+                noteMessages.append("the graph has \(graph.nodes.count) nodes, more than \(Setting.maxNodes) \(options.maxNodes): folded \(folded.map { "`\($0)`" }.joined(separator: ", ")) into single nodes")
             }
             if count > options.maxNodes {
-                notes.append("drawing \(count) nodes (more than --max-nodes \(options.maxNodes)); name statements (`h = …`) so that adviz can fold them")
+                noteMessages.append("drawing \(count) nodes (more than \(Setting.maxNodes) \(options.maxNodes)); name statements (`h = …`) so that adviz can fold them")
             }
         }
         guard count <= GraphFigure.drawableLimit else {
@@ -130,10 +134,10 @@ public struct GraphFigure: Sendable {
         text = makeText()
         layoutCost = GraphFigure.layoutCost(edges: text.edges.map { ($0.tail, $0.head) })
         if usesLayeredLayout {
-            notes.append("\(count) nodes: placed by adviz's layered layout (straight edges, no statement boxes), which takes a second where dot would take a minute")
+            noteMessages.append("\(count) nodes: placed by adviz's layered layout (straight edges, no statement boxes), which takes a second where dot would take a minute")
         }
         if effectiveEdgeLabels(nodeCount: count) == .none, options.edgeLabels == .auto, options.numbers, count > GraphFigure.edgeLabelLimit {
-            notes.append("edge labels left out: \(count) nodes is more than \(GraphFigure.edgeLabelLimit) (ask for them with --edge-labels partials)")
+            noteMessages.append("edge labels left out: \(count) nodes is more than \(GraphFigure.edgeLabelLimit) (ask for them with \(Setting.edgeLabels) partials)")
         }
     }
 

@@ -6,6 +6,8 @@ adviz.camera = function (o) {
   const mini = document.createElement('div'); mini.className = 'camera-minimap';
   mini.innerHTML = '<img alt="the whole graph"><div class="camera-view"></div>';
   pane.appendChild(mini);
+  // Markers at the pane's edge for the step's nodes out of view (operands far apart), one each.
+  const markers = [];
   let whole = false, manual = null, current = null;
   // Where the camera looks without the user: the whole drawing if it reads so, else the step's focus at a readable size.
   function automatic(W, H, size) {
@@ -58,7 +60,44 @@ adviz.camera = function (o) {
       Object.assign(view.style, { left: x0 * size.w * ms + 'px', top: y0 * size.h * ms + 'px', width: (x1 - x0) * size.w * ms + 'px', height: (y1 - y0) * size.h * ms + 'px' });
       mini.dataset.scale = ms;
     }
+    pointAtHidden(c, w, h, W, H);
     pane.dataset.view = manual ? 'manual' : whole ? 'whole' : c.zoomed ? 'focus' : 'fit';
+  }
+  // A node the step names that the view cannot hold beside the step's own (a formula whose
+  // operands lie far apart at a readable size): a marker at the edge towards it, with its name;
+  // a click brings it into view.
+  function pointAtHidden(c, w, h, W, H) {
+    // Out of view: its middle beyond the pane's edge (half of it or more cut off).
+    const hidden = ((o.nodes && o.nodes()) || []).filter(({ box }) => {
+      const x = c.left + (box[0] + box[2]) / 2 * w, y = c.top + (box[1] + box[3]) / 2 * h;
+      return x < 0 || x > W || y < 0 || y > H;
+    });
+    while (markers.length < hidden.length) {
+      const m = document.createElement('button');
+      m.className = 'camera-offscreen';
+      m.addEventListener('pointerdown', (e) => e.stopPropagation());
+      m.addEventListener('click', (e) => {
+        e.stopPropagation();
+        const x = Number(m.dataset.x), y = Number(m.dataset.y);
+        manual = { s: current.s, left: current.left + pane.clientWidth / 2 - x, top: current.top + pane.clientHeight / 2 - y, zoomed: true };
+        update();
+      });
+      pane.appendChild(m);
+      markers.push(m);
+    }
+    markers.forEach((m, k) => {
+      const node = hidden[k];
+      if (!node) { m.style.display = 'none'; return; }
+      const x = c.left + (node.box[0] + node.box[2]) / 2 * w, y = c.top + (node.box[1] + node.box[3]) / 2 * h;
+      const arrow = x < 0 ? '◀' : x > W ? '▶' : y < 0 ? '▲' : '▼';
+      m.textContent = x > W ? node.name + ' ' + arrow : arrow + ' ' + node.name;
+      m.title = node.name + ' is out of view: click to bring it in';
+      m.dataset.x = x; m.dataset.y = y;
+      m.style.display = 'block';
+      const mw = m.offsetWidth, mh = m.offsetHeight, edge = 6;
+      m.style.left = Math.min(Math.max(edge, x - mw / 2), W - mw - edge) + 'px';
+      m.style.top = Math.min(Math.max(edge, y - mh / 2), H - mh - edge) + 'px';
+    });
   }
   function zoomAt(x, y, factor) {
     const size = o.size();

@@ -293,18 +293,18 @@ public struct LessonText: Sendable {
         case .jacobian:
             return jacobian(trace, format)
         }
+        // Columns as `adviz trace` aligns them: name, definition, the numbers put in (left out
+        // where they say nothing more than the definition or the value), value.
         var table = TextTable(rightAligned: [])
         for (k, data) in rows.prefix(frame.progress).enumerated() {
             let isCurrent = k == frame.progress - 1 && frame.progress < rows.count + 1
             let row = trace.rendered(data)
-            var text = "\(row.label) = \(row.definition)"
-            if !row.substituted.isEmpty, row.substituted != row.definition { text += " = \(row.substituted)" }
             let value = format.string(data.value)
-            let said = text.hasSuffix(" = " + value) || text == "\(row.label) = \(value)"
+            let substituted = row.substituted.isEmpty || row.substituted == row.definition || row.substituted == value ? "" : "= " + row.substituted
+            let role: TerminalStyle.Role? = isCurrent ? .highlight : nil
             table.append([
-                TextTable.Cell(isCurrent ? "▶" : " ", isCurrent ? .highlight : nil),
-                TextTable.Cell(text, isCurrent ? .highlight : nil),
-                TextTable.Cell(said ? "" : "= " + value, isCurrent ? .value : nil),
+                TextTable.Cell(isCurrent ? "▶" : " ", role), TextTable.Cell(row.label, role), TextTable.Cell("= " + row.definition, role),
+                TextTable.Cell(substituted, role), TextTable.Cell("= " + value, isCurrent ? .value : nil),
             ])
         }
         let remaining = rows.count - frame.progress

@@ -146,6 +146,11 @@ const camera = adviz.camera({
   size: () => { const svg = figureSVG(), b = svg && svg.viewBox.baseVal; return b && b.width ? { w: b.width * 4 / 3, h: b.height * 4 / 3 } : null; },
   focus: () => { const f = (figureSVG() || { dataset: {} }).dataset.focus; return f ? f.split(' ').map(Number) : null; },
   step: () => { const f = (figureSVG() || { dataset: {} }).dataset.step; return f ? f.split(' ').map(Number) : null; },
+  // `x0 y0 x1 y1 name;…`: the focus nodes, for the markers that point at those out of view.
+  nodes: () => ((figureSVG() || { dataset: {} }).dataset.nodes || '').split(';').filter(Boolean).map((n) => {
+    const parts = n.split(' ');
+    return { box: parts.slice(0, 4).map(Number), name: parts.slice(4).join(' ') };
+  }),
   readable: () => Number((figureSVG() || { dataset: {} }).dataset.readable) || 1,
   minimapSource: () => minimapURL,
 });

@@ -71,6 +71,22 @@ struct BrowserTests {
         #expect(opened.states.first?.counter == "4 / 12")
     }
 
+    /// A long program as the player's title stays on one line, cut with an ellipsis: it once took
+    /// three lines over the figure and pushed the step counter into a column (`50` / `/` / `180`).
+    @Test func longTitleTakesOneLine() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The title as a 12-term program would have it, over a small figure (its frames are quick to draw).
+        let program = (1...12).map { "sin(x\($0 % 7 + 1)*x\(($0 + 3) % 7 + 1)+\($0))*exp(-x\($0 % 5 + 1)/\($0 + 1))" }.joined(separator: "+")
+        let figure = try GraphFigure(Trace(expression: "x1*x2", at: "2,5"))
+        try FrameSet.write(figure, to: folder, title: program)
+        let report = try Chromium.probe(page: folder + "/index.html", width: 1280, height: 720)
+        let shown = try #require(report.states.first)
+        #expect(shown.headerHeight <= 48, "the header is \(shown.headerHeight) px high")
+        #expect(shown.counter.hasPrefix("1 / "))
+        #expect(try String(contentsOfFile: folder + "/index.html", encoding: .utf8).contains("<h1 title=\""), "the whole title on hover")
+    }
+
     /// A big graph takes the slide: at lesson 07's last step (13 nodes over a 13-row trace) the
     /// drawn graph gets about half the page's height in a 1280×720 window (the trace scrolls
     /// instead); it once got less than a quarter of it.

@@ -112,6 +112,12 @@ struct ProbeReport: Decodable {
         var view: String
         var outside: [String]
         var clipped: [String]
+        /// The step's nodes (shapes, not edge labels) wholly out of the figure's pane.
+        var hiddenFocus: [String]
+        /// The camera's markers on show at the pane's edge, each pointing at a node out of view.
+        var markers: [String]
+        /// The page header's height (CSS px): the title and the step counter.
+        var headerHeight: Double
     }
     var checks: [Check]
     var states: [State]

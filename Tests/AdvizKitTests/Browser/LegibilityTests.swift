@@ -27,6 +27,8 @@ struct LegibilityTests {
             #expect(median >= 13, "\(what) \(state.counter): median text \(median) px (view \(state.view))")
             #expect(quartile >= 11, "\(what) \(state.counter): 25th percentile \(quartile) px (view \(state.view))")
             #expect(state.outside.isEmpty, "\(what) \(state.counter): nodes of the step out of view: \(state.outside)")
+            // A node the step names that the view cannot hold has a marker at the edge pointing at it.
+            #expect(state.markers.count >= state.hiddenFocus.count, "\(what) \(state.counter): \(state.hiddenFocus) out of view, markers \(state.markers)")
             if median < worst.median { worst = (state.counter, median, quartile) }
             all += state.textSizes
         }

@@ -41,7 +41,8 @@
     document.body.appendChild(overlay);
     // Nodes not drawn yet (a graph being built) have no shapes and no box.
     const nodes = [...overlay.querySelectorAll("g.node")]
-      .map((g) => ({ id: g.id, box: rect(g.getBoundingClientRect()), focus: g.classList.contains("focus"), step: g.classList.contains("step") }))
+      .map((g) => ({ id: g.id, box: rect(g.getBoundingClientRect()), focus: g.classList.contains("focus"), step: g.classList.contains("step"),
+        shape: !!g.querySelector("path, polygon, ellipse") }))
       .filter((n) => n.box.right > n.box.left && n.box.bottom > n.box.top);
     if (state) state.textSizes = visibleTextSizes(overlay.querySelector("svg"), region);
     overlay.remove();
@@ -59,8 +60,10 @@
     const state = {
       label, hash: location.hash, image: img.getAttribute("src"), caption: ($("caption") || {}).textContent || "",
       counter: ($("counter") || {}).textContent || "", loaded: img.complete && img.naturalWidth > 0,
-      imageBox: rect(imageBox), paneBox: rect(region), page, nodes: [], outside: [], clipped: [], textSizes: [],
+      imageBox: rect(imageBox), paneBox: rect(region), page, nodes: [], outside: [], clipped: [], textSizes: [], hiddenFocus: [],
+      markers: [...document.querySelectorAll(".camera-offscreen")].filter((m) => m.style.display === "block").map((m) => m.textContent),
       view: (img.closest("figure") || { dataset: {} }).dataset.view || "",
+      headerHeight: (document.querySelector("header") || { offsetHeight: 0 }).offsetHeight,
     };
     if (state.loaded && /\.svg$/.test(state.image)) {
       state.nodes = nodeBoxes(img, region, state);
@@ -71,6 +74,8 @@
       const focusFits = focus.length > 0 && span("x") <= region.right - region.left - 30 && span("y") <= region.bottom - region.top - 30;
       for (const n of state.nodes) {
         if ((whole || n.step || (n.focus && focusFits)) && !inside(n.box, region, 1)) state.outside.push(n.id);
+        const away = n.box.right <= region.left || n.box.left >= region.right || n.box.bottom <= region.top || n.box.top >= region.bottom;
+        if (n.focus && n.shape && away) state.hiddenFocus.push(n.id);
       }
     }
     // Text panels that scroll or cut their content (a number clipped in the trace panel).
