@@ -119,6 +119,65 @@ import PropertyBased
         }
     }
 
+    /// A copied builder is a value: its user lists (storage of their own, read through a
+    /// pointer) are copied before either builder changes, so each goes on sharing exactly
+    /// what a dictionary of its own nodes finds, through lists that overflow into the table.
+    @Test func aCopiedBuilderIsIndependent() {
+        var builder = GraphBuilder(inputs: ["x", "y"])
+        var reference = ReferenceBuilder(inputs: 2)
+        let one = builder.constant(1)
+        #expect(one == reference.add(Node(op: .constant, literal: 1)))
+        for op in [Op.add, .mul, .sub] {  // x and 1 get more users than their lists hold
+            for (a, b) in [(Int32(0), one), (one, Int32(0)), (Int32(0), Int32(1))] {
+                #expect(builder.apply(op, a, b) == reference.add(Node(op: op, a: a, b: b)))
+            }
+        }
+        var copy = builder, copyReference = reference
+        let script: [(Op, Int32, Int32)] = [(.add, 0, 2), (.mul, 0, 1), (.sin, 0, -1), (.sin, 0, -1), (.add, 0, 2), (.pow, 1, 2)]
+        for (op, a, b) in script { #expect(builder.apply(op, a, b) == reference.add(Node(op: op, a: a, b: b))) }
+        for (op, a, b) in script.reversed() { #expect(copy.apply(op, b < 0 ? 1 : b, b < 0 ? -1 : a) == copyReference.add(Node(op: op, a: b < 0 ? 1 : b, b: b < 0 ? -1 : a))) }
+        #expect(builder.nodes == reference.nodes)
+        #expect(copy.nodes == copyReference.nodes)
+        #expect(builder.nodes != copy.nodes)
+    }
+
+    /// An argument that is not a node of the tape stops with a message (the user lists are read through a pointer).
+    @Test func anArgumentOffTheTapeStops() async {
+        await #expect(processExitsWith: .failure) {
+            var builder = GraphBuilder(inputs: ["x"])
+            _ = builder.apply(.add, 0, 7)
+        }
+        await #expect(processExitsWith: .failure) {
+            var builder = GraphBuilder(inputs: ["x"])
+            _ = builder.apply(.sin, -1)
+        }
+    }
+
+    /// NaN, infinities and kinks on a recording tape: repeated operations share one node, the
+    /// recorded values are the primal sweep's bit for bit, NaN stays NaN, and the gradient is the
+    /// reverse sweep's.
+    @Test func unusualValuesShareAndKeepTheirBits() {
+        let tape = Tape()
+        let x = tape.input("x", .nan), y = tape.input("y", .infinity), z = tape.input("z", 0), w = tape.input("w", -2)
+        let product = x * y, again = x * y
+        #expect(product.id == again.id)
+        let kinks = abs(z) + max(z, 0.0) + relu(z) + abs(z)
+        let inf = y - y + log(z) + sqrt(w)
+        let result = product + kinks * w + inf + pow(w, 0.5) + 1 / z
+        #expect(product.value.isNaN && (y - y).value.isNaN && log(z).value == -.infinity)
+        let graph = tape.graph(output: result)
+        let evaluation = PrimalSweep.run(graph, at: [.nan, .infinity, 0, -2])
+        for node in [product, again, kinks, inf, result, abs(z), 1 / z, log(z)] {
+            #expect(node.value.bitPattern == evaluation.values[Int(node.id)].bitPattern, "node \(node.id)")
+        }
+        let gradient = result.gradient(), adjoints = ReverseSweep.adjoints(graph, evaluation, outputSeed: [1])
+        for input in [x, y, z, w] {
+            let (recorded, swept) = (gradient[input], adjoints[Int(input.id)])
+            #expect(recorded.bitPattern == swept.bitPattern || (recorded.isNaN && swept.isNaN), "input \(input.id)")
+        }
+        #expect(gradient[x].isNaN)
+    }
+
     /// Tapes come and go; a new tape reuses a core but never the values of an old one.
     @Test func tapesAreIndependent() throws {
         let first = try GraphTape(inputs: ["x"])

@@ -21,8 +21,8 @@ public struct GraphBuilder: Sendable {
     /// The last constants asked for, by the top four bits of a multiplicative hash of their pattern: `1 + x` in a loop
     /// asks for the same constant each time, and a Swift dictionary hashes with SipHash.
     private var recentConstants = [(bits: UInt64, id: Int32)](repeating: (0, -1), count: 16)
-    /// Per node, its first users (while sharing).
-    private var users: [UserList] = []
+    /// Per node, its first users (while sharing; see ``UserLists`` for why it is not an array).
+    private var users: UserLists
     /// The input names, in the order they were declared (the order of their nodes in the finished graph).
     public private(set) var inputNames: [String]
     /// The inputs declared after the first other node (by ``input(_:)``), in declaration order.
@@ -36,9 +36,10 @@ public struct GraphBuilder: Sendable {
     public init(inputs: [String], sharing: Bool = true, capacity: Int = 0) {
         inputNames = inputs
         self.sharing = sharing
-        if capacity > inputs.count { reserveCapacity(capacity) }
+        users = UserLists(capacity: sharing ? Swift.max(capacity, inputs.count) : 0)
+        if capacity > inputs.count { nodes.reserveCapacity(capacity) }
         nodes.append(contentsOf: repeatElement(Node(op: .input), count: inputs.count))
-        if sharing { users.append(contentsOf: repeatElement(UserList(), count: inputs.count)) }
+        if sharing { users.appendEmpty(count: inputs.count) }
     }
 
     /// The number of nodes so far.
@@ -48,7 +49,7 @@ public struct GraphBuilder: Sendable {
     /// the tape each time it doubles (and without touching fresh pages for every copy).
     public mutating func reserveCapacity(_ nodeCount: Int) {
         nodes.reserveCapacity(nodeCount)
-        if sharing { users.reserveCapacity(nodeCount) }
+        if sharing { uniqueUsers().reserve(nodeCount) }
     }
 
     /// A new input named `name`, declared now: a micrograd-style `tape.input("w1", -3)` between operations.
@@ -116,14 +117,23 @@ public struct GraphBuilder: Sendable {
     }
 
     /// The node of `op` applied to `a` (and `b`), reusing an identical node where sharing.
+    ///
+    /// The arguments must be nodes already on the tape. This runs once per recorded operation
+    /// (a million times for a long tape), so the user lists are read and written through a
+    /// pointer after one check that this builder is their only owner.
     @inline(__always)
     public mutating func apply(_ op: Op, _ a: Int32, _ b: Int32 = -1, span: SourceSpan? = nil) -> Int32 {
         precondition(op.arity > 0, "apply needs an operation, not a leaf")
         let node = Node(op: op, a: a, b: op.arity == 2 ? b : -1)
+        // Unsigned comparisons: a negative id fails them too.
+        precondition(
+            UInt(bitPattern: Int(a)) < UInt(nodes.count) && (op.arity == 1 || UInt(bitPattern: Int(b)) < UInt(nodes.count)),
+            "apply's arguments must be nodes on the tape")
         guard sharing else { return append(node, span: span) }
+        let lists = uniqueUsers().base
         // An equal node is a user of `a` (and of `b`): look in the shorter list, or in the table when both overflowed.
-        let usersOfA = users[Int(a)]
-        let usersOfB = node.b >= 0 ? users[Int(node.b)] : usersOfA
+        let usersOfA = lists[Int(a)]
+        let usersOfB = node.b >= 0 ? lists[Int(node.b)] : usersOfA
         let list = usersOfA.count <= usersOfB.count ? usersOfA : usersOfB
         if list.count > 0 {
             if !list.overflowed {
@@ -132,37 +142,54 @@ public struct GraphBuilder: Sendable {
                 return id
             }
         }
-        let id = append(node, span: span)
-        noteUse(of: a, by: id)
-        if node.b >= 0 && node.b != a { noteUse(of: node.b, by: id) }
-        if allArgumentsOverflowed(node) { existing.insert(id, for: node, in: nodes) }
+        let id = appendNode(node, span: span)
+        users.appendEmpty()
+        let base = users.base  // appendEmpty may have moved the lists
+        if _slowPath(base[Int(a)].append(id)) { listOverflowed(a) }
+        if node.b >= 0 && node.b != a, _slowPath(base[Int(node.b)].append(id)) { listOverflowed(node.b) }
+        if _slowPath(allArgumentsOverflowed(node, base)) { existing.insert(id, for: node, in: nodes) }
         return id
+    }
+
+    /// The user lists, copied first if another builder (a copy of this one) shares them.
+    @inline(__always)
+    private mutating func uniqueUsers() -> UserLists {
+        if _slowPath(!isKnownUniquelyReferenced(&users)) { users = users.copy() }
+        return users
     }
 
     /// True if every argument of `node` has overflowed its user list: the nodes the table must hold.
     @inline(__always)
-    private func allArgumentsOverflowed(_ node: Node) -> Bool {
-        users[Int(node.a)].overflowed && (node.b < 0 || users[Int(node.b)].overflowed)
+    private func allArgumentsOverflowed(_ node: Node, _ lists: UnsafeMutablePointer<UserList>) -> Bool {
+        lists[Int(node.a)].overflowed && (node.b < 0 || lists[Int(node.b)].overflowed)
     }
 
-    /// Records that `user` uses `argument`. When the argument's list overflows, the users it
-    /// held can no longer be found by scanning it: those whose arguments have all overflowed join the table.
-    @inline(__always)
-    private mutating func noteUse(of argument: Int32, by user: Int32) {
-        guard users[Int(argument)].append(user) else { return }
-        let held = users[Int(argument)]
+    /// `argument`'s user list has just overflowed: the users it held can no longer be found by
+    /// scanning it, so those whose arguments have all overflowed join the table.
+    @inline(never)
+    private mutating func listOverflowed(_ argument: Int32) {
+        let lists = users.base
+        let held = lists[Int(argument)]
         for k in 0..<UserList.capacity {
             let first = nodes[Int(held[k])]
-            if allArgumentsOverflowed(first) { existing.insert(held[k], for: first, in: nodes) }
+            if allArgumentsOverflowed(first, lists) { existing.insert(held[k], for: first, in: nodes) }
         }
     }
 
+    /// Appends a leaf or, without sharing, any node.
     @inline(__always)
     private mutating func append(_ node: Node, span: SourceSpan?) -> Int32 {
+        let id = appendNode(node, span: span)
+        if sharing { uniqueUsers().appendEmpty() }
+        return id
+    }
+
+    /// Appends `node` and its span, without its user list.
+    @inline(__always)
+    private mutating func appendNode(_ node: Node, span: SourceSpan?) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(node)
-        if sharing { users.append(UserList()) }
-        if span != nil || !spans.isEmpty {
+        if _slowPath(span != nil || !spans.isEmpty) {
             if spans.isEmpty { spans = Array(repeating: nil, count: nodes.count - 1) }
             spans.append(span)
         }
@@ -196,104 +223,6 @@ public struct GraphBuilder: Sendable {
             nodes: nodes, inputNames: inputNames, outputs: outputs, constantNames: constantNames,
             statementNames: statementNames, spans: spans.isEmpty ? nil : spans, statements: statements,
             warnings: warnings)
-    }
-}
-
-/// A node's first users, up to ``capacity`` of them, and whether more have come since.
-struct UserList: Sendable {
-    static let capacity = 3
-    /// How many users the list holds; `capacity + 1` once it has overflowed.
-    private(set) var count: Int32 = 0
-    private var first: (Int32, Int32, Int32) = (-1, -1, -1)
-
-    /// True once the node has had more users than the list holds.
-    var overflowed: Bool { count > Int32(UserList.capacity) }
-
-    /// User `k` (k < count, and the list has not overflowed; after overflow, the users it held).
-    @inline(__always)
-    subscript(k: Int) -> Int32 {
-        switch k {
-        case 0: first.0
-        case 1: first.1
-        default: first.2
-        }
-    }
-
-    /// Adds a user; true if this is the one that overflows the list.
-    @inline(__always)
-    mutating func append(_ user: Int32) -> Bool {
-        switch count {
-        case 0: first.0 = user
-        case 1: first.1 = user
-        case 2: first.2 = user
-        case 3:
-            count = 4
-            return true
-        default: return false
-        }
-        count += 1
-        return false
-    }
-}
-
-/// The hash-consing index for nodes whose arguments all overflowed their user lists: node → id, open addressing over the tape itself.
-///
-/// A Swift `Dictionary<Node, Int32>` hashes with SipHash and stores a copy of every node;
-/// this table stores only ids and hashes with a multiply-xorshift.
-struct NodeTable: Sendable {
-    /// Each slot: a node id in the low 32 bits and 32 bits of its hash above (empty: all ones).
-    /// The hash bits let a probe skip a slot without loading the node it names.
-    private var slots: [UInt64] = Array(repeating: .max, count: 64)
-    private var count = 0
-
-    @inline(__always)
-    private static func hash(_ node: Node) -> UInt64 {
-        var h = UInt64(node.op.rawValue) &* 0x9E37_79B9_7F4A_7C15
-        h ^= UInt64(UInt32(bitPattern: node.a)) &* 0xC2B2_AE3D_27D4_EB4F
-        h ^= UInt64(UInt32(bitPattern: node.b)) &* 0x1656_67B1_9E37_79F9
-        h ^= node.literal.bitPattern &* 0x85EB_CA77_C2B2_AE63
-        h ^= h >> 31
-        h &*= 0xBF58_476D_1CE4_E5B9
-        return h ^ (h >> 29)
-    }
-
-    /// The id of a node equal to `node`, if one is in the table.
-    func find(_ node: Node, in nodes: [Node]) -> Int32? {
-        let hash = NodeTable.hash(node)
-        let tag = hash >> 32
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: tag) & mask
-        while true {
-            let slot = slots[i]
-            if slot == .max { return nil }
-            if slot >> 32 == tag {
-                let id = Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF)
-                if nodes[Int(id)] == node { return id }
-            }
-            i = (i + 1) & mask
-        }
-    }
-
-    /// Records that `node` is at `id` (the caller knows it is not there yet).
-    mutating func insert(_ id: Int32, for node: Node, in nodes: [Node]) {
-        if (count + 1) * 2 > slots.count { grow() }
-        let tag = NodeTable.hash(node) >> 32
-        place(UInt64(UInt32(bitPattern: id)) | tag << 32, tag)
-        count += 1
-    }
-
-    /// Puts `slot` at the first free place from its tag's home (the slot index is always the tag's low bits).
-    private mutating func place(_ slot: UInt64, _ tag: UInt64) {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: tag) & mask
-        while slots[i] != .max { i = (i + 1) & mask }
-        slots[i] = slot
-    }
-
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: .max, count: old.count * 2)
-        for slot in old where slot != .max { place(slot, slot >> 32) }
     }
 }
 

@@ -118,7 +118,8 @@ public struct Traced {
     ///
     /// Each node's adjoint v̄ᵢ = ∂self/∂vᵢ starts at 0 (1 for `self`) and the sweep walks the
     /// tape backwards, adding v̄ᵢ · ∂vᵢ/∂vⱼ to each argument's adjoint, with the partials taken at
-    /// the recorded values (at a kink, the one-sided choice ``Op/kink(_:_:)`` names). Nothing is
+    /// the recorded values (at a kink, the one-sided choice ``Op/kink(_:_:)`` names; where a
+    /// value is NaN, NaN partials, so NaN never becomes a derivative). Nothing is
     /// stored on the values, so calling it twice gives the same answer, unlike `backward()`
     /// which accumulates into `grad`. Stops with a message for a value of a ``GraphTape``, which
     /// records no values to differentiate at.
@@ -135,7 +136,9 @@ public struct Traced {
                 // A node that does not reach `self` passes nothing back, even where its partials are NaN (an unused log(-1)).
                 guard node.op.arity > 0, adjoint != 0 else { continue }
                 let a = Int(node.a), b = Int(node.b)
-                let (da, db) = node.op.partials(values[a], b >= 0 ? values[b] : 0, values[i])
+                var (da, db) = node.op.partials(values[a], b >= 0 ? values[b] : 0, values[i])
+                // As in the sweeps, a NaN value has NaN partials: x·y at x = NaN, y = ∞ would otherwise pass ∞ to x.
+                if _slowPath(values[i].isNaN) { (da, db) = (.nan, .nan) }
                 adjoints[a] += adjoint * da
                 if b >= 0 { adjoints[b] += adjoint * db }
             }
