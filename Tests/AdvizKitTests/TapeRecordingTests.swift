@@ -178,6 +178,24 @@ import PropertyBased
         #expect(gradient[x].isNaN)
     }
 
+    /// A node that reaches the output with adjoint 0 still passes 0 times its partials back, as
+    /// the reverse sweep does: `0*sqrt(x)` at 0 is NaN (0·∞), `0*sqrt(x)` at 4 is 0, and a node
+    /// that does not reach the output passes nothing, even with a NaN partial.
+    @Test func aZeroAdjointThroughAnInfinitePartialIsTheSweeps() {
+        for (point, expectNaN) in [(0.0, true), (4.0, false)] {
+            let tape = Tape()
+            let x = tape.input("x", point), unused = log(-1 - x)
+            let y = 0.0 * sqrt(x) + x * x
+            let graph = tape.graph(output: y)
+            let evaluation = PrimalSweep.run(graph, at: [point])
+            let swept = ReverseSweep.adjoints(graph, evaluation, outputSeed: [1])[Int(x.id)]
+            let recorded = y.gradient()[x]
+            #expect(recorded.bitPattern == swept.bitPattern || (recorded.isNaN && swept.isNaN), "x = \(point)")
+            #expect(recorded.isNaN == expectNaN, "x = \(point): \(recorded)")
+            #expect(unused.value.isNaN)
+        }
+    }
+
     /// Tapes come and go; a new tape reuses a core but never the values of an old one.
     @Test func tapesAreIndependent() throws {
         let first = try GraphTape(inputs: ["x"])

@@ -131,16 +131,22 @@ public struct Traced {
             let nodes = core.builder.nodes, values = core.values
             var adjoints = [Double](repeating: 0, count: Int(id) + 1)
             adjoints[Int(id)] = 1
+            // Which nodes reach `self`, as ``ReverseSweep`` keeps them: a node that does not passes
+            // nothing back, even where its partials are NaN (an unused log(-1)); one that does passes
+            // its adjoint times its partials even when that adjoint is 0, so 0·∞ is NaN here as in
+            // the sweep (`0*sqrt(x)` at 0).
+            var live = [Bool](repeating: false, count: Int(id) + 1)
+            live[Int(id)] = true
             for i in stride(from: Int(id), through: 0, by: -1) {
                 let node = nodes[i], adjoint = adjoints[i]
-                // A node that does not reach `self` passes nothing back, even where its partials are NaN (an unused log(-1)).
-                guard node.op.arity > 0, adjoint != 0 else { continue }
+                guard node.op.arity > 0, live[i] else { continue }
                 let a = Int(node.a), b = Int(node.b)
                 var (da, db) = node.op.partials(values[a], b >= 0 ? values[b] : 0, values[i])
                 // As in the sweeps, a NaN value has NaN partials: x·y at x = NaN, y = ∞ would otherwise pass ∞ to x.
                 if _slowPath(values[i].isNaN) { (da, db) = (.nan, .nan) }
                 adjoints[a] += adjoint * da
-                if b >= 0 { adjoints[b] += adjoint * db }
+                live[a] = true
+                if b >= 0 { adjoints[b] += adjoint * db; live[b] = true }
             }
             return adjoints
         }

@@ -73,14 +73,14 @@ struct BrowserTests {
 
     /// A long program as the player's title stays on one line, cut with an ellipsis: it once took
     /// three lines over the figure and pushed the step counter into a column (`50` / `/` / `180`).
-    @Test func longTitleTakesOneLine() throws {
+    @Test func longTitleTakesOneLine() async throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // The title as a 12-term program would have it, over a small figure (its frames are quick to draw).
         let program = (1...12).map { "sin(x\($0 % 7 + 1)*x\(($0 + 3) % 7 + 1)+\($0))*exp(-x\($0 % 5 + 1)/\($0 + 1))" }.joined(separator: "+")
         let figure = try GraphFigure(Trace(expression: "x1*x2", at: "2,5"))
         try FrameSet.write(figure, to: folder, title: program)
-        let report = try Chromium.probe(page: folder + "/index.html", width: 1280, height: 720)
+        let report = try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720)
         let shown = try #require(report.states.first)
         #expect(shown.headerHeight <= 48, "the header is \(shown.headerHeight) px high")
         #expect(shown.counter.hasPrefix("1 / "))
