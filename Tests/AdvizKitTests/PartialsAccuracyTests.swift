@@ -87,4 +87,29 @@ import Testing
         }
         #expect(checked > 4000)
     }
+
+    /// Where the exact partial is subnormal the table has no rows (it keeps normal results), so
+    /// the edges are checked here against mpmath: log10′ beyond 7.8e307, where 1/(a·ln 10) was 0
+    /// (a·ln 10 overflowed), and erf′ at 27.2, the last few ulps above 0.
+    @Test func theSubnormalEdgesAreNotFlushedToZero() {
+        #expect(Op.log10.partials(1.7e308, 0, Op.log10.evaluate(1.7e308, 0)).0 == 2.554673422960305e-309)
+        #expect(Op.erf.partials(27.2, 0, Op.erf.evaluate(27.2, 0)).0 == 5.53e-322)
+        #expect(Op.erf.partials(-27.2, 0, Op.erf.evaluate(-27.2, 0)).0 == 5.53e-322)
+        #expect(Op.erf.partials(40, 0, 1).0 == 0)
+        #expect(Op.erf.partials(.infinity, 0, 1).0 == 0)
+        #expect(Op.erf.partials(.nan, 0, .nan).0.isNaN)
+    }
+
+    /// The power's correction m^e changes no special value of b·a^(b−1): at a = 0 and ±∞, for
+    /// negative bases, at exponents whose b − 1 rounds (0.3, −7.96) and whose does not.
+    @Test func thePowersCorrectionKeepsTheSpecialValues() {
+        for a in [0, -0.0, Double.infinity, -2, -0.5, 1, 68.08756206433544] {
+            for b in [0.3, -7.96, 8.3, -3, 3, 0.5, 1e20, -1e20] {
+                let textbook = b * Foundation.pow(a, b - 1)
+                let partial = Op.pow.partials(a, b, Op.pow.evaluate(a, b)).0
+                let same = textbook.isNaN ? partial.isNaN : (textbook.isFinite ? PartialsAccuracyTests.ulps(partial, textbook) <= 64 : partial == textbook)
+                #expect(same, "∂(a^b)/∂a at (\(a), \(b)): \(partial), textbook \(textbook)")
+            }
+        }
+    }
 }

@@ -57,8 +57,8 @@ UNARY = {
     "asinh": (lambda a: 1 / mp.sqrt(a * a + 1), lambda: signed(logu(-8, 300))),
     "acosh": (lambda a: 1 / mp.sqrt(a * a - 1), lambda: random.choice([1 + logu(-15, 2), logu(2, 300), near(1, side=1)])),
     "atanh": (lambda a: 1 / (1 - a * a), lambda: signed(random.choice([logu(-8, -0.01), near(1)]))),
-    "log10": (lambda a: 1 / (a * mp.log(10)), lambda: logu(-300, 300)),
-    "log2": (lambda a: 1 / (a * mp.log(2)), lambda: logu(-300, 300)),
+    "log10": (lambda a: 1 / (a * mp.log(10)), lambda: logu(-307, 308.2)),
+    "log2": (lambda a: 1 / (a * mp.log(2)), lambda: logu(-307, 308.2)),
     "log1p": (lambda a: 1 / (1 + a), lambda: random.choice([signed(logu(-16, -0.01)), logu(0, 300), near(-1, side=1)])),
     "expm1": (lambda a: mp.exp(a), lambda: signed(logu(-16, 2.8))),
     "cbrt": (lambda a: 1 / (3 * mp.cbrt(abs(a)) ** 2), lambda: signed(logu(-300, 300))),
@@ -85,6 +85,8 @@ FIXED = {
     "acosh": [1 + 2 ** -30, 1e200, 1.0000001],
     "asinh": [1e200, -1e160],
     "log1p": [-1 + 2 ** -40],
+    "log10": [7.866416291390814e307, 1.7e308, 1e-307],
+    "log2": [1.2e308, 1e-307],
 }
 FIXED["erf"] = [11.4, 23.254636238269292, -26.619157889818815, 27.2]
 FIXED_BINARY = {

@@ -11,14 +11,16 @@ extension OpRules {
         public static var notation: Notation { .function(name: "log10", latex: "\\log_{10}") }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.log10(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { .log(a) / Complex(Foundation.log(10.0)) }
-        /// 1/(a·ln 10), and +∞ at ±0 (the right-hand slope, as for log).
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { a == 0 ? .infinity : 1 / (a * Foundation.log(10.0)) }
+        /// 1/(a·ln 10), and +∞ at ±0 (the right-hand slope, as for log). Computed as (1/ln 10)/a,
+        /// one rounding fewer, and no a·ln 10 to overflow beyond 7.8e307 (where 1/(a·ln 10) was 0).
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { a == 0 ? .infinity : (1 / Foundation.log(10.0)) / a }
         public static var derivativeFormula: Formula { 1 / (a * log(number(10))) }
+        public static var sweepFormula: Formula { (1 / log(number(10))) / a }
         public static var hasKinks: Bool { true }
         public static func partialCode(
             _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
         ) -> String? {
-            zeroIsRightHand(a, "(1.0 / (\(a) * \(Foundation.log(10.0))))", in: language)
+            zeroIsRightHand(a, "(\(1 / Foundation.log(10.0)) / \(a))", in: language)
         }
         @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { logarithmEdge("log10", a) }
         public static func words(_ a: String) -> String { "takes the base-10 logarithm of \(a)" }
@@ -29,14 +31,16 @@ extension OpRules {
         public static var notation: Notation { .function(name: "log2", latex: "\\log_{2}") }
         @inline(__always) public static func value(_ a: Double) -> Double { Foundation.log2(a) }
         public static func value(_ a: Complex<Double>) -> Complex<Double> { .log(a) / Complex(Foundation.log(2.0)) }
-        /// 1/(a·ln 2), and +∞ at ±0 (the right-hand slope, as for log).
-        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { a == 0 ? .infinity : 1 / (a * Foundation.log(2.0)) }
+        /// 1/(a·ln 2), and +∞ at ±0 (the right-hand slope, as for log). Computed as (1/ln 2)/a,
+        /// one rounding fewer.
+        @inline(__always) public static func derivative(_ a: Double, _ v: Double) -> Double { a == 0 ? .infinity : (1 / Foundation.log(2.0)) / a }
         public static var derivativeFormula: Formula { 1 / (a * log(number(2))) }
+        public static var sweepFormula: Formula { (1 / log(number(2))) / a }
         public static var hasKinks: Bool { true }
         public static func partialCode(
             _ k: Int, a: String, b: String, v: String, constantA: Bool, constantB: Bool, in language: CodeLanguage
         ) -> String? {
-            zeroIsRightHand(a, "(1.0 / (\(a) * \(Foundation.log(2.0))))", in: language)
+            zeroIsRightHand(a, "(\(1 / Foundation.log(2.0)) / \(a))", in: language)
         }
         @inline(__always) public static func kink(_ a: Double, _ b: Double) -> MathNote? { logarithmEdge("log2", a) }
         public static func words(_ a: String) -> String { "takes the base-2 logarithm of \(a)" }
