@@ -61,7 +61,7 @@ UNARY = {
     "log2": (lambda a: 1 / (a * mp.log(2)), lambda: logu(-307, 308.2)),
     "log1p": (lambda a: 1 / (1 + a), lambda: random.choice([signed(logu(-16, -0.01)), logu(0, 300), near(-1, side=1)])),
     "expm1": (lambda a: mp.exp(a), lambda: signed(logu(-16, 2.8))),
-    "cbrt": (lambda a: 1 / (3 * mp.cbrt(abs(a)) ** 2), lambda: signed(logu(-300, 300))),
+    "cbrt": (lambda a: 1 / (3 * mp.cbrt(abs(a)) ** 2), lambda: signed(logu(-323, 308.2))),
     # out to 27.3, where erf′ underflows below the smallest subnormal
     "erf": (lambda a: 2 / mp.sqrt(mp.pi) * mp.exp(-a * a), lambda: signed(random.choice([logu(-8, 1.4), random.uniform(5, 27.3)]))),
 }
@@ -87,6 +87,7 @@ FIXED = {
     "log1p": [-1 + 2 ** -40],
     "log10": [7.866416291390814e307, 1.7e308, 1e-307],
     "log2": [1.2e308, 1e-307],
+    "cbrt": [1.9827649108738784e-29, 3.3335486553592205e-283, -414878.1989861455, 5e-324, 1.7976931348623157e308],
 }
 FIXED["erf"] = [11.4, 23.254636238269292, -26.619157889818815, 27.2]
 FIXED_BINARY = {
