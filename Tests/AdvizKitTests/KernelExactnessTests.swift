@@ -28,6 +28,12 @@ import Testing
         "y = sin(x)*x^2 - x",
         "y = pow(x, 0)*x^2 + x",
         "y = sqrt(x^2 + 1) - x^2",
+        // Guards that compare the input with a threshold instead of testing the sum for NaN (squares
+        // only: the tape's pow(x, 3) can differ from the kernel's product in the last bit).
+        "y = x^2 - x",
+        "y = 3*x^2 - 1e300*x",
+        "y = x^2*0.5 + 1e-300*x",
+        "y = -x^2 + 3*x",
         "y = x1^2 + x2^2",
         "y = x1*x2 - 3*x1^2",
         // Partials the sweep computes from the node's value (tan′ = 1 + v², exp′ = v, tanh′,
@@ -144,7 +150,8 @@ import Testing
     }
 
     /// The rewrites and the guard are there: the polynomial's `(−3)·(2·v12)` is `−6·v12`, x² has no
-    /// guard, the polynomial tests its last subtraction (not its output), x1² + x2² tests the other input.
+    /// guard, the polynomial compares v12 with the threshold from which its last subtraction is
+    /// ∞ − ∞ (not its output for NaN), x1² + x2² tests the other input.
     @Test func theKernelSourceShowsTheRewritesAndTheCheapestGuard() throws {
         func reverse(_ program: String) throws -> String {
             let text = KernelSource(try Graph(parsing: program)).text
@@ -155,13 +162,65 @@ import Testing
         #expect(!square.contains("!="))
         let polynomial = try reverse(Self.programs[1])
         #expect(polynomial.contains("(-6.0) * v12"))
-        #expect(polynomial.contains("g0[i] = (v17 != v17 ? NAN : vb0 + 0.0);"))
+        #expect(polynomial.contains("g0[i] = (v12 >= 7.741001517595157e+153 ? NAN : vb0 + 0.0);"))
+        // Sums of two monomials of the input: one compare of it, on the side(s) where ∞ − ∞ can happen.
+        #expect(try reverse("y = x^2 - x").contains("g0[i] = (v0 >= INFINITY ? NAN : vb0 + 0.0);"))
+        #expect(try reverse("y = x^4 - 3*x^2").contains("(fabs(v0) >= "))
+        #expect(try reverse("y = 2*x^3 + 3*x^2").contains("(v0 <= (-"))
+        #expect(try reverse("y = x^2*0.5 + 1e-300*x").contains("(v0 <= (-INFINITY) ? NAN"))
+        #expect(try reverse("y = x^2 + x^4").contains("g0[i] = vb0 + 0.0;"))
         let two = try reverse("y = x1^2 + x2^2")
         #expect(two.contains("g0[i] = (v0 != v0 ? NAN : vbm1 + 0.0);"))
         #expect(two.contains("g1[i] = (vm1 != vm1 ? NAN : vb0 + 0.0);"))
         // |a| < 1 or a·c not finite: no rewrite.
         #expect(KernelSource(try Graph(parsing: "y = 0.5*x^2")).text.contains("0.5 * (2.0 * v0)"))
         #expect(KernelSource(try Graph(parsing: "y = 1e308*x^2")).text.contains("1e+308 * (2.0 * v0)"))
+    }
+
+    /// Sums of two monomials of the input, whose guard is a threshold.
+    static let sums = ["y = 2*x^3 - 3*x^2", "y = x^4 - 3*x^2", "y = 2*x^3 + 3*x^2", "y = x^2 - x", "y = 0.5*x^3 - 1e-300*x^2", "y = -x^4 + 3*x^2"]
+
+    /// Sum `k` of ``sums``, written out by hand as the kernel computes it (cubes as products).
+    static func sumByHand(_ k: Int, _ u: Double) -> Double {
+        switch k {
+        case 0: return 2.0 * (u * u * u) - 3.0 * (u * u)
+        case 1: return u * u * u * u - 3.0 * (u * u)
+        case 2: return 2.0 * (u * u * u) + 3.0 * (u * u)
+        case 3: return u * u - u
+        case 4: return 0.5 * (u * u * u) - 1e-300 * (u * u)
+        default: return -(u * u * u * u) + 3.0 * (u * u)
+        }
+    }
+
+    /// The threshold guard against the sum it stands for, evaluated here by hand on every kind of
+    /// u: where u is not NaN, the sum is NaN exactly where u is beyond the threshold.
+    @Test(arguments: 0..<6)
+    func theThresholdGuardIsNaNExactlyWhereTheSumIs(_ k: Int) throws {
+        let program = Self.sums[k]
+        let sum = { (u: Double) in Self.sumByHand(k, u) }
+        let graph = try Graph(parsing: program)
+        let covered = [Bool](repeating: true, count: graph.nodes.count)
+        let test = try #require(KernelNaNGuard.threshold(graph, graph.outputs[0].node, covered: covered))
+        guard case .beyond(let u, let below, let above) = test else {
+            Issue.record("not a threshold: \(test)")
+            return
+        }
+        #expect(graph.nodes[u].op == .input)
+        func holds(_ x: Double) -> Bool { (above.map { x >= $0 } ?? false) || (below.map { x <= $0 } ?? false) }
+        var xs = Self.specials
+        var random = SplitMix64(state: 28)
+        for _ in 0..<20_000 { xs.append(Double(bitPattern: random.next())) }
+        for centre in [above, below, 1e154, -1e154, 1e102, -1e102].compactMap({ $0 }) where centre.isFinite {
+            var up = centre, down = centre
+            for _ in 0..<2_000 {
+                up = up.nextUp
+                down = down.nextDown
+                xs += [centre, up, down]
+            }
+        }
+        let wrong = xs.filter { !$0.isNaN && sum($0).isNaN != holds($0) }
+        #expect(wrong.isEmpty, "\(wrong.count) of \(xs.count) differ, first \(wrong.first ?? 0)")
+        #expect(xs.contains { !$0.isNaN && sum($0).isNaN }, "the sample reaches the NaN side")
     }
 
     /// The worker pool under many calls: every point of every call is visited exactly once, by

@@ -103,7 +103,10 @@ struct KernelAdjoint {
 ///
 /// Walking back from y through steps that propagate and are no source, a node already covered by
 /// the second fact needs no test; what is left is tested (`v17 != v17`), the cheapest exact guard
-/// (none at all for x², one compare on the polynomial's last subtraction instead of its output).
+/// (none at all for x², the other input for x1² + x2²).
+/// A tested sum of two monomials of a covered node u is a compare of u with a threshold
+/// (the polynomial's `v12 >= 7.741001517595157e+153`, ``threshold(_:_:covered:)``): the steps
+/// that led from u to the sum are then computed only for the value, not for the gradient.
 /// NaN payloads may differ from the trace's (a NaN is a NaN); every other bit is the trace's.
 enum KernelNaNGuard {
     /// Ops whose value is NaN when an argument is (as their C code computes them).
@@ -192,7 +195,7 @@ enum KernelNaNGuard {
     ///
     /// `reads` is ``KernelAdjoint/nanReads`` of input j. Nil when y's NaN cannot be traced to
     /// its sources (a step that may swallow NaN is on the way): then y itself is tested.
-    static func tests(_ graph: Graph, output y: Int, reads: Set<Int>) -> [Int] {
+    static func tests(_ graph: Graph, output y: Int, reads: Set<Int>) -> [KernelGuardTest] {
         // Covered: nodes whose NaN makes the gradient NaN (the reads, and what they propagate from).
         var covered = [Bool](repeating: false, count: graph.nodes.count)
         for i in reads { covered[i] = true }
@@ -217,7 +220,12 @@ enum KernelNaNGuard {
                 tests.append(n)
             }
         }
-        return tests.sorted()
+        // A tested sum of two monomials of one covered node: a compare of that node instead.
+        return tests.sorted().compactMap { t in
+            guard let test = threshold(graph, t, covered: covered) else { return .isNaN(node: t) }
+            if case .beyond(_, nil, nil) = test { return nil }  // NaN only where that node is
+            return test
+        }
     }
 }
 
