@@ -41,6 +41,10 @@ import Testing
         // (1/cos²(x) differed from the trace in the last bit at 148 of 301 points of [−1.5, 1.5]).
         "y = tan(x) + tanh(x)*x",
         "y = exp(x)/x + cbrt(x) + sigmoid(x)",
+        // Issue 29's stable forms: erf′ with a² split exactly, atan2′ by hypot, and powers whose
+        // b − 1 rounds (b < 1, negative b), with the rounding error put back; a variable exponent.
+        "y = erf(x) + atan2(x, 3) + x^-7.96 + x^0.3",
+        "y = x1^x2 + atan2(x1, x2) + erf(x2)",
     ]
 
     static let specials: [Double] = [

@@ -169,6 +169,9 @@ import Testing
         for (a, b) in Self.arguments(op) where a.isFinite && b.isFinite && Swift.abs(a) < 100 && Swift.abs(b) < 100 && rule.kink(a, b) == nil {
             let v = op.evaluate(a, b)
             guard v.isFinite else { continue }
+            // The printed x/(x² + y²) underflows to 0/0 or x/0 where x² + y² does; the sweeps'
+            // (x/r)/r with r = hypot(y, x) does not (PartialsAccuracyTests checks it there).
+            if op == .atan2, a * a + b * b < .leastNormalMagnitude { continue }
             let (pa, pb) = op.partials(a, b, v)
             for (k, partial) in [pa, pb].prefix(op.arity).enumerated() where partial.isFinite && Swift.abs(partial) < 1e12 {
                 let printed = op.partialFormula(k).evaluate([a, b])

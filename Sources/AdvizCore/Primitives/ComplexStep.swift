@@ -134,6 +134,6 @@ package enum ComplexStep {
     /// for erf the complex step is not an independent check.
     package static func erf(_ z: Complex<Double>) -> Complex<Double> {
         let x = z.real
-        return Complex(Foundation.erf(x), z.imaginary * 2 / Double.pi.squareRoot() * Foundation.exp(-(x * x)))
+        return Complex(Foundation.erf(x), z.imaginary * OpRules.Erf.derivative(x, 0))
     }
 }

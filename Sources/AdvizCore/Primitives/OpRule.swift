@@ -196,6 +196,9 @@ extension OpRule {
     static func cosh(_ x: Formula) -> Formula { .apply(.cosh, [x]) }
     static func sigmoid(_ x: Formula) -> Formula { .apply(.sigmoid, [x]) }
     static func sign(_ x: Formula) -> Formula { .apply(.sign, [x]) }
+    static func abs(_ x: Formula) -> Formula { .apply(.abs, [x]) }
+    static func min(_ x: Formula, _ y: Formula) -> Formula { .apply(.min, [x, y]) }
+    static func max(_ x: Formula, _ y: Formula) -> Formula { .apply(.max, [x, y]) }
     static func step(_ x: Formula) -> Formula { .apply(.step, [x]) }
     static func hypot(_ x: Formula, _ y: Formula) -> Formula { .apply(.hypot, [x, y]) }
     static func pow(_ x: Formula, _ y: Formula) -> Formula { .apply(.pow, [x, y]) }

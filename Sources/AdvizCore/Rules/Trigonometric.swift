@@ -58,12 +58,16 @@ extension OpRules {
         public static var aliases: [String] { ["arctan2"] }
         @inline(__always) public static func value(_ a: Double, _ b: Double) -> Double { Foundation.atan2(a, b) }
         public static func value(_ a: Complex<Double>, _ b: Complex<Double>) -> Complex<Double> { ComplexStep.atan2(a, b) }
-        /// ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²); 0/0 = NaN at the origin.
+        /// ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²); 0/0 = NaN at the origin. The sweeps divide
+        /// twice by r = hypot(y, x) instead: x² + y² overflows beyond 1.3e154 (∂ was 0 for 1e-200)
+        /// and underflows below 1.5e-154 (∂ was ∞), where (x/r)/r is within 3 ulps.
         @inline(__always)
         public static func partials(_ a: Double, _ b: Double, _ v: Double, withRespectToB: Bool) -> (Double, Double) {
-            (b / (a * a + b * b), -(a / (a * a + b * b)))
+            let r = Foundation.hypot(a, b)
+            return ((b / r) / r, -((a / r) / r))
         }
         public static var partialFormulas: [Formula] { [b / (pow(a, 2) + pow(b, 2)), -(a / (pow(a, 2) + pow(b, 2)))] }
+        public static var sweepFormulas: [Formula] { [(b / hypot(a, b)) / hypot(a, b), -((a / hypot(a, b)) / hypot(a, b))] }
         public static var smoothness: Smoothness { .jumps }
         public static var hasKinks: Bool { true }
         @inline(__always)

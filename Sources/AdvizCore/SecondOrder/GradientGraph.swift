@@ -202,7 +202,10 @@ struct SharingTape {
         if node.op == .pow, k == 0, let exponent = literal(b) {
             if exponent == 0 { return constant(0) }
             if exponent == 2 { return apply(.mul, constant(2), a) }
-            return apply(.mul, b, apply(.pow, a, constant(exponent - 1)))
+            // b·a^c, and the correction m^e where b − 1 rounds (see OpRules.Pow.powerPartial).
+            let (c, e) = OpRules.Pow.exponentSplit(exponent)
+            if e == 0 { return apply(.mul, b, apply(.pow, a, constant(c))) }
+            return build(OpRules.Pow.powerPartialFormula(.number(exponent)), arguments: [a, b, v])
         }
         return build(node.op.rule.sweepFormulas[k], arguments: [a, b, v])
     }
