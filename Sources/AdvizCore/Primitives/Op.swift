@@ -173,6 +173,15 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         dispatch(Step(a: a, b: b, withRespectToB: withRespectToB))
     }
 
+    /// The value and the local partials in one dispatch, as ``step(_:_:withRespectToB:)`` gives
+    /// them, without the kink test: for a sweep that knows from the tape which nodes' operations
+    /// have kinks (``hasKinks``) and asks ``kink(_:_:)`` of those alone. Without the kink tests'
+    /// messages the dispatch is small, and the many smooth nodes of a long tape pay for nothing else.
+    @inline(__always)
+    public func valueAndPartials(_ a: Double, _ b: Double, withRespectToB: Bool) -> (value: Double, partialA: Double, partialB: Double) {
+        dispatch(ValueAndPartials(a: a, b: b, withRespectToB: withRespectToB))
+    }
+
     /// The operation named `name` in the expression language (`sin`, `ln`, `pow`), if any.
     public static func function(named name: String) -> Op? {
         functionsByName[name]
@@ -203,6 +212,12 @@ public struct SweepStep: Sendable {
     /// Whether the rule's ``Op/kink(_:_:)`` names a kink or an undefined point here (the arguments
     /// are finite and the operation has kinks).
     public var kinked: Bool
+
+    /// A step from its parts, as a sweep that asked the rule for them one by one computed them.
+    @inline(__always)
+    init(value: Double, partialA: Double, partialB: Double, kinked: Bool) {
+        (self.value, self.partialA, self.partialB, self.kinked) = (value, partialA, partialB, kinked)
+    }
 
     @inline(__always)
     init<R: OpRule>(_ rule: R.Type, _ a: Double, _ b: Double, _ withRespectToB: Bool) {
@@ -258,6 +273,14 @@ extension Op {
     struct Kink: OpRuleVisitor {
         let a, b: Double
         @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> MathNote? { Rule.kink(a, b) }
+    }
+
+    struct ValueAndPartials: OpRuleVisitor {
+        let a, b: Double
+        let withRespectToB: Bool
+        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> (value: Double, partialA: Double, partialB: Double) {
+            Rule.valueAndPartials(a, b, withRespectToB: withRespectToB)
+        }
     }
 
     struct Step: OpRuleVisitor {

@@ -9,9 +9,10 @@ extension DualSweep {
     /// inputs and constants are written before the loop. Where every seed component is nonzero
     /// (NaN and ±∞ included), which arguments carry a tangent is known from the tape alone (an
     /// input reaches them), so the loop reads no activity flag and writes none; a seed with zeros
-    /// takes the flags, as ``ForwardSweep`` does. Each step still computes its value and partials
-    /// in one dispatch (``Op/step(_:_:withRespectToB:)``) and its tangent with the products and
-    /// the one addition of ``ForwardSweep``, in the same order.
+    /// takes the flags, as ``ForwardSweep`` does. Each step computes its value and partials in
+    /// one dispatch (``Op/step(_:_:withRespectToB:)`` where the operation has kinks, the smaller
+    /// ``Op/valueAndPartials(_:_:withRespectToB:)`` where it has none), and forms its
+    /// tangent with the products and the one addition of ``ForwardSweep``, in the same order.
     public struct Program: Sendable {
         /// One operation node: its operation, flags, arguments (`b` is -1 for a unary one) and id.
         struct Step {
@@ -22,7 +23,7 @@ extension DualSweep {
             var node: Int32
         }
 
-        static let constantA: UInt8 = 1, constantB: UInt8 = 2, reachedA: UInt8 = 4, reachedB: UInt8 = 8
+        static let constantA: UInt8 = 1, constantB: UInt8 = 2, reachedA: UInt8 = 4, reachedB: UInt8 = 8, kinks: UInt8 = 16
 
         /// The nodes of the graph.
         public let nodeCount: Int
@@ -57,6 +58,7 @@ extension DualSweep {
                     if b >= 0, nodes[b].op == .constant { flags |= Program.constantB }
                     if reached[a] { flags |= Program.reachedA }
                     if b >= 0, reached[b] { flags |= Program.reachedB }
+                    if node.op.hasKinks { flags |= Program.kinks }
                     reached[i] = reached[a] || (b >= 0 && reached[b])
                     steps.append(Step(op: node.op, flags: flags, a: node.a, b: node.b, node: Int32(i)))
                 }
@@ -121,13 +123,24 @@ extension DualSweep {
             let b = ib >= 0 ? v[ib] : 0
             let constantA = step.flags & Program.constantA != 0
             let constantB = step.flags & Program.constantB != 0
-            let result = step.op.step(a, b, withRespectToB: !constantB)
-            var pa = constantA ? 0 : result.partialA
-            var pb = constantB ? 0 : result.partialB
-            if _slowPath(result.kinked || !((result.value - result.value) + (pa - pa) + (pb - pb) == 0)) {
+            // Op.step where the operation has kinks (the program knows which); elsewhere the same
+            // value and partials from a smaller dispatch, without the kink tests' messages (Op.step's
+            // `kinked` is false for an operation without kinks).
+            let value: Double, partialA: Double, partialB: Double, kinked: Bool
+            if step.flags & Program.kinks != 0 {
+                let result = step.op.step(a, b, withRespectToB: !constantB)
+                (value, partialA, partialB, kinked) = (result.value, result.partialA, result.partialB, result.kinked)
+            } else {
+                (value, partialA, partialB) = step.op.valueAndPartials(a, b, withRespectToB: !constantB)
+                kinked = false
+            }
+            var pa = constantA ? 0 : partialA
+            var pb = constantB ? 0 : partialB
+            if _slowPath(kinked || !((value - value) + (pa - pa) + (pb - pb) == 0)) {
+                let result = SweepStep(value: value, partialA: partialA, partialB: partialB, kinked: kinked)
                 (pa, pb) = PrimalSweep.unusual(step.op, at: i, a, b, result, constantA: constantA, constantB: constantB, warnings: &warnings)
             }
-            v[i] = result.value
+            v[i] = value
             if readingActivity {
                 (t[i], on[i]) = ForwardSweep.tangent(pa, pb, a: ia, b: ib, tangents: t, active: on)
             } else {
