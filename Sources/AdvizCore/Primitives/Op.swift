@@ -173,15 +173,6 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         dispatch(Step(a: a, b: b, withRespectToB: withRespectToB))
     }
 
-    /// The value and the local partials in one dispatch, as ``step(_:_:withRespectToB:)`` gives
-    /// them, without the kink test: for a sweep that knows from the tape which nodes' operations
-    /// have kinks (``hasKinks``) and asks ``kink(_:_:)`` of those alone. Without the kink tests'
-    /// messages the dispatch is small, and the many smooth nodes of a long tape pay for nothing else.
-    @inline(__always)
-    public func valueAndPartials(_ a: Double, _ b: Double, withRespectToB: Bool) -> (value: Double, partialA: Double, partialB: Double) {
-        dispatch(ValueAndPartials(a: a, b: b, withRespectToB: withRespectToB))
-    }
-
     /// The operation named `name` in the expression language (`sin`, `ln`, `pow`), if any.
     public static func function(named name: String) -> Op? {
         functionsByName[name]
@@ -273,14 +264,6 @@ extension Op {
     struct Kink: OpRuleVisitor {
         let a, b: Double
         @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> MathNote? { Rule.kink(a, b) }
-    }
-
-    struct ValueAndPartials: OpRuleVisitor {
-        let a, b: Double
-        let withRespectToB: Bool
-        @inline(__always) func visit<Rule: OpRule>(_ rule: Rule.Type) -> (value: Double, partialA: Double, partialB: Double) {
-            Rule.valueAndPartials(a, b, withRespectToB: withRespectToB)
-        }
     }
 
     struct Step: OpRuleVisitor {
