@@ -1,5 +1,5 @@
 extension DualSweep {
-    /// A graph made ready for many dual sweeps: the same numbers as ``DualSweep/run(_:at:seed:into:)``
+    /// A graph made ready for many dual sweeps: the same numbers as `DualSweep.run`
     /// over the graph, bit for bit, with the same warnings, in less time per sweep.
     ///
     /// A sweep over the graph asks at every node what the tape's structure already answers: is
@@ -72,7 +72,7 @@ extension DualSweep {
     }
 
     /// The values and tangents of every node of `program`'s graph at `point` along `seed`, into
-    /// `buffers`: the numbers and warnings of ``run(_:at:seed:into:)`` over the graph, bit for bit.
+    /// `buffers`: the numbers and warnings of `DualSweep.run` over the graph, bit for bit.
     public static func run(_ program: Program, at point: [Double], seed: [Double], into buffers: inout Buffers) {
         precondition(point.count == program.inputCount, "one value per input")
         precondition(seed.count == program.inputCount, "one seed component per input")
