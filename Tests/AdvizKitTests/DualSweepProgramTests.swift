@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+@testable import AdvizBench
 @testable import AdvizCore
 
 /// A graph's ``DualSweep/Program`` gives the numbers of ``DualSweep/run(_:at:seed:into:)`` over
