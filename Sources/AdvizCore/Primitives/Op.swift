@@ -204,6 +204,12 @@ public struct SweepStep: Sendable {
     /// are finite and the operation has kinks).
     public var kinked: Bool
 
+    /// A step from its parts, as a sweep that asked the rule for them one by one computed them.
+    @inline(__always)
+    init(value: Double, partialA: Double, partialB: Double, kinked: Bool) {
+        (self.value, self.partialA, self.partialB, self.kinked) = (value, partialA, partialB, kinked)
+    }
+
     @inline(__always)
     init<R: OpRule>(_ rule: R.Type, _ a: Double, _ b: Double, _ withRespectToB: Bool) {
         (value, partialA, partialB) = R.valueAndPartials(a, b, withRespectToB: withRespectToB)

@@ -38,6 +38,8 @@ public struct GradientGraph: Sendable {
     public let gradientNodes: [Int]
     /// For each node of ``graph`` made by the backward pass, the nodes of `original` whose adjoint it holds.
     public let adjointOf: [Int: [Int]]
+    /// ``graph`` made ready for the dual sweeps of Hessian-vector products, once.
+    let dualProgram: DualSweep.Program
 
     /// The node of ``graph`` holding f's value.
     public var valueNode: Int { original.outputs[output].node }
@@ -122,6 +124,7 @@ public struct GradientGraph: Sendable {
         self.graph = Graph(
             nodes: builder.nodes, inputNames: graph.inputNames, outputs: outputs, constantNames: graph.constantNames,
             statementNames: statementNames, spans: nil, statements: statements, warnings: graph.warnings)
+        dualProgram = DualSweep.Program(self.graph)
     }
 }
 

@@ -72,11 +72,14 @@ public enum HessianSweep {
     /// ``PrimalSweep/run(_:at:into:)`` does for the gradient).
     ///
     /// One ``DualSweep`` of the gradient graph, values and tangents together, with no partial
-    /// stored: the same numbers as a primal sweep followed by a tangent sweep, in one pass.
+    /// stored: the same numbers as a primal sweep followed by a tangent sweep, in one pass. The
+    /// sweep runs the gradient graph's ``DualSweep/Program``, made when the graph was: the
+    /// numbers of a sweep over the graph itself, bit for bit, without asking the tape at every
+    /// node what its structure already says.
     public static func hessianVectorProduct(
         _ gradientGraph: GradientGraph, at point: [Double], direction: [Double], reusing buffers: inout Buffers
     ) -> [Double] {
-        DualSweep.run(gradientGraph.graph, at: point, seed: direction, into: &buffers.sweep)
+        DualSweep.run(gradientGraph.dualProgram, at: point, seed: direction, into: &buffers.sweep)
         return gradientGraph.gradientNodes.map { buffers.sweep.tangents[$0] }
     }
 
