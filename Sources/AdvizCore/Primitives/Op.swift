@@ -235,6 +235,19 @@ public enum CodeLanguage: String, Sendable, CaseIterable {
     case c
     /// Swift with Foundation.
     case swift
+
+    /// One expression that names its pieces first: `({ const double p1 = …; result; })` (a GNU C
+    /// statement expression, which clang and gcc compile) or `{ () -> Double in let p1 = …; return
+    /// result }()` in Swift. `bindings` are (name, expression) in order; each may read the ones
+    /// before. A stable form that reads one piece several times is written once per piece instead
+    /// of repeating it; the operations, and so the bits, are the same.
+    public func expression(naming bindings: [(name: String, value: String)], result: String) -> String {
+        guard !bindings.isEmpty else { return result }
+        switch self {
+        case .c: return "({ " + bindings.map { "const double \($0.name) = \($0.value);" }.joined(separator: " ") + " \(result); })"
+        case .swift: return "{ () -> Double in " + bindings.map { "let \($0.name) = \($0.value)" }.joined(separator: "; ") + "; return \(result) }()"
+        }
+    }
 }
 
 // MARK: The hot paths' visitors

@@ -195,10 +195,15 @@ extension OpRules {
         ) -> String? {
             let c = language == .c
             if k == 0, !constantB {
-                let c = "(\(b) - 1.0)", bb = "(\(c) - \(b))"
-                let e = "((\(b) - (\(c) - \(bb))) + (-1.0 - \(bb)))"
-                let m = Min.code(Max.code(Abs.code(a, "", in: language), "0x1p-1022", in: language), "0x1p1023", in: language)
-                return "(\(b) == 0.0 ? 0.0 : \(b) == 3.0 ? \(b) * (\(a) * \(a)) : \(b) * pow(\(a), \(c)) * pow(\(m), \(e)))"
+                // b·a^c·m^e: c = b − 1 and e its rounding error (two-sum), m = |a| held in the
+                // normal doubles (see ``partials(_:_:_:withRespectToB:)``), each named once.
+                let pieces: [(name: String, value: String)] = [
+                    ("p1", "\(b) - 1.0"), ("p2", "p1 - \(b)"), ("p3", "(\(b) - (p1 - p2)) + (-1.0 - p2)"),
+                    ("p4", Max.code(Abs.code(a, "", in: language), "0x1p-1022", in: language)),
+                    ("p5", Min.code("p4", "0x1p1023", in: language)),
+                ]
+                return language.expression(
+                    naming: pieces, result: "(\(b) == 0.0 ? 0.0 : \(b) == 3.0 ? \(b) * (\(a) * \(a)) : \(b) * pow(\(a), p1) * pow(p5, p3))")
             }
             if k == 1, !(constantA && a.first != "(" && a != "0.0") {  // a positive constant base keeps v·ln a
                 let log = c ? "log(\(a))" : "Foundation.log(\(a))", nan = c ? "NAN" : "Double.nan", inf = c ? "INFINITY" : "Double.infinity"

@@ -160,7 +160,7 @@ public struct DerivativeCode: Sendable {
         } + (arguments.count == 1 ? [.arg(1)] : []) + [.arg(2)]
         let formula = formulas[k].substituting(substitution).folded()
         let names = arguments.map { valueName($0) } + (arguments.count == 1 ? [""] : []) + [valueName(id)]
-        return FormulaCode(language: language, name: { names[$0] }, literal: literal).write(formula).text
+        return FormulaCode(language: language, name: { names[$0] }, literal: literal).writeSharing(formula)
     }
 
     /// `formula` as code, `.arg(k)` standing for node `id`'s argument k.
@@ -307,6 +307,44 @@ struct FormulaCode {
             if character == ")" { depth -= 1; if depth < 0 { return false } }
         }
         return depth == 0
+    }
+
+    /// `formula` as one expression in which each operation it computes more than once is written
+    /// once, as a named temporary (`p1`, `p2`, … in a C statement expression `({ … })` or a Swift
+    /// closure called in place). A stable form such as erf′'s exact split of a² reads its pieces
+    /// several times; written inline it repeated `fabs(v0)` and its clamp fourteen times. The
+    /// arithmetic is the same (pure operations, no contraction in strict kernels), so the bits are
+    /// too; a formula without repeats is written as ``write(_:)`` writes it.
+    func writeSharing(_ formula: Formula) -> String {
+        var counts: [String: Int] = [:]
+        var pending: [Formula] = [formula]
+        while let next = pending.popLast() {
+            guard case .apply(_, let operands) = next else { continue }
+            counts[write(next).text, default: 0] += 1
+            pending += operands
+        }
+        guard counts.values.contains(where: { $0 > 1 }) else { return write(formula).text }
+        var named: [String: String] = [:]
+        var statements: [(name: String, value: String)] = []
+        func emit(_ formula: Formula) -> String {
+            guard case .apply(let op, let operands) = formula else { return write(formula).text }
+            let key = write(formula).text
+            if let name = named[key] { return name }
+            let parts = operands.map { FormulaCode.parenthesised(emit($0)) }
+            let text: String
+            if op == .pow, case .number(let n) = operands[1], n == n.rounded(), n >= 2, n <= 4 {
+                text = Array(repeating: parts[0], count: Int(n)).joined(separator: " * ")
+            } else {
+                text = op.code(parts[0], parts.count > 1 ? parts[1] : "", in: language)
+            }
+            guard counts[key, default: 0] > 1 else { return text }
+            let name = "p\(statements.count + 1)"
+            statements.append((name, text))
+            named[key] = name
+            return name
+        }
+        let result = emit(formula)
+        return language.expression(naming: statements, result: result)
     }
 
     func write(_ formula: Formula) -> Written {
