@@ -24,6 +24,14 @@ public enum DualSweep {
 
         /// Empty buffers: the first sweep sizes them.
         public init() {}
+
+        /// Sized for a tape of `count` nodes; storage of the right size is kept, not cleared (every
+        /// sweep writes each node it reads).
+        mutating func fit(_ count: Int) {
+            if values.count != count { values = [Double](repeating: 0, count: count) }
+            if tangents.count != count { tangents = [Double](repeating: 0, count: count) }
+            if active.count != count { active = [Bool](repeating: false, count: count) }
+        }
     }
 
     /// The values and tangents of every node of `graph` at `point` along `seed` (one number per
@@ -32,9 +40,7 @@ public enum DualSweep {
         precondition(point.count == graph.inputCount, "one value per input")
         precondition(seed.count == graph.inputCount, "one seed component per input")
         let count = graph.nodes.count
-        if buffers.values.count != count { buffers.values = [Double](repeating: 0, count: count) }
-        if buffers.tangents.count != count { buffers.tangents = [Double](repeating: 0, count: count) }
-        if buffers.active.count != count { buffers.active = [Bool](repeating: false, count: count) }
+        buffers.fit(count)
         var warnings: [MathWarning] = []
         // One loop over raw buffers, as in `PrimalSweep.run`: the tapes here have hundreds of
         // thousands of nodes.

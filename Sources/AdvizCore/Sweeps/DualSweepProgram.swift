@@ -77,9 +77,7 @@ extension DualSweep {
         precondition(point.count == program.inputCount, "one value per input")
         precondition(seed.count == program.inputCount, "one seed component per input")
         let count = program.nodeCount
-        if buffers.values.count != count { buffers.values = [Double](repeating: 0, count: count) }
-        if buffers.tangents.count != count { buffers.tangents = [Double](repeating: 0, count: count) }
-        if buffers.active.count != count { buffers.active = [Bool](repeating: false, count: count) }
+        buffers.fit(count)
         let everySeeded = seed.allSatisfy { $0 != 0 }
         var warnings: [MathWarning] = []
         buffers.values.withUnsafeMutableBufferPointer { values in
