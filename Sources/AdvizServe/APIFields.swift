@@ -156,16 +156,30 @@ public struct APIError: HTTPResponseError {
 
 /// Answers every error a route throws as an ``APIError`` (a `HEAD` without its body): nothing a
 /// client sends gets a 5xx or stops the server. Hummingbird's own answers (404 for no route)
-/// pass through.
+/// pass through, except that a person who asks for a page that is not there (a mistyped address,
+/// a lesson that is not served) gets a page saying so with the way back, not an empty screen or
+/// JSON; `/api/` keeps its JSON.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError where !(error is APIError) {
+            if error.status == .notFound, let page = Self.notFoundPage(request) { return page }
             throw error
         } catch {
             let response = try APIError(any: error).response(from: request, context: context)
+            if response.status == .notFound, let page = Self.notFoundPage(request) { return page }
             return request.method == .head ? headAnswer(response) : response
         }
+    }
+
+    /// The page for a page that is not there (nil for the API, and for methods other than GET and
+    /// HEAD). It names no path: nothing the client sent is echoed.
+    static func notFoundPage(_ request: Request) -> Response? {
+        guard request.method == .get || request.method == .head, !request.uri.path.hasPrefix("/api/") else { return nil }
+        let text = "There is no page at this address. The classroom has <a href=\"/\">Explore</a>, "
+            + "<a href=\"/follow\">Follow a class</a> and <a href=\"/lessons\">the lessons</a>."
+        let page = ClassroomServer.html(ClassroomPage.message(title: "Page not found", text: text), status: .notFound)
+        return request.method == .head ? headAnswer(page) : page
     }
 }

@@ -125,6 +125,14 @@ import Testing
                     #expect(response.status == .notFound, "\(path) → \(response.status)")
                     #expect(!String(buffer: response.body).contains("swift-tools-version"), "\(path)")
                     #expect(!String(buffer: response.body).contains("root:"), "\(path)")
+                    // A page address gets a page with the way back; the API keeps its JSON.
+                    let isPage = !path.hasPrefix("/api/")
+                    #expect((response.headers[.contentType]?.hasPrefix("text/html") ?? false) == isPage, "\(path): \(response.headers[.contentType] ?? "")")
+                    #expect(String(buffer: response.body).contains("<a href=\"/lessons\">") == isPage, "\(path)")
+                    #expect(!String(buffer: response.body).contains("passwd") && !String(buffer: response.body).contains("Package.swift"), "\(path): the path is not echoed")
+                }
+                try await client.execute(uri: path, method: .head) { response in
+                    #expect(response.status == .notFound && response.body.readableBytes == 0, "HEAD \(path)")
                 }
             }
         }
