@@ -36,6 +36,31 @@ struct Adviz: ParsableCommand {
             print(String(decoding: (try? JSONEncoder().encode(report)) ?? Data(), as: UTF8.self))
             Foundation.exit(0)
         }
-        main(rewritten)
+        run(rewritten)
+    }
+
+    /// Parses and runs as `ParsableCommand.main` does, but writes the parser's own errors as
+    /// adviz writes its errors (`error: unknown option '--fromat'`, not `Error: Unknown option`),
+    /// with the usage line after and the same exit code (64). `--help` and `--version` are the
+    /// parser's, unchanged.
+    static func run(_ arguments: [String]) {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(lowercaseErrorPrefix(message)) }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// `Error: Unknown option …` as `error: unknown option …` (a word in capitals, `CSV`, stays).
+    static func lowercaseErrorPrefix(_ message: String) -> String {
+        guard message.hasPrefix("Error: ") else { return message }
+        let reason = message.dropFirst("Error: ".count)
+        guard let first = reason.first, first.isUppercase, !(reason.dropFirst().first?.isUppercase ?? false) else { return "error: " + reason }
+        return "error: " + first.lowercased() + reason.dropFirst()
     }
 }
