@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import AdvizBench
 @testable import AdvizCore
 @testable import AdvizEngines
 
@@ -238,16 +239,10 @@ import Testing
 
 /// Random scalar Python of the subset, seeded (SplitMix64).
 struct RandomPython {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+    var random: SplitMix64
+    init(seed: UInt64) { random = SplitMix64(state: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func number() -> Double { (Double(below(4001)) - 2000) / 800 }

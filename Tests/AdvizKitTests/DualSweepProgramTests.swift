@@ -90,9 +90,7 @@ import Testing
     }
 
     @Test func theBenchmarksFunction() throws {
-        var text = ""
-        for i in 1..<60 { text += (i > 1 ? " + " : "") + "sin(x\(i))*x\(i + 1) + log(1 + x\(i)^2)" }
-        let graph = try Graph(parsing: text)
+        let graph = try Graph(parsing: ScalingBenchmark.program(inputs: 60))
         var random = SplitMix64(state: 60)
         let point = (0..<graph.inputCount).map { _ in Double(random.next() % 2000) / 1000 - 1 }
         #expect(DualSweepProgramTests.columnsAgree(try GradientGraph(of: graph), point))

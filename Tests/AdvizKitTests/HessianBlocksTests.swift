@@ -60,9 +60,7 @@ import Testing
 
     /// The scaling function of the benchmark (a long chain of sums, a tridiagonal Hessian) at n = 50.
     @Test func theBenchmarksFunction() throws {
-        var text = ""
-        for i in 1..<50 { text += (i > 1 ? " + " : "") + "sin(x\(i))*x\(i + 1) + log(1 + x\(i)^2)" }
-        let graph = try Graph(parsing: text)
+        let graph = try Graph(parsing: ScalingBenchmark.program(inputs: 50))
         var random = SplitMix64(state: 50)
         let point = (0..<graph.inputCount).map { _ in Double(random.next() % 2000) / 1000 - 1 }
         let gradientGraph = try GradientGraph(of: graph)
