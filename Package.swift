@@ -11,7 +11,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         // `swift package generate-documentation --target AdvizCore`: the DocC catalog.
@@ -116,12 +115,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Micro-benchmarks of the engine's parts: `swift run -c release AdvizBenchmarks`.
-        .executableTarget(
-            name: "AdvizBenchmarks",
-            dependencies: ["AdvizKit", .product(name: "Benchmark", package: "swift-benchmark")],
-            path: "Benchmarks/AdvizBenchmarks"
-        ),
+        // The micro-benchmarks (`Benchmarks/AdvizBenchmarks`) are a package of their own,
+        // `Benchmarks/Package.swift`, so that google/swift-benchmark stays out of this build.
         // Headless Chromium over the DevTools protocol, for the tests that open pages in a browser:
         // one browser for the whole test run (a start-up per page was most of those tests' time).
         // Tests only; no product names it.

@@ -4,8 +4,8 @@ import Benchmark
 // Micro-benchmarks of the engine's parts, with google/swift-benchmark's harness
 // (iterations chosen by the harness, median and deviation reported):
 //
-//     swift run -c release AdvizBenchmarks
-//     swift run -c release AdvizBenchmarks --filter reverse
+//     swift run -c release --package-path Benchmarks AdvizBenchmarks
+//     swift run -c release --package-path Benchmarks AdvizBenchmarks --filter reverse
 //
 // `adviz bench` measures whole tasks (the race, the scaling table, rendering); these
 // time one step each, so a change to one pass shows up here first.

@@ -27,16 +27,31 @@ struct Adviz: ParsableCommand {
         }
         let rewritten = ArgumentRewriting.movingNegativeExpression(arguments)
         // For the tests: the words as the parser will read them, and the options behind that choice.
-        if ProcessInfo.processInfo.environment["ADVIZ_SHOW_ARGUMENTS"] == "1" {
-            let options = CommandOptions.forArguments(arguments)
-            let report: [String: [String]] = [
-                "arguments": rewritten, "command": CommandOptions.commandPath(arguments),
-                "flags": options.flags.sorted(), "valued": options.valued.sorted(),
-            ]
-            print(String(decoding: (try? JSONEncoder().encode(report)) ?? Data(), as: UTF8.self))
+        // `=1`: of this command line; `=lines`: of each line of standard input, a JSON array of
+        // words, a report a line (one run for the hundreds of command lines a test tries).
+        switch ProcessInfo.processInfo.environment["ADVIZ_SHOW_ARGUMENTS"] {
+        case "1":
+            print(showArguments(arguments))
             Foundation.exit(0)
+        case "lines":
+            while let line = readLine() {
+                let words = (try? JSONDecoder().decode([String].self, from: Data(line.utf8))) ?? []
+                print(showArguments(words))
+            }
+            Foundation.exit(0)
+        default:
+            run(rewritten)
         }
-        run(rewritten)
+    }
+
+    /// How `arguments` will be read, as JSON: the words the parser gets, the command, its options.
+    static func showArguments(_ arguments: [String]) -> String {
+        let options = CommandOptions.forArguments(arguments)
+        let report: [String: [String]] = [
+            "arguments": ArgumentRewriting.movingNegativeExpression(arguments), "command": CommandOptions.commandPath(arguments),
+            "flags": options.flags.sorted(), "valued": options.valued.sorted(),
+        ]
+        return String(decoding: (try? JSONEncoder().encode(report)) ?? Data(), as: UTF8.self)
     }
 
     /// Parses and runs as `ParsableCommand.main` does, but writes the parser's own errors as

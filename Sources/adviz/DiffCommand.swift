@@ -42,10 +42,14 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "The deepest nesting for --swell.")
     var depth: Int = 6
 
+    @Option(help: ArgumentHelp("The most nodes a symbolic derivative may hold (shared subexpressions once); past it adviz stops with exit 70 instead of building for minutes.", valueName: "count"))
+    var maxNodes: Int = SymbolicDerivative.nodeLimit
+
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, latex, json }
 
     func validate() throws {
         guard (1...12).contains(depth) else { throw ValidationError("--depth must be between 1 and 12") }
+        guard maxNodes >= 1 else { throw ValidationError("--max-nodes must be at least 1, got \(maxNodes)") }
         guard (1...2).contains(order) else { throw ValidationError("--order must be 1 or 2, got \(order)") }
         if order == 2 && (swell || wrt != nil) { throw ValidationError("--order 2 gives every second derivative; it takes neither --swell nor --wrt") }
     }
@@ -80,7 +84,7 @@ struct DiffCommand: ParsableCommand {
             if order == 2 {
                 var sections: [String] = []
                 for k in graph.outputs.indices {
-                    let second = try SymbolicSecondDerivatives(graph, output: k, simplify: !noSimplify)
+                    let second = try SymbolicSecondDerivatives(graph, output: k, simplify: !noSimplify, limit: maxNodes)
                     sections.append(second.render(source: source.text, point: point, style: format == .latex ? .latex : .text, json: format == .json))
                 }
                 // Several outputs in JSON: one array of their objects, as --order 1 writes them.
@@ -94,7 +98,7 @@ struct DiffCommand: ParsableCommand {
             var sections: [String] = []
             for k in graph.outputs.indices {
                 var derivatives: [SymbolicDerivative] = []
-                for v in variables { derivatives.append(try SymbolicDerivative(graph, output: k, variable: v, simplify: !noSimplify)) }
+                for v in variables { derivatives.append(try SymbolicDerivative(graph, output: k, variable: v, simplify: !noSimplify, limit: maxNodes)) }
                 sections.append(DiffReport.render(
                     derivatives, graph: graph, output: k, source: source.text, point: point,
                     style: format == .latex ? .latex : .text, json: format == .json))
@@ -137,7 +141,7 @@ struct DiffCommand: ParsableCommand {
             let variables = wrt.map { [$0] } ?? graph.inputNames
             var derivatives: [SymbolicDerivative] = []
             for v in variables where graph.inputNames.contains(v) {
-                derivatives.append(try SymbolicDerivative(graph, output: 0, variable: v, simplify: !noSimplify))
+                derivatives.append(try SymbolicDerivative(graph, output: 0, variable: v, simplify: !noSimplify, limit: maxNodes))
             }
             out += "\nwhere " + conditions + ":\n"
             out += DiffReport.render(derivatives, graph: graph, output: 0, source: path.program.text, point: nil, style: format == .latex ? .latex : .text, json: false)

@@ -60,22 +60,34 @@ import FoundationXML
     }
 
     @Test func everyFlagFollowedByANegativeExpression() throws {
+        // Each command line and the words the parser must get from it.
+        var cases: [(words: [String], expected: [String])] = []
         for command in try Self.commands() where command.path != ["help"] {
             for flag in command.flags.sorted() {
-                let words = command.path + [flag, "-x1^2", "--at", "3"]
-                let shown = try Self.json(try AdvizRun(words, environment: ["ADVIZ_SHOW_ARGUMENTS": "1"]).stdout)
-                #expect(shown["arguments"] as? [String] == command.path + [flag, "--at", "3", "--", "-x1^2"], "\(words)")
+                cases.append((command.path + [flag, "-x1^2", "--at", "3"], command.path + [flag, "--at", "3", "--", "-x1^2"]))
             }
             for option in command.valued.sorted() {
                 // The word after an option that takes a value is that value, minus and all.
                 let words = command.path + [option, "-3"]
-                let shown = try Self.json(try AdvizRun(words, environment: ["ADVIZ_SHOW_ARGUMENTS": "1"]).stdout)
-                #expect(shown["arguments"] as? [String] == words, "\(words)")
+                cases.append((words, words))
             }
         }
         // The default command reads as trace.
-        let bare = try Self.json(try AdvizRun(["--gradient-graph", "-x1^2", "--at", "3"], environment: ["ADVIZ_SHOW_ARGUMENTS": "1"]).stdout)
-        #expect(bare["arguments"] as? [String] == ["--gradient-graph", "--at", "3", "--", "-x1^2"])
+        cases.append((["--gradient-graph", "-x1^2", "--at", "3"], ["--gradient-graph", "--at", "3", "--", "-x1^2"]))
+        #expect(cases.count > 150)
+        // One run of the binary reads every command line (a line each) as it reads its own.
+        let lines = try cases.map { String(decoding: try JSONEncoder().encode($0.words), as: UTF8.self) }
+        let run = try AdvizRun([], stdin: lines.joined(separator: "\n") + "\n", environment: ["ADVIZ_SHOW_ARGUMENTS": "lines"])
+        let reports = run.stdout.split(separator: "\n").map(String.init)
+        try #require(reports.count == cases.count, "\(reports.count) reports for \(cases.count) command lines: \(run.stderr)")
+        for (report, (words, expected)) in zip(reports, cases) {
+            #expect(try Self.json(report)["arguments"] as? [String] == expected, "\(words)")
+        }
+        // And each way of running agrees: the first and the last command line on their own.
+        for (words, expected) in [cases[0], cases[cases.count - 2]] {
+            let alone = try Self.json(try AdvizRun(words, environment: ["ADVIZ_SHOW_ARGUMENTS": "1"]).stdout)
+            #expect(alone["arguments"] as? [String] == expected, "\(words)")
+        }
     }
 
     /// The argument parser's own errors read as adviz's do: `error:` and a lowercase reason, the
@@ -134,10 +146,16 @@ import FoundationXML
 
     @Test func deepSymbolicSecondDerivativeEndsInALimit() throws {
         let program = String(repeating: "1.0000001^(", count: 10_000) + "x" + String(repeating: ")", count: 10_000)
-        let run = try AdvizRun(["diff", "-", "--order", "2"], stdin: program)
+        // The limit is a million nodes unless --max-nodes says otherwise; a tenth of it here, the
+        // same refusal in a tenth of the time (building a million nodes takes seconds in a debug build).
+        let help = try AdvizRun(["diff", "--help"])
+        #expect(help.stdout.replacingOccurrences(of: "\n", with: " ").contains("(default: 1000000)"), "\(help.stdout)")
+        let run = try AdvizRun(["diff", "-", "--order", "2", "--max-nodes", "100000"], stdin: program)
         #expect(run.status == 70, "\(run.stderr)")
-        #expect(run.stderr.contains("would exceed 1000000 nodes"), "\(run.stderr)")
+        #expect(run.stderr.contains("would exceed 100000 nodes"), "\(run.stderr)")
         #expect(run.stderr.contains("AD's trace has"))
+        let zero = try AdvizRun(["diff", "x", "--max-nodes", "0"])
+        #expect(zero.status == 64 && zero.stderr.contains("--max-nodes must be at least 1"), "\(zero.stderr)")
         // The first derivative of the same program stays small (the chain rule's product, shared).
         let first = try AdvizRun(["diff", "-"], stdin: program)
         #expect(first.status == 0, "\(first.stderr)")

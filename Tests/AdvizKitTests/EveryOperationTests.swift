@@ -149,9 +149,21 @@ import Testing
         }
     }
 
+    /// A kernel cache holding every operation's strict kernel, compiled once (a tenth of a second
+    /// each) for the two tests that run them all; each test loads them from it as adviz does.
+    static let everyOperationsKernels: String = {
+        let folder = NSTemporaryDirectory() + "/adviz-every-op-\(getpid())"
+        let compiler = KernelCompiler(environment: ["ADVIZ_CACHE_DIR": folder, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""])
+        for op in operations {
+            // A failure here shows again, with its reason, in the test that asked for the kernel.
+            if let graph = try? Graph(parsing: program(op)) { _ = try? GradientEngine(graph, choice: .compiled, threads: 1, compiler: compiler) }
+        }
+        return folder
+    }()
+
     @Test(.enabled(if: KernelCompiler.shared.compiler != nil, "needs a C compiler (the clang beside swift)"))
     func compiledKernelsAgreeWithCentralDifferences() throws {
-        let compiler = KernelCompiler(environment: ["ADVIZ_CACHE_DIR": NSTemporaryDirectory() + "/adviz-every-op-\(getpid())", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""])
+        let compiler = KernelCompiler(environment: ["ADVIZ_CACHE_DIR": Self.everyOperationsKernels, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""])
         for op in Self.operations {
             let graph = try Graph(parsing: Self.program(op))
             let points = Self.points(op)
@@ -308,7 +320,7 @@ import Testing
     /// sweeps as 1 + v², which differ in the last bit at the pole).
     @Test func atKinksAndEdgesEveryEngineGivesTheTracesNumbers() throws {
         let compiler: KernelCompiler? = KernelCompiler.shared.compiler == nil ? nil : KernelCompiler(environment: [
-            "ADVIZ_CACHE_DIR": NSTemporaryDirectory() + "/adviz-every-op-edges-\(getpid())", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "",
+            "ADVIZ_CACHE_DIR": Self.everyOperationsKernels, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "",
         ])
         var found: [String] = []
         for op in Self.operations {

@@ -146,9 +146,7 @@ import Testing
         #expect(player.frames.count == lesson.steps.count)
         let transcript = player.transcript()
         #expect(transcript.contains(lesson.title))
-        let folder = NSTemporaryDirectory() + "/adviz-lesson-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try LessonSlides.build(lesson, to: folder)
+        let folder = try LessonSlideshows.folder(for: path)
         let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         try Self.expectSelfContained(html, in: folder)
         #expect(html.components(separatedBy: "\"image\":").count - 1 == lesson.steps.count + 1, "the title slide (the introduction), then one frame per step")

@@ -7,23 +7,25 @@ import Testing
 /// The trace's rows as data (node ids, partial formulas, numbers) and as written rows, and the
 /// fast paths the writers take (numbers, names, widths) against the slow ones they replace.
 @Suite struct TraceRowTests {
-    /// A big trace's reports, whose tables are written at the same time on several cores, are the
+    /// A trace's reports, whose tables are written at the same time on several cores, are the
     /// same text as when they are written one after another: every format and mode, with kinks
-    /// and a NaN on the way (warnings), and numbers repeated across tables.
+    /// and a NaN on the way (warnings), and numbers repeated across tables. (adviz writes them at
+    /// once from 2,000 nodes; here from any size, so that a few hundred nodes test the same code.)
     @Test(arguments: [TraceMode.both, .forward, .reverse])
     func concurrentTablesWriteTheSameText(_ mode: TraceMode) throws {
-        let program = BenchmarkGraphs.expressionGraph(steps: 3_000, inputs: 8)
-        let kinked = try Graph(parsing: (1...700).map { "abs(x\($0 % 3 + 1) - \($0 % 5))*log(x2 - 1)*\($0)" }.joined(separator: " + "))
+        let program = BenchmarkGraphs.expressionGraph(steps: 600, inputs: 8)
+        let kinked = try Graph(parsing: (1...150).map { "abs(x\($0 % 3 + 1) - \($0 % 5))*log(x2 - 1)*\($0)" }.joined(separator: " + "))
         for (graph, point) in [(program, (1...8).map { Double($0) / 10 }), (kinked, [2, 0.5, 3])] {
-            #expect(graph.nodes.count > 2_000)
+            #expect(graph.nodes.count > 400)
             let trace = try Trace(graph, at: point, options: TraceOptions(mode: mode))
             var serial = TraceReport(trace, source: nil)
             serial.concurrentFrom = .max
-            let concurrent = TraceReport(trace, source: nil)
+            var concurrent = TraceReport(trace, source: nil)
+            concurrent.concurrentFrom = 0
             for format in [ReportFormat.text, .markdown, .latex] {
                 let a = concurrent.render(format, width: 200), b = serial.render(format, width: 200)
                 #expect(a == b, "\(format) report of \(graph.nodes.count) nodes, mode \(mode)")
-                #expect(a.utf8.count > 50_000)
+                #expect(a.utf8.count > 10_000)
             }
         }
     }

@@ -94,6 +94,10 @@ actor SharedBrowser {
         process.arguments = [
             "-c", watchdog, executable,
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars", "--mute-audio",
+            // No work besides the pages (updates, sync, metrics, translation): the tests share two cores.
+            "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+            "--disable-extensions", "--disable-sync", "--disable-breakpad", "--metrics-recording-only",
+            "--password-store=basic", "--disable-features=Translate,MediaRouter,OptimizationHints",
             // Pages adviz writes to files read the files beside them (the probe reads the SVG an `<img>` shows).
             "--allow-file-access-from-files",
             "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile.path)",

@@ -26,15 +26,18 @@ public struct SymbolicSecondDerivatives: Sendable {
     public let entries: [Entry]
 
     /// The second derivatives of output `output` of `graph`.
-    public init(_ graph: Graph, output: Int = 0, simplify: Bool = true) throws(AdvizError) {
+    ///
+    /// Throws ``AdvizError/limit(_:)`` when a derivative's expressions would exceed `limit` entries
+    /// (``SymbolicDerivative/nodeLimit`` unless said).
+    public init(_ graph: Graph, output: Int = 0, simplify: Bool = true, limit: Int = SymbolicDerivative.nodeLimit) throws(AdvizError) {
         self.graph = graph
         var first: [SymbolicDerivative] = []
-        for name in graph.inputNames { first.append(try SymbolicDerivative(graph, output: output, variable: name, simplify: simplify)) }
+        for name in graph.inputNames { first.append(try SymbolicDerivative(graph, output: output, variable: name, simplify: simplify, limit: limit)) }
         let gradientGraph = SymbolicDerivative.graph(of: first, inputs: graph.inputNames)
         var entries: [Entry] = []
         for i in graph.inputNames.indices {
             for j in i..<graph.inputCount {
-                entries.append(Entry(i: i, j: j, derivative: try SymbolicDerivative(gradientGraph, output: j, variable: graph.inputNames[i], simplify: simplify)))
+                entries.append(Entry(i: i, j: j, derivative: try SymbolicDerivative(gradientGraph, output: j, variable: graph.inputNames[i], simplify: simplify, limit: limit)))
             }
         }
         self.first = first

@@ -91,10 +91,8 @@ struct BrowserTests {
     /// drawn graph gets about half the page's height in a 1280×720 window (the trace scrolls
     /// instead); it once got less than a quarter of it.
     @Test func bigGraphTakesTheSlide() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = LessonTests.course.first { $0.hasSuffix("07-neuron-backprop.md") }!
-        try LessonSlides.build(try Lesson.load(path: path), to: folder)
+        let folder = try LessonSlideshows.folder(for: path)
         // Slide 1 is the title (the introduction); the last step is slide 8.
         let report = try await Chromium.probe(page: folder + "/index.html", fragment: "#8", width: 1280, height: 720)
         let shown = try #require(report.states.first)
@@ -109,9 +107,7 @@ struct BrowserTests {
     /// Every lesson's slideshow, on a laptop screen and on a 16:9 projector.
     @Test(arguments: LessonTests.course)
     func lessonSlideshowShowsWholeFramesAndSteps(_ path: String) async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try LessonSlides.build(try Lesson.load(path: path), to: folder)
+        let folder = try LessonSlideshows.folder(for: path)
         let name = URL(fileURLWithPath: path).lastPathComponent
         let laptop = try await Chromium.probe(page: folder + "/index.html")
         expectWholeAndStepping(laptop, name, nodesExpected: false)

@@ -38,9 +38,7 @@ struct LegibilityTests {
 
     @Test(arguments: LessonTests.course)
     func everyLessonSlideReadsAt1280x720(_ path: String) async throws {
-        let folder = BrowserTests.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try LessonSlides.build(try Lesson.load(path: path), to: folder)
+        let folder = try LessonSlideshows.folder(for: path)
         let report = try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true)
         expectReadable(report, URL(fileURLWithPath: path).lastPathComponent)
     }
