@@ -24,6 +24,28 @@ enum LessonSlideshows {
         return root
     }()
 
+    /// The slideshow of the lesson at `path` as a projector shows it (1280×720), opened once for
+    /// the two tests that read it: every slide looked at (the text sizes), then the keys pressed
+    /// from the first slide (the report's `stepping`).
+    static func projectorProbe(for path: String) async throws -> ProbeReport {
+        try await ProjectorProbes.shared.report(for: path)
+    }
+
+    private actor ProjectorProbes {
+        static let shared = ProjectorProbes()
+        var probes: [String: Task<ProbeReport, any Error>] = [:]
+
+        func report(for path: String) async throws -> ProbeReport {
+            if let probe = probes[path] { return try await probe.value }
+            let probe = Task {
+                let folder = try LessonSlideshows.folder(for: path)
+                return try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true, thenKeys: true)
+            }
+            probes[path] = probe
+            return try await probe.value
+        }
+    }
+
     /// The folder holding the slideshow of the lesson at `path` (its `index.html` and frames),
     /// built on the first call; a build that failed fails every caller with its error.
     static func folder(for path: String) throws -> String {

@@ -30,12 +30,14 @@ enum Chromium {
     }
 
     /// A copy of the page at `page` with the probe injected, opened at `fragment` (`#3`); the probe's report.
-    /// With `everySlide`, the probe looks at every slide in turn (for the text sizes) instead of stepping.
-    static func probe(page: String, fragment: String = "", width: Int = 1400, height: Int = 900, everySlide: Bool = false) async throws -> ProbeReport {
+    /// With `everySlide`, the probe looks at every slide in turn (for the text sizes) instead of
+    /// stepping; with `thenKeys` too, it then steps from the first slide with the keys, as a page
+    /// just opened (the report's `stepping`).
+    static func probe(page: String, fragment: String = "", width: Int = 1400, height: Int = 900, everySlide: Bool = false, thenKeys: Bool = false) async throws -> ProbeReport {
         let html = try String(contentsOfFile: page, encoding: .utf8)
         let copy = (page as NSString).deletingLastPathComponent + "/probe-\(UUID().uuidString).html"
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let flag = everySlide ? "window.ADVIZ_PROBE_ALL = true;\n" : ""
+        let flag = (everySlide ? "window.ADVIZ_PROBE_ALL = true;\n" : "") + (thenKeys ? "window.ADVIZ_PROBE_THEN_KEYS = true;\n" : "")
         let injected = html.replacingOccurrences(of: "</body>", with: "<script>\n\(flag)\(probeScript)\n</script>\n</body>")
         try injected.write(toFile: copy, atomically: true, encoding: .utf8)
         var url = URL(fileURLWithPath: copy)
@@ -121,6 +123,8 @@ struct ProbeReport: Decodable {
     }
     var checks: [Check]
     var states: [State]
+    /// With `thenKeys`: the states the keys showed after every slide was looked at.
+    var stepping: [State]?
     var errors: [String]
 }
 

@@ -38,8 +38,7 @@ struct LegibilityTests {
 
     @Test(arguments: LessonTests.course)
     func everyLessonSlideReadsAt1280x720(_ path: String) async throws {
-        let folder = try LessonSlideshows.folder(for: path)
-        let report = try await Chromium.probe(page: folder + "/index.html", width: 1280, height: 720, everySlide: true)
+        let report = try await LessonSlideshows.projectorProbe(for: path)
         expectReadable(report, URL(fileURLWithPath: path).lastPathComponent)
     }
 

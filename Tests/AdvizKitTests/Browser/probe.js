@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   const report = { checks: [], states: [], errors: [] };
+  // Where `look` writes: every slide's states, or (after them, `ADVIZ_PROBE_THEN_KEYS`) the keys'.
+  let into = report.states;
   const $ = (id) => document.getElementById(id);
   const inside = (r, box, slack) =>
     r.left >= box.left - slack && r.top >= box.top - slack && r.right <= box.right + slack && r.bottom <= box.bottom + slack;
@@ -83,7 +85,7 @@
       if (e.scrollWidth > e.clientWidth + 1) state.clipped.push(e.tagName.toLowerCase() + ": " + e.textContent.slice(0, 60));
     }
     if (!inside(paneBox, page, 1)) state.clipped.push("the figure lies outside the page");
-    report.states.push(state);
+    into.push(state);
     return state;
   }
 
@@ -110,7 +112,17 @@
   async function run() {
     try {
       await settle();
-      if (window.ADVIZ_PROBE_ALL) { await everySlide(); throw null; }
+      if (window.ADVIZ_PROBE_ALL) {
+        await everySlide();
+        if (!window.ADVIZ_PROBE_THEN_KEYS) throw null;
+        // Then the keys, from the first slide as a page opens, into `stepping`: one page load
+        // for both walks (each look lays the SVG over the page, and the slideshows are big).
+        report.stepping = [];
+        into = report.stepping;
+        location.hash = "#1";
+        await pause(20);
+        await settle();
+      }
       const first = look("first");
       key("ArrowRight");
       await settle();
