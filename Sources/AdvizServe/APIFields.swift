@@ -156,15 +156,20 @@ public struct APIError: HTTPResponseError {
 
 /// Answers every error a route throws as an ``APIError`` (a `HEAD` without its body): nothing a
 /// client sends gets a 5xx or stops the server. Hummingbird's own answers (404 for no route)
-/// pass through, except that a person who asks for a page that is not there (a mistyped address,
-/// a lesson that is not served) gets a page saying so with the way back, not an empty screen or
-/// JSON; `/api/` keeps its JSON.
+/// pass through, except for a 404: a person who asks for a page that is not there (a mistyped
+/// address, a lesson that is not served) gets a page saying so with the way back, and a program
+/// that asks for an API address that is not there gets the API's JSON error naming the addresses
+/// there are, instead of an empty answer.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError where !(error is APIError) {
             if error.status == .notFound, let page = Self.notFoundPage(request) { return page }
+            if error.status == .notFound, request.uri.path.hasPrefix("/api/") {
+                let response = try APIError(ExploreError(status: 404, message: Self.noSuchAPI)).response(from: request, context: context)
+                return request.method == .head ? headAnswer(response) : response
+            }
             throw error
         } catch {
             let response = try APIError(any: error).response(from: request, context: context)
@@ -172,6 +177,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return request.method == .head ? headAnswer(response) : response
         }
     }
+
+    /// The answer to an API address no route serves (it names no path: nothing the client sent is echoed).
+    static var noSuchAPI: String { "there is no API at this address; the API is /api/trace, /api/explore, /api/landscape, "
+        + "/api/figure.svg (GET, HEAD or POST), /api/rooms (POST), /api/rooms/CODE and /api/lessons" }
 
     /// The page for a page that is not there (nil for the API, and for methods other than GET and
     /// HEAD). It names no path: nothing the client sent is echoed.

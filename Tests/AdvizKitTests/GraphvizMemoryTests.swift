@@ -50,10 +50,11 @@ import Testing
     /// (Graphviz 2.42 unrepaired lost 8–20 KB per figure: at least 640 KB per round of 80), and
     /// the repairs freed what Graphviz lost.
     ///
-    /// Other suites run in parallel in this process and move its resident memory too, so the
-    /// figures are drawn in rounds and the quietest round is judged: a leak grows every round.
+    /// Measured in a process of its own (``AloneInAProcess``), in rounds, and the quietest round
+    /// is judged: a leak grows every round.
     @Test(.enabled(if: GraphvizRepairs.isEnabled, "Graphviz is not a version whose leaks adviz repairs"))
     func manyFiguresKeepMemoryBounded() throws {
+        guard try AloneInAProcess.measuresHere("manyFiguresKeepMemoryBounded()") else { return }
         try Self.draw(0..<60)
         let freedBefore = GraphvizRepairs.freedBlocks
         let (rounds, perRound) = (8, 80)

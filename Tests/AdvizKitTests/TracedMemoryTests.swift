@@ -9,8 +9,8 @@ import Testing
 ///
 /// Memory is read as the process's resident set (`/proc/self/statm`) around each of eight rounds
 /// of a quarter of a million steps; the bound is on the quietest round's growth, not on time.
-/// Other suites run in the same process at the same time and allocate as they please, so the
-/// total can grow for reasons of theirs; a leak of ours grows every round (the old table of
+/// Each measuring test runs in a process of its own (``AloneInAProcess``): other suites, in the
+/// same process, allocate as they please. A leak of ours grows every round (the old table of
 /// literals: about 16 MB per round), so the quietest round tells.
 @Suite(.serialized) struct TracedMemoryTests {
     /// The resident set in megabytes, from `/proc/self/statm` (its second field, in pages).
@@ -35,6 +35,7 @@ import Testing
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/statm"), "needs /proc (Linux)"))
     func literalArithmeticKeepsNothing() throws {
+        guard try AloneInAProcess.measuresHere("literalArithmeticKeepsNothing()") else { return }
         var acc: Traced = 0.0
         var next = 0
         let grown = try Self.quietestGrowth {
@@ -46,6 +47,7 @@ import Testing
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/statm"), "needs /proc (Linux)"))
     func aTapesStepsGoWithTheTape() throws {
+        guard try AloneInAProcess.measuresHere("aTapesStepsGoWithTheTape()") else { return }
         var last = 0.0
         // Two million steps in all, on a thousand tapes that come and go, 125 tapes a round.
         let grown = try Self.quietestGrowth {

@@ -129,6 +129,12 @@ import Testing
                     let isPage = !path.hasPrefix("/api/")
                     #expect((response.headers[.contentType]?.hasPrefix("text/html") ?? false) == isPage, "\(path): \(response.headers[.contentType] ?? "")")
                     #expect(String(buffer: response.body).contains("<a href=\"/lessons\">") == isPage, "\(path)")
+                    if !isPage {
+                        // The API's JSON error, saying which addresses there are.
+                        let body = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any], "\(path)")
+                        let error = body["error"] as? [String: Any]
+                        #expect(error?["status"] as? Int == 404 && (error?["message"] as? String ?? "").contains("/api/trace"), "\(path): \(body)")
+                    }
                     #expect(!String(buffer: response.body).contains("passwd") && !String(buffer: response.body).contains("Package.swift"), "\(path): the path is not echoed")
                 }
                 try await client.execute(uri: path, method: .head) { response in
