@@ -24,6 +24,8 @@ struct Landscape {
         }
         let x0 = try bound("x0", fields.x0, around: point[0]), x1 = try bound("x1", fields.x1, around: point[0])
         guard x0 < x1 else { throw ExploreError(status: 400, message: "`x0` must be below `x1`") }
+        // The grid's step is (x1 − x0)/(n − 1): a width that overflows gives no grid but ∞ and NaN.
+        guard (x1 - x0).isFinite else { throw ExploreError(status: 400, message: "`x1` − `x0` must be a finite number (the range is too wide for doubles)") }
         let output = graph.outputs[0].node
         var at = point
         func f(_ x: Double, _ y: Double?) -> JSONValue {
@@ -38,6 +40,7 @@ struct Landscape {
         } else {
             let y0 = try bound("y0", fields.y0, around: point[1]), y1 = try bound("y1", fields.y1, around: point[1])
             guard y0 < y1 else { throw ExploreError(status: 400, message: "`y0` must be below `y1`") }
+            guard (y1 - y0).isFinite else { throw ExploreError(status: 400, message: "`y1` − `y0` must be a finite number (the range is too wide for doubles)") }
             let ys = (0..<gridSide).map { y0 + (y1 - y0) * Double($0) / Double(gridSide - 1) }
             members.append(("ys", .array(ys.map { .number($0) })))
             members.append(("values", .array(ys.map { y in .array(xs.map { f($0, y) }) })))

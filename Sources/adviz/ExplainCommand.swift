@@ -8,9 +8,9 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Write a step-through lesson about a program at a point (the lesson format of lessons/README.md).",
         discussion: """
-            The lesson builds the graph node by node, runs the primal sweep, a tangent sweep and the
-            reverse sweep one node per step, explains kinks and domain warnings where they occur, counts
-            the Jacobian's cost, asks practice questions and sums up the gradient. Every number is the
+            The lesson builds the graph node by node, runs the primal sweep, a tangent sweep and the \
+            reverse sweep one node per step, explains kinks and domain warnings where they occur, counts \
+            the Jacobian's cost, asks practice questions and sums up the gradient. Every number is the \
             trace's; the same program and point always give the same lesson.
 
             Examples:

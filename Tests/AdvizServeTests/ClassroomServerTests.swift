@@ -48,6 +48,25 @@ import Testing
         }
     }
 
+    /// A range the grid cannot step through (x1 − x0 overflows) is a 400 that says so, not a 200
+    /// whose every value is null.
+    @Test func aLandscapeTooWideForDoublesIs400() async throws {
+        let app = Self.server().application()
+        try await TestServer.router(app) { client in
+            for (axis, range) in [("x", "&x0=-1e308&x1=1e308"), ("y", "&y0=-1e308&y1=1e308")] {
+                try await client.execute(uri: "/api/landscape?program=x*y&at=1,2" + range, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(axis): \(response.status)")
+                    let error = try Self.json(response.body)["error"] as? [String: Any]
+                    let message = (error?["message"] as? String) ?? ""
+                    #expect(message.contains("`\(axis)1` − `\(axis)0` must be a finite number"), "\(String(buffer: response.body))")
+                }
+            }
+            try await client.execute(uri: "/api/landscape?program=x*y&at=1,2&x0=-1e307&x1=1e307", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test func aPlusInTheQueryIsAPlus() async throws {
         // A teacher types `?program=x1+x2` in the address bar: that is x1 + x2, not `x1 x2`.
         let app = Self.server().application()
@@ -133,7 +152,8 @@ import Testing
                         // The API's JSON error, saying which addresses there are.
                         let body = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any], "\(path)")
                         let error = body["error"] as? [String: Any]
-                        #expect(error?["status"] as? Int == 404 && (error?["message"] as? String ?? "").contains("/api/trace"), "\(path): \(body)")
+                        let message = (error?["message"] as? String) ?? ""
+                        #expect(error?["status"] as? Int == 404 && message.contains("/api/trace"), "\(path): \(body)")
                     }
                     #expect(!String(buffer: response.body).contains("passwd") && !String(buffer: response.body).contains("Package.swift"), "\(path): the path is not echoed")
                 }

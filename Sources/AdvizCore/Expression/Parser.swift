@@ -236,6 +236,14 @@ private struct ShuntingYard {
             }
             guard topPrecedence > precedence || (topPrecedence == precedence && !rightAssociative) else { return }
             pending.removeLast()
+            // `-2` is the number −2, a constant as `2` is, not a step that negates 2 (which made
+            // `x^-2` a power with a node for its exponent, and a NaN row for ∂/∂exponent). In
+            // postfix, a number last in the output is exactly the operand. `-2^2` is still −(2²).
+            if case .negate(let span) = top, let last = output.last, case .number(let value) = last.kind {
+                let end = last.span.start + last.span.length
+                output[output.count - 1] = ExpressionItem(kind: .number(-value), span: SourceSpan(start: span.start, length: end - span.start))
+                continue
+            }
             output.append(item)
         }
     }

@@ -15,6 +15,11 @@ extension PythonExecutor {
     /// The module prefixes whose functions are adviz's operations.
     static let modulePrefixes = ["math.", "np.", "numpy.", "jnp.", "jax.numpy."]
 
+    /// NumPy functions adviz has no operation for but that the ones it has write: the hint.
+    static let rewrites: [String: String] = [
+        "clip": "write `np.clip(x, lo, hi)` as `np.minimum(np.maximum(x, lo), hi)`",
+    ]
+
     /// Python and NumPy names whose adviz operation has another name.
     static let renamed: [String: Op] = [
         "arctan": .atan, "arcsin": .asin, "arccos": .acos, "arcsinh": .asinh, "arccosh": .acosh, "arctanh": .atanh,
@@ -235,6 +240,9 @@ extension PythonExecutor {
             return try arithmetic("*", a[0], a[0], span: x.span)
         case "pow" where a.count == 2, "power" where a.count == 2:
             return try arithmetic("**", a[0], a[1], span: x.span)
+        case "log" where a.count == 2 && callee.hasPrefix("math."):
+            // Python's math.log(x, b) is log(x)/log(b), computed so (adviz's own log(x, b) too).
+            return try arithmetic("/", try apply(.log, [a[0]], x), try apply(.log, [a[1]], x), span: x.span)
         case "max" where isBuiltin && a.count > 2, "min" where isBuiltin && a.count > 2:
             var result = a[0]
             for v in a.dropFirst() { result = try apply(name == "max" ? .max : .min, [result, v], x) }
@@ -253,7 +261,8 @@ extension PythonExecutor {
         }
         guard let op = Self.renamed[name] ?? Op.function(named: name), op.arity > 0 else {
             let known = Op.functionNames.map { "np." + $0 }
-            let hint = Suggestion.closest(to: callee, among: known).map { "did you mean `\($0)`?" } ?? "the functions adviz knows are \(Op.functionNames.joined(separator: ", "))"
+            let hint = Self.rewrites[name] ?? Suggestion.closest(to: callee, among: known).map { "did you mean `\($0)`?" }
+                ?? "the functions adviz knows are \(Op.functionNames.joined(separator: ", "))"
             throw fail("adviz does not know the function `\(callee)` (line \(x.line))", x.span, hint: hint)
         }
         guard a.count == op.arity else {

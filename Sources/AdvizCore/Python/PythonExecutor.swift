@@ -267,7 +267,9 @@ struct PythonExecutor {
     mutating func record(line: Int, construct: String, condition: String, outcome: String, alternative: String) {
         var kink: String?
         if let k = lastKink {
-            kink = "`\(condition)` (line \(line)): \(k); the derivative is that of the path taken here, where `\(construct)` is \(outcome)"
+            // `if` is taken / not taken; `np.where` picks the first / second.
+            let happened = outcome.hasPrefix("picks") ? outcome : "is \(outcome)"
+            kink = "`\(condition)` (line \(line)): \(k); the derivative is that of the path taken here, where `\(construct)` \(happened)"
         }
         decisions.append(PathDecision(
             line: line, construct: construct, condition: condition, outcome: outcome, detail: lastComparison ?? "",

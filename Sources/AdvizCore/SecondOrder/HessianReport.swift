@@ -61,12 +61,7 @@ public struct HessianReport: Sendable {
 
     private func number(_ x: Double) -> String { numberFormat.string(x) }
 
-    private var symmetryLine: String {
-        if result.isSymmetric() {
-            return result.asymmetry == 0 ? "symmetric: Hᵢⱼ = Hⱼᵢ exactly" : "symmetric: |Hᵢⱼ − Hⱼᵢ| ≤ \(number(result.asymmetry)) (rounding)"
-        }
-        return "NOT symmetric: |Hᵢⱼ − Hⱼᵢ| up to \(number(result.asymmetry)); f is not twice continuously differentiable here (a kink or a jump nearby)"
-    }
+    private var symmetryLine: String { result.symmetrySentence(names: inputs, number: number) }
 
     private func costRows() -> [[String]] {
         var rows = cost.ways.map { [$0.name, $0.how, String($0.sweeps), String($0.multiplyAdds)] }

@@ -28,12 +28,43 @@ public struct HessianResult: Sendable, Equatable {
         return worst
     }
 
+    /// The first pair (i, j), i < j, where one of Hᵢⱼ and Hⱼᵢ is NaN and the other is not (nil
+    /// when there is none): the two sums met an undefined number on one side only, so H is not
+    /// symmetric there, whatever the other pairs say.
+    public var nanOnOneSide: (i: Int, j: Int)? {
+        for i in matrix.indices {
+            for j in matrix.indices where j > i && matrix[i][j].isNaN != matrix[j][i].isNaN { return (i, j) }
+        }
+        return nil
+    }
+
+    /// Whether some pair Hᵢⱼ, Hⱼᵢ (i ≠ j) is NaN on both sides: those pairs are not compared.
+    public var hasUndefinedPairs: Bool {
+        matrix.indices.contains { i in matrix.indices.contains { j in j > i && matrix[i][j].isNaN && matrix[j][i].isNaN } }
+    }
+
     /// Whether H equals its transpose to `tolerance` relative to its largest entry (Schwarz's
     /// theorem, for a twice continuously differentiable f). Forward-over-reverse computes Hᵢⱼ and
-    /// Hⱼᵢ by different sums, so they may differ in the last bits.
+    /// Hⱼᵢ by different sums, so they may differ in the last bits. A pair NaN on one side only
+    /// is not symmetric; pairs NaN on both sides are not compared (``hasUndefinedPairs``).
     public func isSymmetric(tolerance: Double = 1e-12) -> Bool {
+        guard nanOnOneSide == nil else { return false }
         let scale = matrix.joined().filter(\.isFinite).map { Swift.abs($0) }.max() ?? 0
         return asymmetry <= tolerance * Swift.max(scale, 1)
+    }
+
+    /// The sentence a report writes about H's symmetry, naming the entries with `names`.
+    public func symmetrySentence(names: [String], number: (Double) -> String) -> String {
+        if let (i, j) = nanOnOneSide {
+            let (a, b) = matrix[i][j].isNaN ? (j, i) : (i, j)
+            return "NOT symmetric: ∂²f/∂\(names[a])∂\(names[b]) = \(number(matrix[a][b])) but ∂²f/∂\(names[b])∂\(names[a]) = NaN "
+                + "(an undefined number met on one side only; f is not twice differentiable here)"
+        }
+        let unjudged = hasUndefinedPairs ? "; pairs that are NaN on both sides are not compared" : ""
+        if isSymmetric() {
+            return (asymmetry == 0 ? "symmetric: Hᵢⱼ = Hⱼᵢ exactly" : "symmetric: |Hᵢⱼ − Hⱼᵢ| ≤ \(number(asymmetry)) (rounding)") + unjudged
+        }
+        return "NOT symmetric: |Hᵢⱼ − Hⱼᵢ| up to \(number(asymmetry)); f is not twice continuously differentiable here (a kink or a jump nearby)" + unjudged
     }
 }
 

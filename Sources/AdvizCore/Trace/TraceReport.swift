@@ -59,6 +59,17 @@ public struct TraceReport: Sendable {
         "(output\(graph.outputCount == 1 ? "" : "s"): \(graph.outputs.map(\.name).joined(separator: ", ")))"
     }
 
+    /// For a program without inputs: that its derivative is 0, and which names the program gives
+    /// a number (`x = 3` makes `x` a constant, not an input to differentiate by). Nil otherwise.
+    var noInputsNote: String? {
+        guard graph.inputCount == 0 else { return nil }
+        let constants = graph.nodes.indices.compactMap { i in graph.nodes[i].op == .constant ? graph.statementNames[i] : nil }
+        let listed = constants.map { "`\($0)`" }.joined(separator: ", ")
+        let named = constants.isEmpty ? "" : ": \(listed) \(constants.count == 1 ? "is" : "are") given a number, so a constant; "
+            + "to differentiate by \(constants.count == 1 ? "it" : "them"), leave the assignment out and give the value at the point"
+        return "note: the program has no inputs (every derivative is 0)" + named
+    }
+
     /// `x1 = 2, x2 = 5`.
     func pointText(_ style: MathStyle) -> String {
         let writer = TraceWriter(trace: trace, style: style)
@@ -167,7 +178,8 @@ public struct TraceReport: Sendable {
         let heading = { (title: String) in style.apply(.heading, title) }
         if let source {
             let isProgram = !graph.statementNames.isEmpty || source.contains("=")
-            out.append(heading((isProgram ? "program: " : "f = ") + source.trimmed.replacingNewlines()) + "  at " + pointText(.text) + (isProgram ? "  " + outputsText : ""))
+            out.append(heading((isProgram ? "program: " : "f = ") + source.trimmed.replacingNewlines()) + (graph.inputCount == 0 ? "" : "  at " + pointText(.text)) + (isProgram ? "  " + outputsText : ""))
+            if let note = noInputsNote { out.append(style.apply(.muted, note)) }
             out.append("")
         }
 
@@ -183,7 +195,7 @@ public struct TraceReport: Sendable {
                 let names = primalRows.map { graph.statementNames[$0.node].map { "(\($0))" } ?? "" }
                 return table(heading("Forward primal trace"), primalRows.map { cells(writer.rendered($0)) } + outputRows(.text), notes: names)
             case .tangent:
-                return table(heading("Forward tangent trace") + " (\(seedText(.text)))", trace.tangentRows().map { cells(writer.rendered($0)) })
+                return table(heading("Forward tangent trace") + (graph.inputCount == 0 ? "" : " (\(seedText(.text)))"), trace.tangentRows().map { cells(writer.rendered($0)) })
             case .partials:
                 let partials = trace.edgePartials()
                 guard !partials.isEmpty else { return TextLines() }
@@ -281,7 +293,7 @@ public struct TraceReport: Sendable {
             t.append([TextTable.Cell("∂/∂" + writer.symbol(names[i]), .label)] + row.map { TextTable.Cell(writer.number($0).text) })
         }
         out += t.lines(style: style, indent: "    ", separator: "  ")
-        out.append("  " + style.apply(.muted, h.isSymmetric() ? "symmetric (Hᵢⱼ = Hⱼᵢ up to \(NumberFormat(significantDigits: 2).string(h.asymmetry)))" : "NOT symmetric (|Hᵢⱼ − Hⱼᵢ| up to \(NumberFormat(significantDigits: 2).string(h.asymmetry))): f is not twice continuously differentiable here"))
+        out.append("  " + style.apply(.muted, h.symmetrySentence(names: names, number: NumberFormat(significantDigits: 2).string)))
         return out
     }
 

@@ -84,7 +84,7 @@ public struct SymbolicDerivative: Sendable {
             if arena.terms.count > limit {
                 throw .limit(ErrorMessage(
                     "the symbolic derivative by `\(variable)` would exceed \(limit) nodes (the limit, reached at step \(i + 1) of \(root + 1)); "
-                        + "AD's trace has \(graph.nodes.count) (adviz trace or adviz hessian differentiate it)"))
+                        + "AD's trace has \(graph.nodes.count) nodes (adviz trace or adviz hessian differentiate it)"))
             }
         }
         self.arena = arena

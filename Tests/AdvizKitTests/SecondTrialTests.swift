@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import AdvizCore
+
+/// What a second stranger's trial found (session 10), each pinned where it was wrong.
+@Suite struct SecondTrialTests {
+    /// x^y at (0, 2): Hₓᵧ = 0 but Hᵧₓ = NaN (ln 0 met on one side only). The report said
+    /// "symmetric: Hᵢⱼ = Hⱼᵢ exactly" (the NaN pair was skipped); it is not symmetric there.
+    @Test func aHessianWithNaNOnOneSideIsNotSymmetric() throws {
+        let gradientGraph = try GradientGraph(of: try Graph(parsing: "x^y"), output: 0)
+        let result = HessianSweep.hessian(gradientGraph, at: [0, 2])
+        #expect(result.matrix[0][1] == 0 && result.matrix[1][0].isNaN, "\(result.matrix)")
+        #expect(result.nanOnOneSide?.i == 0 && result.nanOnOneSide?.j == 1)
+        #expect(!result.isSymmetric())
+        let report = HessianReport(gradientGraph: gradientGraph, point: [0, 2], result: result)
+        let text = report.render(.text)
+        #expect(text.contains("NOT symmetric: ∂²f/∂x∂y = 0 but ∂²f/∂y∂x = NaN"), "\(text)")
+        #expect(!text.contains("exactly"))
+        #expect(report.render(.json).contains("\"symmetric\": false"))
+        // A Hessian NaN on both sides of a pair says that pair is not compared; a smooth one is symmetric.
+        let both = HessianSweep.hessian(try GradientGraph(of: try Graph(parsing: "sqrt(x*y)"), output: 0), at: [0, 0])
+        #expect(both.hasUndefinedPairs && both.nanOnOneSide == nil)
+        #expect(both.symmetrySentence(names: ["x", "y"], number: { "\($0)" }).contains("not compared"))
+        let smooth = HessianSweep.hessian(try GradientGraph(of: try Graph(parsing: "x^2*y"), output: 0), at: [1, 2])
+        #expect(smooth.isSymmetric() && smooth.symmetrySentence(names: ["x", "y"], number: { "\($0)" }) == "symmetric: Hᵢⱼ = Hⱼᵢ exactly")
+    }
+
+    /// `x^-2` is x to the constant −2: no node for −2, so no ∂/∂exponent row that is NaN at a
+    /// negative x and no warning; `-2^2` is still −(2²), and `-x` still a step.
+    @Test func aNegativeNumberIsAConstant() throws {
+        let trace = try Trace(expression: "x^-2", at: "-3")
+        #expect(trace.graph.nodes.filter { $0.op == .neg }.isEmpty)
+        #expect(trace.warningMessages().isEmpty, "\(trace.warningMessages())")
+        #expect(trace.gradient == [2.0 / 27.0] || abs(trace.gradient[0] - 2.0 / 27.0) < 1e-16)
+        #expect(!trace.rendered(trace.edgePartials()).contains { $0.value.contains("NaN") })
+        #expect(try Trace(expression: "-2^2 + x", at: "0").evaluation.values[try Graph(parsing: "-2^2 + x").outputs[0].node] == -4)
+        #expect(try Graph(parsing: "-x").nodes.contains { $0.op == .neg })
+        #expect(try Graph(parsing: "2*-3").nodes.contains { $0.op == .constant && $0.literal == -3 })
+    }
+
+    /// Python's `math.log(x, b)` is log(x)/log(b), as the language page says; `np.clip` is not
+    /// np.ceil: the hint says how to write it.
+    @Test func mathLogWithABaseAndAHintForClip() throws {
+        let (_, trace) = try PythonFrontEndTests.traced("import math\ndef f(x):\n    return math.log(x, 2)\n", at: [8])
+        #expect(PythonFrontEndTests.close(trace.evaluation.values[trace.graph.outputs[0].node], 3))
+        #expect(PythonFrontEndTests.close(trace.gradient[0], 1 / (8 * log(2.0))))
+        do {
+            _ = try PythonFrontEndTests.traced("import numpy as np\ndef f(x):\n    return np.clip(x, 0, 1)\n", at: [0.5])
+            Issue.record("np.clip was read")
+        } catch let error as AdvizError {
+            #expect(error.rendered.contains("np.minimum(np.maximum(x, lo), hi)"), "\(error.rendered)")
+            #expect(!error.rendered.contains("np.ceil"), "\(error.rendered)")
+        }
+    }
+
+    /// A tie at `np.where` reads `np.where` picks the second (it read "is picks the second").
+    @Test func theWhereTieReadsAsEnglish() throws {
+        let (path, _) = try PythonFrontEndTests.traced("import numpy as np\ndef f(x):\n    return np.where(x > 0, x, 2*x)\n", at: [0])
+        let kink = try #require(path.kinks.first)
+        #expect(kink.contains("where `np.where` picks the second"), "\(kink)")
+        #expect(!kink.contains("is picks"))
+    }
+
+    /// A program without inputs says so, and names what it made a constant (`x = 3`).
+    @Test func aProgramWithoutInputsSaysSo() throws {
+        let trace = try Trace(expression: "x = 3; y = x^2", at: "")
+        let text = TraceReport(trace, source: "x = 3; y = x^2").render(.text, width: 200)
+        #expect(text.contains("note: the program has no inputs (every derivative is 0): `x` is given a number, so a constant"), "\(text)")
+        #expect(!text.contains("  at "), "\(text)")
+        #expect(!text.contains("Forward tangent trace ()"))
+        let withInputs = TraceReport(try Trace(expression: "x^2", at: "3"), source: "x^2").render(.text, width: 200)
+        #expect(!withInputs.contains("no inputs"))
+    }
+}
