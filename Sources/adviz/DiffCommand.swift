@@ -128,7 +128,7 @@ struct DiffCommand: ParsableCommand {
         var out = "`\(function)` branches on its inputs: one derivative per path (\(paths.count)\(complete ? "" : ", the first found; there are more")), each where its conditions hold\n"
         var pieces: [String] = []
         for path in paths {
-            let conditions = path.conditions.isEmpty ? "always" : path.conditions.joined(separator: " and ")
+            let conditions = path.conditions.isEmpty ? "always" : path.conditionsText
             let quoted = JSONValue.array(path.conditions.map { .string($0) }).serialized(pretty: false)
             if let failure = path.failure {
                 out += "\nwhere \(conditions): no derivative (\(failure))\n"

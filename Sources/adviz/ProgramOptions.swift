@@ -73,7 +73,7 @@ struct ProgramOptions: ParsableArguments {
             for note in path.notes { printError("note: " + note) }
             for kink in path.kinks { printError(style.apply(.warning, "warning:") + " " + kink) }
             if path.branchesOnInputs {
-                printError("note: `\(path.function)` branches on its inputs: this is the path it takes at the point, and what follows holds where \(path.conditions.joined(separator: " and "))")
+                printError("note: `\(path.function)` branches on its inputs: this is the path it takes at the point, and what follows holds where \(path.conditionsText)")
             }
         }
         return Loaded(origin: origin, source: source, graph: graph, path: path)

@@ -62,6 +62,18 @@ import Testing
         #expect(!kink.contains("is picks"))
     }
 
+    /// A `while` loop's test, true on five iterations, is said once with its count (it was
+    /// `abs(x * x - a) > 1e-12 and abs(x * x - a) > 1e-12 and …`, each on another x).
+    @Test func aLoopsConditionIsSaidOnceWithItsCount() throws {
+        let text = "def newton_sqrt(a):\n    x = a\n    while abs(x * x - a) > 1e-12:\n        x = (x + a / x) / 2\n    return x\n"
+        let (path, trace) = try PythonFrontEndTests.traced(text, at: [2])
+        #expect(PythonFrontEndTests.close(trace.evaluation.values[trace.graph.outputs[0].node], 2.0.squareRoot()))
+        let runs = path.conditions.filter { $0 == "abs(x * x - a) > 1e-12" }.count
+        #expect(runs >= 4, "\(path.conditions)")
+        #expect(path.conditionsText == "abs(x * x - a) > 1e-12 (\(runs) times in a row, each on that iteration's values) and not (abs(x * x - a) > 1e-12)", "\(path.conditionsText)")
+        #expect(path.report().contains(path.conditionsText))
+    }
+
     /// A program without inputs says so, and names what it made a constant (`x = 3`).
     @Test func aProgramWithoutInputsSaysSo() throws {
         let trace = try Trace(expression: "x = 3; y = x^2", at: "")

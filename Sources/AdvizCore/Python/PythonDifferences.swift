@@ -21,7 +21,7 @@ extension PythonModule {
             while line.hasSuffix(" ") { line.removeLast() }
             lines.append(line)
         }
-        lines.append("  (AD differentiates the path taken at the point: \(path.conditions.joined(separator: " and ")))")
+        lines.append("  (AD differentiates the path taken at the point: \(path.conditionsText))")
         return lines
     }
 }

@@ -64,6 +64,18 @@ public struct PythonPath: Sendable {
         }
     }
 
+    /// ``conditions`` joined with "and", a run of the same test once with its count: a loop tests
+    /// its condition on new values each time round, and five copies of `abs(x*x - a) > 1e-12`
+    /// told a reader nothing (`abs(x*x - a) > 1e-12 (5 times in a row, each on that iteration's values)`).
+    public var conditionsText: String {
+        var runs: [(condition: String, count: Int)] = []
+        for c in conditions {
+            if let last = runs.last, last.condition == c { runs[runs.count - 1].count += 1 } else { runs.append((c, 1)) }
+        }
+        return runs.map { $0.count > 1 ? "\($0.condition) (\($0.count) times in a row, each on that iteration's values)" : $0.condition }
+            .joined(separator: " and ")
+    }
+
     /// The decisions on the inputs as marks a figure prints beside the graph, in order:
     /// `line 4: if x > 0 ✓ (2 > 0)`, `line 3: while … ✗`; a run of equal marks (a loop's
     /// iterations) once, with its count, and at most `limit` marks.
@@ -124,7 +136,7 @@ public struct PythonPath: Sendable {
         out.append("path of \(function)(\(parameters.joined(separator: ", "))): \(decisions.isEmpty ? "straight-line (no branch or loop)" : "\(decisions.count) decision\(decisions.count == 1 ? "" : "s")")")
         out += rowsText(unfold: unfold, naming: name)
         if branchesOnInputs {
-            out.append("  the derivative holds where the same branches are taken: \(conditions.joined(separator: " and "))")
+            out.append("  the derivative holds where the same branches are taken: \(conditionsText)")
         }
         return out.joined(separator: "\n") + "\n"
     }
