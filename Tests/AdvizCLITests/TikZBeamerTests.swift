@@ -94,6 +94,10 @@ func latexHas(_ file: String) -> Bool {
         for deck in decks {
             let (status, _) = try runTool(URL(fileURLWithPath: toolOnPath("pdflatex")!), ["-interaction=nonstopmode", "-halt-on-error", deck], in: folder)
             #expect(status == 0, "\(deck) does not compile")
+            // Every slide's words fit on it (a frame too full shrinks; none runs off the bottom).
+            let log = (try? String(contentsOf: folder.appendingPathComponent((deck as NSString).deletingPathExtension + ".log"), encoding: .isoLatin1)) ?? ""
+            #expect(!log.isEmpty, "\(deck): no log")
+            #expect(!log.contains("Overfull \\vbox"), "\(deck): a slide runs off the bottom: \(log.components(separatedBy: "\n").filter { $0.contains("Overfull \\vbox") })")
         }
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import AdvizCore
+@testable import AdvizLessons
+@testable import AdvizSymbolic
 
 /// What a second stranger's trial found (session 10), each pinned where it was wrong.
 @Suite struct SecondTrialTests {
@@ -72,6 +74,27 @@ import Testing
         #expect(runs >= 4, "\(path.conditions)")
         #expect(path.conditionsText == "abs(x * x - a) > 1e-12 (\(runs) times in a row, each on that iteration's values) and not (abs(x * x - a) > 1e-12)", "\(path.conditionsText)")
         #expect(path.report().contains(path.conditionsText))
+    }
+
+    /// Beamer decks: straight quotes as opening and closing quotes (T1 prints `"` as ″), a
+    /// Markdown rule as a rule (it printed an em dash), and frames that shrink when their words
+    /// run past the slide (lesson 03's last frame was 56 pt too high; TikZBeamerTests reads the log).
+    @Test func beamerQuotesRulesAndFramesThatFit() throws {
+        #expect(LessonLatex.text("a \"sum\" (\"x\")") == "a ``sum'' (``x'')")
+        let prose = LessonLatex.markdown("First.\n\n---\n\nSources: Baydin et al.")
+        #expect(prose.contains("\\hrule") && !prose.contains("---"), "\(prose)")
+        let deck = try LessonBeamer.deck(try Lesson.load(path: LessonTests.course.first { $0.hasSuffix("03-reverse-mode.md") }!))
+        #expect(deck.contains("\\begin{frame}[fragile,shrink]"))
+    }
+
+    /// The symbolic derivative writes the rules' π as π (erf′ printed 2/sqrt(3.14159265359)),
+    /// and the constant pi as \pi in LaTeX (it was \mathrm{pi}).
+    @Test func piIsWrittenAsPi() throws {
+        let erf = try SymbolicDerivative(try Graph(parsing: "erf(x)"), variable: "x")
+        let text = try #require(erf.arena.render(erf.derivative))
+        #expect(text.contains("sqrt(π)") && !text.contains("3.14"), "\(text)")
+        let pi = try SymbolicDerivative(try Graph(parsing: "pi*x"), variable: "x")
+        #expect(pi.arena.render(pi.derivative, style: .latex) == "\\pi")
     }
 
     /// A program without inputs says so, and names what it made a constant (`x = 3`).

@@ -29,7 +29,7 @@ public enum LessonBeamer {
             "\\end{frame}",
         ]
         if !lesson.introduction.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            out += ["\\begin{frame}[fragile]{Introduction}", "\\small", LessonLatex.markdown(lesson.introduction), "\\end{frame}"]
+            out += ["\\begin{frame}[fragile,shrink]{Introduction}", "\\small", LessonLatex.markdown(lesson.introduction), "\\end{frame}"]
         }
         for (index, frame) in frames.enumerated() {
             out += try stepFrame(frame, number: index + 1, theme: theme)
@@ -40,7 +40,8 @@ public enum LessonBeamer {
 
     /// One step's frame: the figure on the left, the words on the right, the rows below.
     static func stepFrame(_ frame: LessonFrame, number: Int, theme: FigureTheme) throws(AdvizError) -> [String] {
-        var out = ["\\begin{frame}[fragile]{\(LessonLatex.text(frame.title))}", "\\pdfbookmark[1]{\(LessonLatex.bookmark(frame.title))}{step\(number)}"]
+        // `shrink`: a frame whose words run past the slide is scaled to fit (one that fits is not).
+        var out = ["\\begin{frame}[fragile,shrink]{\(LessonLatex.text(frame.title))}", "\\pdfbookmark[1]{\(LessonLatex.bookmark(frame.title))}{step\(number)}"]
         var words: [String] = []
         if let revealed = frame.revealed {
             words.append("\\textbf{Answer:} \(LessonLatex.text(revealed.answer))\\par\\medskip")
@@ -146,6 +147,14 @@ enum LessonLatex {
             if let sup = superscripts[c] { out += "$^{\(sup)}$"; i += 1; continue }
             if let symbol = symbols[c] { out += "$\(symbol)$"; i += 1; continue }
             if let replacement = textReplacements[c] { out += replacement; i += 1; continue }
+            if c == "\"" {
+                // A straight double quote opens after a space or a bracket and closes otherwise
+                // (in T1 fonts `"` itself prints as a straight ″).
+                let opens = out.last.map { $0.isWhitespace || "([{-/".contains($0) } ?? true
+                out += opens ? "``" : "''"
+                i += 1
+                continue
+            }
             out += escape(String(c))
             i += 1
         }
@@ -227,6 +236,11 @@ enum LessonLatex {
             } else if trimmed.isEmpty {
                 flush()
                 if inList { out.append("\\end{itemize}"); inList = false }
+            } else if trimmed.count >= 3, Set(trimmed).count == 1, ["-", "*", "_"].contains(trimmed.first!) {
+                // A Markdown rule (`---`) is a rule, not an em dash.
+                flush()
+                if inList { out.append("\\end{itemize}"); inList = false }
+                out.append("\\medskip\\hrule\\medskip")
             } else if inList, line.hasPrefix("  ") {
                 out[out.count - 1] += " " + text(trimmed)
             } else {

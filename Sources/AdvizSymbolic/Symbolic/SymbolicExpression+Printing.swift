@@ -96,6 +96,8 @@ extension SymbolicArena {
         let writer = FormulaWriter(
             style: style, leaf: { _ in FormulaLeaf("") },
             number: { x in
+                // The rules' π (erf′ = 2/√π·e^(−x²)) as π, not 3.14159265359.
+                if x == .pi { return FormulaLeaf(style == .latex ? "\\pi" : "π") }
                 let text = format.string(x)
                 return FormulaLeaf(text, isNegative: x < 0)
             })
@@ -105,7 +107,9 @@ extension SymbolicArena {
         for id in 0...root where needed[id] {
             switch terms[id] {
             case .variable(let name):
-                written[id] = FormulaWriter.Written(text: style == .latex ? MathName.latex(name) : name, precedence: 99)
+                // The constant `pi` is \pi in LaTeX (it was \mathrm{pi}).
+                let latex = name == "pi" ? "\\pi" : MathName.latex(name)
+                written[id] = FormulaWriter.Written(text: style == .latex ? latex : name, precedence: 99)
             case .number(let x):
                 let leaf = writer.number(x)
                 written[id] = FormulaWriter.Written(text: leaf.text, precedence: 99, isNegativeAtom: leaf.isNegative)
