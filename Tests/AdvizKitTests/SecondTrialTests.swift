@@ -20,6 +20,11 @@ import Testing
         #expect(text.contains("NOT symmetric: ∂²f/∂x∂y = 0 but ∂²f/∂y∂x = NaN"), "\(text)")
         #expect(!text.contains("exactly"))
         #expect(report.render(.json).contains("\"symmetric\": false"))
+        // The gradient graph's ∂f/∂y is NaN where the trace's is 0: said, not left to be read as f's.
+        #expect(result.gradient[1].isNaN)
+        #expect(report.warningMessages().contains { $0.hasPrefix("∂f/∂y is 0 in the reverse sweep (adviz trace) but NaN in the gradient graph") }, "\(report.warningMessages())")
+        let smoothReport = HessianReport(gradientGraph: try GradientGraph(of: try Graph(parsing: "x^y"), output: 0), point: [2, 3], result: HessianSweep.hessian(try GradientGraph(of: try Graph(parsing: "x^y"), output: 0), at: [2, 3]))
+        #expect(!smoothReport.warningMessages().contains { $0.contains("gradient graph") })
         // A Hessian NaN on both sides of a pair says that pair is not compared; a smooth one is symmetric.
         let both = HessianSweep.hessian(try GradientGraph(of: try Graph(parsing: "sqrt(x*y)"), output: 0), at: [0, 0])
         #expect(both.hasUndefinedPairs && both.nanOnOneSide == nil)

@@ -37,15 +37,32 @@ public struct HessianReport: Sendable {
     private var inputs: [String] { gradientGraph.original.inputNames }
     private var outputName: String { gradientGraph.original.outputs[gradientGraph.output].name }
 
-    /// The warnings of the sweep over the gradient graph, each with its node (`v3`, or `v̄2`'s node).
+    /// The warnings of the sweep over the gradient graph, each with its node (`v3`, or `v̄2`'s node),
+    /// then where its gradient is NaN but the reverse sweep's (`adviz trace`'s) is a number.
     public func warningMessages() -> [String] {
         let graph = gradientGraph.graph
         var seen = Set<String>()
-        return result.warnings.compactMap { warning in
+        let sweeps = result.warnings.compactMap { warning in
             let node = graph.label(warning.node)
             let which = gradientGraph.isBackward(warning.node) ? "backward pass, \(node)" : node
             let message = "\(which): \(warning.message)"
             return seen.insert(warning.message + (gradientGraph.isBackward(warning.node) ? "" : node)).inserted ? message : nil
+        }
+        return sweeps + gradientDivergences()
+    }
+
+    /// Inputs whose ∂f/∂xⱼ the gradient graph gives as NaN where the reverse sweep gives a
+    /// number: a rule whose sweep takes a limit the graph's formula cannot (x^y at x = 0:
+    /// ∂/∂y = x^y·ln x is 0·(−∞) as a formula, its limit 0 in the sweep). Said, so that the NaN
+    /// row and column of H are not read as the function's.
+    func gradientDivergences() -> [String] {
+        let original = gradientGraph.original
+        let evaluation = PrimalSweep.run(original, at: point)
+        let adjoints = ReverseSweep.adjoints(original, evaluation, outputSeed: ReverseSweep.unitSeed(gradientGraph.output, outputs: original.outputCount))
+        return inputs.indices.compactMap { j in
+            guard j < result.gradient.count, result.gradient[j].isNaN, !adjoints[j].isNaN else { return nil }
+            return "∂\(outputName)/∂\(inputs[j]) is \(number(adjoints[j])) in the reverse sweep (adviz trace) but NaN in the gradient graph, "
+                + "whose formulas cannot take the sweep's limit here (as x^y at x = 0); the NaN entries of H's row for \(inputs[j]) come from it"
         }
     }
 
