@@ -111,6 +111,7 @@ the curvature at the minimum.
 
 ```adviz
 at: "1.0000012353089454"
+precision: 8
 run: primal
 show: trace
 ```
@@ -120,6 +121,7 @@ show: trace
 The tangent sweep: f″ ≈ 8 = 12·1² − 4, positive, so x = 1 is a minimum.
 
 ```adviz
+precision: 4
 run: tangent
 show: trace
 ```
