@@ -113,6 +113,21 @@ struct ClassroomBrowserTests {
         }
     }
 
+    /// A link whose program does not read: the error box points at it, and the figure's pane
+    /// says to fix it (it said "Type a program and press Trace." under a program).
+    @Test func aLinkedProgramWithATypoSaysWhereAndWhatToDo() async throws {
+        try await Self.withServer { _, base in
+            try await HeadlessBrowser.withBrowser { browser in
+                let page = try await browser.open(base + "/?program=" + "log(x1*x2)+sinn(x2)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&at=2,5")
+                try await page.wait(until: "!document.getElementById('error').hidden", "the error box")
+                let error: String = try await page.value("document.getElementById('error').textContent")
+                #expect(error.contains("sinn") && error.contains("did you mean `sin`"), "\(error)")
+                let pane: String = try await page.value("document.getElementById('figure').textContent")
+                #expect(pane.contains("fix it and press Trace") && !pane.contains("Type a program"), "\(pane)")
+            }
+        }
+    }
+
     @Test func aPhoneHeldUprightDrawsTheGraphTopToBottom() async throws {
         try await Self.withServer { _, base in
             try await HeadlessBrowser.withBrowser { browser in

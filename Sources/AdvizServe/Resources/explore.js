@@ -188,6 +188,8 @@ function showError(error) {
   box.hidden = false;
   box.textContent = error.rendered ? error.rendered.replace(/^error: /, '') : (error.message + (error.hint ? '\nhint: ' + error.hint : ''));
   if (error.line && error.column) selectInProgram(error.line, error.column, error.length || 1);
+  // A linked program that does not read has drawn nothing yet: the pane says why, not "Type a program".
+  if (!model) $('figure').innerHTML = '<p class="muted">The program above does not read yet (the red box says where): fix it and press Trace.</p>';
 }
 
 function selectInProgram(line, column, length) {
