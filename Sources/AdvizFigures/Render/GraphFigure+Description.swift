@@ -380,7 +380,7 @@ extension GraphFigure {
         let known = state.valueDone[root] || !options.numbers
         let color = known ? theme.text : theme.faded
         let visible = state.visible.map { v in statement.nodes.contains { v[$0] } } ?? true
-        var rows = ["<TR><TD ALIGN=\"LEFT\" COLSPAN=\"2\"><FONT COLOR=\"\(color)\"><B>\(htmlEscaped(statement.name ?? "?"))</B>  <FONT COLOR=\"\(known ? theme.mutedText : theme.faded)\">\(statement.nodes.count) nodes folded</FONT></FONT></TD></TR>"]
+        var rows = ["<TR><TD ALIGN=\"LEFT\" COLSPAN=\"2\"><FONT COLOR=\"\(color)\"><B>\(htmlEscaped(statement.name ?? "?"))</B>  <FONT COLOR=\"\(known ? theme.mutedText : theme.faded)\">\(statement.nodes.count) node\(statement.nodes.count == 1 ? "" : "s") folded</FONT></FONT></TD></TR>"]
         /// One number of the folded statement's root, as its own nodes would show it.
         func row(_ symbol: String, _ value: Double, color: String, shown: Bool) {
             let content = shown ? "\(symbol) = \(htmlEscaped(format.string(value)))" : " "
