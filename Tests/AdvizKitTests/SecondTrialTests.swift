@@ -100,6 +100,13 @@ import Testing
         #expect(text.contains("sqrt(π)") && !text.contains("3.14"), "\(text)")
         let pi = try SymbolicDerivative(try Graph(parsing: "pi*x"), variable: "x")
         #expect(pi.arena.render(pi.derivative, style: .latex) == "\\pi")
+        // log(e) is 1 (e^x′ read e^x·log(e)), cos(pi) is −1; 2·pi and sin(pi) (1.2e-16 in doubles) stay.
+        let exp = try SymbolicDerivative(try Graph(parsing: "e^x"), variable: "x")
+        #expect(exp.arena.render(exp.derivative) == "e^x")
+        let cosine = try SymbolicDerivative(try Graph(parsing: "cos(pi)*x"), variable: "x")
+        #expect(cosine.arena.render(cosine.derivative) == "-1")
+        let sine = try SymbolicDerivative(try Graph(parsing: "sin(pi)*x + 2*pi*x"), variable: "x")
+        #expect(sine.arena.render(sine.derivative)?.contains("sin(pi)") == true, "\(sine.arena.render(sine.derivative) ?? "")")
     }
 
     /// A program without inputs says so, and names what it made a constant (`x = 3`).

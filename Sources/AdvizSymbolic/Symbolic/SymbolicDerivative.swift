@@ -63,6 +63,7 @@ public struct SymbolicDerivative: Sendable {
                 derivative[i] = i == j ? one : zero
                 varies[i] = i == j
             case .constant:
+                if let name = graph.constantNames[i] { arena.namedConstants[name] = node.literal }
                 expression[i] = graph.constantNames[i].map { arena.variable($0) } ?? arena.number(node.literal)
                 derivative[i] = zero
             default:

@@ -21,6 +21,10 @@ public struct SymbolicArena: Sendable {
     private var index: [Term: Int] = [:]
     /// Whether the smart constructors simplify (`--no-simplify` shows the raw rules).
     public let simplifies: Bool
+    /// The values of the named constants among the variables (`e`, `pi`): a function of one of
+    /// them folds where its value is a whole number (log(e) = 1, cos(pi) = −1), so the
+    /// derivative of e^x reads e^x, not e^x·log(e); 2·pi stays 2·pi.
+    public var namedConstants: [String: Double] = [:]
 
     /// An empty arena; `simplifies` turns the simplifier on.
     public init(simplifies: Bool = true) {
@@ -56,6 +60,10 @@ public struct SymbolicArena: Sendable {
             if value.isFinite, value == value.rounded() || op == .add || op == .sub || op == .mul || op == .neg {
                 return number(value)
             }
+        }
+        if op.arity == 1, op.smoothness == .smooth, case .variable(let name) = terms[a], let c = namedConstants[name] {
+            let value = op.evaluate(c, 0)
+            if value.isFinite, value == value.rounded() { return number(value) }
         }
         let simplified: Int?
         switch op.arithmetic {
