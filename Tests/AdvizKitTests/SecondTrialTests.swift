@@ -109,6 +109,13 @@ import Testing
         #expect(sine.arena.render(sine.derivative)?.contains("sin(pi)") == true, "\(sine.arena.render(sine.derivative) ?? "")")
     }
 
+    /// The standalone LaTeX page says what it traced, where (it was only in a `%` comment).
+    @Test func theStandaloneLatexPageHasAHeading() throws {
+        let trace = try Trace(expression: "x_a^2 + x2", at: "2,5")
+        let page = TraceReport(trace, source: "x_a^2 + x2").latexDocument()
+        #expect(page.contains("\\noindent\\textbf{adviz trace of} \\texttt{x\\_a\\textasciicircum{}2 + x2} at $"), "\(page.prefix(600))")
+    }
+
     /// A program without inputs says so, and names what it made a constant (`x = 3`).
     @Test func aProgramWithoutInputsSaysSo() throws {
         let trace = try Trace(expression: "x = 3; y = x^2", at: "")

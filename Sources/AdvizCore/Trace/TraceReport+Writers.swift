@@ -146,8 +146,19 @@ extension TraceReport {
 
     /// The LaTeX report as a document that compiles on its own (`pdflatex`): the preamble loads
     /// `amsmath` and `amssymb` (for `\operatorname` and `\mathbb`), the only packages it needs.
+    ///
+    /// The page opens with what was traced, where (the fragment says it in a comment only).
     public func latexDocument() -> String {
-        ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\usepackage[margin=2cm,landscape]{geometry}",
-         "\\begin{document}", "\\small", latex(), "\\end{document}", ""].joined(separator: "\n")
+        // ASCII only (pdflatex's fonts have no `²`), and a long program cut: this is a heading.
+        let what = source.map { text -> String in
+            let line = text.trimmed.replacingNewlines()
+            let shown = line.count > 100 ? String(line.prefix(100)) : line
+            let escaped = shown.map { c in latexEscaped(c) ?? (c.isASCII ? String(c) : "?") }.joined()
+            return "\\texttt{" + escaped + "}" + (line.count > 100 ? "\\ldots{}" : "")
+        } ?? "the program"
+        let at = graph.inputCount == 0 ? "" : " at $\(pointText(.latex))$"
+        return ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\usepackage[margin=2cm,landscape]{geometry}",
+                "\\begin{document}", "\\small", "\\noindent\\textbf{adviz trace of} \(what)\(at)\\par\\medskip", "",
+                latex(), "\\end{document}", ""].joined(separator: "\n")
     }
 }
