@@ -54,7 +54,7 @@ public struct HessianReport: Sendable {
     /// Inputs whose ∂f/∂xⱼ the gradient graph gives as NaN where the reverse sweep gives a
     /// number: a rule whose sweep takes a limit the graph's formula cannot (x^y at x = 0:
     /// ∂/∂y = x^y·ln x is 0·(−∞) as a formula, its limit 0 in the sweep). Said, so that the NaN
-    /// row and column of H are not read as the function's.
+    /// entries of H this leads to are not read as the function's.
     func gradientDivergences() -> [String] {
         let original = gradientGraph.original
         let evaluation = PrimalSweep.run(original, at: point)
